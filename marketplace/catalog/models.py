@@ -1,0 +1,193 @@
+"""The state classifier of aids and services, providers and their listings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.db import Base, BigIntPK, Money, UTCDateTime, enum_column, utcnow
+
+
+class ItemKind(str, enum.Enum):
+    PRODUCT = "PRODUCT"
+    SERVICE = "SERVICE"
+
+
+class Unit(str, enum.Enum):
+    PIECE = "PIECE"
+    PAIR = "PAIR"
+    HOUR = "HOUR"
+    DAY = "DAY"
+    COURSE = "COURSE"
+    TRIP = "TRIP"
+
+
+class ItemCategory(str, enum.Enum):
+    MOBILITY = "MOBILITY"
+    PROSTHETICS = "PROSTHETICS"
+    ORTHOTICS = "ORTHOTICS"
+    HEARING = "HEARING"
+    VISION = "VISION"
+    HYGIENE = "HYGIENE"
+    SIGN_LANGUAGE = "SIGN_LANGUAGE"
+    PERSONAL_ASSISTANT = "PERSONAL_ASSISTANT"
+    SANATORIUM = "SANATORIUM"
+    TRANSPORT = "TRANSPORT"
+    SELF_CARE = "SELF_CARE"
+    SOCIAL_SERVICES = "SOCIAL_SERVICES"
+
+
+class VerificationStatus(str, enum.Enum):
+    PENDING = "PENDING"
+    VERIFIED = "VERIFIED"
+    SUSPENDED = "SUSPENDED"
+
+
+class ListingStatus(str, enum.Enum):
+    DRAFT = "DRAFT"
+    PENDING_REVIEW = "PENDING_REVIEW"
+    PUBLISHED = "PUBLISHED"
+    REJECTED = "REJECTED"
+    ARCHIVED = "ARCHIVED"
+
+
+class DeliveryOption(str, enum.Enum):
+    HOME_DELIVERY = "HOME_DELIVERY"
+    PICKUP = "PICKUP"
+    AT_PROVIDER = "AT_PROVIDER"
+    AT_HOME_SERVICE = "AT_HOME_SERVICE"
+    REMOTE = "REMOTE"
+
+
+class ClassifierItem(Base):
+    __tablename__ = "classifier_items"
+    __table_args__ = (
+        CheckConstraint("price_cap IS NULL OR price_cap > 0", name="price_cap_positive"),
+        CheckConstraint("service_life_months IS NULL OR service_life_months > 0", name="service_life_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_kk: Mapped[str] = mapped_column(String(300))
+    name_ru: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[ItemKind] = mapped_column(enum_column(ItemKind))
+    unit: Mapped[Unit] = mapped_column(enum_column(Unit))
+    category: Mapped[ItemCategory] = mapped_column(enum_column(ItemCategory))
+    # The state norm per unit; none for custom items, which go by an approved quote.
+    price_cap: Mapped[Decimal | None] = mapped_column(Money)
+    service_life_months: Mapped[int | None] = mapped_column(Integer)
+    quota: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def is_custom(self) -> bool:
+        return self.price_cap is None
+
+
+class Provider(Base):
+    __tablename__ = "providers"
+    __table_args__ = (
+        CheckConstraint("length(bin) = 12", name="bin_length"),
+        CheckConstraint("rating_count >= 0", name="rating_count_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bin: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    verification_status: Mapped[VerificationStatus] = mapped_column(
+        enum_column(VerificationStatus), default=VerificationStatus.PENDING
+    )
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    website: Mapped[str | None] = mapped_column(String(200))
+    # Accessibility of the premises: step-free entrance, accessible toilet, ...
+    accessibility: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rating_sum: Mapped[int] = mapped_column(Integer, default=0)
+    rating_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def rating(self) -> Decimal | None:
+        if not self.rating_count:
+            return None
+        return (Decimal(self.rating_sum) / self.rating_count).quantize(Decimal("0.01"))
+
+
+class ProviderRegion(Base):
+    """A region a provider serves."""
+
+    __tablename__ = "provider_regions"
+
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"), primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), primary_key=True, index=True)
+
+
+class Listing(Base):
+    __tablename__ = "listings"
+    __table_args__ = (
+        CheckConstraint("unit_price > 0", name="unit_price_positive"),
+        CheckConstraint("lead_time_days >= 0 AND lead_time_days <= 365", name="lead_time_range"),
+        CheckConstraint("stock IS NULL OR stock >= 0", name="stock_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    classifier_item_id: Mapped[int] = mapped_column(ForeignKey("classifier_items.id"), index=True)
+    title_kk: Mapped[str] = mapped_column(String(200), default="")
+    title_ru: Mapped[str] = mapped_column(String(200), default="")
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    description_kk: Mapped[str] = mapped_column(Text, default="")
+    description_ru: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    unit_price: Mapped[Decimal] = mapped_column(Money)
+    delivery_options: Mapped[list[str]] = mapped_column(JSON, default=list)
+    lead_time_days: Mapped[int] = mapped_column(Integer, default=0)
+    # Units in stock for products, capacity (hours, places) for services; None = not tracked.
+    stock: Mapped[int | None] = mapped_column(Integer)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[ListingStatus] = mapped_column(enum_column(ListingStatus), default=ListingStatus.DRAFT, index=True)
+    review_note: Mapped[str | None] = mapped_column(String(1000))
+    rating_sum: Mapped[int] = mapped_column(Integer, default=0)
+    rating_count: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def rating(self) -> Decimal | None:
+        if not self.rating_count:
+            return None
+        return (Decimal(self.rating_sum) / self.rating_count).quantize(Decimal("0.01"))
+
+
+class ListingRegion(Base):
+    """A region a listing is offered in (a subset of the provider's regions)."""
+
+    __tablename__ = "listing_regions"
+
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), primary_key=True, index=True)
+
+
+class SearchOutbox(Base):
+    """Catalogue changes waiting to reach the search index.
+
+    Written in the same transaction as the change; the index worker reads
+    rows past its position, rebuilds each document from the database, and
+    deletes the rows once Meilisearch confirms the task.
+    """
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(16))  # "listing" or "provider"
+    entity_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

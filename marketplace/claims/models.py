@@ -1,0 +1,81 @@
+"""Compensation claims: a provider's for a confirmed order, a recipient's for a self-purchase."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.db import Base, Money, Quantity, UTCDateTime, enum_column, utcnow
+
+
+class ClaimKind(str, enum.Enum):
+    PROVIDER_ORDER = "PROVIDER_ORDER"
+    PROVIDER_SERVICE_HOURS = "PROVIDER_SERVICE_HOURS"
+    SELF_PURCHASE = "SELF_PURCHASE"
+
+
+class ClaimStatus(str, enum.Enum):
+    SUBMITTED = "SUBMITTED"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    PAID = "PAID"
+
+
+class Receipt(Base):
+    """A receipt file for a self-purchase; stored on disk under a random name."""
+
+    __tablename__ = "receipts"
+    __table_args__ = (CheckConstraint("size_bytes > 0", name="size_positive"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    uploaded_by_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    storage_name: Mapped[str] = mapped_column(String(80), unique=True)
+    original_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CompensationClaim(Base):
+    __tablename__ = "compensation_claims"
+    __table_args__ = (
+        CheckConstraint("amount_claimed > 0", name="amount_claimed_positive"),
+        CheckConstraint("amount_approvable >= 0 AND amount_approvable <= amount_claimed", name="approvable_range"),
+        CheckConstraint("amount_approved IS NULL OR amount_approved <= amount_approvable", name="approved_range"),
+        CheckConstraint(
+            "(kind = 'SELF_PURCHASE' AND receipt_id IS NOT NULL) OR (kind <> 'SELF_PURCHASE' AND provider_id IS NOT NULL)",
+            name="kind_has_evidence",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[ClaimKind] = mapped_column(enum_column(ClaimKind))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
+    # A provider's claim for an order is unique per order (one payment per order).
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    entitlement_id: Mapped[int | None] = mapped_column(ForeignKey("entitlements.id"), index=True)
+    classifier_item_id: Mapped[int] = mapped_column(ForeignKey("classifier_items.id"))
+    receipt_id: Mapped[int | None] = mapped_column(ForeignKey("receipts.id"))
+    submitted_by_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    amount_claimed: Mapped[Decimal] = mapped_column(Money)
+    amount_approvable: Mapped[Decimal] = mapped_column(Money)
+    amount_approved: Mapped[Decimal | None] = mapped_column(Money)
+    status: Mapped[ClaimStatus] = mapped_column(enum_column(ClaimStatus), default=ClaimStatus.SUBMITTED, index=True)
+    reject_reason: Mapped[str | None] = mapped_column(String(1000))
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decided_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    paid_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    payment_reference: Mapped[str | None] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,0 +1,54 @@
+"""Settings read from the environment, prefixed ``TIREK_``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TIREK_", env_file=".env", extra="ignore")
+
+    demo: bool = False
+    var_dir: Path = PROJECT_ROOT / "var"
+    database_url: str = ""
+    meili_url: str | None = None
+    meili_key: str | None = None
+    meili_index: str = "listings"
+    secret_key: str | None = None
+    token_ttl: int = Field(default=8 * 3600, ge=60, le=30 * 24 * 3600, description="seconds")
+    receipts_dir: Path | None = None
+    max_receipt_bytes: int = 5 * 1024 * 1024
+    max_body_bytes: int = 1024 * 1024
+    max_query_depth: int = 12
+    max_query_tokens: int = 4000
+    max_aliases: int = 30
+    max_query_cost: int = 20000
+    cors_origins: list[str] = []
+    login_attempts_per_minute: int = 10
+
+    @model_validator(mode="after")
+    def _defaults(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{self.var_dir / 'tirek.sqlite3'}"
+        if self.receipts_dir is None:
+            self.receipts_dir = self.var_dir / "receipts"
+        if not self.secret_key:
+            if not self.demo:
+                raise ValueError("TIREK_SECRET_KEY is required outside demo mode (TIREK_DEMO=1)")
+            self.secret_key = "tirek-demo-secret-key-not-for-production"
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
