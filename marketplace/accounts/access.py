@@ -1,0 +1,72 @@
+"""Who is asking, and what their scope lets them see and do.
+
+Every service takes a ``Viewer``. Scope checks live here, in one place; a
+refusal for an object outside the scope says NOT_FOUND, exactly as for an
+object that does not exist, so nothing leaks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from marketplace.accounts.models import Language, Role
+from marketplace.errors import DomainError, ErrorCode, forbidden
+
+
+@dataclass(frozen=True)
+class Viewer:
+    account_id: int | None = None
+    role: Role | None = None
+    person_id: int | None = None
+    provider_id: int | None = None
+    region_id: int | None = None
+    language: Language = Language.RU
+    # Persons this account may act for: itself and those it legally represents.
+    represented_person_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @classmethod
+    def anonymous(cls) -> "Viewer":
+        return cls()
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.account_id is not None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def person_ids(self) -> frozenset[int]:
+        if self.role != Role.RECIPIENT:
+            return frozenset()
+        own = {self.person_id} if self.person_id is not None else set()
+        return frozenset(own) | self.represented_person_ids
+
+    def require_authenticated(self) -> None:
+        if not self.is_authenticated:
+            raise DomainError(ErrorCode.UNAUTHENTICATED, "Sign in first.")
+
+    def require_role(self, *roles: Role) -> None:
+        self.require_authenticated()
+        if self.role not in roles and not (self.is_admin and Role.ADMIN in roles):
+            raise forbidden("Your role cannot do this.")
+
+    # -- scope predicates ---------------------------------------------------
+    def can_see_person(self, person_id: int, region_id: int) -> bool:
+        if self.is_admin:
+            return True
+        if self.role == Role.RECIPIENT:
+            return person_id in self.person_ids
+        if self.role == Role.LOCAL_BODY:
+            return region_id == self.region_id
+        return False
+
+    def acts_for_person(self, person_id: int) -> bool:
+        return self.role == Role.RECIPIENT and person_id in self.person_ids
+
+    def is_officer_of(self, region_id: int) -> bool:
+        return self.role == Role.LOCAL_BODY and self.region_id == region_id
+
+    def owns_provider(self, provider_id: int) -> bool:
+        return self.role == Role.PROVIDER and self.provider_id == provider_id

@@ -1,0 +1,98 @@
+"""Shared fixtures: real databases (SQLite always, PostgreSQL 15 too) and a real Meilisearch.
+
+Each test that asks for ``db`` runs once per database backend, on a fresh
+database migrated by Alembic. ``TIREK_TEST_DATABASES`` picks the backends
+("sqlite,postgresql" by default).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from marketplace.db import Database
+from marketplace.migrate import upgrade_sync
+
+BACKENDS = [b.strip() for b in os.environ.get("TIREK_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    from tests.support.postgres import PostgresServer
+
+    server = PostgresServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
+    upgrade_sync(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server) -> str:  # type: ignore[no-untyped-def]
+    name = "tirek_template"
+    postgres_server.create_database(name)
+    upgrade_sync(postgres_server.url(name))
+    return name
+
+
+def database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "tirek.sqlite3"
+        shutil.copyfile(template, path)
+        return f"sqlite+aiosqlite:///{path}"
+    server = request.getfixturevalue("postgres_server")
+    template_name = request.getfixturevalue("postgres_template")
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    server.create_database(name, template=template_name)
+    request.addfinalizer(lambda: server.drop_database(name))
+    return server.url(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+async def db(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> AsyncIterator[Database]:
+    """A fresh, migrated database of the test's backend."""
+    database = Database(database_url(request, backend, tmp_path))
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture(scope="session")
+def meili() -> Iterator[object]:
+    """A real Meilisearch server for the whole run (or the one TIREK_MEILI_URL names)."""
+    url = os.environ.get("TIREK_TEST_MEILI_URL")
+    if url:
+        from types import SimpleNamespace
+
+        yield SimpleNamespace(url=url, master_key=os.environ.get("TIREK_TEST_MEILI_KEY", ""))
+        return
+    from marketplace.settings import PROJECT_ROOT
+    from search.server import MeilisearchProcess, find_or_install_binary
+
+    binary = find_or_install_binary(PROJECT_ROOT / "var")
+    process = MeilisearchProcess(binary)
+    process.start()
+    try:
+        yield process
+    finally:
+        process.stop()
