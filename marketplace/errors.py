@@ -48,6 +48,11 @@ class DomainError(Exception):
         self.message = message
         self.field = field
 
+    @property
+    def extensions(self) -> dict[str, str | None]:
+        # graphql-core copies this onto the GraphQL error a query raises.
+        return {"code": self.code.value, "field": self.field}
+
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"DomainError({self.code.value}, {self.message!r}, field={self.field!r})"
 

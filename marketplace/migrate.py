@@ -52,4 +52,13 @@ def _run(connection, url: str, action: str, revision: str) -> None:  # type: ign
 
 
 def upgrade_sync(url: str, revision: str = "head") -> None:
-    asyncio.run(upgrade(url, revision))
+    """Upgrade from synchronous code, also when an event loop is already running."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(upgrade(url, revision))
+        return
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, upgrade(url, revision)).result()

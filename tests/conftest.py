@@ -57,7 +57,7 @@ def database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -
     server = request.getfixturevalue("postgres_server")
     template_name = request.getfixturevalue("postgres_template")
     name = f"t_{uuid.uuid4().hex[:16]}"
-    server.create_database(name, template=template_name)
+    server.psql(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
     request.addfinalizer(lambda: server.drop_database(name))
     return server.url(name)
 
@@ -90,9 +90,35 @@ def meili() -> Iterator[object]:
     from search.server import MeilisearchProcess, find_or_install_binary
 
     binary = find_or_install_binary(PROJECT_ROOT / "var")
-    process = MeilisearchProcess(binary)
+    process = MeilisearchProcess(binary=binary)
     process.start()
     try:
         yield process
     finally:
         process.stop()
+
+
+@pytest.fixture
+def settings(db: Database, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from marketplace.settings import Settings
+
+    return Settings(
+        database_url=db.url,
+        secret_key="test-secret-key-" + uuid.uuid4().hex,
+        var_dir=tmp_path / "var",
+        login_attempts_per_minute=5,
+    )
+
+
+@pytest.fixture
+async def api(db: Database, settings):  # type: ignore[no-untyped-def]
+    """A GraphQL client over HTTP (ASGI) against the real app and the test's database."""
+    import httpx
+
+    from schema.app import create_app
+    from tests.graphql_client import GraphQLClient
+
+    app = create_app(settings=settings, db=db)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://tirek.test") as http:
+        yield GraphQLClient(http)

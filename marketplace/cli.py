@@ -1,0 +1,204 @@
+"""The ``tirek`` command line: migrate, seed, serve, accounts, search index."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import typer
+
+from marketplace.accounts.models import Language, Role
+from marketplace.settings import Settings
+
+app = typer.Typer(help="Tirek: the marketplace for technical aids and rehabilitation services.", no_args_is_help=True)
+
+
+def _settings(demo: bool = False) -> Settings:
+    if demo:
+        os.environ.setdefault("TIREK_DEMO", "1")
+    from marketplace.settings import get_settings
+
+    get_settings.cache_clear()
+    return get_settings()
+
+
+@app.command()
+def migrate(revision: str = typer.Argument("head", help="Alembic revision to upgrade to.")) -> None:
+    """Apply database migrations."""
+    from marketplace.migrate import upgrade_sync
+
+    settings = _settings()
+    upgrade_sync(settings.database_url, revision)
+    typer.echo(f"Database at {revision}: {_safe_url(settings.database_url)}")
+
+
+@app.command()
+def seed(
+    demo: bool = typer.Option(True, "--demo/--no-demo", help="Load the demo data set."),
+    recipients: int = typer.Option(200, help="How many demo recipients."),
+    listings: int = typer.Option(500, help="How many demo listings."),
+) -> None:
+    """Load demo data (safe to re-run: it fills only what is missing)."""
+    from marketplace.db import Database
+    from marketplace.demo.seed import seed_demo
+
+    settings = _settings(demo)
+
+    async def run() -> None:
+        db = Database(settings.database_url)
+        try:
+            summary = await seed_demo(db, recipients=recipients, listings=listings)
+        finally:
+            await db.dispose()
+        for name, count in summary.items():
+            typer.echo(f"  {name}: {count}")
+
+    asyncio.run(run())
+
+
+@app.command("create-account")
+def create_account(
+    username: str,
+    role: Role = typer.Option(..., case_sensitive=False),
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+    person_iin: str | None = typer.Option(None, help="RECIPIENT: the person's IIN."),
+    provider_bin: str | None = typer.Option(None, help="PROVIDER: the organisation's BIN."),
+    region_code: str | None = typer.Option(None, help="LOCAL_BODY: the region code."),
+    language: Language = typer.Option(Language.RU, case_sensitive=False),
+) -> None:
+    """Create an account (the operator's way in; ADMIN accounts start here)."""
+    from sqlalchemy import select
+
+    from marketplace.accounts.models import Person, Region
+    from marketplace.accounts.services import create_account as create
+    from marketplace.catalog.models import Provider
+    from marketplace.db import Database
+    from marketplace.errors import DomainError
+
+    settings = _settings()
+
+    async def run() -> None:
+        db = Database(settings.database_url)
+        try:
+            async with db.transaction() as s:
+                person_id = provider_id = region_id = None
+                if person_iin:
+                    person_id = (await s.execute(select(Person.id).where(Person.iin == person_iin))).scalar_one_or_none()
+                    if person_id is None:
+                        raise typer.BadParameter("no person with that IIN")
+                if provider_bin:
+                    provider_id = (
+                        await s.execute(select(Provider.id).where(Provider.bin == provider_bin))
+                    ).scalar_one_or_none()
+                    if provider_id is None:
+                        raise typer.BadParameter("no provider with that BIN")
+                if region_code:
+                    region_id = (await s.execute(select(Region.id).where(Region.code == region_code))).scalar_one_or_none()
+                    if region_id is None:
+                        raise typer.BadParameter("no region with that code")
+                account = await create(
+                    s, None, username=username, password=password, role=role, person_id=person_id,
+                    provider_id=provider_id, region_id=region_id, language=language,
+                )
+                typer.echo(f"Created {account.role.value} account {account.username}")
+        except DomainError as exc:
+            typer.echo(f"Refused: {exc.message} ({exc.code.value})", err=True)
+            raise typer.Exit(1) from exc
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1"),
+    port: int = typer.Option(8000),
+    workers: int = typer.Option(1, min=1, max=64),
+    demo: bool = typer.Option(False, "--demo", help="Migrate, seed if empty, start Meilisearch if none is given."),
+) -> None:
+    """Run the portal (GraphQL at /graphql)."""
+    import uvicorn
+
+    settings = _settings(demo)
+    meili = None
+    if demo:
+        from marketplace.migrate import upgrade_sync
+
+        upgrade_sync(settings.database_url)
+        seed_if_empty(settings)
+    if settings.meili_url is None:
+        meili = start_embedded_meilisearch(settings)
+    typer.echo(f"\nTirek is running: http://{host}:{port}/graphql  (GraphiQL in a browser)")
+    if demo:
+        from marketplace.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
+
+        typer.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, what in DEMO_LOGINS.items():
+            typer.echo(f"  {username:<14} {what}")
+    try:
+        uvicorn.run("schema.asgi:app", host=host, port=port, workers=workers, factory=False, log_level="info")
+    finally:
+        if meili is not None:
+            meili.stop()
+
+
+def seed_if_empty(settings: Settings) -> None:
+    from sqlalchemy import func, select
+
+    from marketplace.accounts.models import Account
+    from marketplace.db import Database
+    from marketplace.demo.seed import seed_demo
+
+    async def run() -> None:
+        db = Database(settings.database_url)
+        try:
+            async with db.session() as s:
+                count = (await s.execute(select(func.count()).select_from(Account))).scalar_one()
+            if count == 0:
+                typer.echo("Empty database: loading demo data ...")
+                await seed_demo(db)
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+
+
+def start_embedded_meilisearch(settings: Settings):  # type: ignore[no-untyped-def]
+    """Start a Meilisearch the project owns, under var/, and point the API at it.
+
+    Returns None (search served from the database, with a warning) when it cannot start.
+    """
+    from search.server import MeilisearchProcess, MeilisearchUnavailable, find_or_install_binary
+
+    data_dir = Path(settings.var_dir) / "meilisearch"
+    key_file = Path(settings.var_dir) / "meilisearch.key"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if not key_file.exists():
+        import secrets
+
+        key_file.write_text(secrets.token_urlsafe(24))
+        key_file.chmod(0o600)
+    try:
+        binary = find_or_install_binary(Path(settings.var_dir))
+        process = MeilisearchProcess(binary=binary, data_dir=data_dir, master_key=key_file.read_text().strip())
+        process.start()
+    except MeilisearchUnavailable as exc:
+        typer.echo(f"WARNING: Meilisearch could not start ({exc}); search is served from the database.", err=True)
+        return None
+    os.environ["TIREK_MEILI_URL"] = process.url
+    os.environ["TIREK_MEILI_KEY"] = process.master_key
+    typer.echo(f"Meilisearch started at {process.url}")
+    return process
+
+
+def _safe_url(url: str) -> str:
+    if "@" in url:
+        scheme, _, rest = url.partition("://")
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,56 @@
+"""Queries of the accounts domain: me, regions, persons in scope."""
+
+from __future__ import annotations
+
+import strawberry
+
+from marketplace.accounts.models import Person as PersonModel
+from marketplace.catalog.classifier import list_regions
+from marketplace.errors import not_found
+from schema.accounts.types import Me, Person, Region
+from schema.core.ids import decode_id, to_global_id
+from schema.core.node import node_fetcher
+
+
+async def fetch_person(info: strawberry.Info, pk: int) -> Person:
+    async with info.context.db.session() as session:
+        person = await session.get(PersonModel, pk)
+    if person is None or not info.context.viewer.can_see_person(person.id, person.region_id):
+        raise not_found("person")
+    return Person.from_model(person)
+
+
+@node_fetcher("Region")
+async def fetch_region(info: strawberry.Info, pk: int) -> Region:
+    region = await info.context.loaders.region.load(pk)
+    if region is None:
+        raise not_found("region")
+    return Region.from_model(region)
+
+
+node_fetcher("Person")(fetch_person)
+
+
+@strawberry.type
+class AccountQueries:
+    @strawberry.field(description="The signed-in account; null when anonymous.")
+    async def me(self, info: strawberry.Info) -> Me | None:
+        v = info.context.viewer
+        if not v.is_authenticated:
+            return None
+        account = await info.context.loaders.account.load(v.account_id)
+        return Me(
+            id=strawberry.ID(to_global_id("Account", account.id)), username=account.username,
+            display_name=account.display_name, role=account.role, language=account.language,
+            person_pk=v.person_id, provider_pk=v.provider_id, region_pk=v.region_id,
+            represented_pks=v.represented_person_ids,
+        )
+
+    @strawberry.field(description="The 20 regions: 17 oblasts and the cities Astana, Almaty, Shymkent.")
+    async def regions(self, info: strawberry.Info) -> list[Region]:
+        async with info.context.db.session() as session:
+            return [Region.from_model(r) for r in await list_regions(session)]
+
+    @strawberry.field(description="A person in the viewer's scope.")
+    async def person(self, info: strawberry.Info, id: strawberry.ID) -> Person:
+        return await fetch_person(info, decode_id(id, "Person"))

@@ -1,0 +1,173 @@
+"""The ASGI application: GraphQL at /graphql, health probes, and the HTTP guard rails."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from marketplace.accounts.access import Viewer
+from marketplace.accounts.services import viewer_from_token
+from marketplace.db import Database
+from marketplace.errors import DomainError
+from marketplace.settings import Settings, get_settings
+from schema.context import Context
+from schema.schema import build_schema
+
+log = logging.getLogger("tirek.app")
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+]
+
+
+def _bearer(headers: Any) -> str | None:
+    value = headers.get("authorization") or ""
+    scheme, _, token = value.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+class TirekGraphQL(GraphQL):
+    def __init__(self, *args: Any, db: Database, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.db = db
+        self.settings = settings
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        viewer = request.scope.get("tirek.viewer") or Viewer.anonymous()
+        return Context(db=self.db, settings=self.settings, viewer=viewer, request=request, response=response,
+                       services=request.app.state.services)
+
+
+class GuardMiddleware:
+    """Refuses oversized bodies, resolves the bearer token to a viewer, adds security headers."""
+
+    def __init__(self, app: ASGIApp, db: Database, settings: Settings) -> None:
+        self.app = app
+        self.db = db
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        limit = self.settings.max_body_bytes
+        declared = headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await self._error(scope, receive, send, 413, "BODY_TOO_LARGE", f"The request body is over {limit} bytes.")
+            return
+        token = _bearer(headers)
+        if token is not None:
+            try:
+                async with self.db.session() as session:
+                    scope["tirek.viewer"] = await viewer_from_token(session, self.settings, token)
+            except DomainError as exc:
+                await self._error(scope, receive, send, 401, exc.code.value, exc.message)
+                return
+
+        received = 0
+
+        async def limited_receive() -> Any:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _BodyTooLarge()
+            return message
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_headers)
+        except _BodyTooLarge:
+            await self._error(scope, receive, send, 413, "BODY_TOO_LARGE", f"The request body is over {limit} bytes.")
+
+    async def _error(self, scope: Scope, receive: Receive, send: Send, status: int, code: str, message: str) -> None:
+        body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+        await JSONResponse(body, status_code=status, headers=dict((k.decode(), v.decode()) for k, v in SECURITY_HEADERS))(
+            scope, receive, send
+        )
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None, services: dict[str, Any] | None = None) -> Starlette:
+    settings = settings or get_settings()
+    db = db or Database(settings.database_url)
+    services = services if services is not None else {}
+    graphql_app = TirekGraphQL(
+        build_schema(settings), db=db, settings=settings, allow_queries_via_get=False, graphql_ide="graphiql"
+    )
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> Response:
+        checks: dict[str, str] = {}
+        try:
+            async with db.session() as session:
+                await session.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception:  # noqa: BLE001 - a probe reports, it does not raise
+            log.exception("readiness: database unreachable")
+            checks["database"] = "down"
+        search = services.get("search_health")
+        if search is not None:
+            checks["search"] = "ok" if await search() else "down"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
+                            status_code=200 if ready else 503)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
+        for start in services.get("on_startup", []):
+            await start()
+        try:
+            yield
+        finally:
+            for stop in services.get("on_shutdown", []):
+                await stop()
+            await db.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql_app),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        middleware=[
+            Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                       allow_headers=["authorization", "content-type"]),
+            Middleware(GuardMiddleware, db=db, settings=settings),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.db = db
+    app.state.settings = settings
+    app.state.services = services
+    return app

@@ -1,0 +1,141 @@
+"""The classifier, providers and listings as GraphQL types."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import strawberry
+from strawberry.scalars import JSON
+
+from marketplace.catalog import models as m
+from schema.accounts.types import Region
+from schema.core.ids import to_global_id
+from schema.core.node import Node
+from schema.core.scalars import Language, localized
+
+ItemKind = strawberry.enum(m.ItemKind)
+Unit = strawberry.enum(m.Unit)
+ItemCategory = strawberry.enum(m.ItemCategory)
+VerificationStatus = strawberry.enum(m.VerificationStatus)
+ListingStatus = strawberry.enum(m.ListingStatus)
+DeliveryOption = strawberry.enum(m.DeliveryOption)
+
+
+@strawberry.type(description="An item of the state list of technical aids and services.")
+class ClassifierItem(Node):
+    code: str
+    name_kk: str
+    name_ru: str
+    name_en: str
+    kind: ItemKind  # type: ignore[valid-type]
+    unit: Unit  # type: ignore[valid-type]
+    category: ItemCategory  # type: ignore[valid-type]
+    price_cap: Decimal | None = strawberry.field(description="The state norm per unit in KZT; none for custom items.")
+    service_life_months: int | None
+    is_custom: bool
+    quota: JSON | None
+    pk: strawberry.Private[int]
+
+    @strawberry.field
+    def name(self, info: strawberry.Info, language: Language | None = None) -> str:  # type: ignore[valid-type]
+        return localized(info.context.viewer.language, self.name_kk, self.name_ru, self.name_en, language)
+
+    @classmethod
+    def from_model(cls, c: m.ClassifierItem) -> "ClassifierItem":
+        return cls(
+            id=strawberry.ID(to_global_id("ClassifierItem", c.id)), pk=c.id, code=c.code, name_kk=c.name_kk,
+            name_ru=c.name_ru, name_en=c.name_en, kind=c.kind, unit=c.unit, category=c.category,
+            price_cap=c.price_cap, service_life_months=c.service_life_months, is_custom=c.is_custom, quota=c.quota,
+        )
+
+
+@strawberry.type(description="A provider's public profile.")
+class Provider(Node):
+    bin: str
+    name: str
+    verification_status: VerificationStatus  # type: ignore[valid-type]
+    phone: str | None
+    email: str | None
+    address: str | None
+    website: str | None
+    accessibility: list[str]
+    rating: Decimal | None
+    rating_count: int
+    pk: strawberry.Private[int]
+
+    @strawberry.field(description="Regions the provider serves.")
+    async def regions(self, info: strawberry.Info) -> list[Region]:
+        ids = await info.context.loaders.provider_region_ids.load(self.pk)
+        regions = await info.context.loaders.region.load_many(ids)
+        return [Region.from_model(r) for r in regions if r is not None]
+
+    @classmethod
+    def from_model(cls, p: m.Provider) -> "Provider":
+        return cls(
+            id=strawberry.ID(to_global_id("Provider", p.id)), pk=p.id, bin=p.bin, name=p.name,
+            verification_status=p.verification_status, phone=p.phone, email=p.email, address=p.address,
+            website=p.website, accessibility=list(p.accessibility or []), rating=p.rating,
+            rating_count=p.rating_count,
+        )
+
+
+@strawberry.type(description="A provider's offer of one classifier item.")
+class Listing(Node):
+    title_kk: str
+    title_ru: str
+    title_en: str
+    description_kk: str
+    description_ru: str
+    description_en: str
+    unit_price: Decimal
+    delivery_options: list[str]
+    lead_time_days: int
+    stock: int | None
+    attributes: JSON
+    status: ListingStatus  # type: ignore[valid-type]
+    review_note: str | None
+    rating: Decimal | None
+    rating_count: int
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    pk: strawberry.Private[int]
+    provider_pk: strawberry.Private[int]
+    item_pk: strawberry.Private[int]
+
+    @strawberry.field
+    def title(self, info: strawberry.Info, language: Language | None = None) -> str:  # type: ignore[valid-type]
+        return localized(info.context.viewer.language, self.title_kk, self.title_ru, self.title_en, language)
+
+    @strawberry.field
+    def description(self, info: strawberry.Info, language: Language | None = None) -> str:  # type: ignore[valid-type]
+        return localized(
+            info.context.viewer.language, self.description_kk, self.description_ru, self.description_en, language
+        )
+
+    @strawberry.field
+    async def provider(self, info: strawberry.Info) -> Provider:
+        return Provider.from_model(await info.context.loaders.provider.load(self.provider_pk))
+
+    @strawberry.field
+    async def classifier_item(self, info: strawberry.Info) -> ClassifierItem:
+        return ClassifierItem.from_model(await info.context.loaders.classifier_item.load(self.item_pk))
+
+    @strawberry.field(description="Regions the listing is offered in.")
+    async def regions(self, info: strawberry.Info) -> list[Region]:
+        ids = await info.context.loaders.listing_region_ids.load(self.pk)
+        regions = await info.context.loaders.region.load_many(ids)
+        return [Region.from_model(r) for r in regions if r is not None]
+
+    @classmethod
+    def from_model(cls, x: m.Listing) -> "Listing":
+        return cls(
+            id=strawberry.ID(to_global_id("Listing", x.id)), pk=x.id, provider_pk=x.provider_id,
+            item_pk=x.classifier_item_id, title_kk=x.title_kk, title_ru=x.title_ru, title_en=x.title_en,
+            description_kk=x.description_kk, description_ru=x.description_ru, description_en=x.description_en,
+            unit_price=x.unit_price, delivery_options=list(x.delivery_options or []),
+            lead_time_days=x.lead_time_days, stock=x.stock, attributes=x.attributes or {}, status=x.status,
+            review_note=x.review_note, rating=x.rating, rating_count=x.rating_count, version=x.version,
+            created_at=x.created_at, updated_at=x.updated_at,
+        )

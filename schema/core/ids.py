@@ -1,0 +1,41 @@
+"""Global ids: opaque, typed, base64 of "Type:pk"."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from marketplace.errors import DomainError, ErrorCode
+
+
+def to_global_id(type_name: str, pk: int) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+
+
+def parse_global_id(value: str | None) -> tuple[str, int]:
+    if not value or len(value) > 200:
+        raise DomainError(ErrorCode.INVALID, "Not a valid id.", "id")
+    try:
+        padded = value + "=" * (-len(value) % 4)
+        type_name, _, pk = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
+        number = int(pk)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise DomainError(ErrorCode.INVALID, "Not a valid id.", "id") from exc
+    if not type_name or number <= 0 or number > 2**62:
+        raise DomainError(ErrorCode.INVALID, "Not a valid id.", "id")
+    return type_name, number
+
+
+def decode_id(value: str | None, expected: str, field: str = "id") -> int:
+    """The primary key behind a global id of the expected type.
+
+    An id of another type is refused as NOT_FOUND, the same as a missing object.
+    """
+    try:
+        type_name, pk = parse_global_id(value)
+    except DomainError as exc:
+        exc.field = field
+        raise
+    if type_name != expected:
+        raise DomainError(ErrorCode.NOT_FOUND, f"No such {expected}.", field)
+    return pk

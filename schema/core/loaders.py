@@ -1,0 +1,49 @@
+"""DataLoader plumbing: one loader per relation, one IN (...) query per batch.
+
+Each batch opens a session of its own: an AsyncSession must never be shared
+by fields resolved concurrently.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.sql.elements import ColumnElement
+from strawberry.dataloader import DataLoader
+
+from marketplace.db import Database
+
+M = TypeVar("M")
+
+
+def by_primary_key(db: Database, model: type[M]) -> DataLoader[int, M | None]:
+    async def load(keys: list[int]) -> list[M | None]:
+        async with db.session() as session:
+            rows = (await session.execute(select(model).where(model.id.in_(keys)))).scalars().all()  # type: ignore[attr-defined]
+        found = {row.id: row for row in rows}  # type: ignore[attr-defined]
+        return [found.get(k) for k in keys]
+
+    return DataLoader(load)
+
+
+def many_by(
+    db: Database,
+    key_column: ColumnElement[Any],
+    query: Callable[[Sequence[int]], Any],
+    key_of: Callable[[Any], int],
+    value_of: Callable[[Any], Any] = lambda row: row,
+) -> DataLoader[int, list[Any]]:
+    """A loader of lists: ``query(keys)`` returns rows, grouped by ``key_of``."""
+
+    async def load(keys: list[int]) -> list[list[Any]]:
+        async with db.session() as session:
+            rows = (await session.execute(query(keys))).all()
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for row in rows:
+            grouped[key_of(row)].append(value_of(row))
+        return [grouped.get(k, []) for k in keys]
+
+    return DataLoader(load)

@@ -1,0 +1,25 @@
+"""The Relay Node interface and the registry ``node(id)`` dispatches through."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import strawberry
+
+# type name -> async fetcher(info, pk) that applies the viewer's scope and
+# returns the GraphQL object, or raises NOT_FOUND.
+NODE_FETCHERS: dict[str, Callable[[Any, int], Awaitable[Any]]] = {}
+
+
+@strawberry.interface(description="An object with a global id.")
+class Node:
+    id: strawberry.ID
+
+
+def node_fetcher(type_name: str) -> Callable[[Callable[[Any, int], Awaitable[Any]]], Callable[[Any, int], Awaitable[Any]]]:
+    def register(fn: Callable[[Any, int], Awaitable[Any]]) -> Callable[[Any, int], Awaitable[Any]]:
+        NODE_FETCHERS[type_name] = fn
+        return fn
+
+    return register

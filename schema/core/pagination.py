@@ -1,0 +1,91 @@
+"""Relay connections with opaque keyset cursors; page size capped at 100."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from marketplace.errors import DomainError, ErrorCode
+
+MAX_PAGE = 100
+DEFAULT_PAGE = 20
+
+T = TypeVar("T")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    total_count: int | None = None
+
+    @strawberry.field
+    def nodes(self) -> list[T]:
+        return [e.node for e in self.edges]
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values), default=str).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> list[Any] | None:
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode())
+        values = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after") from exc
+    if not isinstance(values, list) or len(values) > 4 or len(cursor) > 500:
+        raise DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
+    return values
+
+
+def page_size(first: int | None) -> int:
+    if first is None:
+        return DEFAULT_PAGE
+    if first < 0 or first > MAX_PAGE:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, f"first must be between 0 and {MAX_PAGE}.", "first")
+    return first
+
+
+def build_connection(
+    rows: Sequence[Any],
+    first: int,
+    key: Callable[[Any], Sequence[Any]],
+    wrap: Callable[[Any], T],
+    total_count: int | None = None,
+    has_previous: bool = False,
+) -> Connection[T]:
+    """``rows`` holds up to first + 1 items: the extra one tells there is a next page."""
+    has_next = len(rows) > first
+    rows = rows[:first]
+    edges = [Edge(cursor=encode_cursor(key(r)), node=wrap(r)) for r in rows]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=has_next,
+            has_previous_page=has_previous,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=total_count,
+    )
