@@ -111,6 +111,62 @@ def create_account(
     asyncio.run(run())
 
 
+@app.command("import-irp")
+def import_irp(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="CSV of MSE decisions and IRP lines."),
+    as_user: str = typer.Option(..., "--as", help="The officer (or admin) account the import is done as."),
+    errors_csv: Path | None = typer.Option(None, help="Write the refused rows and reasons to this CSV."),
+) -> None:
+    """Import MSE decisions and IRP lines; bad rows are reported by line, good ones land; safe to re-run."""
+    import csv
+
+    from sqlalchemy import select
+    from tqdm import tqdm
+
+    from marketplace.accounts.models import Account
+    from marketplace.accounts.services import viewer_for_account
+    from marketplace.db import Database
+    from marketplace.errors import DomainError
+    from marketplace.records import irp_import
+
+    settings = _settings()
+
+    async def run() -> irp_import.ImportReport:
+        db = Database(settings.database_url)
+        try:
+            async with db.session() as s:
+                account = (await s.execute(select(Account).where(Account.username == as_user))).scalar_one_or_none()
+                if account is None or not account.is_active:
+                    raise typer.BadParameter(f"no active account {as_user!r}")
+                viewer = await viewer_for_account(s, account)
+            text = irp_import.read_file(file)
+            total = sum(1 for _ in irp_import.read_rows(text))
+            with tqdm(total=total, desc="IRP rows", unit="row") as bar:
+                return await irp_import.import_irp(db, viewer, text, progress=bar.update)
+        finally:
+            await db.dispose()
+
+    try:
+        report = asyncio.run(run())
+    except DomainError as exc:
+        typer.echo(f"Refused: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(
+        f"{report.rows} rows: {report.persons_created} persons, {report.records_created} records, "
+        f"{report.entitlements_created} IRP lines created; {report.unchanged} already there; {report.failed} refused"
+    )
+    for e in report.errors[:50]:
+        typer.echo(f"  line {e.line}: {e.field or '-'}: {e.code}: {e.message}", err=True)
+    if len(report.errors) > 50:
+        typer.echo(f"  ... and {len(report.errors) - 50} more", err=True)
+    if errors_csv is not None:
+        with errors_csv.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["line", "field", "code", "message"])
+            writer.writerows([e.line, e.field, e.code, e.message] for e in report.errors)
+    raise typer.Exit(2 if report.failed else 0)
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1"),

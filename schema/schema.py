@@ -17,6 +17,10 @@ from marketplace.settings import Settings, get_settings
 from schema.accounts.mutations import AccountMutations
 from schema.accounts.queries import AccountQueries
 from schema.catalog.queries import CatalogQueries
+from schema.orders.mutations import OrderMutations
+from schema.orders.queries import OrderQueries
+from schema.records.mutations import RecordMutations
+from schema.records.queries import RecordQueries
 from schema.core.errors import MaskUnexpectedErrors
 from schema.core.ids import parse_global_id
 from schema.core.node import NODE_FETCHERS, Node
@@ -36,12 +40,12 @@ class NodeQueries:
 
 
 @strawberry.type
-class Query(AccountQueries, CatalogQueries, NodeQueries):
+class Query(AccountQueries, CatalogQueries, RecordQueries, OrderQueries, NodeQueries):
     pass
 
 
 @strawberry.type
-class Mutation(AccountMutations):
+class Mutation(AccountMutations, RecordMutations, OrderMutations):
     pass
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
-from marketplace.accounts.models import Person as PersonModel
 from marketplace.catalog.classifier import list_regions
 from marketplace.errors import not_found
+from marketplace.records.services import get_person
 from schema.accounts.types import Me, Person, Region
 from schema.core.ids import decode_id, to_global_id
 from schema.core.node import node_fetcher
@@ -14,10 +14,7 @@ from schema.core.node import node_fetcher
 
 async def fetch_person(info: strawberry.Info, pk: int) -> Person:
     async with info.context.db.session() as session:
-        person = await session.get(PersonModel, pk)
-    if person is None or not info.context.viewer.can_see_person(person.id, person.region_id):
-        raise not_found("person")
-    return Person.from_model(person)
+        return Person.from_model(await get_person(session, info.context.viewer, pk))
 
 
 @node_fetcher("Region")

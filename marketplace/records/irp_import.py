@@ -1,0 +1,193 @@
+"""Bulk import of MSE decisions and IRP lines from a CSV file.
+
+One row = one person (found by IIN, or registered), one disability record
+(by MSE decision number) and one IRP line (by line number). Every row is
+validated by the same services an officer uses; a bad row is reported with
+its line number and skipped, the good ones land. Re-running the same file
+creates nothing twice: persons, records and lines already there are matched
+by IIN, decision number and line number.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.accounts.access import Viewer
+from marketplace.accounts.models import Language, Person, Region
+from marketplace.catalog.models import ClassifierItem
+from marketplace.db import Database
+from marketplace.errors import DomainError, ErrorCode
+from marketplace.records import services
+from marketplace.records.models import DisabilityGroup, DisabilityRecord, Entitlement, ExamFormat
+
+COLUMNS = (
+    "iin", "last_name", "first_name", "middle_name", "region_code",
+    "decision_number", "group", "cause", "nosology_code", "exam_format", "record_valid_from", "record_valid_until",
+    "classifier_code", "quantity", "valid_from", "valid_until", "line_number",
+)
+REQUIRED = set(COLUMNS) - {"middle_name", "record_valid_until"}
+MAX_FILE_BYTES = 200 * 1024 * 1024
+BATCH = 200
+
+
+@dataclass
+class RowError:
+    line: int
+    field: str | None
+    code: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    persons_created: int = 0
+    records_created: int = 0
+    entitlements_created: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len({e.line for e in self.errors})
+
+
+def _date(value: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise DomainError(ErrorCode.INVALID, f"{name} must be a date YYYY-MM-DD.", name) from exc
+
+
+def _decimal(value: str, name: str) -> Decimal:
+    try:
+        number = Decimal(value.strip().replace(",", "."))
+    except InvalidOperation as exc:
+        raise DomainError(ErrorCode.INVALID, f"{name} must be a number.", name) from exc
+    if not number.is_finite():
+        raise DomainError(ErrorCode.INVALID, f"{name} must be a number.", name)
+    return number
+
+
+def _enum(cls, value: str, name: str):  # type: ignore[no-untyped-def]
+    try:
+        return cls(value.strip().upper())
+    except ValueError as exc:
+        allowed = ", ".join(m.value for m in cls)
+        raise DomainError(ErrorCode.INVALID, f"{name} must be one of {allowed}.", name) from exc
+
+
+def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows with their line numbers in the file (the header is line 1)."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise DomainError(ErrorCode.INVALID, f"The header lacks columns: {', '.join(missing)}.", "header")
+    for row in reader:
+        yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
+
+
+async def _import_row(session: AsyncSession, viewer: Viewer, row: dict[str, str]) -> tuple[int, int, int]:
+    """Apply one row; return how many persons, records and lines it created."""
+    made = [0, 0, 0]
+    for name in REQUIRED:
+        if not row.get(name):
+            raise DomainError(ErrorCode.REQUIRED, f"{name} is required.", name)
+    region = (await session.execute(select(Region).where(Region.code == row["region_code"].upper()))).scalar_one_or_none()
+    if region is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such region code.", "region_code")
+    item = (
+        await session.execute(select(ClassifierItem).where(ClassifierItem.code == row["classifier_code"]))
+    ).scalar_one_or_none()
+    if item is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such classifier code.", "classifier_code")
+
+    person = (await session.execute(select(Person).where(Person.iin == row["iin"]))).scalar_one_or_none()
+    if person is None:
+        person = await services.register_person(
+            session, viewer, iin=row["iin"], last_name=row["last_name"], first_name=row["first_name"],
+            middle_name=row.get("middle_name") or None, region_id=region.id, language=Language.RU,
+        )
+        made[0] = 1
+    elif person.region_id != region.id:
+        raise DomainError(ErrorCode.INVALID, "The person is registered in another region.", "region_code")
+
+    record = (
+        await session.execute(select(DisabilityRecord).where(DisabilityRecord.decision_number == row["decision_number"]))
+    ).scalar_one_or_none()
+    if record is None:
+        await services.register_disability(
+            session, viewer, person_id=person.id, group=_enum(DisabilityGroup, row["group"], "group"),
+            cause=row["cause"], nosology_code=row["nosology_code"].upper(),
+            exam_format=_enum(ExamFormat, row["exam_format"], "exam_format"),
+            valid_from=_date(row["record_valid_from"], "record_valid_from"),
+            valid_until=_date(row["record_valid_until"], "record_valid_until") if row.get("record_valid_until") else None,
+            decision_number=row["decision_number"],
+        )
+        made[1] = 1
+    elif record.person_id != person.id:
+        raise DomainError(ErrorCode.DUPLICATE, "This decision number belongs to another person.", "decision_number")
+
+    line = (
+        await session.execute(select(Entitlement).where(Entitlement.line_number == row["line_number"]))
+    ).scalar_one_or_none()
+    if line is None:
+        await services.issue_entitlement(
+            session, viewer, person_id=person.id, classifier_item_id=item.id,
+            quantity=_decimal(row["quantity"], "quantity"), valid_from=_date(row["valid_from"], "valid_from"),
+            valid_until=_date(row["valid_until"], "valid_until"), line_number=row["line_number"],
+        )
+        made[2] = 1
+    elif line.person_id != person.id or line.classifier_item_id != item.id:
+        raise DomainError(ErrorCode.DUPLICATE, "This IRP line number belongs to another person or item.", "line_number")
+    return made[0], made[1], made[2]
+
+
+async def import_irp(
+    db: Database,
+    viewer: Viewer,
+    text: str,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import every good row; report the bad ones. Rows go in batches, each row
+    inside a savepoint, so a bad row rolls back alone."""
+    viewer.require_authenticated()
+    report = ImportReport()
+    rows = list(read_rows(text))
+    for start in range(0, len(rows), BATCH):
+        async with db.transaction() as session:
+            for line, row in rows[start : start + BATCH]:
+                report.rows += 1
+                try:
+                    async with session.begin_nested():
+                        persons, records, lines = await _import_row(session, viewer, row)
+                except DomainError as exc:
+                    report.errors.append(RowError(line, exc.field, exc.code.value, exc.message))
+                else:
+                    report.persons_created += persons
+                    report.records_created += records
+                    report.entitlements_created += lines
+                    report.unchanged += not (persons or records or lines)
+                if progress:
+                    progress(1)
+    return report
+
+
+def read_file(path: Path) -> str:
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise DomainError(ErrorCode.TOO_LONG, f"The file is over {MAX_FILE_BYTES} bytes.", "file")
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DomainError(ErrorCode.INVALID, "The file must be UTF-8 text.", "file") from exc

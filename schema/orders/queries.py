@@ -1,0 +1,54 @@
+"""Queries of orders: each role's work list, as a Relay connection."""
+
+from __future__ import annotations
+
+import strawberry
+
+from marketplace.orders import services
+from schema.core.ids import decode_id
+from schema.core.node import node_fetcher
+from schema.core.pagination import Connection, build_connection, decode_cursor, page_size
+from schema.orders.types import Order, OrderStatus
+
+
+@node_fetcher("Order")
+async def fetch_order(info: strawberry.Info, pk: int) -> Order:
+    async with info.context.db.session() as session:
+        return Order.from_model(await services.get_order(session, info.context.viewer, pk))
+
+
+def _after_id(after: str | None) -> int | None:
+    values = decode_cursor(after)
+    if values is None:
+        return None
+    if len(values) != 1 or not isinstance(values[0], int):
+        from marketplace.errors import DomainError, ErrorCode
+
+        raise DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
+    return values[0]
+
+
+@strawberry.type
+class OrderQueries:
+    @strawberry.field(description="Orders in the viewer's scope, newest first: a recipient's own, a provider's "
+                                  "incoming, an officer's region's.")
+    async def orders(
+        self,
+        info: strawberry.Info,
+        status: OrderStatus | None = None,  # type: ignore[valid-type]
+        person_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Order]:
+        size = page_size(first)
+        async with info.context.db.session() as session:
+            rows = await services.list_orders(
+                session, info.context.viewer, status=status,
+                person_id=decode_id(person_id, "Person", "personId") if person_id else None,
+                first=size + 1, after=_after_id(after),
+            )
+        return build_connection(rows, size, key=lambda o: [o.id], wrap=Order.from_model, has_previous=after is not None)
+
+    @strawberry.field(description="One order in the viewer's scope.")
+    async def order(self, info: strawberry.Info, id: strawberry.ID) -> Order:
+        return await fetch_order(info, decode_id(id, "Order"))

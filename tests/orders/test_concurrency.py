@@ -1,0 +1,166 @@
+"""Under concurrency no balance goes below zero, no reservation is lost, nothing happens twice.
+
+Each call runs in its own transaction (its own connection), all at once with
+asyncio.gather: on PostgreSQL they truly interleave (row locks, unique
+constraints, advisory locks); on SQLite BEGIN IMMEDIATE serialises writers
+and the busy timeout makes the others wait instead of failing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import update
+
+from marketplace.errors import DomainError, ErrorCode
+from marketplace.identifiers import make_iin
+from marketplace.orders import services as orders
+from marketplace.orders.models import OrderStatus
+from marketplace.records.models import Entitlement
+from tests import factories as f
+from tests.orders.conftest import accepted_order, entitlement, hours_world, order_count, place, run, t
+
+TODAY = f.today()
+
+
+async def outcome(coro):
+    try:
+        return await coro
+    except DomainError as exc:
+        return exc.code
+
+
+async def in_tx(db, fn, *args, **kwargs):
+    return await outcome(run(db, fn, *args, **kwargs))
+
+
+async def test_fifty_orders_against_a_balance_of_ten(db, world):
+    async with db.transaction() as s:
+        await s.execute(update(Entitlement).where(Entitlement.id == world.entitlement_a.id)
+                        .values(quantity=Decimal(10)))
+    viewer = world.viewer("recipient_a")
+    results = await asyncio.gather(*[
+        outcome(orders.place_order_once(db, viewer, listing_id=world.listing_a.id,
+                                        entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
+                                        idempotency_key=f"rush-{i}"))
+        for i in range(50)
+    ])
+    placed = [r for r in results if not isinstance(r, ErrorCode)]
+    refusals = [r for r in results if isinstance(r, ErrorCode)]
+    assert len(placed) == 10
+    assert len({o.id for o in placed}) == 10
+    assert refusals == [ErrorCode.INSUFFICIENT_BALANCE] * 40
+    ent = await entitlement(db, world.entitlement_a.id)
+    assert (ent.reserved, ent.balance) == (Decimal("10.00"), Decimal("0.00"))
+    assert await order_count(db) == 10
+
+
+async def test_twenty_identical_requests_make_one_order(db, world):
+    viewer = world.viewer("recipient_a")
+    results = await asyncio.gather(*[
+        outcome(orders.place_order_once(db, viewer, listing_id=world.listing_a.id,
+                                        entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
+                                        idempotency_key="same-click"))
+        for _ in range(20)
+    ])
+    assert all(not isinstance(r, ErrorCode) for r in results), results
+    assert len({o.id for o in results}) == 1
+    assert await order_count(db) == 1
+    assert (await entitlement(db, world.entitlement_a.id)).reserved == Decimal("1.00")
+
+
+async def test_same_key_racing_with_a_different_payload(db, world):
+    viewer = world.viewer("recipient_a")
+    results = await asyncio.gather(*[
+        outcome(orders.place_order_once(db, viewer, listing_id=world.listing_a.id,
+                                        entitlement_id=world.entitlement_a.id, quantity=Decimal(1 + i % 2),
+                                        idempotency_key="mixed"))
+        for i in range(10)
+    ])
+    orders_made = {r.id for r in results if not isinstance(r, ErrorCode)}
+    conflicts = [r for r in results if isinstance(r, ErrorCode)]
+    assert len(orders_made) == 1
+    assert set(conflicts) <= {ErrorCode.IDEMPOTENCY_CONFLICT}
+    assert await order_count(db) == 1
+
+
+async def test_decline_and_cancel_racing_release_once(db, world):
+    for _ in range(5):
+        order = await place(db, world)
+        results = await asyncio.gather(
+            in_tx(db, orders.decline_order, world.viewer("provider_a"), order.id, "no"),
+            in_tx(db, orders.cancel_order, world.viewer("recipient_a"), order.id),
+        )
+        codes = [r for r in results if isinstance(r, ErrorCode)]
+        assert codes == [ErrorCode.INVALID_TRANSITION]
+        ent = await entitlement(db, world.entitlement_a.id)
+        assert (ent.reserved, ent.balance) == (Decimal("0.00"), Decimal("2.00"))
+
+
+async def test_double_confirm_consumes_once(db, world):
+    order = await place(db, world)
+    await run(db, orders.accept_order, world.viewer("provider_a"), order.id)
+    await run(db, orders.mark_delivered, world.viewer("provider_a"), order.id)
+    results = await asyncio.gather(*[in_tx(db, orders.confirm_receipt, world.viewer("recipient_a"), order.id)
+                                     for _ in range(5)])
+    assert sum(1 for r in results if not isinstance(r, ErrorCode)) == 1
+    ent = await entitlement(db, world.entitlement_a.id)
+    assert (ent.reserved, ent.consumed) == (Decimal("0.00"), Decimal("1.00"))
+
+
+async def test_parallel_hours_from_two_providers_stay_within_eight(db):
+    h = await hours_world(db)
+    one = await accepted_order(db, h.viewer, h.provider_1_viewer, h.listing_1.id, h.entitlement.id, Decimal(16))
+    two = await accepted_order(db, h.viewer, h.provider_2_viewer, h.listing_2.id, h.entitlement.id, Decimal(16))
+    w1, w2 = make_iin(dt.date(1990, 1, 1), "F", 21), make_iin(dt.date(1991, 1, 1), "M", 22)
+    results = await asyncio.gather(
+        in_tx(db, orders.log_service_hours, h.provider_1_viewer, order_id=one.id, worker_iin=w1, worker_name="A",
+              service_date=TODAY, start_time=t("08:00"), end_time=t("13:00")),
+        in_tx(db, orders.log_service_hours, h.provider_2_viewer, order_id=two.id, worker_iin=w2, worker_name="B",
+              service_date=TODAY, start_time=t("14:00"), end_time=t("19:00")),
+    )
+    assert sorted(str(r) for r in results if isinstance(r, ErrorCode)) == [str(ErrorCode.DAILY_LIMIT_EXCEEDED)]
+
+
+async def test_parallel_overlapping_hours_of_one_worker(db):
+    h = await hours_world(db)
+    mine = await accepted_order(db, h.viewer, h.provider_1_viewer, h.listing_1.id, h.entitlement.id, Decimal(8))
+    theirs = await accepted_order(db, h.other_viewer, h.provider_2_viewer, h.listing_2.id, h.other_entitlement.id,
+                                  Decimal(8))
+    worker = make_iin(dt.date(1990, 1, 1), "F", 23)
+    results = await asyncio.gather(
+        in_tx(db, orders.log_service_hours, h.provider_1_viewer, order_id=mine.id, worker_iin=worker,
+              worker_name="A", service_date=TODAY, start_time=t("09:00"), end_time=t("11:00")),
+        in_tx(db, orders.log_service_hours, h.provider_2_viewer, order_id=theirs.id, worker_iin=worker,
+              worker_name="A", service_date=TODAY, start_time=t("10:00"), end_time=t("12:00")),
+    )
+    assert [r for r in results if isinstance(r, ErrorCode)] == [ErrorCode.OVERLAPPING_HOURS]
+
+
+async def test_parallel_reviews_of_one_order(db, world):
+    order = await place(db, world)
+    await run(db, orders.accept_order, world.viewer("provider_a"), order.id)
+    await run(db, orders.mark_delivered, world.viewer("provider_a"), order.id)
+    await run(db, orders.confirm_receipt, world.viewer("recipient_a"), order.id)
+    results = await asyncio.gather(*[in_tx(db, orders.review_order, world.viewer("recipient_a"), order.id, 5)
+                                     for _ in range(4)])
+    assert [r for r in results if isinstance(r, ErrorCode)] == [ErrorCode.DUPLICATE] * 3
+    got = await run(db, orders.get_order, world.viewer("recipient_a"), order.id)
+    assert got.status == OrderStatus.CONFIRMED
+
+
+async def test_identical_requests_for_the_whole_balance_all_get_the_order(db, world):
+    # Each request asks for the whole balance: a loser must not see "insufficient
+    # balance" (the winner took it) but the winner's order.
+    viewer = world.viewer("recipient_a")
+    results = await asyncio.gather(*[
+        outcome(orders.place_order_once(db, viewer, listing_id=world.listing_a.id,
+                                        entitlement_id=world.entitlement_a.id, quantity=Decimal(2),
+                                        idempotency_key="whole"))
+        for _ in range(10)
+    ])
+    assert all(not isinstance(r, ErrorCode) for r in results), results
+    assert len({o.id for o in results}) == 1
+    assert (await entitlement(db, world.entitlement_a.id)).reserved == Decimal("2.00")
