@@ -23,6 +23,7 @@ from marketplace.db import Database
 from marketplace.errors import DomainError
 from marketplace.settings import Settings, get_settings
 from schema.context import Context
+from schema.receipts import download_receipt, upload_receipt
 from schema.schema import build_schema
 
 log = logging.getLogger("tirek.app")
@@ -69,6 +70,8 @@ class GuardMiddleware:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         limit = self.settings.max_body_bytes
+        if scope["path"] == "/receipts":
+            limit = self.settings.max_receipt_bytes + 64 * 1024  # the file and its multipart envelope
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await self._error(scope, receive, send, 413, "BODY_TOO_LARGE", f"The request body is over {limit} bytes.")
@@ -157,6 +160,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None, ser
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql_app),
+            Route("/receipts", upload_receipt, methods=["POST"]),
+            Route("/receipts/{receipt_id}", download_receipt, methods=["GET"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],

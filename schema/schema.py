@@ -16,7 +16,10 @@ from marketplace.errors import DomainError
 from marketplace.settings import Settings, get_settings
 from schema.accounts.mutations import AccountMutations
 from schema.accounts.queries import AccountQueries
+from schema.audit.queries import AuditQueries
 from schema.catalog.queries import CatalogQueries
+from schema.claims.mutations import ClaimMutations
+from schema.claims.queries import ClaimQueries
 from schema.orders.mutations import OrderMutations
 from schema.orders.queries import OrderQueries
 from schema.records.mutations import RecordMutations
@@ -40,12 +43,12 @@ class NodeQueries:
 
 
 @strawberry.type
-class Query(AccountQueries, CatalogQueries, RecordQueries, OrderQueries, NodeQueries):
+class Query(AccountQueries, CatalogQueries, RecordQueries, OrderQueries, ClaimQueries, AuditQueries, NodeQueries):
     pass
 
 
 @strawberry.type
-class Mutation(AccountMutations, RecordMutations, OrderMutations):
+class Mutation(AccountMutations, RecordMutations, OrderMutations, ClaimMutations):
     pass
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.db import Base, Money, Quantity, UTCDateTime, enum_column, utcnow
@@ -51,6 +51,15 @@ class CompensationClaim(Base):
         CheckConstraint(
             "(kind = 'SELF_PURCHASE' AND receipt_id IS NOT NULL) OR (kind <> 'SELF_PURCHASE' AND provider_id IS NOT NULL)",
             name="kind_has_evidence",
+        ),
+        # One provider claim per order, one claim per receipt: never paid twice.
+        Index(
+            "uq_compensation_claims_provider_order", "order_id", unique=True,
+            sqlite_where=text("kind = 'PROVIDER_ORDER'"), postgresql_where=text("kind = 'PROVIDER_ORDER'"),
+        ),
+        Index(
+            "uq_compensation_claims_receipt", "receipt_id", unique=True,
+            sqlite_where=text("receipt_id IS NOT NULL"), postgresql_where=text("receipt_id IS NOT NULL"),
         ),
     )
 

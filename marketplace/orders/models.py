@@ -79,7 +79,9 @@ class ServiceLog(Base):
     __tablename__ = "service_logs"
     __table_args__ = (
         CheckConstraint("end_time > start_time", name="ends_after_start"),
-        CheckConstraint("hours > 0 AND hours <= 24", name="hours_range"),
+        # hours = end - start within one day, so at most 24 by construction; only
+        # the sign is checked here (SQLite stores hundredths, not hours).
+        CheckConstraint("hours > 0", name="hours_positive"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,0 +1,853 @@
+"""Compensation claims: submitted by providers and recipients, decided and paid by the region's officer.
+
+Kinds
+-----
+- PROVIDER_ORDER: the provider that owns a CONFIRMED order claims the state's
+  share of it (``order.state_share``). One claim per order, ever. Any order
+  that is not an hourly service (PRODUCT items, and services counted by the
+  course or day) goes this way.
+- PROVIDER_SERVICE_HOURS: for an hourly service order (SERVICE, unit HOUR)
+  the provider claims the CONFIRMED service logs that no claim covers yet;
+  the logs are bound to the claim by one conditional UPDATE
+  (``... WHERE claim_id IS NULL AND status = 'CONFIRMED'``) and the amount is
+  computed from the rows that UPDATE actually took:
+  hours × min(unit price, cap). Unconfirmed (LOGGED) or DISPUTED hours are never paid.
+- SELF_PURCHASE: a recipient (for themself or a represented person) claims an
+  aid bought on their own, with a receipt: approvable = min(paid, cap × quantity).
+  Submitting RESERVES the entitlement balance (one conditional UPDATE, as an
+  order does), so the same balance cannot also be spent on an order;
+  rejection releases it, payment consumes it.
+
+Decisions
+---------
+Only a LOCAL_BODY officer of the claim's region (the recipient's region at
+submission) decides: SUBMITTED → APPROVED (an amount up to the approvable one)
+or REJECTED (with a reason), then APPROVED → PAID. Other roles get FORBIDDEN;
+an officer of another region gets NOT_FOUND. Every transition is ONE
+conditional UPDATE on the old status, so however many concurrent calls race,
+a claim is approved once and paid once; the losers get ALREADY_DECIDED
+(already approved/rejected/paid) or INVALID_TRANSITION (paying an unapproved
+claim). Submitting and paying take an idempotency key: the same key and request
+return the first result. Every change is audited in the same transaction.
+
+Due date: the legal term is 17 working days from registration, counted from
+the submission date in Almaty local time (UTC+5); a SUBMITTED claim past its
+due date is overdue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Sequence
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from sqlalchemy import func, literal, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.accounts.access import Viewer
+from marketplace.accounts.models import Person, Role
+from marketplace.audit import idempotency
+from marketplace.audit.services import record as audit
+from marketplace.audit.services import snapshot
+from marketplace.calendar import add_working_days
+from marketplace.catalog.models import ClassifierItem, ItemKind, Unit
+from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim, Receipt
+from marketplace.db import Database, Quantity, utcnow
+from marketplace.errors import DomainError, ErrorCode, not_found
+from marketplace.orders.models import Order, OrderStatus, ServiceLog, ServiceLogStatus
+from marketplace.orders.pricing import released_so_far
+from marketplace.records.models import Entitlement, EntitlementStatus
+from marketplace.records.services import active_record, clean_quantity, require_whole
+
+# Kazakhstan has one time zone, UTC+5, since 1 March 2024. A fixed offset does
+# not depend on the tzdata installed on the host (older data says UTC+6).
+ALMATY = dt.timezone(dt.timedelta(hours=5), "Asia/Almaty")
+LEGAL_TERM_WORKING_DAYS = 17
+
+OP_SUBMIT_ORDER = "claims.submit_provider_order"
+OP_SUBMIT_HOURS = "claims.submit_service_hours"
+OP_SUBMIT_SELF = "claims.submit_self_purchase"
+OP_MARK_PAID = "claims.mark_paid"
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("100000000.00")  # 100 million tenge: anything above is a typo, not a receipt
+MAX_SELF_QUANTITY = Decimal("10000")
+MIN_REASON = 3
+MAX_REASON = 1000
+MAX_PAYMENT_REFERENCE = 64
+MAX_PAGE = 100
+
+T = TypeVar("T")
+
+
+def _now() -> dt.datetime:
+    """The current time (a seam for tests that need a fixed submission moment)."""
+    return utcnow()
+
+
+# -- dates ------------------------------------------------------------------------
+def almaty_date(moment: dt.datetime) -> dt.date:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given; use an aware datetime")
+    return moment.astimezone(ALMATY).date()
+
+
+def almaty_today() -> dt.date:
+    return almaty_date(_now())
+
+
+def due_date_for(submitted_at: dt.datetime) -> dt.date:
+    """Submission date in Almaty + 17 working days (weekends and public holidays skipped)."""
+    return add_working_days(almaty_date(submitted_at), LEGAL_TERM_WORKING_DAYS)
+
+
+def is_overdue(claim: CompensationClaim, today: dt.date | None = None) -> bool:
+    """Still undecided after its due date."""
+    return claim.status == ClaimStatus.SUBMITTED and claim.due_date < (today or almaty_today())
+
+
+# -- cleaning ---------------------------------------------------------------------
+def money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def clean_money(value: Any, field: str, *, max_value: Decimal = MAX_AMOUNT) -> Decimal:
+    """A positive amount of tenge with at most two decimal places."""
+    if isinstance(value, bool | float) or value is None:
+        raise DomainError(ErrorCode.INVALID, "Give the amount as an exact decimal.", field)
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(value)
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise DomainError(ErrorCode.INVALID, "Not a number.", field) from exc
+    if not amount.is_finite():
+        raise DomainError(ErrorCode.INVALID, "Not a number.", field)
+    if amount <= 0:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "Must be more than zero.", field)
+    if amount > max_value:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {max_value}.", field)
+    if amount != amount.quantize(CENT):
+        raise DomainError(ErrorCode.INVALID, "At most two decimal places (tiyn).", field)
+    return amount.quantize(CENT)
+
+
+def clean_reason(reason: str | None) -> str:
+    if reason is not None and not isinstance(reason, str):
+        raise DomainError(ErrorCode.INVALID, "A text.", "reason")
+    text = (reason or "").strip()
+    if not text:
+        raise DomainError(ErrorCode.REQUIRED, "Give the reason for the rejection.", "reason")
+    if len(text) < MIN_REASON:
+        raise DomainError(ErrorCode.INVALID, f"At least {MIN_REASON} characters.", "reason")
+    if len(text) > MAX_REASON:
+        raise DomainError(ErrorCode.TOO_LONG, f"At most {MAX_REASON} characters.", "reason")
+    return text
+
+
+def clean_payment_reference(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise DomainError(ErrorCode.INVALID, "A text.", "paymentReference")
+    value = value.strip()
+    if not value:
+        return None
+    if len(value) > MAX_PAYMENT_REFERENCE:
+        raise DomainError(ErrorCode.TOO_LONG, f"At most {MAX_PAYMENT_REFERENCE} characters.", "paymentReference")
+    if not value.isprintable():
+        raise DomainError(ErrorCode.INVALID, "Letters, digits and punctuation only.", "paymentReference")
+    return value
+
+
+def _clean_id(value: Any, what: str, field: str) -> int:
+    """Ids are positive integers; anything else is simply not found."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise not_found(what, field)
+    return value
+
+
+def _qty(value: Decimal) -> Any:
+    """A bound quantity typed as the column (on SQLite: scaled to hundredths)."""
+    return literal(value, Quantity)
+
+
+def _is_hourly(item: ClassifierItem) -> bool:
+    return item.kind == ItemKind.SERVICE and item.unit == Unit.HOUR
+
+
+# -- transactions -----------------------------------------------------------------
+class ConcurrentDuplicate(DomainError):
+    """A concurrent request with the same idempotency key committed first.
+
+    ``run_in_transaction`` answers it with a fresh attempt, which reads the
+    winner's result; a caller without the wrapper gets RETRYABLE.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(ErrorCode.RETRYABLE, "The same request is being processed; retry.", "idempotencyKey")
+
+
+_RETRY_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock detected
+
+
+def _retryable(exc: BaseException) -> bool:
+    if isinstance(exc, DomainError):
+        return exc.code == ErrorCode.RETRYABLE
+    if isinstance(exc, IntegrityError):
+        # A unique constraint lost to a concurrent transaction: the next attempt's
+        # checks see the winner's row and answer properly (earlier result or DUPLICATE).
+        text = str(exc.orig).lower()
+        return "unique" in text or "duplicate" in text
+    if isinstance(exc, DBAPIError):
+        return getattr(exc.orig, "sqlstate", None) in _RETRY_SQLSTATES
+    return False
+
+
+async def run_in_transaction(
+    db: Database,
+    fn: Callable[..., Awaitable[T]],
+    viewer: Viewer,
+    /,
+    *args: Any,
+    attempts: int = 3,
+    **kwargs: Any,
+) -> T:
+    """Run ``fn(session, viewer, *args, **kwargs)`` in a transaction of its own.
+
+    When it loses a race on a unique constraint (typically two requests with
+    the same idempotency key), or PostgreSQL reports a deadlock or
+    serialization failure, the transaction rolls back and the call is made
+    again; the new attempt finds the winner's idempotency key and returns the
+    earlier result, not an error.
+    """
+    for attempt in range(attempts):
+        try:
+            async with db.transaction() as session:
+                return await fn(session, viewer, *args, **kwargs)
+        except (DomainError, DBAPIError) as exc:
+            if attempt == attempts - 1 or not _retryable(exc):
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _flush_new(session: AsyncSession) -> None:
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if "idempotency" in str(exc.orig).lower():
+            raise ConcurrentDuplicate() from exc
+        raise
+
+
+async def _earlier(
+    session: AsyncSession, viewer: Viewer, operation: str, key: str, payload: str
+) -> CompensationClaim | None:
+    """The claim an earlier call with this key returned, or None (IDEMPOTENCY_CONFLICT for another request)."""
+    assert viewer.account_id is not None
+    subject_id = await idempotency.previous_result(session, viewer.account_id, operation, key, payload)
+    if subject_id is None:
+        return None
+    claim = (
+        await session.execute(
+            select(CompensationClaim)
+            .where(CompensationClaim.id == subject_id)
+            .execution_options(populate_existing=True)
+        )
+    ).scalar_one()
+    return claim
+
+
+async def _remember(session: AsyncSession, viewer: Viewer, operation: str, key: str, payload: str, claim_id: int) -> None:
+    assert viewer.account_id is not None
+    idempotency.remember(session, viewer.account_id, operation, key, payload, claim_id)
+    await _flush_new(session)
+
+
+# -- submitting: providers ---------------------------------------------------------
+async def _locked_order_of_provider(session: AsyncSession, viewer: Viewer, order_id: Any) -> Order:
+    """The provider's own order, locked (FOR UPDATE on PostgreSQL; SQLite serialises writers)."""
+    viewer.require_role(Role.PROVIDER)
+    oid = _clean_id(order_id, "order", "orderId")
+    order = (
+        await session.execute(
+            select(Order).where(Order.id == oid).with_for_update().execution_options(populate_existing=True)
+        )
+    ).scalar_one_or_none()
+    if order is None or not viewer.owns_provider(order.provider_id):
+        raise not_found("order", "orderId")
+    return order
+
+
+async def _person_region(session: AsyncSession, person_id: int) -> int:
+    person = await session.get(Person, person_id)
+    assert person is not None
+    return person.region_id
+
+
+def _new_claim(**values: Any) -> CompensationClaim:
+    now = _now()
+    return CompensationClaim(status=ClaimStatus.SUBMITTED, submitted_at=now, due_date=due_date_for(now), **values)
+
+
+async def submit_provider_claim(
+    session: AsyncSession, viewer: Viewer, *, order_id: int, idempotency_key: str
+) -> CompensationClaim:
+    """Provider: claim the state's share of its CONFIRMED order (not an hourly service order).
+
+    amount_claimed = amount_approvable = order.state_share. One claim per order:
+    a second one is DUPLICATE (the same idempotency key returns the first).
+    """
+    viewer.require_role(Role.PROVIDER)
+    key = idempotency.clean_key(idempotency_key)
+    # The order lock serialises concurrent claims for one order, so the checks below hold.
+    order = await _locked_order_of_provider(session, viewer, order_id)
+    payload = idempotency.request_hash({"order_id": order.id})
+    earlier = await _earlier(session, viewer, OP_SUBMIT_ORDER, key, payload)
+    if earlier is not None:
+        return earlier
+    item = await session.get(ClassifierItem, order.classifier_item_id)
+    assert item is not None
+    if _is_hourly(item):
+        raise DomainError(
+            ErrorCode.INVALID, "An hourly service is claimed by its confirmed service hours.", "orderId"
+        )
+    if order.status != OrderStatus.CONFIRMED:
+        raise DomainError(
+            ErrorCode.INVALID_TRANSITION,
+            f"The order is {order.status.value.lower()}; only a confirmed order can be claimed.",
+            "orderId",
+        )
+    existing = await session.execute(
+        select(CompensationClaim.id).where(
+            CompensationClaim.order_id == order.id, CompensationClaim.kind == ClaimKind.PROVIDER_ORDER
+        )
+    )
+    if existing.first() is not None:
+        raise DomainError(ErrorCode.DUPLICATE, "This order has already been claimed.", "orderId")
+    if order.state_share <= 0:
+        raise DomainError(ErrorCode.NOT_ELIGIBLE, "The state pays nothing on this order.", "orderId")
+    claim = _new_claim(
+        kind=ClaimKind.PROVIDER_ORDER,
+        person_id=order.person_id,
+        region_id=await _person_region(session, order.person_id),
+        provider_id=order.provider_id,
+        order_id=order.id,
+        entitlement_id=order.entitlement_id,
+        classifier_item_id=order.classifier_item_id,
+        submitted_by_account_id=viewer.account_id,
+        quantity=order.quantity,
+        amount_claimed=order.state_share,
+        amount_approvable=order.state_share,
+        idempotency_key=key,
+    )
+    session.add(claim)
+    await _flush_new(session)
+    audit(session, viewer, "claim.submitted", claim, None, snapshot(claim))
+    await _remember(session, viewer, OP_SUBMIT_ORDER, key, payload, claim.id)
+    return claim
+
+
+def _minutes_between(start: dt.time, end: dt.time) -> int:
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+async def submit_service_hours_claim(
+    session: AsyncSession, viewer: Viewer, *, order_id: int, idempotency_key: str
+) -> CompensationClaim:
+    """Provider: claim the CONFIRMED service hours of an hourly order that no claim covers yet.
+
+    amount = hours × min(unit price, cap) over the logs this claim actually
+    took; refused with NOT_ELIGIBLE when there are none (logged-only or disputed
+    hours are never paid).
+    """
+    viewer.require_role(Role.PROVIDER)
+    key = idempotency.clean_key(idempotency_key)
+    order = await _locked_order_of_provider(session, viewer, order_id)
+    payload = idempotency.request_hash({"order_id": order.id})
+    earlier = await _earlier(session, viewer, OP_SUBMIT_HOURS, key, payload)
+    if earlier is not None:
+        return earlier
+    item = await session.get(ClassifierItem, order.classifier_item_id)
+    assert item is not None
+    if not _is_hourly(item):
+        raise DomainError(ErrorCode.INVALID, "Only an hourly service order is claimed by its hours.", "orderId")
+    rate = order.unit_price if order.price_cap is None else min(order.unit_price, order.price_cap)
+    unclaimed = (ServiceLog.order_id == order.id, ServiceLog.claim_id.is_(None),
+                 ServiceLog.status == ServiceLogStatus.CONFIRMED)
+    candidates = (await session.execute(select(ServiceLog.start_time, ServiceLog.end_time).where(*unclaimed))).all()
+    if not candidates:
+        raise DomainError(
+            ErrorCode.NOT_ELIGIBLE,
+            "No confirmed service hours are left to claim on this order; hours are paid once the recipient confirms them.",
+            "orderId",
+        )
+
+    def amounts(rows: Sequence[Any]) -> tuple[Decimal, Decimal]:
+        minutes = sum(_minutes_between(r.start_time, r.end_time) for r in rows)
+        return (Decimal(minutes) / 60).quantize(CENT, rounding=ROUND_HALF_UP), money(Decimal(minutes) * rate / 60)
+
+    hours, amount = amounts(candidates)
+    claim = _new_claim(
+        kind=ClaimKind.PROVIDER_SERVICE_HOURS,
+        person_id=order.person_id,
+        region_id=await _person_region(session, order.person_id),
+        provider_id=order.provider_id,
+        order_id=order.id,
+        entitlement_id=order.entitlement_id,
+        classifier_item_id=order.classifier_item_id,
+        submitted_by_account_id=viewer.account_id,
+        quantity=hours,
+        amount_claimed=amount,
+        amount_approvable=amount,
+        idempotency_key=key,
+    )
+    session.add(claim)
+    await _flush_new(session)
+    # Bind the logs: only those still unclaimed and confirmed at this instant.
+    taken = (
+        await session.execute(
+            update(ServiceLog)
+            .where(*unclaimed)
+            .values(claim_id=claim.id)
+            .returning(ServiceLog.id, ServiceLog.start_time, ServiceLog.end_time)
+            .execution_options(synchronize_session=False)
+        )
+    ).all()
+    if not taken:
+        raise DomainError(
+            ErrorCode.NOT_ELIGIBLE, "No confirmed service hours are left to claim on this order.", "orderId"
+        )
+    hours, amount = amounts(taken)
+    if amount <= 0:
+        raise DomainError(ErrorCode.NOT_ELIGIBLE, "The state pays nothing for these hours.", "orderId")
+    if (hours, amount) != (claim.quantity, claim.amount_claimed):
+        claim.quantity, claim.amount_claimed, claim.amount_approvable = hours, amount, amount
+        await session.flush()
+    audit(session, viewer, "claim.submitted", claim, None,
+          {**snapshot(claim), "service_log_ids": sorted(r.id for r in taken)})
+    for r in sorted(taken, key=lambda r: r.id):
+        log = await session.get(ServiceLog, r.id, populate_existing=True)
+        assert log is not None
+        audit(session, viewer, "service_log.claimed", log, {"claim_id": None}, {"claim_id": claim.id})
+    await _remember(session, viewer, OP_SUBMIT_HOURS, key, payload, claim.id)
+    return claim
+
+
+# -- submitting: recipients --------------------------------------------------------
+async def _reserve(session: AsyncSession, viewer: Viewer, ent: Entitlement, qty: Decimal, day: dt.date,
+                   claim: CompensationClaim) -> None:
+    """reserved += qty by one conditional UPDATE that also checks the balance (and quarterly releases)."""
+    conditions = [
+        Entitlement.id == ent.id,
+        Entitlement.status == EntitlementStatus.ACTIVE,
+        Entitlement.valid_from <= day,
+        Entitlement.valid_until >= day,
+        Entitlement.quantity - Entitlement.reserved - Entitlement.consumed >= _qty(qty),
+    ]
+    if ent.quarterly_release is not None:
+        # quarterly_release and valid_from never change after issue: ``released`` is a constant here.
+        conditions.append(Entitlement.reserved + Entitlement.consumed + _qty(qty) <= _qty(released_so_far(ent, day)))
+    result = await session.execute(
+        update(Entitlement)
+        .where(*conditions)
+        .values(reserved=Entitlement.reserved + _qty(qty))
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(ent)
+    if result.rowcount != 1:
+        if not ent.is_active_on(day):
+            raise DomainError(ErrorCode.NO_ENTITLEMENT, "This entitlement is not active.", "entitlementId")
+        raise DomainError(
+            ErrorCode.INSUFFICIENT_BALANCE,
+            f"Only {max(Decimal(0), ent.balance)} left on this entitlement"
+            + (" (released so far this quarter)." if ent.quarterly_release is not None else "."),
+            "quantity",
+        )
+    audit(session, viewer, "entitlement.reserved", ent,
+          {"reserved": str(ent.reserved - qty)}, {"reserved": str(ent.reserved), "claim_id": claim.id})
+
+
+async def _move_balance(session: AsyncSession, viewer: Viewer, claim: CompensationClaim, *, consume: bool,
+                        action: str) -> None:
+    """Take a self-purchase claim's reservation off its entitlement: released, or consumed when paid."""
+    assert claim.entitlement_id is not None
+    qty = claim.quantity
+    values: dict[str, Any] = {"reserved": Entitlement.reserved - _qty(qty)}
+    if consume:
+        values["consumed"] = Entitlement.consumed + _qty(qty)
+    result = await session.execute(
+        update(Entitlement)
+        .where(Entitlement.id == claim.entitlement_id, Entitlement.reserved >= _qty(qty))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # pragma: no cover - a submitted self-purchase always holds its reservation
+        raise RuntimeError(f"claim {claim.id}: reservation on entitlement {claim.entitlement_id} missing")
+    ent = await session.get(Entitlement, claim.entitlement_id)
+    assert ent is not None
+    await session.refresh(ent)
+    before = {"reserved": str(ent.reserved + qty), "consumed": str(ent.consumed - qty if consume else ent.consumed)}
+    audit(session, viewer, action, ent, before,
+          {"reserved": str(ent.reserved), "consumed": str(ent.consumed), "claim_id": claim.id})
+
+
+async def submit_self_purchase_claim(
+    session: AsyncSession,
+    viewer: Viewer,
+    *,
+    person_id: int,
+    entitlement_id: int,
+    quantity: Decimal,
+    amount_paid: Decimal,
+    receipt_id: int,
+    idempotency_key: str,
+) -> CompensationClaim:
+    """Recipient: claim an aid bought on their own, for themself or a person they represent.
+
+    The entitlement must be the person's, active, with enough balance; the
+    receipt the person's and not used by another claim; the item must have a
+    cap (a custom item goes by an approved quote). approvable = min(paid,
+    cap × quantity). The quantity is reserved on the entitlement.
+    """
+    viewer.require_role(Role.RECIPIENT)
+    key = idempotency.clean_key(idempotency_key)
+    pid = _clean_id(person_id, "person", "personId")
+    if not viewer.acts_for_person(pid) or await session.get(Person, pid) is None:
+        raise not_found("person", "personId")
+    rid = _clean_id(receipt_id, "receipt", "receiptId")
+    eid = _clean_id(entitlement_id, "entitlement", "entitlementId")
+    qty = clean_quantity(quantity, "quantity", max_value=MAX_SELF_QUANTITY)
+    paid = clean_money(amount_paid, "amountPaid")
+    # Locking the receipt serialises concurrent claims on it (and same-key retries).
+    receipt = (
+        await session.execute(select(Receipt).where(Receipt.id == rid).with_for_update())
+    ).scalar_one_or_none()
+    if receipt is None or receipt.person_id != pid:
+        raise not_found("receipt", "receiptId")
+    payload = idempotency.request_hash(
+        {"person_id": pid, "entitlement_id": eid, "quantity": str(qty), "amount_paid": str(paid), "receipt_id": rid}
+    )
+    earlier = await _earlier(session, viewer, OP_SUBMIT_SELF, key, payload)
+    if earlier is not None:
+        return earlier
+    used = await session.execute(select(CompensationClaim.id).where(CompensationClaim.receipt_id == rid))
+    if used.first() is not None:
+        raise DomainError(ErrorCode.DUPLICATE, "This receipt is already part of a claim.", "receiptId")
+    ent = await session.get(Entitlement, eid)
+    if ent is None or ent.person_id != pid:
+        raise not_found("entitlement", "entitlementId")
+    day = almaty_today()
+    if not ent.is_active_on(day):
+        raise DomainError(ErrorCode.NO_ENTITLEMENT, "This entitlement is not active.", "entitlementId")
+    if await active_record(session, pid, day) is None:
+        raise DomainError(ErrorCode.NO_ACTIVE_RECORD, "The person has no active disability record.", "personId")
+    item = await session.get(ClassifierItem, ent.classifier_item_id)
+    assert item is not None
+    require_whole(qty, item.unit)
+    if item.price_cap is None:
+        raise DomainError(
+            ErrorCode.NOT_ELIGIBLE,
+            "This item has no guaranteed price; it is provided by an approved quote, not reimbursed.",
+            "entitlementId",
+        )
+    if ent.balance < qty:  # a clear answer early; the conditional UPDATE below is the real guard
+        raise DomainError(ErrorCode.INSUFFICIENT_BALANCE, f"Only {ent.balance} left on this entitlement.", "quantity")
+    person = await session.get(Person, pid)
+    assert person is not None
+    approvable = min(paid, money(item.price_cap * qty))
+    claim = _new_claim(
+        kind=ClaimKind.SELF_PURCHASE,
+        person_id=pid,
+        region_id=person.region_id,
+        entitlement_id=ent.id,
+        classifier_item_id=item.id,
+        receipt_id=rid,
+        submitted_by_account_id=viewer.account_id,
+        quantity=qty,
+        amount_claimed=paid,
+        amount_approvable=approvable,
+        idempotency_key=key,
+    )
+    session.add(claim)
+    await _flush_new(session)
+    await _reserve(session, viewer, ent, qty, day, claim)
+    audit(session, viewer, "claim.submitted", claim, None, snapshot(claim))
+    await _remember(session, viewer, OP_SUBMIT_SELF, key, payload, claim.id)
+    return claim
+
+
+# -- decisions ------------------------------------------------------------------------
+async def _claim_for_officer(session: AsyncSession, viewer: Viewer, claim_id: Any) -> CompensationClaim:
+    """Only a LOCAL_BODY officer of the claim's region decides (ADMIN included: FORBIDDEN)."""
+    viewer.require_authenticated()
+    if viewer.role != Role.LOCAL_BODY:
+        raise DomainError(
+            ErrorCode.FORBIDDEN, "Claims are decided by an officer of the recipient's region.", "claimId"
+        )
+    cid = _clean_id(claim_id, "claim", "claimId")
+    claim = await session.get(CompensationClaim, cid)
+    if claim is None or not viewer.is_officer_of(claim.region_id):
+        raise not_found("claim", "claimId")
+    return claim
+
+
+def _refusal(claim: CompensationClaim, attempted: str) -> DomainError:
+    """Why a transition's conditional UPDATE took no row, from the claim's status now."""
+    status = claim.status
+    if attempted == "pay":
+        if status == ClaimStatus.PAID:
+            return DomainError(ErrorCode.ALREADY_DECIDED, "This claim has already been paid.", "claimId")
+        return DomainError(
+            ErrorCode.INVALID_TRANSITION,
+            f"The claim is {status.value.lower()}; only an approved claim can be paid.",
+            "claimId",
+        )
+    return DomainError(ErrorCode.ALREADY_DECIDED, f"This claim is already {status.value.lower()}.", "claimId")
+
+
+async def _transition(
+    session: AsyncSession,
+    viewer: Viewer,
+    claim: CompensationClaim,
+    old: ClaimStatus,
+    new: ClaimStatus,
+    attempted: str,
+    **values: Any,
+) -> dict[str, Any] | None:
+    """old → new in ONE conditional UPDATE; returns the snapshot before, or None if no row was taken."""
+    before = snapshot(claim)
+    try:
+        result = await session.execute(
+            update(CompensationClaim)
+            .where(CompensationClaim.id == claim.id, CompensationClaim.status == old)
+            .values(status=new, version=CompensationClaim.version + 1, **values)
+            .execution_options(synchronize_session=False)
+        )
+    except IntegrityError as exc:
+        if "payment_reference" in str(exc.orig).lower():
+            raise DomainError(
+                ErrorCode.DUPLICATE, "This payment reference is already used.", "paymentReference"
+            ) from exc
+        raise
+    await session.refresh(claim)
+    if result.rowcount != 1:
+        return None
+    # The UPDATE matched the old status, so that is what the row held (a stale read cannot leak in).
+    before["status"] = old.value
+    return before
+
+
+async def approve_claim(
+    session: AsyncSession, viewer: Viewer, claim_id: int, amount: Decimal | None = None
+) -> CompensationClaim:
+    """Officer: SUBMITTED → APPROVED for ``amount`` (default: the approvable amount; may be lower, never higher)."""
+    claim = await _claim_for_officer(session, viewer, claim_id)
+    if amount is None:
+        approved = claim.amount_approvable
+    else:
+        approved = clean_money(amount, "amount")
+        if approved > claim.amount_approvable:
+            raise DomainError(
+                ErrorCode.OUT_OF_RANGE, f"At most the approvable {claim.amount_approvable}.", "amount"
+            )
+    if claim.status != ClaimStatus.SUBMITTED:
+        raise _refusal(claim, "approve")
+    before = await _transition(
+        session, viewer, claim, ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, "approve",
+        amount_approved=approved, decided_at=_now(), decided_by_account_id=viewer.account_id,
+    )
+    if before is None:
+        raise _refusal(claim, "approve")
+    audit(session, viewer, "claim.approved", claim, before, snapshot(claim))
+    return claim
+
+
+async def reject_claim(session: AsyncSession, viewer: Viewer, claim_id: int, reason: str) -> CompensationClaim:
+    """Officer: SUBMITTED → REJECTED with a reason (3..1000 characters); a self-purchase's reservation returns."""
+    claim = await _claim_for_officer(session, viewer, claim_id)
+    why = clean_reason(reason)
+    if claim.status != ClaimStatus.SUBMITTED:
+        raise _refusal(claim, "reject")
+    before = await _transition(
+        session, viewer, claim, ClaimStatus.SUBMITTED, ClaimStatus.REJECTED, "reject",
+        reject_reason=why, decided_at=_now(), decided_by_account_id=viewer.account_id,
+    )
+    if before is None:
+        raise _refusal(claim, "reject")
+    audit(session, viewer, "claim.rejected", claim, before, snapshot(claim))
+    if claim.kind == ClaimKind.SELF_PURCHASE:
+        await _move_balance(session, viewer, claim, consume=False, action="entitlement.released")
+    # A provider's rejected claim is final, like the one claim per order: its
+    # service logs stay bound to it, so the same hours cannot be claimed again.
+    return claim
+
+
+async def mark_claim_paid(
+    session: AsyncSession,
+    viewer: Viewer,
+    claim_id: int,
+    payment_reference: str | None = None,
+    idempotency_key: str | None = None,
+) -> CompensationClaim:
+    """Officer: APPROVED → PAID, once. A self-purchase's reservation is consumed.
+
+    The same idempotency key (with the same reference) returns the paid claim;
+    any other call on a paid claim is ALREADY_DECIDED; on a claim not approved,
+    INVALID_TRANSITION.
+    """
+    claim = await _claim_for_officer(session, viewer, claim_id)
+    key = idempotency.clean_key(idempotency_key)
+    ref = clean_payment_reference(payment_reference)
+    payload = idempotency.request_hash({"claim_id": claim.id, "payment_reference": ref})
+    earlier = await _earlier(session, viewer, OP_MARK_PAID, key, payload)
+    if earlier is not None:
+        return earlier
+    if claim.status != ClaimStatus.APPROVED:
+        raise _refusal(claim, "pay")
+    if ref is not None:
+        clash = await session.execute(
+            select(CompensationClaim.id).where(
+                CompensationClaim.payment_reference == ref, CompensationClaim.id != claim.id
+            )
+        )
+        if clash.first() is not None:
+            raise DomainError(ErrorCode.DUPLICATE, "This payment reference is already used.", "paymentReference")
+    before = await _transition(
+        session, viewer, claim, ClaimStatus.APPROVED, ClaimStatus.PAID, "pay",
+        paid_at=_now(), payment_reference=ref,
+    )
+    if before is None:
+        # A concurrent call won. If it carried this very key, its result is ours
+        # (PostgreSQL: the UPDATE waited for that commit, so the key is visible now).
+        earlier = await _earlier(session, viewer, OP_MARK_PAID, key, payload)
+        if earlier is not None:
+            return earlier
+        raise _refusal(claim, "pay")
+    audit(session, viewer, "claim.paid", claim, before, snapshot(claim))
+    if claim.kind == ClaimKind.SELF_PURCHASE:
+        await _move_balance(session, viewer, claim, consume=True, action="entitlement.consumed")
+    await _remember(session, viewer, OP_MARK_PAID, key, payload, claim.id)
+    return claim
+
+
+# -- reading ---------------------------------------------------------------------------
+def _scope(viewer: Viewer) -> list[Any]:
+    """WHERE conditions for the claims the viewer may see."""
+    viewer.require_authenticated()
+    if viewer.is_admin:
+        return []
+    if viewer.role == Role.RECIPIENT:
+        return [CompensationClaim.person_id.in_(sorted(viewer.person_ids))]
+    if viewer.role == Role.PROVIDER:
+        return [CompensationClaim.provider_id == viewer.provider_id]
+    if viewer.role == Role.LOCAL_BODY:
+        return [CompensationClaim.region_id == viewer.region_id]
+    raise DomainError(ErrorCode.FORBIDDEN, "Your role cannot see claims.")
+
+
+def can_see_claim(viewer: Viewer, claim: CompensationClaim) -> bool:
+    if not viewer.is_authenticated:
+        return False
+    if viewer.is_admin:
+        return True
+    if viewer.role == Role.RECIPIENT:
+        return claim.person_id in viewer.person_ids
+    if viewer.role == Role.PROVIDER:
+        return claim.provider_id is not None and claim.provider_id == viewer.provider_id
+    if viewer.role == Role.LOCAL_BODY:
+        return claim.region_id == viewer.region_id
+    return False
+
+
+async def get_claim(session: AsyncSession, viewer: Viewer, claim_id: int) -> CompensationClaim:
+    viewer.require_authenticated()
+    cid = _clean_id(claim_id, "claim", "claimId")
+    claim = await session.get(CompensationClaim, cid)
+    if claim is None or not can_see_claim(viewer, claim):
+        raise not_found("claim", "claimId")
+    return claim
+
+
+def claim_cursor(claim: CompensationClaim) -> list[Any]:
+    """The keyset of a claim in ``list_claims`` (for ``schema.core.pagination``'s opaque cursors)."""
+    return [claim.due_date.isoformat(), claim.id]
+
+
+def _parse_after(after: Sequence[Any] | None) -> tuple[dt.date, int] | None:
+    if after is None:
+        return None
+    bad = DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
+    if isinstance(after, str | bytes) or len(after) != 2:
+        raise bad
+    raw_date, raw_id = after
+    if not isinstance(raw_date, str) or isinstance(raw_id, bool) or not isinstance(raw_id, int):
+        raise bad
+    try:
+        return dt.date.fromisoformat(raw_date), raw_id
+    except ValueError as exc:
+        raise bad from exc
+
+
+def queue_order_ascending(viewer: Viewer) -> bool:
+    """Officers and admins work a queue (soonest due first); recipients and providers see newest first."""
+    return viewer.role in (Role.LOCAL_BODY, Role.ADMIN)
+
+
+async def list_claims(
+    session: AsyncSession,
+    viewer: Viewer,
+    *,
+    status: ClaimStatus | str | None = None,
+    overdue_only: bool = False,
+    first: int = 20,
+    after: Sequence[Any] | None = None,
+) -> list[CompensationClaim]:
+    """The claims in the viewer's scope, keyset-paged by (due date, id).
+
+    Officers (their region's queue) and admins (everything) get the soonest due
+    first; recipients (their own and represented persons') and providers (their
+    own) get the latest first. ``overdue_only``: SUBMITTED and past the due date
+    (Almaty today). ``after`` is the decoded cursor of the previous page's last
+    claim (``claim_cursor``). Returns up to ``first + 1`` rows: an extra row
+    means there is a next page (as ``schema.core.pagination.build_connection`` expects).
+    """
+    if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= MAX_PAGE:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, f"first must be between 0 and {MAX_PAGE}.", "first")
+    conditions = _scope(viewer)
+    if status is not None:
+        try:
+            status = ClaimStatus(status)
+        except ValueError as exc:
+            raise DomainError(ErrorCode.INVALID, "Not a claim status.", "status") from exc
+        conditions.append(CompensationClaim.status == status)
+    if overdue_only:
+        conditions += [CompensationClaim.status == ClaimStatus.SUBMITTED, CompensationClaim.due_date < almaty_today()]
+    ascending = queue_order_ascending(viewer)
+    cursor = _parse_after(after)
+    if cursor is not None:
+        due, cid = cursor
+        if ascending:
+            conditions.append(
+                (CompensationClaim.due_date > due) | ((CompensationClaim.due_date == due) & (CompensationClaim.id > cid))
+            )
+        else:
+            conditions.append(
+                (CompensationClaim.due_date < due) | ((CompensationClaim.due_date == due) & (CompensationClaim.id < cid))
+            )
+    order_by = (
+        (CompensationClaim.due_date.asc(), CompensationClaim.id.asc())
+        if ascending
+        else (CompensationClaim.due_date.desc(), CompensationClaim.id.desc())
+    )
+    rows = await session.execute(select(CompensationClaim).where(*conditions).order_by(*order_by).limit(first + 1))
+    return list(rows.scalars())
+
+
+async def count_overdue(session: AsyncSession, viewer: Viewer) -> int:
+    """How many claims in the viewer's scope are overdue (for an officer's dashboard)."""
+    conditions = _scope(viewer) + [
+        CompensationClaim.status == ClaimStatus.SUBMITTED,
+        CompensationClaim.due_date < almaty_today(),
+    ]
+    return int((await session.execute(select(func.count()).select_from(CompensationClaim).where(*conditions))).scalar_one())

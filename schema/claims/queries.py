@@ -1,0 +1,46 @@
+"""Queries of claims: each role's list, the officer's queue by due date."""
+
+from __future__ import annotations
+
+import strawberry
+
+from marketplace.claims import services
+from schema.claims.types import ClaimStatus, CompensationClaim
+from schema.core.ids import decode_id
+from schema.core.node import node_fetcher
+from schema.core.pagination import Connection, build_connection, decode_cursor, page_size
+
+
+def claim_type(claim) -> CompensationClaim:  # type: ignore[no-untyped-def]
+    return CompensationClaim.from_model(claim, services.almaty_today())
+
+
+@node_fetcher("CompensationClaim")
+async def fetch_claim(info: strawberry.Info, pk: int) -> CompensationClaim:
+    async with info.context.db.session() as session:
+        return claim_type(await services.get_claim(session, info.context.viewer, pk))
+
+
+@strawberry.type
+class ClaimQueries:
+    @strawberry.field(description="Claims in the viewer's scope. An officer's queue comes soonest-due first; "
+                                  "overdueOnly lists the claims past their 17-working-day term.")
+    async def claims(
+        self,
+        info: strawberry.Info,
+        status: ClaimStatus | None = None,  # type: ignore[valid-type]
+        overdue_only: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[CompensationClaim]:
+        size = page_size(first)
+        async with info.context.db.session() as session:
+            rows = await services.list_claims(
+                session, info.context.viewer, status=status, overdue_only=overdue_only, first=size,
+                after=decode_cursor(after),
+            )
+        return build_connection(rows, size, key=services.claim_cursor, wrap=claim_type, has_previous=after is not None)
+
+    @strawberry.field(description="One claim in the viewer's scope.")
+    async def claim(self, info: strawberry.Info, id: strawberry.ID) -> CompensationClaim:
+        return await fetch_claim(info, decode_id(id, "CompensationClaim"))
