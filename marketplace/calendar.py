@@ -97,21 +97,24 @@ class DecreedTransfer:
 FIXED_HOLIDAYS: Final[tuple[FixedHoliday, ...]] = (
     FixedHoliday(1, 1, "New Year", "Новый год", "Жаңа жыл"),
     FixedHoliday(1, 2, "New Year", "Новый год", "Жаңа жыл"),
-    FixedHoliday(1, 7, "Orthodox Christmas", "Православное Рождество", "Православиелік Рождество",
-                 transferable=False),
+    FixedHoliday(1, 7, "Orthodox Christmas", "Православное Рождество", "Православиелік Рождество", transferable=False),
     FixedHoliday(3, 8, "International Women's Day", "Международный женский день", "Халықаралық әйелдер күні"),
     FixedHoliday(3, 21, "Nauryz", "Наурыз мейрамы", "Наурыз мейрамы"),
     FixedHoliday(3, 22, "Nauryz", "Наурыз мейрамы", "Наурыз мейрамы"),
     FixedHoliday(3, 23, "Nauryz", "Наурыз мейрамы", "Наурыз мейрамы"),
-    FixedHoliday(5, 1, "Unity Day of the People of Kazakhstan", "Праздник единства народа Казахстана",
-                 "Қазақстан халқының бірлігі мерекесі"),
+    FixedHoliday(
+        5,
+        1,
+        "Unity Day of the People of Kazakhstan",
+        "Праздник единства народа Казахстана",
+        "Қазақстан халқының бірлігі мерекесі",
+    ),
     FixedHoliday(5, 7, "Defender of the Fatherland Day", "День защитника Отечества", "Отан қорғаушы күні"),
     FixedHoliday(5, 9, "Victory Day", "День Победы", "Жеңіс күні"),
     FixedHoliday(7, 6, "Capital Day", "День Столицы", "Астана күні"),
     FixedHoliday(8, 30, "Constitution Day", "День Конституции", "Конституция күні"),
     FixedHoliday(10, 25, "Republic Day", "День Республики", "Республика күні", first_year=2022),
-    FixedHoliday(12, 1, "First President's Day", "День Первого Президента", "Тұңғыш Президент күні",
-                 last_year=2021),
+    FixedHoliday(12, 1, "First President's Day", "День Первого Президента", "Тұңғыш Президент күні", last_year=2021),
     FixedHoliday(12, 16, "Independence Day", "День Независимости", "Тәуелсіздік күні"),
     FixedHoliday(12, 17, "Independence Day", "День Независимости", "Тәуелсіздік күні", last_year=2021),
 )
@@ -119,38 +122,47 @@ FIXED_HOLIDAYS: Final[tuple[FixedHoliday, ...]] = (
 _KURBAN_AIT_NAMES: Final = ("Kurban Ait", "Курбан айт", "Құрбан айт")
 
 #: First day of Kurban Ait. Announced dates: 2019-2026; the rest are estimates.
-KURBAN_AIT: Final[MappingProxyType[int, _dt.date]] = MappingProxyType({
-    2019: _dt.date(2019, 8, 11),
-    2020: _dt.date(2020, 7, 31),
-    2021: _dt.date(2021, 7, 20),
-    2022: _dt.date(2022, 7, 9),
-    2023: _dt.date(2023, 6, 28),
-    2024: _dt.date(2024, 6, 16),
-    2025: _dt.date(2025, 6, 6),
-    2026: _dt.date(2026, 5, 27),
-    2027: _dt.date(2027, 5, 16),
-    2028: _dt.date(2028, 5, 5),
-    2029: _dt.date(2029, 4, 24),
-    2030: _dt.date(2030, 4, 13),
-    2031: _dt.date(2031, 4, 2),
-    2032: _dt.date(2032, 3, 22),
-    2033: _dt.date(2033, 3, 11),
-    2034: _dt.date(2034, 3, 1),
-    2035: _dt.date(2035, 2, 18),
-})
+KURBAN_AIT: Final[MappingProxyType[int, _dt.date]] = MappingProxyType(
+    {
+        2019: _dt.date(2019, 8, 11),
+        2020: _dt.date(2020, 7, 31),
+        2021: _dt.date(2021, 7, 20),
+        2022: _dt.date(2022, 7, 9),
+        2023: _dt.date(2023, 6, 28),
+        2024: _dt.date(2024, 6, 16),
+        2025: _dt.date(2025, 6, 6),
+        2026: _dt.date(2026, 5, 27),
+        2027: _dt.date(2027, 5, 16),
+        2028: _dt.date(2028, 5, 5),
+        2029: _dt.date(2029, 4, 24),
+        2030: _dt.date(2030, 4, 13),
+        2031: _dt.date(2031, 4, 2),
+        2032: _dt.date(2032, 3, 22),
+        2033: _dt.date(2033, 3, 11),
+        2034: _dt.date(2034, 3, 1),
+        2035: _dt.date(2035, 2, 18),
+    }
+)
 KURBAN_AIT_ANNOUNCED_YEARS: Final = frozenset(range(2019, 2027))
 
 DECREED_TRANSFERS: Final[tuple[DecreedTransfer, ...]] = (
-    DecreedTransfer(_dt.date(2020, 1, 3), _dt.date(2020, 1, 5),
-                    "Government decree of 1 November 2019 'On moving days off in 2020'"),
-    DecreedTransfer(_dt.date(2022, 10, 24), _dt.date(2022, 10, 22),
-                    "Government decree of 2022 (first Republic Day as a day off)"),
-    DecreedTransfer(_dt.date(2023, 7, 7), _dt.date(2023, 7, 1),
-                    "Government decree of 25 April 2023 'On moving a day off in 2023'"),
-    DecreedTransfer(_dt.date(2024, 5, 8), _dt.date(2024, 5, 4),
-                    "Government decree of 2024 'On moving a day off in 2024'"),
-    DecreedTransfer(_dt.date(2025, 1, 3), _dt.date(2025, 1, 5),
-                    "Order of the Minister of Labour and Social Protection of November 2024"),
+    DecreedTransfer(
+        _dt.date(2020, 1, 3), _dt.date(2020, 1, 5), "Government decree of 1 November 2019 'On moving days off in 2020'"
+    ),
+    DecreedTransfer(
+        _dt.date(2022, 10, 24), _dt.date(2022, 10, 22), "Government decree of 2022 (first Republic Day as a day off)"
+    ),
+    DecreedTransfer(
+        _dt.date(2023, 7, 7), _dt.date(2023, 7, 1), "Government decree of 25 April 2023 'On moving a day off in 2023'"
+    ),
+    DecreedTransfer(
+        _dt.date(2024, 5, 8), _dt.date(2024, 5, 4), "Government decree of 2024 'On moving a day off in 2024'"
+    ),
+    DecreedTransfer(
+        _dt.date(2025, 1, 3),
+        _dt.date(2025, 1, 5),
+        "Order of the Minister of Labour and Social Protection of November 2024",
+    ),
 )
 
 
@@ -172,21 +184,47 @@ def _new_moon_utc(k: int) -> _dt.datetime:
     om = r(124.7746 - 1.56375588 * k + 0.0020672 * t**2 + 0.00000215 * t**3)
     sin = math.sin
     correction = (
-        -0.40720 * sin(mp) + 0.17241 * e * sin(m) + 0.01608 * sin(2 * mp) + 0.01039 * sin(2 * f)
-        + 0.00739 * e * sin(mp - m) - 0.00514 * e * sin(mp + m) + 0.00208 * e * e * sin(2 * m)
-        - 0.00111 * sin(mp - 2 * f) - 0.00057 * sin(mp + 2 * f) + 0.00056 * e * sin(2 * mp + m)
-        - 0.00042 * sin(3 * mp) + 0.00042 * e * sin(m + 2 * f) + 0.00038 * e * sin(m - 2 * f)
-        - 0.00024 * e * sin(2 * mp - m) - 0.00017 * sin(om) - 0.00007 * sin(mp + 2 * m)
-        + 0.00004 * sin(2 * mp - 2 * f) + 0.00004 * sin(3 * m) + 0.00003 * sin(mp + m - 2 * f)
-        + 0.00003 * sin(2 * mp + 2 * f) - 0.00003 * sin(mp + m + 2 * f) + 0.00003 * sin(mp - m + 2 * f)
-        - 0.00002 * sin(mp - m - 2 * f) - 0.00002 * sin(3 * mp + m) + 0.00002 * sin(4 * mp)
+        -0.40720 * sin(mp)
+        + 0.17241 * e * sin(m)
+        + 0.01608 * sin(2 * mp)
+        + 0.01039 * sin(2 * f)
+        + 0.00739 * e * sin(mp - m)
+        - 0.00514 * e * sin(mp + m)
+        + 0.00208 * e * e * sin(2 * m)
+        - 0.00111 * sin(mp - 2 * f)
+        - 0.00057 * sin(mp + 2 * f)
+        + 0.00056 * e * sin(2 * mp + m)
+        - 0.00042 * sin(3 * mp)
+        + 0.00042 * e * sin(m + 2 * f)
+        + 0.00038 * e * sin(m - 2 * f)
+        - 0.00024 * e * sin(2 * mp - m)
+        - 0.00017 * sin(om)
+        - 0.00007 * sin(mp + 2 * m)
+        + 0.00004 * sin(2 * mp - 2 * f)
+        + 0.00004 * sin(3 * m)
+        + 0.00003 * sin(mp + m - 2 * f)
+        + 0.00003 * sin(2 * mp + 2 * f)
+        - 0.00003 * sin(mp + m + 2 * f)
+        + 0.00003 * sin(mp - m + 2 * f)
+        - 0.00002 * sin(mp - m - 2 * f)
+        - 0.00002 * sin(3 * mp + m)
+        + 0.00002 * sin(4 * mp)
     )
     planetary = (
-        (325, 299.77 + 0.107408 * k - 0.009173 * t**2), (165, 251.88 + 0.016321 * k),
-        (164, 251.83 + 26.651886 * k), (126, 349.42 + 36.412478 * k), (110, 84.66 + 18.206239 * k),
-        (62, 141.74 + 53.303771 * k), (60, 207.14 + 2.453732 * k), (56, 154.84 + 7.306860 * k),
-        (47, 34.52 + 27.261239 * k), (42, 207.19 + 0.121824 * k), (40, 291.34 + 1.844379 * k),
-        (37, 161.72 + 24.198154 * k), (35, 239.56 + 25.513099 * k), (23, 331.55 + 3.592518 * k),
+        (325, 299.77 + 0.107408 * k - 0.009173 * t**2),
+        (165, 251.88 + 0.016321 * k),
+        (164, 251.83 + 26.651886 * k),
+        (126, 349.42 + 36.412478 * k),
+        (110, 84.66 + 18.206239 * k),
+        (62, 141.74 + 53.303771 * k),
+        (60, 207.14 + 2.453732 * k),
+        (56, 154.84 + 7.306860 * k),
+        (47, 34.52 + 27.261239 * k),
+        (42, 207.19 + 0.121824 * k),
+        (40, 291.34 + 1.844379 * k),
+        (37, 161.72 + 24.198154 * k),
+        (35, 239.56 + 25.513099 * k),
+        (23, 331.55 + 3.592518 * k),
     )
     jde += correction + sum(c * 1e-6 * sin(r(a)) for c, a in planetary)
     # JDE is Terrestrial Time; UTC is about 69 s behind in the 2020s (ignorable at this precision).
@@ -277,10 +315,11 @@ def _days_off_of(year: int) -> _YearDaysOff:
 
 
 def days_off(year: int) -> frozenset[_dt.date]:
-    """Every non-working day of ``year`` that is not a Saturday or Sunday, plus weekend holidays.
+    """The weekdays of ``year`` that are not working days.
 
-    That is: holidays, the days off they were transferred to, and decreed days
-    off. Saturdays and Sundays made working by decree are left out.
+    That is: holidays falling Monday to Friday, the days off that weekend
+    holidays were transferred to, and decreed days off. Saturdays and Sundays
+    are left out (a Saturday holiday is a day off anyway).
     """
     previous, current = _days_off_of(year - 1), _days_off_of(year)
     days = {d for d in previous.off | current.off if d.year == year}

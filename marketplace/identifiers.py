@@ -206,13 +206,15 @@ def iin_sex(iin: str) -> Sex:
 
 
 def _with_check_digit(prefix: str, serial: int, width: int) -> str:
-    """Append ``serial`` (zero-padded to ``width``) and the check digit to ``prefix``.
+    """Append ``serial`` (reduced modulo ``10**width``, zero-padded) and the check digit.
 
     When no check digit exists for that serial (both weightings give 10), the
     serial is bumped by one, wrapping to 0 after the largest ``width``-digit
     value, until one does. The bump is deterministic, so the same arguments
-    always give the same number. Fewer than 1 in 100 serials need a bump.
+    always give the same number. About 1 serial in 120 needs a bump.
     """
+    if serial < 0:
+        raise ValueError("serial must not be negative")
     modulus = 10**width
     for step in range(modulus):
         body = f"{prefix}{(serial + step) % modulus:0{width}d}"
@@ -222,10 +224,11 @@ def _with_check_digit(prefix: str, serial: int, width: int) -> str:
     raise ValueError(f"no valid serial for prefix {prefix}")  # pragma: no cover - cannot happen
 
 
-def make_iin(birth_date: _dt.date, sex: Sex, serial: int) -> str:
-    """A valid IIN for test and demo data.
+def make_iin(birth_date: _dt.date, sex: str, serial: int) -> str:
+    """A valid IIN for test and demo data; ``sex`` is ``"M"`` or ``"F"`` (a ``Sex`` enum value works).
 
-    ``serial`` (0..9999) becomes digits 8-11. If no check digit exists for it,
+    ``serial`` becomes digits 8-11 (a serial above 9999 is taken modulo 10000,
+    so counters can be passed as they are). If no check digit exists for it,
     the next serial (``serial + 1``, wrapping 9999 -> 0) is tried, and so on:
     the result is deterministic but its serial may differ from the one asked for.
     """
@@ -233,8 +236,6 @@ def make_iin(birth_date: _dt.date, sex: Sex, serial: int) -> str:
         raise ValueError("sex must be 'M' or 'F'")
     if not 1800 <= birth_date.year <= 2099:
         raise ValueError("an IIN encodes birth years 1800..2099 only")
-    if not 0 <= serial <= 9999:
-        raise ValueError("serial must be 0..9999")
     century = birth_date.year // 100 * 100
     digit7 = next(k for k, (c, s) in _CENTURY_SEX.items() if c == century and s == sex)
     prefix = f"{birth_date:%y%m%d}{digit7}"
@@ -245,9 +246,9 @@ def make_bin(year: int, month: int, serial: int, entity_type: int = 4, attribute
     """A valid BIN for test and demo data.
 
     ``year`` is the full registration year (1900..2099), ``month`` 1..12,
-    ``entity_type`` 4, 5 or 6, ``attribute`` 0..9 (0 head office), ``serial``
-    0..99999 becomes digits 7-11. If no check digit exists for it, the serial is
-    bumped by one (wrapping 99999 -> 0) until one does, deterministically.
+    ``entity_type`` 4, 5 or 6, ``attribute`` 0..9 (0 head office); ``serial``
+    becomes digits 7-11 (taken modulo 100000). If no check digit exists for it,
+    the serial is bumped by one (wrapping 99999 -> 0) until one does, deterministically.
     """
     if not 1900 <= year <= 2099:
         raise ValueError("year must be 1900..2099")
@@ -257,7 +258,5 @@ def make_bin(year: int, month: int, serial: int, entity_type: int = 4, attribute
         raise ValueError("entity_type must be 4, 5 or 6")
     if not 0 <= attribute <= 9:
         raise ValueError("attribute must be 0..9")
-    if not 0 <= serial <= 99999:
-        raise ValueError("serial must be 0..99999")
     prefix = f"{year % 100:02d}{month:02d}{entity_type}{attribute}"
     return _with_check_digit(prefix, serial, 5)

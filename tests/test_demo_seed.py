@@ -1,0 +1,44 @@
+"""The demo data set loads, is idempotent, and every demo login works over HTTP."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from marketplace.catalog.models import Listing, ListingRegion, ListingStatus
+from marketplace.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from marketplace.records.models import Entitlement
+
+ME = "{ me { role } regions { code } }"
+MINE = "{ myEntitlements { balance classifierItem { code } } }"
+
+
+async def test_demo_seed_is_realistic_idempotent_and_logins_work(db, api) -> None:  # type: ignore[no-untyped-def]
+    first = await seed_demo(db, recipients=40, listings=120, providers=12)
+    assert first["regions"] == 20 and first["classifier items"] >= 45
+    assert first["providers"] == 12 and first["listings"] >= 120 and first["persons"] >= 40
+    again = await seed_demo(db, recipients=40, listings=120, providers=12)
+    assert again == first
+
+    roles = {}
+    for username in DEMO_LOGINS:
+        token = await api.login(username, DEMO_PASSWORD)
+        data = await api.data(ME, token=token)
+        roles[username] = data["me"]["role"]
+        assert len(data["regions"]) == 20
+    assert roles == {"recipient": "RECIPIENT", "parent": "RECIPIENT", "provider": "PROVIDER", "officer": "LOCAL_BODY",
+                     "officer-almaty": "LOCAL_BODY", "admin": "ADMIN"}
+
+    token = await api.login("recipient", DEMO_PASSWORD)
+    entitlements = (await api.data(MINE, token=token))["myEntitlements"]
+    assert len(entitlements) >= 4 and all(e["balance"] != "0.00" for e in entitlements)
+    # Each of the demo recipient's entitlements has a published offer in her region.
+    async with db.session() as s:
+        ent_items = set((await s.execute(select(Entitlement.classifier_item_id).where(
+            Entitlement.line_number.like("IRP-DEMO-Айгерим-%")))).scalars())
+        offered = set((await s.execute(
+            select(Listing.classifier_item_id).join(ListingRegion, ListingRegion.listing_id == Listing.id)
+            .where(Listing.status == ListingStatus.PUBLISHED))).scalars())
+        assert ent_items and ent_items <= offered
+        published = (await s.execute(select(func.count()).select_from(Listing).where(
+            Listing.status == ListingStatus.PUBLISHED))).scalar_one()
+        assert published > 60
