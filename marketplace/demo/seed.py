@@ -114,8 +114,20 @@ async def _seed_classifier(s: AsyncSession) -> list[ClassifierItem]:
     return sorted(existing.values(), key=lambda c: c.code)
 
 
+_PROFILE_CATEGORIES: dict[str, set[str]] = {}
+
+
 def _provider_profiles(rng: random.Random, count: int) -> list[dict[str, Any]]:
-    return list(data.provider_profiles(count, rng))
+    profiles = list(data.provider_profiles(count, rng))
+    for profile in profiles:
+        _PROFILE_CATEGORIES[_get(profile, "name")] = set(_get(profile, "categories", []) or [])
+    return profiles
+
+
+def _categories_of(provider_name: str) -> set[str]:
+    if not _PROFILE_CATEGORIES:
+        _provider_profiles(random.Random(SEED), 200)
+    return _PROFILE_CATEGORIES.get(provider_name, set())
 
 
 async def _seed_providers(s: AsyncSession, rng: random.Random, regions: list[Region], count: int) -> list[Provider]:
@@ -158,7 +170,9 @@ async def _seed_listings(
     statuses = [ListingStatus.PUBLISHED] * 17 + [ListingStatus.PENDING_REVIEW, ListingStatus.DRAFT, ListingStatus.ARCHIVED]
     for n in tqdm(range(count), desc="listings", unit="listing", leave=False):
         provider = providers[n % len(providers)]
-        item = items[(n * 7 + n // len(providers)) % len(items)]
+        # A provider offers what its kind of organisation sells: no wheelchairs from a sanatorium.
+        offered = [i for i in items if i.category.value in _categories_of(provider.name)] or items
+        item = offered[(n // len(providers)) % len(offered)]
         texts = data.listing_texts(item, provider.name, rng)
         cap = item.price_cap
         if cap is None:
