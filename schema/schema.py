@@ -17,6 +17,7 @@ from marketplace.settings import Settings, get_settings
 from schema.accounts.mutations import AccountMutations
 from schema.accounts.queries import AccountQueries
 from schema.audit.queries import AuditQueries
+from schema.catalog.mutations import CatalogMutations
 from schema.catalog.queries import CatalogQueries
 from schema.claims.mutations import ClaimMutations
 from schema.claims.queries import ClaimQueries
@@ -48,7 +49,7 @@ class Query(AccountQueries, CatalogQueries, RecordQueries, OrderQueries, ClaimQu
 
 
 @strawberry.type
-class Mutation(AccountMutations, RecordMutations, OrderMutations, ClaimMutations):
+class Mutation(AccountMutations, CatalogMutations, RecordMutations, OrderMutations, ClaimMutations):
     pass
 
 

@@ -4,19 +4,35 @@ from __future__ import annotations
 
 import strawberry
 
+from marketplace.catalog import services
 from marketplace.catalog.classifier import list_classifier
-from marketplace.errors import not_found
-from schema.catalog.types import ClassifierItem, ItemCategory, ItemKind, Provider
+from marketplace.errors import DomainError, ErrorCode, not_found
+from schema.catalog.types import ClassifierItem, ItemCategory, ItemKind, Listing, ListingStatus, Provider
 from schema.core.ids import decode_id
 from schema.core.node import node_fetcher
+from schema.core.pagination import Connection, build_connection, decode_cursor, page_size
 
 
 @node_fetcher("Provider")
 async def fetch_provider(info: strawberry.Info, pk: int) -> Provider:
-    provider = await info.context.loaders.provider.load(pk)
-    if provider is None:
-        raise not_found("provider")
-    return Provider.from_model(provider)
+    async with info.context.db.session() as session:
+        profile = await services.get_provider(session, info.context.viewer, pk)
+    return Provider.from_model(profile.provider)
+
+
+@node_fetcher("Listing")
+async def fetch_listing(info: strawberry.Info, pk: int) -> Listing:
+    async with info.context.db.session() as session:
+        return Listing.from_model(await services.get_listing(session, info.context.viewer, pk))
+
+
+def after_id(after: str | None) -> int | None:
+    values = decode_cursor(after)
+    if values is None:
+        return None
+    if len(values) != 1 or not isinstance(values[0], int):
+        raise DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
+    return values[0]
 
 
 @node_fetcher("ClassifierItem")
@@ -44,3 +60,29 @@ class CatalogQueries:
     @strawberry.field(description="A provider's public profile.")
     async def provider(self, info: strawberry.Info, id: strawberry.ID) -> Provider:
         return await fetch_provider(info, decode_id(id, "Provider"))
+
+    @strawberry.field(description="A listing: published ones for everyone; others for the owner, the region's "
+                                  "officers and the admin.")
+    async def listing(self, info: strawberry.Info, id: strawberry.ID) -> Listing:
+        return await fetch_listing(info, decode_id(id, "Listing"))
+
+    @strawberry.field(description="A provider's listings in any status (the owner, officers, admin), newest first.")
+    async def provider_listings(
+        self, info: strawberry.Info, provider_id: strawberry.ID,
+        status: ListingStatus | None = None, first: int | None = None, after: str | None = None,  # type: ignore[valid-type]
+    ) -> Connection[Listing]:
+        size = page_size(first)
+        async with info.context.db.session() as session:
+            rows = await services.list_provider_listings(
+                session, info.context.viewer, decode_id(provider_id, "Provider", "providerId"), status=status,
+                limit=size, after_id=after_id(after))
+        return build_connection(rows, size, key=lambda x: [x.id], wrap=Listing.from_model,
+                                has_previous=after is not None)
+
+    @strawberry.field(description="Officer: listings waiting for review in the officer's region, oldest first.")
+    async def moderation_queue(self, info: strawberry.Info, first: int | None = None, after: str | None = None) -> Connection[Listing]:
+        size = page_size(first)
+        async with info.context.db.session() as session:
+            rows = await services.moderation_queue(session, info.context.viewer, limit=size, after_id=after_id(after))
+        return build_connection(rows, size, key=lambda x: [x.id], wrap=Listing.from_model,
+                                has_previous=after is not None)

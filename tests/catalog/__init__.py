@@ -1,0 +1,74 @@
+"""Helpers shared by the catalogue tests: services in fresh transactions, row counts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from marketplace.audit.models import AuditEvent
+from marketplace.catalog.models import SearchOutbox
+from marketplace.db import Database
+from marketplace.errors import DomainError, ErrorCode
+
+
+async def run(db: Database, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call a service in a transaction of its own (committed unless it raises)."""
+    async with db.transaction() as s:
+        return await fn(s, *args, **kwargs)
+
+
+async def refused(db: Database, code: ErrorCode, field: str | None, fn: Any, *args: Any, **kwargs: Any) -> DomainError:
+    """The call is refused with ``code`` on ``field`` (pass ... to skip the field check)."""
+    with pytest.raises(DomainError) as info:
+        await run(db, fn, *args, **kwargs)
+    err = info.value
+    assert err.code == code, f"expected {code}, got {err!r}"
+    if field is not ...:
+        assert err.field == field, f"expected field {field!r}, got {err!r}"
+    return err
+
+
+async def count(db: Database, model: Any, *where: Any) -> int:
+    async with db.session() as s:
+        return int((await s.execute(select(func.count()).select_from(model).where(*where))).scalar_one())
+
+
+async def fetch(db: Database, model: Any, pk: Any) -> Any:
+    async with db.session() as s:
+        obj = await s.get(model, pk)
+        assert obj is not None
+        return obj
+
+
+async def actions(db: Database, subject_type: str, subject_id: int) -> list[str]:
+    async with db.session() as s:
+        rows = await s.execute(
+            select(AuditEvent.action)
+            .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
+            .order_by(AuditEvent.id)
+        )
+        return list(rows.scalars())
+
+
+async def last_event(db: Database, subject_type: str, subject_id: int) -> AuditEvent:
+    async with db.session() as s:
+        event = (
+            await s.execute(
+                select(AuditEvent)
+                .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
+                .order_by(AuditEvent.id.desc())
+                .limit(1)
+            )
+        ).scalar_one_or_none()
+        assert event is not None, f"no audit event for {subject_type} {subject_id}"
+        return event
+
+
+async def outbox(db: Database, entity: str, entity_id: int) -> int:
+    return await count(db, SearchOutbox, SearchOutbox.entity == entity, SearchOutbox.entity_id == entity_id)
+
+
+PRICE = Decimal("180000.00")
