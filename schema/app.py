@@ -121,7 +121,16 @@ class _BodyTooLarge(Exception):
 def create_app(settings: Settings | None = None, db: Database | None = None, services: dict[str, Any] | None = None) -> Starlette:
     settings = settings or get_settings()
     db = db or Database(settings.database_url)
-    services = services if services is not None else {}
+    if services is None:
+        from schema.wiring import search_services
+
+        services = search_services(settings, db)
+    services.setdefault("on_startup", [])
+    services.setdefault("on_shutdown", [])
+    if "listing_search" not in services:
+        from search.query import make_listing_search
+
+        services["listing_search"] = make_listing_search(db, None, settings.meili_index)
     graphql_app = TirekGraphQL(
         build_schema(settings), db=db, settings=settings, allow_queries_via_get=False, graphql_ide="graphiql"
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 from starlette.applications import Starlette
@@ -10,9 +12,59 @@ from marketplace.db import Database
 from marketplace.settings import Settings, get_settings
 from schema.app import create_app
 
+log = logging.getLogger("tirek.wiring")
+
+
+def search_services(settings: Settings, db: Database, *, run_indexer: bool = True) -> dict[str, Any]:
+    """The catalogue search of this process, its health probe, and the outbox worker.
+
+    Without TIREK_MEILI_URL search is served from the database, with a warning.
+    """
+    from search.client import client_from_settings
+    from search.query import make_listing_search
+
+    client = client_from_settings(settings)
+    services: dict[str, Any] = {"on_startup": [], "on_shutdown": []}
+    services["listing_search"] = make_listing_search(db, client, settings.meili_index)
+    if client is None:
+        return services
+
+    async def search_health() -> bool:
+        try:
+            return (await client.health()).status == "available"
+        except Exception:  # noqa: BLE001 - a probe reports, it does not raise
+            return False
+
+    services["search_health"] = search_health
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task[Any]] = []
+
+    async def start() -> None:
+        from search.indexer import prepare_index, run_worker
+
+        try:
+            outcome = await prepare_index(db, client, settings.meili_index)
+            log.info("search index %s: %s", settings.meili_index, outcome)
+        except Exception:  # noqa: BLE001 - the worker retries; search falls back meanwhile
+            log.warning("search index not prepared at start-up; the worker will catch up", exc_info=True)
+        if run_indexer:
+            tasks.append(asyncio.create_task(run_worker(db, client, settings.meili_index, stop=stop)))
+
+    async def shutdown() -> None:
+        stop.set()
+        for task in tasks:
+            try:
+                await asyncio.wait_for(task, timeout=10)
+            except (TimeoutError, asyncio.CancelledError):
+                task.cancel()
+        await client.aclose()
+
+    services["on_startup"].append(start)
+    services["on_shutdown"].append(shutdown)
+    return services
+
 
 def build_application(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     db = Database(settings.database_url)
-    services: dict[str, Any] = {"on_startup": [], "on_shutdown": []}
-    return create_app(settings=settings, db=db, services=services)
+    return create_app(settings=settings, db=db, services=search_services(settings, db))

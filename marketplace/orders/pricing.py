@@ -188,7 +188,7 @@ async def coverage_for_listings(
 ) -> dict[int, Coverage]:
     """Coverage of each listing for the signed-in recipient (or a person they represent).
 
-    ``listings`` are Listing rows or mappings with ``id``, ``provider_id``,
+    ``listings`` are Listing rows or mappings with ``id``,
     ``classifier_item_id`` and ``unit_price`` (a search hit will do). Anyone
     who is not a recipient gets an empty dict: coverage is a recipient's view.
     Four queries whatever the page size: the person and their record, their

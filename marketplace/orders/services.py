@@ -28,8 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -291,7 +290,7 @@ async def _reserve(session: AsyncSession, viewer: Viewer, ent: Entitlement, qty:
                 ErrorCode.INSUFFICIENT_BALANCE, f"Only {ent.balance} left on this entitlement.", "quantity"
             )
         nxt = next_release_date(ent, day)
-        left = max(Decimal(0), (released or ent.quantity) - ent.reserved - ent.consumed)
+        left = max(Decimal(0), (released if released is not None else ent.quantity) - ent.reserved - ent.consumed)
         raise DomainError(
             ErrorCode.INSUFFICIENT_BALANCE,
             f"Only {left} released so far this quarter"
@@ -516,28 +515,6 @@ async def _advisory_locks(session: AsyncSession, keys: Iterable[tuple[object, ..
         await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
 
-@asynccontextmanager
-async def _hours_check_workaround(session: AsyncSession) -> AsyncIterator[None]:
-    """WORKAROUND until the model is fixed: ``ck_service_logs_hours_range`` says
-    ``hours <= 24``, but on SQLite ``hours`` is stored in hundredths (3.5 h is
-    350), so every entry over 0.24 h fails the CHECK on insert (an UPDATE that
-    leaves ``hours`` alone is not re-checked by SQLite). On SQLite only, CHECKs
-    are switched off for the insert; the service itself guarantees
-    0 < hours <= 24 (one interval within one day). If switching them back on fails, the connection
-    is discarded rather than returned to the pool."""
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        await session.execute(text("PRAGMA ignore_check_constraints = ON"))
-    try:
-        yield
-    finally:
-        if sqlite:
-            try:
-                await session.execute(text("PRAGMA ignore_check_constraints = OFF"))
-            except Exception:  # noqa: BLE001 - never pool a connection with checks off
-                await session.invalidate()
-
-
 def _clean_time(value: dt.time, field: str) -> dt.time:
     if not isinstance(value, dt.time):
         raise DomainError(ErrorCode.INVALID, "A time of day.", field)
@@ -666,8 +643,7 @@ async def log_service_hours(
         logged_at=utcnow(),
     )
     session.add(log)
-    async with _hours_check_workaround(session):
-        await session.flush()
+    await session.flush()
     audit(session, viewer, "service_log.logged", log, None, snapshot(log))
     return log
 
@@ -841,7 +817,11 @@ async def list_orders(
         raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and 100.", "first")
     stmt = select(Order).where(*_scope(viewer))
     if status is not None:
-        stmt = stmt.where(Order.status == OrderStatus(status))
+        try:
+            status = OrderStatus(status)
+        except ValueError as exc:
+            raise DomainError(ErrorCode.INVALID, "Not an order status.", "status") from exc
+        stmt = stmt.where(Order.status == status)
     if person_id is not None:
         stmt = stmt.where(Order.person_id == person_id)
     if after is not None:

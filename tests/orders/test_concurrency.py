@@ -17,7 +17,8 @@ from sqlalchemy import update
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.identifiers import make_iin
 from marketplace.orders import services as orders
-from marketplace.orders.models import OrderStatus
+from marketplace.catalog.models import ItemCategory
+from marketplace.orders.models import Order, OrderStatus
 from marketplace.records.models import Entitlement
 from tests import factories as f
 from tests.orders.conftest import accepted_order, entitlement, hours_world, order_count, place, run, t
@@ -110,33 +111,46 @@ async def test_double_confirm_consumes_once(db, world):
     assert (ent.reserved, ent.consumed) == (Decimal("0.00"), Decimal("1.00"))
 
 
+async def backdate(db, *order_ids, days=10):
+    async with db.transaction() as s:
+        await s.execute(update(Order).where(Order.id.in_(order_ids))
+                        .values(placed_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=days)))
+
+
+ROUNDS = 6
+
+
 async def test_parallel_hours_from_two_providers_stay_within_eight(db):
     h = await hours_world(db)
-    one = await accepted_order(db, h.viewer, h.provider_1_viewer, h.listing_1.id, h.entitlement.id, Decimal(16))
-    two = await accepted_order(db, h.viewer, h.provider_2_viewer, h.listing_2.id, h.entitlement.id, Decimal(16))
+    one = await accepted_order(db, h.viewer, h.provider_1_viewer, h.listing_1.id, h.entitlement.id, Decimal(40))
+    two = await accepted_order(db, h.viewer, h.provider_2_viewer, h.listing_2.id, h.entitlement.id, Decimal(40))
+    await backdate(db, one.id, two.id)
     w1, w2 = make_iin(dt.date(1990, 1, 1), "F", 21), make_iin(dt.date(1991, 1, 1), "M", 22)
-    results = await asyncio.gather(
-        in_tx(db, orders.log_service_hours, h.provider_1_viewer, order_id=one.id, worker_iin=w1, worker_name="A",
-              service_date=TODAY, start_time=t("08:00"), end_time=t("13:00")),
-        in_tx(db, orders.log_service_hours, h.provider_2_viewer, order_id=two.id, worker_iin=w2, worker_name="B",
-              service_date=TODAY, start_time=t("14:00"), end_time=t("19:00")),
-    )
-    assert sorted(str(r) for r in results if isinstance(r, ErrorCode)) == [str(ErrorCode.DAILY_LIMIT_EXCEEDED)]
+    for i in range(ROUNDS):  # a fresh day each round: 5 h + 5 h must not both pass
+        day = TODAY - dt.timedelta(days=i)
+        results = await asyncio.gather(
+            in_tx(db, orders.log_service_hours, h.provider_1_viewer, order_id=one.id, worker_iin=w1,
+                  worker_name="A", service_date=day, start_time=t("08:00"), end_time=t("13:00")),
+            in_tx(db, orders.log_service_hours, h.provider_2_viewer, order_id=two.id, worker_iin=w2,
+                  worker_name="B", service_date=day, start_time=t("14:00"), end_time=t("19:00")),
+        )
+        assert [r for r in results if isinstance(r, ErrorCode)] == [ErrorCode.DAILY_LIMIT_EXCEEDED]
 
 
 async def test_parallel_overlapping_hours_of_one_worker(db):
-    h = await hours_world(db)
-    mine = await accepted_order(db, h.viewer, h.provider_1_viewer, h.listing_1.id, h.entitlement.id, Decimal(8))
+    h = await hours_world(db, category=ItemCategory.SIGN_LANGUAGE, daily_limit=None)
+    mine = await accepted_order(db, h.viewer, h.provider_1_viewer, h.listing_1.id, h.entitlement.id, Decimal(40))
     theirs = await accepted_order(db, h.other_viewer, h.provider_2_viewer, h.listing_2.id, h.other_entitlement.id,
-                                  Decimal(8))
-    worker = make_iin(dt.date(1990, 1, 1), "F", 23)
-    results = await asyncio.gather(
-        in_tx(db, orders.log_service_hours, h.provider_1_viewer, order_id=mine.id, worker_iin=worker,
-              worker_name="A", service_date=TODAY, start_time=t("09:00"), end_time=t("11:00")),
-        in_tx(db, orders.log_service_hours, h.provider_2_viewer, order_id=theirs.id, worker_iin=worker,
-              worker_name="A", service_date=TODAY, start_time=t("10:00"), end_time=t("12:00")),
-    )
-    assert [r for r in results if isinstance(r, ErrorCode)] == [ErrorCode.OVERLAPPING_HOURS]
+                                  Decimal(40))
+    for i in range(ROUNDS):  # a different worker each round, in two places at once
+        worker = make_iin(dt.date(1990, 1, 1), "F", 30 + i)
+        results = await asyncio.gather(
+            in_tx(db, orders.log_service_hours, h.provider_1_viewer, order_id=mine.id, worker_iin=worker,
+                  worker_name="A", service_date=TODAY, start_time=t("09:00"), end_time=t("11:00")),
+            in_tx(db, orders.log_service_hours, h.provider_2_viewer, order_id=theirs.id, worker_iin=worker,
+                  worker_name="A", service_date=TODAY, start_time=t("10:00"), end_time=t("12:00")),
+        )
+        assert [r for r in results if isinstance(r, ErrorCode)] == [ErrorCode.OVERLAPPING_HOURS]
 
 
 async def test_parallel_reviews_of_one_order(db, world):

@@ -97,3 +97,7 @@ async def test_representative_sees_the_represented_persons_orders(db, world):
     assert await ids(db, parent, person_id=child.id) == [order.id]
     assert order.id not in await ids(db, world.viewer("recipient_a"))
     assert await ids(db, f.viewer_of(other)) == [order.id]
+
+
+async def test_unknown_status_filter_is_invalid(db, world):
+    await refused(db, ErrorCode.INVALID, orders.list_orders, world.viewer("admin"), status="LOST")

@@ -228,14 +228,11 @@ async def test_an_order_with_logged_hours_cannot_be_cancelled(db, h):
     assert (await entitlement(db, h.entitlement.id)).reserved == Decimal("4.00")
 
 
-async def test_sqlite_workaround_switches_checks_back_on(db, h):
-    if db.dialect != "sqlite":
-        pytest.skip("the workaround exists on SQLite only")
-    from sqlalchemy import text
-
-    order = await accepted_order(db, h.viewer, h.provider_1_viewer, h.listing_1.id, h.entitlement.id, Decimal(4))
+async def test_long_entries_pass_the_database_checks(db, h):
+    # hours are stored as hundredths on SQLite: the CHECK must hold for a full 8-hour day on both databases.
+    order = await accepted_order(db, h.viewer, h.provider_1_viewer, h.listing_1.id, h.entitlement.id, Decimal(8))
     async with db.transaction() as s:
-        await orders.log_service_hours(s, h.provider_1_viewer, order_id=order.id, worker_iin=WORKER_1,
-                                       worker_name="X", service_date=TODAY, start_time=t("09:00"),
-                                       end_time=t("10:00"))
-        assert (await s.execute(text("PRAGMA ignore_check_constraints"))).scalar_one() == 0
+        entry = await orders.log_service_hours(s, h.provider_1_viewer, order_id=order.id, worker_iin=WORKER_1,
+                                               worker_name="X", service_date=TODAY, start_time=t("09:00"),
+                                               end_time=t("17:00"))
+    assert entry.hours == Decimal("8.00")
