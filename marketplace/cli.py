@@ -111,6 +111,55 @@ def create_account(
     asyncio.run(run())
 
 
+@app.command()
+def reindex() -> None:
+    """Rebuild the search index from the database into a new index and swap it in (no empty moment)."""
+    from marketplace.db import Database
+    from search.client import client_from_settings
+    from search.indexer import reindex as rebuild
+
+    settings = _settings()
+    client = client_from_settings(settings)
+    if client is None:
+        typer.echo("No TIREK_MEILI_URL: nothing to reindex (search is served from the database).", err=True)
+        raise typer.Exit(1)
+
+    async def run() -> None:
+        db = Database(settings.database_url)
+        try:
+            report = await rebuild(db, client, settings.meili_index, progress=True)
+            typer.echo(f"Reindexed: {report}")
+        finally:
+            await client.aclose()
+            await db.dispose()
+
+    asyncio.run(run())
+
+
+@app.command("search-worker")
+def search_worker(interval: float = typer.Option(1.0, help="Seconds between outbox drains.")) -> None:
+    """Run the search outbox worker on its own (the API processes also run one; one holds the lock at a time)."""
+    from marketplace.db import Database
+    from search.client import client_from_settings
+    from search.indexer import run_worker
+
+    settings = _settings()
+    client = client_from_settings(settings)
+    if client is None:
+        typer.echo("No TIREK_MEILI_URL configured.", err=True)
+        raise typer.Exit(1)
+
+    async def run() -> None:
+        db = Database(settings.database_url)
+        try:
+            await run_worker(db, client, settings.meili_index, interval=interval)
+        finally:
+            await client.aclose()
+            await db.dispose()
+
+    asyncio.run(run())
+
+
 @app.command("import-irp")
 def import_irp(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="CSV of MSE decisions and IRP lines."),
@@ -245,6 +294,9 @@ def start_embedded_meilisearch(settings: Settings):  # type: ignore[no-untyped-d
         return None
     os.environ["TIREK_MEILI_URL"] = process.url
     os.environ["TIREK_MEILI_KEY"] = process.master_key
+    from marketplace.settings import get_settings
+
+    get_settings.cache_clear()  # the app (and every worker process) reads the new URL
     typer.echo(f"Meilisearch started at {process.url}")
     return process
 
