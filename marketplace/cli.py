@@ -242,6 +242,14 @@ def serve(
         typer.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, what in DEMO_LOGINS.items():
             typer.echo(f"  {username:<14} {what}")
+    # uvicorn re-raises SIGTERM after its graceful shutdown: turn it into SystemExit
+    # so that the embedded Meilisearch is stopped below, not orphaned.
+    import signal
+
+    def _exit_on_sigterm(*_: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         uvicorn.run("schema.asgi:app", host=host, port=port, workers=workers, factory=False, log_level="info")
     finally:
