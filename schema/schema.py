@@ -16,23 +16,16 @@ from marketplace.errors import DomainError
 from marketplace.settings import Settings, get_settings
 from schema.accounts.mutations import AccountMutations
 from schema.accounts.queries import AccountQueries
-from schema.applications.mutations import ApplicationMutations
-from schema.applications.queries import ApplicationQueries
 from schema.audit.queries import AuditQueries
 from schema.catalog.mutations import CatalogMutations
 from schema.catalog.queries import CatalogQueries
 from schema.claims.mutations import ClaimMutations
 from schema.claims.queries import ClaimQueries
 from schema.orders.mutations import OrderMutations
-from schema.notifications.mutations import NotificationMutations
-from schema.notifications.queries import NotificationQueries
-from schema.notifications.subscriptions import NotificationSubscription
 from schema.orders.queries import OrderQueries
 from schema.records.mutations import RecordMutations
 from schema.search.queries import SearchQueries
 from schema.records.queries import RecordQueries
-from schema.transport.mutations import TransportMutations
-from schema.transport.queries import TransportQueries
 from schema.core.cost import QueryCostLimiter
 from schema.core.errors import MaskUnexpectedErrors
 from schema.core.ids import parse_global_id
@@ -54,18 +47,12 @@ class NodeQueries:
 
 @strawberry.type
 class Query(AccountQueries, CatalogQueries, RecordQueries, OrderQueries, ClaimQueries, AuditQueries, SearchQueries,
-            ApplicationQueries, TransportQueries, NotificationQueries, NodeQueries):
+            NodeQueries):
     pass
 
 
 @strawberry.type
-class Mutation(AccountMutations, CatalogMutations, RecordMutations, OrderMutations, ClaimMutations,
-               ApplicationMutations, TransportMutations, NotificationMutations):
-    pass
-
-
-@strawberry.type
-class Subscription(NotificationSubscription):
+class Mutation(AccountMutations, CatalogMutations, RecordMutations, OrderMutations, ClaimMutations):
     pass
 
 
@@ -74,7 +61,6 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        subscription=Subscription,
         config=StrawberryConfig(relay_max_results=100),
         extensions=[
             lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
