@@ -8,6 +8,7 @@ object that does not exist, so nothing leaks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from marketplace.accounts.models import Language, Role
 from marketplace.errors import DomainError, ErrorCode, forbidden
@@ -70,3 +71,30 @@ class Viewer:
 
     def owns_provider(self, provider_id: int) -> bool:
         return self.role == Role.PROVIDER and self.provider_id == provider_id
+
+    # -- cases: objects that concern a person, a provider and a region (orders, claims) --
+    def sees_case(self, person_id: int, provider_id: int | None, region_id: int) -> bool:
+        """The recipient (or representative) concerned, the provider concerned,
+        an officer of the region, or the administrator."""
+        if self.is_admin:
+            return True
+        if self.role == Role.RECIPIENT:
+            return person_id in self.person_ids
+        if self.role == Role.PROVIDER:
+            return provider_id is not None and provider_id == self.provider_id
+        if self.role == Role.LOCAL_BODY:
+            return region_id == self.region_id
+        return False
+
+    def case_filter(self, person_column: Any, provider_column: Any, region_column: Any) -> list[Any]:
+        """The same rule as ``sees_case`` as SQL conditions, for lists."""
+        self.require_authenticated()
+        if self.is_admin:
+            return []
+        if self.role == Role.RECIPIENT:
+            return [person_column.in_(sorted(self.person_ids))]
+        if self.role == Role.PROVIDER:
+            return [provider_column == self.provider_id]
+        if self.role == Role.LOCAL_BODY:
+            return [region_column == self.region_id]
+        raise forbidden()

@@ -734,30 +734,11 @@ async def mark_claim_paid(
 # -- reading ---------------------------------------------------------------------------
 def _scope(viewer: Viewer) -> list[Any]:
     """WHERE conditions for the claims the viewer may see."""
-    viewer.require_authenticated()
-    if viewer.is_admin:
-        return []
-    if viewer.role == Role.RECIPIENT:
-        return [CompensationClaim.person_id.in_(sorted(viewer.person_ids))]
-    if viewer.role == Role.PROVIDER:
-        return [CompensationClaim.provider_id == viewer.provider_id]
-    if viewer.role == Role.LOCAL_BODY:
-        return [CompensationClaim.region_id == viewer.region_id]
-    raise DomainError(ErrorCode.FORBIDDEN, "Your role cannot see claims.")
+    return viewer.case_filter(CompensationClaim.person_id, CompensationClaim.provider_id, CompensationClaim.region_id)
 
 
 def can_see_claim(viewer: Viewer, claim: CompensationClaim) -> bool:
-    if not viewer.is_authenticated:
-        return False
-    if viewer.is_admin:
-        return True
-    if viewer.role == Role.RECIPIENT:
-        return claim.person_id in viewer.person_ids
-    if viewer.role == Role.PROVIDER:
-        return claim.provider_id is not None and claim.provider_id == viewer.provider_id
-    if viewer.role == Role.LOCAL_BODY:
-        return claim.region_id == viewer.region_id
-    return False
+    return viewer.is_authenticated and viewer.sees_case(claim.person_id, claim.provider_id, claim.region_id)
 
 
 async def get_claim(session: AsyncSession, viewer: Viewer, claim_id: int) -> CompensationClaim:

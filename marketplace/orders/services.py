@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, literal, select, text, update
+from sqlalchemy import and_, literal, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -56,7 +56,7 @@ from marketplace.catalog.models import (
     VerificationStatus,
 )
 from marketplace.db import Database, Quantity, utcnow
-from marketplace.errors import DomainError, ErrorCode, forbidden, not_found
+from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.orders.models import Order, OrderStatus, Review, ServiceLog, ServiceLogStatus
 from marketplace.orders.pricing import next_release_date, released_so_far, shares
 from marketplace.records.models import Entitlement, EntitlementStatus
@@ -766,28 +766,11 @@ async def review_order(
 # -- reads ----------------------------------------------------------------------
 def _scope(viewer: Viewer) -> list[Any]:
     """WHERE conditions for the orders the viewer may see."""
-    viewer.require_authenticated()
-    if viewer.is_admin:
-        return []
-    if viewer.role == Role.RECIPIENT:
-        return [Order.person_id.in_(sorted(viewer.person_ids))]
-    if viewer.role == Role.PROVIDER:
-        return [Order.provider_id == viewer.provider_id]
-    if viewer.role == Role.LOCAL_BODY:
-        return [Order.region_id == viewer.region_id]
-    raise forbidden()
+    return viewer.case_filter(Order.person_id, Order.provider_id, Order.region_id)
 
 
 def can_see_order(viewer: Viewer, order: Order) -> bool:
-    if viewer.is_admin:
-        return True
-    if viewer.role == Role.RECIPIENT:
-        return order.person_id in viewer.person_ids
-    if viewer.role == Role.PROVIDER:
-        return order.provider_id == viewer.provider_id
-    if viewer.role == Role.LOCAL_BODY:
-        return order.region_id == viewer.region_id
-    return False
+    return viewer.sees_case(order.person_id, order.provider_id, order.region_id)
 
 
 async def get_order(session: AsyncSession, viewer: Viewer, order_id: int) -> Order:
