@@ -57,7 +57,8 @@ async def region(session: AsyncSession, code: str | None = None) -> Region:
 
 async def person(session: AsyncSession, region: Region, **kw: Any) -> Person:
     n = next(_seq)
-    birth = kw.pop("birth_date", dt.date(1980, 1, 1) + dt.timedelta(days=n))
+    # Adults born in the 1980s whatever the counter: a long run must not turn them into children.
+    birth = kw.pop("birth_date", dt.date(1980, 1, 1) + dt.timedelta(days=n % 3650))
     sex = kw.pop("sex", Sex.F if n % 2 else Sex.M)
     obj = Person(
         iin=kw.pop("iin", make_iin(birth, sex.value, n)),
