@@ -1,0 +1,36 @@
+"""Health probes, GraphiQL, and the HTTP guard rails of the app."""
+
+from __future__ import annotations
+
+from schema.app import create_app
+
+
+async def test_healthz_and_readyz_report_database_and_search(api, db, settings):  # type: ignore[no-untyped-def]
+    import httpx
+
+    assert (await api.http.get("/healthz")).json() == {"status": "ok"}
+    ready = await api.http.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["checks"]["database"] == "ok"
+
+    async def search_down() -> bool:
+        return False
+
+    app = create_app(settings=settings, db=db, services={"search_health": search_down})
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        degraded = await http.get("/readyz")
+    assert degraded.status_code == 503
+    assert degraded.json()["checks"] == {"database": "ok", "search": "down"}
+
+
+async def test_graphiql_on_get_and_queries_only_by_post(api):  # type: ignore[no-untyped-def]
+    page = await api.http.get("/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
+    via_get = await api.http.get("/graphql", params={"query": "{ regions { code } }"}, headers={"accept": "application/json"})
+    assert via_get.status_code in {400, 405}
+
+
+async def test_oversized_body_is_refused_before_parsing(api):  # type: ignore[no-untyped-def]
+    big = "{ regions { code } }" + " " * (2 * 1024 * 1024)
+    response = await api.http.post("/graphql", json={"query": big})
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "BODY_TOO_LARGE"
