@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from contextlib import asynccontextmanager
 from typing import Any
 
+from cross_web import HTTPException
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -23,6 +26,7 @@ from marketplace.db import Database
 from marketplace.errors import DomainError
 from marketplace.settings import Settings, get_settings
 from schema.context import Context
+from schema.core.errors import RETRY_MESSAGE, database_unavailable
 from schema.receipts import download_receipt, upload_receipt
 from schema.schema import build_schema
 
@@ -55,6 +59,32 @@ class TirekGraphQL(GraphQL):
         return Context(db=self.db, settings=self.settings, viewer=viewer, request=request, response=response,
                        services=request.app.state.services)
 
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return super().decode_json(data)
+        except RecursionError as exc:  # [[[[...]]]] nested deeper than Python recurses: refuse, not a 500
+            raise json.JSONDecodeError("nested too deeply", data if isinstance(data, str) else "", 0) from exc
+
+    async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any, context: Any,
+                             root_value: Any, request_data: Any) -> Any:
+        # A plain POST of a subscription would run it as a query and fail inside graphql-core
+        # (an INTERNAL error); say clearly where subscriptions live instead.
+        if _is_subscription(request_data.query, request_data.operation_name, self.settings.max_query_tokens):
+            raise HTTPException(400, "Subscriptions are served over a WebSocket at /graphql (graphql-transport-ws).")
+        return await super().execute_single(request=request, request_adapter=request_adapter,
+                                            sub_response=sub_response, context=context, root_value=root_value,
+                                            request_data=request_data)
+
+
+def _is_subscription(query: Any, operation_name: Any, max_tokens: int) -> bool:
+    if not isinstance(query, str) or "subscription" not in query:
+        return False
+    try:
+        operation = get_operation_ast(parse(query, max_tokens=max_tokens), operation_name)
+    except GraphQLError:
+        return False  # the schema answers the syntax error
+    return operation is not None and operation.operation == OperationType.SUBSCRIPTION
+
 
 class GuardMiddleware:
     """Refuses oversized bodies, resolves the bearer token to a viewer, adds security headers."""
@@ -84,6 +114,12 @@ class GuardMiddleware:
             except DomainError as exc:
                 await self._error(scope, receive, send, 401, exc.code.value, exc.message)
                 return
+            except Exception as exc:
+                if not database_unavailable(exc):
+                    raise
+                log.warning("database unavailable while reading a token: %s", exc)
+                await self._error(scope, receive, send, 503, "RETRYABLE", RETRY_MESSAGE, retry_after=2)
+                return
 
         received = 0
 
@@ -107,11 +143,13 @@ class GuardMiddleware:
         except _BodyTooLarge:
             await self._error(scope, receive, send, 413, "BODY_TOO_LARGE", f"The request body is over {limit} bytes.")
 
-    async def _error(self, scope: Scope, receive: Receive, send: Send, status: int, code: str, message: str) -> None:
+    async def _error(self, scope: Scope, receive: Receive, send: Send, status: int, code: str, message: str,
+                     retry_after: int | None = None) -> None:
         body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-        await JSONResponse(body, status_code=status, headers=dict((k.decode(), v.decode()) for k, v in SECURITY_HEADERS))(
-            scope, receive, send
-        )
+        headers = dict((k.decode(), v.decode()) for k, v in SECURITY_HEADERS)
+        if retry_after is not None:
+            headers["retry-after"] = str(retry_after)
+        await JSONResponse(body, status_code=status, headers=headers)(scope, receive, send)
 
 
 class _BodyTooLarge(Exception):

@@ -20,6 +20,9 @@ class Context:
     request: Any = None
     response: Any = None
     services: dict[str, Any] = field(default_factory=dict)
+    # The payload of a websocket's connection_init (strawberry sets it when the attribute
+    # exists); live subscriptions read the bearer token from it.
+    connection_params: dict[str, Any] | None = None
 
     @cached_property
     def loaders(self) -> "Loaders":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.db import Base, BigIntPK, UTCDateTime, utcnow
@@ -13,6 +13,12 @@ from marketplace.db import Base, BigIntPK, UTCDateTime, utcnow
 
 class Notification(Base):
     __tablename__ = "notifications"
+    __table_args__ = (
+        # An account's feed, newest first, and the live subscription's "rows after id N".
+        Index("ix_notifications_account_feed", "account_id", "id"),
+        # Reminders ("a term is about to be missed") are sent once per subject and day.
+        Index("uq_notifications_dedup", "account_id", "dedup_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
@@ -24,3 +30,4 @@ class Notification(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     read_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    dedup_key: Mapped[str | None] = mapped_column(String(120))

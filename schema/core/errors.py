@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import re
 import uuid
 from enum import Enum
 
 import strawberry
 from graphql import GraphQLError
+from sqlalchemy.exc import DBAPIError, InterfaceError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import MaskErrors
 
 from marketplace.errors import DomainError, ValidationErrors
 from marketplace.errors import ErrorCode as DomainErrorCode
 
 log = logging.getLogger("tirek.errors")
+MAX_ECHO = 300  # characters of a refused input value repeated back in a message
+_PYTHON_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")  # how strawberry names a list type in a message
 
 ErrorCode = strawberry.enum(
     Enum("ErrorCode", {c.name: c.value for c in DomainErrorCode}), description="Why a request was refused."
@@ -32,11 +39,32 @@ def user_errors(exc: DomainError) -> list[UserError]:
     return [UserError(field=e.field, code=ErrorCode(e.code.value), message=e.message) for e in errors]
 
 
+def _bad_input(error: GraphQLError, original: BaseException) -> bool:
+    """Variables are read before anything runs (an error without a path); arguments when the
+    field starts (graphql-core: "Argument 'x' has invalid value ..."; strawberry converting
+    its inputs: StrawberryInputCoercionError). A GraphQLError from anywhere else (a value a
+    resolver returned that its type cannot serialise) is the server's fault and stays masked."""
+    if isinstance(original, StrawberryInputCoercionError):
+        return True
+    return isinstance(original, GraphQLError) and (not error.path or original.message.startswith("Argument '"))
+
+
 def should_mask_error(error: GraphQLError) -> bool:
     """Domain errors and GraphQL validation errors pass; anything else is masked
     with an error id that is logged with the stack."""
     original = error.original_error
     if original is None or isinstance(original, DomainError):
+        return False
+    if _bad_input(error, original):
+        # A value the client sent that cannot be read as its type ("NaN" as a Date, true as a
+        # Decimal, null in a non-null field of an input, null for a Maybe[...] that must not be
+        # null): the client's mistake, said as such, not an INTERNAL error.
+        error.extensions = {**(error.extensions or {}), "code": DomainErrorCode.INVALID.value}
+        if "cannot be explicitly set to null" in error.message:
+            error.message = "A field given as null cannot be null: leave it out to keep its current value."
+        error.message = _PYTHON_REPR.sub("value", error.message)
+        if len(error.message) > MAX_ECHO:
+            error.message = error.message[:MAX_ECHO] + "…"
         return False
     error_id = uuid.uuid4().hex[:12]
     log.error("unexpected error %s at %s", error_id, error.path, exc_info=original)
@@ -56,10 +84,40 @@ class MaskUnexpectedErrors(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
         error_id = (error.extensions or {}).get("errorId")
+        message, code = masked.message, "INTERNAL"
+        if error.original_error is not None and database_unavailable(error.original_error):
+            message, code = RETRY_MESSAGE, DomainErrorCode.RETRYABLE.value
         return GraphQLError(
-            message=masked.message, nodes=error.nodes, source=error.source, positions=error.positions,
-            path=error.path, original_error=None, extensions={"code": "INTERNAL", "errorId": error_id},
+            message=message, nodes=error.nodes, source=error.source, positions=error.positions,
+            path=error.path, original_error=None, extensions={"code": code, "errorId": error_id},
         )
+
+
+RETRY_MESSAGE = "The database cannot be reached just now; try again in a moment."
+# SQLSTATE classes of an unreachable server: 08 connection exception, 57P operator
+# intervention (shutting down, starting up), 53300 too many connections.
+_UNAVAILABLE_STATES = ("08", "57P", "53300")
+_UNAVAILABLE_ERRNOS = frozenset({errno.ECONNREFUSED, errno.ECONNRESET, errno.ECONNABORTED, errno.EHOSTUNREACH,
+                                 errno.ENETUNREACH, errno.ETIMEDOUT, errno.EPIPE})
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` says "the database cannot be reached right now" (a restart, a failover,
+    a network cut): the request can be retried as it is. Not for errors of the request itself."""
+    if isinstance(exc, SATimeoutError):  # no pooled connection came free in time
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated or isinstance(exc, InterfaceError):
+            return True
+        state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        if isinstance(state, str) and state.startswith(_UNAVAILABLE_STATES):
+            return True
+        return "database is locked" in str(exc.orig).lower()  # SQLite, past its busy timeout
+    if isinstance(exc, ConnectionError | TimeoutError):
+        return True
+    if isinstance(exc, OSError):  # asyncpg: "Multiple exceptions: [Errno 111] Connect call failed ..."
+        return exc.errno in _UNAVAILABLE_ERRNOS or str(exc).startswith("Multiple exceptions")
+    return False
 
 
 def domain_error_extensions(exc: DomainError) -> dict[str, object]:

@@ -17,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -189,6 +190,20 @@ class PostgresServer:
         shutil.rmtree(self.base_dir, ignore_errors=True)
         self.base_dir = None
         _live.discard(self)
+
+    def restart(self, down_for: float = 0.0, *, mode: str = "fast") -> None:
+        """Fault injection: stop the server (``mode`` "fast" or "immediate": a crash), stay down
+        ``down_for`` seconds, start it again on the same port with the same data. Blocking."""
+        if self.external or self.base_dir is None:
+            raise PostgresUnavailable("only a server started here can be restarted")
+        pg_ctl = (self._bindir or find_bindir()) / "pg_ctl"
+        self._running = False
+        self._run_as_owner([pg_ctl, "-D", self.data_dir, "-m", mode, "-w", "-t", "60", "-s", "stop"],
+                           what="pg_ctl stop")
+        time.sleep(down_for)
+        self._run_as_owner([pg_ctl, "-D", self.data_dir, "-l", self.log_path, "-w", "-t", "60", "-s", "start"],
+                           what="pg_ctl start")
+        self._running = True
 
     def _kill_postmaster(self) -> None:
         pid = self.postmaster_pid()

@@ -1,0 +1,56 @@
+"""Queries of the signed-in account's notifications."""
+
+from __future__ import annotations
+
+import strawberry
+
+from marketplace.errors import DomainError, ErrorCode
+from marketplace.notifications import services
+from schema.core.ids import decode_id
+from schema.core.node import node_fetcher
+from schema.core.pagination import (
+    Connection,
+    build_connection,
+    decode_cursor,
+    page_size,
+)
+from schema.notifications.types import Notification
+
+
+@node_fetcher("Notification")
+async def fetch_notification(info: strawberry.Info, pk: int) -> Notification:
+    async with info.context.db.session() as session:
+        return Notification.from_model(await services.get_notification(session, info.context.viewer, pk))
+
+
+def _after_id(after: str | None) -> int | None:
+    values = decode_cursor(after)
+    if values is None:
+        return None
+    if len(values) != 1 or isinstance(values[0], bool) or not isinstance(values[0], int):
+        raise DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
+    return values[0]
+
+
+@strawberry.type
+class NotificationQueries:
+    @strawberry.field(description="The signed-in account's notifications, newest first.")
+    async def notifications(
+        self, info: strawberry.Info, unread_only: bool = False, first: int | None = None, after: str | None = None,
+    ) -> Connection[Notification]:
+        size = page_size(first)
+        async with info.context.db.session() as session:
+            rows = await services.list_notifications(
+                session, info.context.viewer, unread_only=unread_only, first=size, after=_after_id(after)
+            )
+        return build_connection(rows, size, key=lambda n: [n.id], wrap=Notification.from_model,
+                                has_previous=after is not None)
+
+    @strawberry.field(description="How many of the signed-in account's notifications are unread.")
+    async def unread_notification_count(self, info: strawberry.Info) -> int:
+        async with info.context.db.session() as session:
+            return await services.count_unread(session, info.context.viewer)
+
+    @strawberry.field(description="One of the signed-in account's notifications.")
+    async def notification(self, info: strawberry.Info, id: strawberry.ID) -> Notification:
+        return await fetch_notification(info, decode_id(id, "Notification"))

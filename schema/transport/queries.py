@@ -1,0 +1,69 @@
+"""Queries of invataxi vehicles and trips."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from marketplace.errors import DomainError, ErrorCode
+from marketplace.transport import services
+from schema.core.ids import decode_id
+from schema.core.node import node_fetcher
+from schema.core.pagination import (
+    Connection,
+    build_connection,
+    decode_cursor,
+    page_size,
+)
+from schema.transport.types import Trip, TripStatus, Vehicle
+
+
+@node_fetcher("Trip")
+async def fetch_trip(info: strawberry.Info, pk: int) -> Trip:
+    async with info.context.db.session() as session:
+        return Trip.from_model(await services.get_trip(session, info.context.viewer, pk))
+
+
+@node_fetcher("Vehicle")
+async def fetch_vehicle(info: strawberry.Info, pk: int) -> Vehicle:
+    async with info.context.db.session() as session:
+        return Vehicle.from_model(await services.get_vehicle(session, info.context.viewer, pk))
+
+
+def _after_id(after: str | None) -> int | None:
+    values = decode_cursor(after)
+    if values is None:
+        return None
+    if len(values) != 1 or isinstance(values[0], bool) or not isinstance(values[0], int):
+        raise DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
+    return values[0]
+
+
+@strawberry.type
+class TransportQueries:
+    @strawberry.field(description="Vehicles: a provider's own, those serving an officer's region, or all (admin).")
+    async def vehicles(self, info: strawberry.Info, first: int | None = None, after: str | None = None) -> Connection[Vehicle]:
+        size = page_size(first)
+        async with info.context.db.session() as session:
+            rows = await services.list_vehicles(session, info.context.viewer, first=size, after=_after_id(after))
+        return build_connection(rows, size, key=lambda v: [v.id], wrap=Vehicle.from_model, has_previous=after is not None)
+
+    @strawberry.field(description="Invataxi trips in the viewer's scope by pickup time, earliest first.")
+    async def trips(
+        self,
+        info: strawberry.Info,
+        status: TripStatus | None = None,  # type: ignore[valid-type]
+        since: dt.datetime | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Trip]:
+        size = page_size(first)
+        async with info.context.db.session() as session:
+            rows = await services.list_trips(session, info.context.viewer, status=status, since=since, first=size,
+                                             after=decode_cursor(after))
+        return build_connection(rows, size, key=services.trip_cursor, wrap=Trip.from_model, has_previous=after is not None)
+
+    @strawberry.field(description="One trip in the viewer's scope.")
+    async def trip(self, info: strawberry.Info, id: strawberry.ID) -> Trip:
+        return await fetch_trip(info, decode_id(id, "Trip"))

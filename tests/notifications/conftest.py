@@ -1,0 +1,1 @@
+from tests.applications.world import gw  # noqa: F401 - the fixture
