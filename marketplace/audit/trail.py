@@ -65,6 +65,24 @@ async def _see_provider(s: AsyncSession, v: Viewer, pk: int) -> Any:
     return provider
 
 
+async def _see_application(s: AsyncSession, v: Viewer, pk: int) -> Any:
+    from marketplace.applications.services import get_application
+
+    return await get_application(s, v, pk)
+
+
+async def _see_trip(s: AsyncSession, v: Viewer, pk: int) -> Any:
+    from marketplace.transport.services import get_trip
+
+    return await get_trip(s, v, pk)
+
+
+async def _see_vehicle(s: AsyncSession, v: Viewer, pk: int) -> Any:
+    from marketplace.transport.services import get_vehicle
+
+    return await get_vehicle(s, v, pk)
+
+
 # What each subject type's visibility is decided by: the same scoped read as the object itself.
 VISIBILITY: dict[str, Callable[[AsyncSession, Viewer, int], Awaitable[Any]]] = {
     "Order": _see_order,
@@ -74,6 +92,9 @@ VISIBILITY: dict[str, Callable[[AsyncSession, Viewer, int], Awaitable[Any]]] = {
     "DisabilityRecord": _see_record,
     "Listing": _see_listing,
     "Provider": _see_provider,
+    "Application": _see_application,
+    "Trip": _see_trip,
+    "Vehicle": _see_vehicle,
 }
 
 
