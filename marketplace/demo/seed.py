@@ -39,7 +39,7 @@ from marketplace.records.models import DisabilityGroup, DisabilityRecord, Entitl
 
 DEMO_PASSWORD = "tirek-demo-2026"
 DEMO_LOGINS = {
-    "recipient": "RECIPIENT - Aigerim, group I, Astana: wheelchair, sign language, assistant hours, hygiene",
+    "recipient": "RECIPIENT - Aigerim, group I, Astana: wheelchair, sign language, hygiene; may apply for an assistant",
     "parent": "RECIPIENT - a parent who represents a child with a disability, Almaty",
     "provider": "PROVIDER - a verified supplier of technical aids serving Astana and Almaty",
     "officer": "LOCAL_BODY - social-protection officer of Astana",
@@ -340,7 +340,8 @@ async def _seed_demo_accounts(
                          decision_number="MSE-DEMO-DANA"),
     ])
     wanted = {
-        aigerim: ["MOBILITY", "SIGN_LANGUAGE", "PERSONAL_ASSISTANT", "HYGIENE", "SANATORIUM"],
+        # No assistant hours: she applies for them (README walkthrough), they are granted, not bought.
+        aigerim: ["MOBILITY", "SIGN_LANGUAGE", "HYGIENE", "SANATORIUM"],
         child: ["MOBILITY", "ORTHOTICS", "SANATORIUM"],
     }
     for person, categories in wanted.items():
