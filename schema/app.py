@@ -146,7 +146,7 @@ class GuardMiddleware:
     async def _error(self, scope: Scope, receive: Receive, send: Send, status: int, code: str, message: str,
                      retry_after: int | None = None) -> None:
         body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-        headers = dict((k.decode(), v.decode()) for k, v in SECURITY_HEADERS)
+        headers = {k.decode(): v.decode() for k, v in SECURITY_HEADERS}
         if retry_after is not None:
             headers["retry-after"] = str(retry_after)
         await JSONResponse(body, status_code=status, headers=headers)(scope, receive, send)

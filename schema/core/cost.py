@@ -41,7 +41,6 @@ from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
     GraphQLInterfaceType,
     GraphQLNamedType,
@@ -290,7 +289,7 @@ class QueryLimiter(AddValidationRules):
         yield from super().on_operation()
 
 
-def QueryCostLimiter(max_cost: int) -> QueryLimiter:  # noqa: N802 - reads like the other limiters
+def QueryCostLimiter(max_cost: int) -> QueryLimiter:
     """The cost limit alone."""
     return QueryLimiter(max_cost=max_cost)
 

@@ -7,6 +7,11 @@ import binascii
 
 from marketplace.errors import DomainError, ErrorCode
 
+# Primary keys are PostgreSQL integers, but for the tables of bigint ids.
+INTEGER_MAX = 2**31 - 1
+BIGINT_MAX = 2**62
+BIGINT_TYPES = frozenset({"Notification", "AuditEvent", "SearchOutbox"})
+
 
 def to_global_id(type_name: str, pk: int) -> str:
     return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
@@ -23,6 +28,9 @@ def parse_global_id(value: str | None) -> tuple[str, int]:
         raise DomainError(ErrorCode.INVALID, "Not a valid id.", "id") from exc
     if not type_name or number <= 0 or number > 2**62:
         raise DomainError(ErrorCode.INVALID, "Not a valid id.", "id")
+    if number > (BIGINT_MAX if type_name in BIGINT_TYPES else INTEGER_MAX):
+        # No row can have it, and PostgreSQL would refuse the number in a query (an INTERNAL error).
+        raise DomainError(ErrorCode.NOT_FOUND, "No such object.", "id")
     return type_name, number
 
 

@@ -10,7 +10,12 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.errors import DomainError, ErrorCode
-from schema.core.errors import RETRY_MESSAGE, UserError, database_unavailable, user_errors
+from schema.core.errors import (
+    RETRY_MESSAGE,
+    UserError,
+    database_unavailable,
+    user_errors,
+)
 
 log = logging.getLogger("tirek.mutations")
 

@@ -45,7 +45,7 @@ class OrderQueries:
             rows = await services.list_orders(
                 session, info.context.viewer, status=status,
                 person_id=decode_id(person_id, "Person", "personId") if person_id else None,
-                first=size + 1, after=_after_id(after),
+                first=size, after=_after_id(after),
             )
         return build_connection(rows, size, key=lambda o: [o.id], wrap=Order.from_model, has_previous=after is not None)
 
