@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that build their own data and servers and print figures (no assertions)."""

@@ -1,0 +1,303 @@
+"""What the benchmarks on the national data set share (home_page, place_order, claim_queue).
+
+Process control and measuring come from ``bench.search`` (``Resources``,
+``PhaseResult`` with its nearest-rank percentiles, the /proc probes, the
+readiness wait) and the API process from ``bench._server`` (``tirek serve``'s
+app with per-request SQL counting, read back from ``/__bench/stats`` by the
+``x-bench-phase`` header). Added here:
+
+* the data: an existing database filled by ``tirek generate`` (``--database-url``),
+  or a throwaway one (SQLite file, or a private PostgreSQL 15 with durable
+  settings) generated at ``--scale`` by ``marketplace.demo.national``;
+* closed-loop clients: each of N clients sends its next request when the last
+  one is answered, until a request count or a time limit is reached;
+* the report: latency percentiles, throughput, ratios to the baseline measured
+  in the same run, SQL statements per request inside the API process, and the
+  API process's peak RSS (VmHWM).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import math
+import os
+import platform
+import secrets
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.search import (
+    PROJECT_ROOT,
+    GraphQLError,
+    PhaseResult,
+    Resources,
+    _free_port,
+    log_tail,
+    proc_cpu_seconds,
+    proc_status_kb,
+    self_cpu_seconds,
+    wait_until_serving,
+)
+
+__all__ = [
+    "GraphQLError", "PhaseResult", "Resources", "add_arguments", "cpu_sampler", "graphql", "main_wrapper",
+    "prepare_database", "print_report", "run_clients", "start_api", "token_for",
+]
+
+#: A PostgreSQL as it would run in production (the test server turns fsync off).
+DURABLE_POSTGRES = {
+    "fsync": "on", "synchronous_commit": "on", "full_page_writes": "on", "shared_buffers": "'2GB'",
+    "effective_cache_size": "'12GB'", "max_wal_size": "'8GB'", "checkpoint_timeout": "'30min'",
+    "maintenance_work_mem": "'1GB'", "max_connections": "300",
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser, *, requests: int, concurrency: int) -> None:
+    parser.add_argument("--database-url", help="a database filled by `tirek generate` (else a throwaway one)")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite",
+                        help="the throwaway database's kind (without --database-url)")
+    parser.add_argument("--scale", default="0.01", help="scale of the throwaway data set: 'national' or a fraction")
+    parser.add_argument("--requests", type=int, default=requests, help="measured requests per phase, at most")
+    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per phase, at most")
+    parser.add_argument("--concurrency", type=int, default=concurrency, help="clients sending at once")
+    parser.add_argument("--warmup", type=int, default=200, help="unmeasured requests before each phase")
+    parser.add_argument("--seed", type=int, default=2026)
+
+
+async def prepare_database(args: argparse.Namespace, res: Resources) -> str:
+    """The URL of a generated data set: the given one, or a throwaway one generated now."""
+    from marketplace.demo import national
+    from marketplace.migrate import upgrade
+
+    if args.database_url:
+        url = args.database_url
+    else:
+        if args.database == "postgresql":
+            from tests.support.postgres import PostgresServer
+
+            res.postgres = await asyncio.to_thread(lambda: PostgresServer(settings=DURABLE_POSTGRES).start())
+            url = await asyncio.to_thread(res.postgres.create_database, "tirek_bench")
+        else:
+            url = f"sqlite+aiosqlite:///{res.tmp / 'bench.sqlite3'}"
+        await upgrade(url)
+        started = time.perf_counter()
+        await national.generate(url, args.scale, progress=True)
+        print(f"generated in {time.perf_counter() - started:.1f}s")
+    counts = await national.table_counts(url)
+    if not counts["persons"]:
+        raise SystemExit(f"no generated data in {url}: run `tirek generate --database-url ...` first")
+    args.data_counts = counts
+    return url
+
+
+def start_api(res: Resources, url: str, secret: str) -> int:
+    """``bench._server`` (one uvicorn process, no Meilisearch: these benchmarks do not search)."""
+    port = _free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TIREK_")},
+        "TIREK_DATABASE_URL": url, "TIREK_SECRET_KEY": secret, "TIREK_VAR_DIR": str(res.tmp),
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+    with open(res.server_log, "wb") as log:
+        res.server = subprocess.Popen(
+            [sys.executable, "-m", "bench._server", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return port
+
+
+def token_for(secret: str, account_id: int) -> str:
+    from marketplace.accounts.security import issue_token
+
+    token, _ = issue_token(secret, account_id, 1, 4 * 3600)
+    return token
+
+
+async def graphql(http: Any, phase: str, document: str, variables: dict[str, Any] | None = None,
+                  token: str | None = None, *, allow_errors: bool = False) -> dict[str, Any]:
+    headers = {"x-bench-phase": phase, "content-type": "application/json"}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    body: dict[str, Any] = {"query": document}
+    if variables:
+        body["variables"] = variables
+    response = await http.post("/graphql", content=json.dumps(body), headers=headers)
+    if response.status_code != 200:
+        raise GraphQLError(f"HTTP {response.status_code}: {response.text[:300]}")
+    payload = response.json()
+    if payload.get("errors") and not allow_errors:
+        raise GraphQLError(json.dumps(payload["errors"], ensure_ascii=False)[:300])
+    return payload
+
+
+Client = Callable[[int], Awaitable[Any]]
+
+
+async def run_clients(result: PhaseResult, clients: Sequence[Client], *, requests: int, time_limit: float,
+                      cpu_sample: Callable[[], dict[str, float]]) -> PhaseResult:
+    """Closed loop: client k sends its n-th request when its last one is answered; all stop after
+    ``requests`` requests in total or ``time_limit`` seconds. An exception is an error, counted."""
+    issued = 0
+    deadline = time.perf_counter() + time_limit
+
+    async def loop(client: Client) -> None:
+        nonlocal issued
+        n = 0
+        while issued < requests:
+            if time.perf_counter() >= deadline:
+                result.stopped_by_time = True
+                return
+            issued += 1
+            started = time.perf_counter()
+            try:
+                await client(n)
+            except Exception as exc:  # noqa: BLE001 - counted and reported, the phase goes on
+                result.errors += 1
+                result.first_error = result.first_error or f"{type(exc).__name__}: {exc}"[:500]
+            else:
+                result.latencies.append(time.perf_counter() - started)
+            n += 1
+
+    before = cpu_sample()
+    started = time.perf_counter()
+    tasks = [asyncio.create_task(loop(c)) for c in clients]
+    _done, pending = await asyncio.wait(tasks, timeout=time_limit + 30)
+    for task in pending:
+        task.cancel()
+        result.stopped_by_time = True
+    await asyncio.gather(*tasks, return_exceptions=True)
+    result.elapsed = time.perf_counter() - started
+    after = cpu_sample()
+    result.cpu = {k: after[k] - before.get(k, 0.0) for k in after}
+    return result
+
+
+def cpu_sampler(server_pid: int | None, postgres_pid: int | None = None) -> Callable[[], dict[str, float]]:
+    def sample() -> dict[str, float]:
+        out = {"api": proc_cpu_seconds(server_pid), "load generator": self_cpu_seconds()}
+        return out
+
+    return sample
+
+
+def _fmt(value: float, digits: int = 1) -> str:
+    return "n/a" if math.isnan(value) else f"{value:,.{digits}f}"
+
+
+def machine_line() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown")
+    mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0)
+    load = os.getloadavg()
+    return (f"{os.cpu_count()} cores ({cpu}), {mem / 1024 / 1024:.0f} GiB, Linux {platform.release()}, Python "
+            f"{platform.python_version()}; load average before the run {load[0]:.1f}")
+
+
+def print_report(title: str, args: argparse.Namespace, url: str, results: dict[str, PhaseResult],
+                 baseline: str, peak_rss_kb: int | None, notes: Sequence[str] = ()) -> None:
+    counts = getattr(args, "data_counts", {})
+    print()
+    print(f"## {title}, {dt.date.today().isoformat()}")
+    print()
+    print(f"- machine: {args.machine}; API server (one uvicorn process), database and load generator on this "
+          "machine, over loopback")
+    print(f"- database: {url.split('://')[0]}; data: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    print(f"- load: at most {args.requests:,} requests or {args.time_limit:.0f}s per phase, {args.concurrency} "
+          f"clients in a closed loop (after {args.warmup} warm-up requests)")
+    for note in notes:
+        print(f"- {note}")
+    print()
+    base = results.get(baseline)
+    print("| measurement | done | errors | p50 ms | p95 ms | p99 ms | req/s | p50 × base | p95 × base | "
+          "req/s × base | SQL statements/req | API CPU ms/req |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results.values():
+        s = r.server or {}
+        sql = _fmt(s["statements"] / s["requests"]) if s.get("requests") else "—"
+        api_cpu = _fmt(r.cpu.get("api", 0.0) * 1000 / max(1, r.completed)) if s.get("requests") else "—"
+        if base is not None and base.completed and r.completed and r is not base:
+            ratios = (f"{r.percentile(50) / base.percentile(50):.1f}×", f"{r.percentile(95) / base.percentile(95):.1f}×",
+                      f"{r.throughput / base.throughput:.2f}×")
+        else:
+            ratios = ("—", "—", "—")
+        flag = " (time limit)" if r.stopped_by_time else ""
+        print(f"| {r.label} | {r.completed:,}{flag} | {r.errors} | {_fmt(r.percentile(50))} | "
+              f"{_fmt(r.percentile(95))} | {_fmt(r.percentile(99))} | {_fmt(r.throughput)} | {' | '.join(ratios)} | "
+              f"{sql} | {api_cpu} |")
+    print()
+    print(f"Peak RSS of the API process (VmHWM): "
+          f"{'n/a' if peak_rss_kb is None else f'{peak_rss_kb / 1024:,.0f} MiB'}.")
+    for r in results.values():
+        if r.first_error:
+            print(f"  {r.name}: first error: {r.first_error}")
+        s = r.server or {}
+        if s.get("sample_sql"):
+            print(f"  SQL of one '{r.name}' request ({len(s['sample_sql'])} statements):")
+            for statement in s["sample_sql"]:
+                print(f"      {statement}")
+
+
+async def serve_and_measure(
+    args: argparse.Namespace, res: Resources, url: str,
+    phases: Callable[[Any, str, Callable[[], dict[str, float]]], Awaitable[dict[str, PhaseResult]]],
+) -> tuple[dict[str, PhaseResult], int | None]:
+    """Start the API, run ``phases(http, secret, cpu_sample)``, attach the server's per-phase counts."""
+    import httpx
+
+    secret = secrets.token_hex(32)
+    port = start_api(res, url, secret)
+    limits = httpx.Limits(max_connections=args.concurrency + 4, max_keepalive_connections=args.concurrency + 4)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", trust_env=False, limits=limits,
+                                 timeout=httpx.Timeout(60.0)) as http:
+        await wait_until_serving(http, res)
+        pid = res.server.pid if res.server else None
+        print(f"API server pid {pid} at http://127.0.0.1:{port}/graphql")
+        results = await phases(http, secret, cpu_sampler(pid))
+        stats = (await http.get("/__bench/stats")).json()
+        for name, r in results.items():
+            r.server = stats.get(name)
+        peak = proc_status_kb(pid, "VmHWM")
+    res.stop_server()
+    return results, peak
+
+
+def main_wrapper(run: Callable[[argparse.Namespace, Resources], Awaitable[None]], args: argparse.Namespace) -> int:
+    import signal
+
+    def _terminate(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminate)
+    args.machine = machine_line()
+    res = Resources()
+    try:
+        try:
+            import uvloop
+        except ImportError:
+            asyncio.run(run(args, res))
+        else:
+            uvloop.run(run(args, res))
+    except KeyboardInterrupt:
+        print("\ninterrupted: stopping what was started", file=sys.stderr)
+        return 130
+    except Exception:
+        if res.server_log.exists():
+            print(f"API server log tail:\n{log_tail(res.server_log)}", file=sys.stderr)
+        raise
+    finally:
+        res.close()
+    return 0
+
+
+def counter_line(counter: Counter[str]) -> str:
+    return ", ".join(f"{k}: {v:,}" for k, v in counter.most_common())
