@@ -269,9 +269,12 @@ def seed_if_empty(settings: Settings) -> None:
         try:
             async with db.session() as s:
                 count = (await s.execute(select(func.count()).select_from(Account))).scalar_one()
+                demo = (await s.execute(select(Account.id).where(Account.username == "recipient"))).first()
             if count == 0:
                 typer.echo("Empty database: loading demo data ...")
                 await seed_demo(db)
+            elif demo:
+                await seed_demo(db)  # a demo database from an earlier version: fill in what it lacks
         finally:
             await db.dispose()
 
@@ -314,6 +317,35 @@ def _safe_url(url: str) -> str:
         scheme, _, rest = url.partition("://")
         return f"{scheme}://***@{rest.split('@', 1)[1]}"
     return url
+
+
+@app.command("notify-terms-due")
+def notify_terms_due(
+    day: str | None = typer.Option(None, "--date", help="The day to count from, YYYY-MM-DD (default: today in Almaty)."),
+) -> None:
+    """Tell officers of applications and claims whose term ends within two working days.
+
+    The served app does this every hour by itself (TIREK_TERM_REMINDER_INTERVAL); run this from
+    cron when that is off. Safe to repeat: a reminder goes once per subject, officer and day."""
+    import datetime as dt
+
+    from marketplace.db import Database
+    from marketplace.notifications.services import notify_terms_due as remind
+
+    try:
+        when = dt.date.fromisoformat(day) if day else None
+    except ValueError as exc:
+        raise typer.BadParameter("a date as YYYY-MM-DD", param_hint="--date") from exc
+    settings = _settings()
+
+    async def run() -> int:
+        db = Database(settings.database_url)
+        try:
+            return await remind(db, when)
+        finally:
+            await db.dispose()
+
+    typer.echo(f"{asyncio.run(run())} reminders sent")
 
 
 @app.command()

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     max_query_cost: int = 20000
     cors_origins: list[str] = []
     login_attempts_per_minute: int = 10
+    term_reminder_interval: int = Field(
+        default=3600, ge=0, le=24 * 3600,
+        description="seconds between reminders of application and claim terms about to be missed; 0: off "
+                    "(then run `tirek notify-terms-due` from cron)",
+    )
 
     @model_validator(mode="after")
     def _defaults(self) -> "Settings":

@@ -64,7 +64,44 @@ def search_services(settings: Settings, db: Database, *, run_indexer: bool = Tru
     return services
 
 
+def reminder_services(settings: Settings, db: Database) -> dict[str, Any]:
+    """The background loop that tells officers of terms about to be missed (see
+    ``marketplace.notifications.services.run_term_reminders``); nothing when the interval is 0."""
+    services: dict[str, Any] = {"on_startup": [], "on_shutdown": []}
+    if settings.term_reminder_interval <= 0:
+        return services
+    from marketplace.notifications.services import run_term_reminders
+
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task[Any]] = []
+
+    async def start() -> None:
+        tasks.append(asyncio.create_task(
+            run_term_reminders(db, every_seconds=settings.term_reminder_interval, stop=stop)))
+
+    async def shutdown() -> None:
+        stop.set()
+        for task in tasks:
+            try:
+                await asyncio.wait_for(task, timeout=10)
+            except (TimeoutError, asyncio.CancelledError):
+                task.cancel()
+
+    services["on_startup"].append(start)
+    services["on_shutdown"].append(shutdown)
+    return services
+
+
+def process_services(settings: Settings, db: Database) -> dict[str, Any]:
+    """Everything a served process runs besides answering requests: search and reminders."""
+    services = search_services(settings, db)
+    reminders = reminder_services(settings, db)
+    services["on_startup"] += reminders["on_startup"]
+    services["on_shutdown"] += reminders["on_shutdown"]
+    return services
+
+
 def build_application(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     db = Database(settings.database_url)
-    return create_app(settings=settings, db=db, services=search_services(settings, db))
+    return create_app(settings=settings, db=db, services=process_services(settings, db))

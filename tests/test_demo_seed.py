@@ -25,12 +25,20 @@ async def test_demo_seed_is_realistic_idempotent_and_logins_work(db, api) -> Non
         data = await api.data(ME, token=token)
         roles[username] = data["me"]["role"]
         assert len(data["regions"]) == 20
-    assert roles == {"recipient": "RECIPIENT", "parent": "RECIPIENT", "provider": "PROVIDER", "officer": "LOCAL_BODY",
-                     "officer-almaty": "LOCAL_BODY", "admin": "ADMIN"}
+    assert roles == {"recipient": "RECIPIENT", "parent": "RECIPIENT", "provider": "PROVIDER", "invataxi": "PROVIDER",
+                     "officer": "LOCAL_BODY", "officer-almaty": "LOCAL_BODY", "admin": "ADMIN"}
+    assert first["vehicles"] == 2
+
+    # Invataxi (seed 002): the recipient has trips, the transport provider an accessible vehicle in Astana.
+    fleet = (await api.data("{ vehicles(first: 10) { edges { node { plateNumber wheelchairAccessible } } } }",
+                            token=await api.login("invataxi", DEMO_PASSWORD)))["vehicles"]["edges"]
+    assert {(e["node"]["plateNumber"], e["node"]["wheelchairAccessible"]) for e in fleet} == {
+        ("001INV01", True), ("002INV01", False)}
 
     token = await api.login("recipient", DEMO_PASSWORD)
     entitlements = (await api.data(MINE, token=token))["myEntitlements"]
-    assert len(entitlements) >= 4 and all(e["balance"] != "0.00" for e in entitlements)
+    assert len(entitlements) >= 5 and all(e["balance"] != "0.00" for e in entitlements)
+    assert "TSR-11-001" in {e["classifierItem"]["code"] for e in entitlements}
     # Each of the demo recipient's entitlements has a published offer in her region.
     async with db.session() as s:
         ent_items = set((await s.execute(select(Entitlement.classifier_item_id).where(

@@ -36,12 +36,15 @@ from marketplace.db import Database
 from marketplace.demo import data
 from marketplace.identifiers import make_bin, make_iin
 from marketplace.records.models import DisabilityGroup, DisabilityRecord, Entitlement, ExamFormat
+from marketplace.transport.models import Vehicle
 
 DEMO_PASSWORD = "tirek-demo-2026"
 DEMO_LOGINS = {
-    "recipient": "RECIPIENT - Aigerim, group I, Astana: wheelchair, sign language, hygiene; may apply for an assistant",
+    "recipient": "RECIPIENT - Aigerim, group I, Astana: wheelchair, sign language, hygiene, invataxi trips; "
+                 "may apply for an assistant",
     "parent": "RECIPIENT - a parent who represents a child with a disability, Almaty",
     "provider": "PROVIDER - a verified supplier of technical aids serving Astana and Almaty",
+    "invataxi": "PROVIDER - Invataxi Astana: accessible transport, two vehicles",
     "officer": "LOCAL_BODY - social-protection officer of Astana",
     "officer-almaty": "LOCAL_BODY - social-protection officer of Almaty",
     "admin": "ADMIN - keeps the classifier, regions, accounts; verifies providers",
@@ -72,6 +75,8 @@ async def seed_demo(db: Database, *, recipients: int = 200, listings: int = 500,
         await _seed_recipients(s, rng, regions, items, recipients)
     async with db.transaction() as s:
         await _seed_demo_accounts(s, regions, items, provider_rows)
+    async with db.transaction() as s:
+        await _seed_demo_invataxi(s, regions, items)
     async with db.session() as s:
         return {
             "regions": await _count(s, Region),
@@ -81,6 +86,7 @@ async def seed_demo(db: Database, *, recipients: int = 200, listings: int = 500,
             "persons": await _count(s, Person),
             "entitlements": await _count(s, Entitlement),
             "accounts": await _count(s, Account),
+            "vehicles": await _count(s, Vehicle),
         }
 
 
@@ -398,3 +404,62 @@ async def _demo_supplier_listings(
         for region in regions:
             s.add(ListingRegion(listing_id=listing.id, region_id=region.id))
         s.add(SearchOutbox(entity="listing", entity_id=listing.id))
+
+
+INVATAXI_NAME = 'ТОО "Инватакси Астана"'
+INVATAXI_ITEM = "TSR-11-001"
+INVATAXI_VEHICLES = (
+    # plate, model, wheelchair accessible, seats
+    ("001INV01", "Ford Transit, ramp and two wheelchair places", True, 4),
+    ("002INV01", "Hyundai Staria", False, 6),
+)
+
+
+async def _seed_demo_invataxi(s: AsyncSession, regions: list[Region], items: list[ClassifierItem]) -> None:
+    """The `invataxi` login: Astana's accessible-transport provider with a published trip listing and
+    two vehicles, and a trips line in Aigerim's IRP (seed 002: Invataxi). Added on its own, so a demo
+    database seeded before it gets it on the next ``tirek seed``."""
+    if (await s.execute(select(Account.id).where(Account.username == "invataxi"))).first():
+        return
+    aigerim_account = (await s.execute(select(Account).where(Account.username == "recipient"))).scalar_one_or_none()
+    item = next((i for i in items if i.code == INVATAXI_ITEM), None)
+    if aigerim_account is None or aigerim_account.person_id is None or item is None:
+        return
+    astana = next(r for r in regions if r.code == "ASTANA")
+    provider = (await s.execute(select(Provider).where(Provider.name == INVATAXI_NAME))).scalars().first()
+    if provider is None:
+        provider = Provider(bin=make_bin(2012, 6, 9101), name=INVATAXI_NAME, phone="+7 7172 55 01 01",
+                            email="dispatch@invataxi-astana.kz", address="Астана, ул. Кенесары, 40",
+                            accessibility=["RAMP"])
+        s.add(provider)
+        await s.flush()
+    provider.verification_status = VerificationStatus.VERIFIED
+    if not (await s.execute(select(ProviderRegion).where(
+            ProviderRegion.provider_id == provider.id, ProviderRegion.region_id == astana.id))).first():
+        s.add(ProviderRegion(provider_id=provider.id, region_id=astana.id))
+    texts = data.listing_texts(item, provider.name, random.Random(SEED + 2))
+    listing = Listing(
+        provider_id=provider.id, classifier_item_id=item.id, title_kk="Инватакси: Астана бойынша сапар",
+        title_ru="Инватакси: поездка по Астане", title_en="Invataxi: a trip within Astana",
+        description_kk=_get(texts, "description_kk"), description_ru=_get(texts, "description_ru"),
+        description_en=_get(texts, "description_en"), unit_price=item.price_cap or Decimal(2500),
+        delivery_options=["AT_HOME_SERVICE"], lead_time_days=1, stock=None,
+        attributes=dict(_get(texts, "attributes", {}) or {}), status=ListingStatus.PUBLISHED,
+    )
+    s.add(listing)
+    await s.flush()
+    s.add(ListingRegion(listing_id=listing.id, region_id=astana.id))
+    s.add(SearchOutbox(entity="listing", entity_id=listing.id))
+    for plate, model, accessible, seats in INVATAXI_VEHICLES:
+        if not (await s.execute(select(Vehicle.id).where(Vehicle.plate_number == plate))).first():
+            s.add(Vehicle(provider_id=provider.id, plate_number=plate, model=model, wheelchair_accessible=accessible,
+                          seats=seats, service_region_ids=[astana.id], is_active=True))
+    aigerim = await s.get(Person, aigerim_account.person_id)
+    assert aigerim is not None
+    has_trips = (await s.execute(select(Entitlement.id).where(
+        Entitlement.person_id == aigerim.id, Entitlement.classifier_item_id == item.id))).first()
+    if not has_trips:
+        s.add(_entitlement_for(aigerim, item, f"IRP-DEMO-{aigerim.first_name}-9", dt.date.today()))
+    s.add(Account(username="invataxi", password_hash=hash_password(DEMO_PASSWORD), role=Role.PROVIDER,
+                  provider_id=provider.id, display_name=provider.name, language=Language.RU))
+    await s.flush()

@@ -629,3 +629,23 @@ async def notify_terms_due(db: Database, today: dt.date | None = None) -> int:
                 raise
             # A concurrent run wrote the same reminders first; the next attempt sees them.
     raise AssertionError("unreachable")
+
+
+async def run_term_reminders(db: Database, *, every_seconds: float, stop: asyncio.Event) -> None:
+    """Run ``notify_terms_due`` now and then every ``every_seconds`` until ``stop`` is set.
+
+    Safe in every API process at once: reminders are unique per (subject, officer, day), so
+    several processes, or ``tirek notify-terms-due`` from cron as well, never send one twice.
+    A failed round (the database away) is logged and retried at the next one.
+    """
+    while not stop.is_set():
+        try:
+            created = await notify_terms_due(db)
+            if created:
+                log.info("term reminders: %d sent", created)
+        except Exception:  # noqa: BLE001 - a background loop logs and goes on
+            log.warning("term reminders failed; retrying in %.0f s", every_seconds, exc_info=True)
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=every_seconds)
+        except TimeoutError:
+            pass

@@ -1,0 +1,90 @@
+"""Reminders of terms about to be missed reach the officers without anyone asking: from the
+served app's background loop, and from `tirek notify-terms-due` (cron), once per day each."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+from sqlalchemy import select, update
+
+from marketplace.applications import services as apps
+from marketplace.applications.models import Application, ApplicationKind
+from marketplace.notifications import services as notifications
+from marketplace.notifications.models import Notification
+from tests.applications.world import GrantWorld, run
+
+
+async def _due_today(db, gw: GrantWorld) -> Application:  # type: ignore[no-untyped-def]
+    app = await run(db, apps.submit_application, gw.viewer("eligible"), kind=ApplicationKind.INDIVIDUAL_ASSISTANT)
+    async with db.transaction() as s:
+        await s.execute(update(Application).where(Application.id == app.id)
+                        .values(due_date=notifications._almaty_today()))
+    return app
+
+
+async def _reminders(db) -> list[tuple[int, str | None]]:  # type: ignore[no-untyped-def]
+    async with db.session() as s:
+        return list((await s.execute(
+            select(Notification.account_id, Notification.dedup_key).where(Notification.kind == "term.due_soon")
+            .order_by(Notification.account_id)
+        )).all())
+
+
+async def test_the_background_loop_reminds_each_officer_once_however_often_it_runs(db, gw: GrantWorld) -> None:  # type: ignore[no-untyped-def]
+    app = await _due_today(db, gw)
+    stop = asyncio.Event()
+    loops = [asyncio.create_task(notifications.run_term_reminders(db, every_seconds=0.02, stop=stop))
+             for _ in range(2)]  # two API processes' loops
+    await asyncio.sleep(0.5)
+    stop.set()
+    await asyncio.wait_for(asyncio.gather(*loops), timeout=10)
+    got = await _reminders(db)
+    officers = sorted([gw.accounts["officer_a"].id, gw.accounts["officer_a2"].id])
+    assert [a for a, _ in got] == officers
+    assert {k for _, k in got} == {f"term:Application:{app.id}:{notifications._almaty_today().isoformat()}"}
+
+
+async def test_the_loop_survives_a_failing_round(db, gw: GrantWorld, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    calls = []
+    real = notifications.notify_terms_due
+
+    async def flaky(database, today=None):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("database away")
+        return await real(database, today)
+
+    monkeypatch.setattr(notifications, "notify_terms_due", flaky)
+    await _due_today(db, gw)
+    stop = asyncio.Event()
+    loop = asyncio.create_task(notifications.run_term_reminders(db, every_seconds=0.02, stop=stop))
+    for _ in range(200):
+        await asyncio.sleep(0.02)
+        if len(await _reminders(db)) == 2:
+            break
+    stop.set()
+    await asyncio.wait_for(loop, timeout=10)
+    assert len(calls) >= 2 and len(await _reminders(db)) == 2
+
+
+async def _cli(db, *args: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    env = {**os.environ, "TIREK_DATABASE_URL": db.url, "TIREK_SECRET_KEY": "cli-test-" + "k" * 32}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "marketplace.cli", "notify-terms-due", *args, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await proc.communicate()
+    return proc.returncode or 0, out.decode()
+
+
+async def test_the_cli_command_sends_todays_reminders_once(db, gw: GrantWorld) -> None:  # type: ignore[no-untyped-def]
+    await _due_today(db, gw)
+    code, out = await _cli(db)
+    assert code == 0 and "2 reminders sent" in out, out
+    code, out = await _cli(db)
+    assert code == 0 and "0 reminders sent" in out, out
+    code, out = await _cli(db, "--date", "31.12.2026")
+    assert code != 0 and "YYYY-MM-DD" in out, out
+    assert len(await _reminders(db)) == 2
