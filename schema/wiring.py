@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -36,19 +37,35 @@ def search_services(settings: Settings, db: Database, *, run_indexer: bool = Tru
             return False
 
     services["search_health"] = search_health
-    stop = asyncio.Event()
-    tasks: list[asyncio.Task[Any]] = []
 
-    async def start() -> None:
-        from search.indexer import prepare_index, run_worker
+    async def prepare() -> None:
+        from search.indexer import prepare_index
 
         try:
             outcome = await prepare_index(db, client, settings.meili_index)
             log.info("search index %s: %s", settings.meili_index, outcome)
         except Exception:  # noqa: BLE001 - the worker retries; search falls back meanwhile
             log.warning("search index not prepared at start-up; the worker will catch up", exc_info=True)
-        if run_indexer:
-            tasks.append(asyncio.create_task(run_worker(db, client, settings.meili_index, stop=stop)))
+
+    async def close() -> None:
+        await client.aclose()
+
+    services["on_startup"].append(prepare)
+    if run_indexer:
+        from search.indexer import run_worker
+
+        _add_background_loop(services, lambda stop: run_worker(db, client, settings.meili_index, stop=stop))
+    services["on_shutdown"].append(close)  # after the worker has stopped
+    return services
+
+
+def _add_background_loop(services: dict[str, Any], loop: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+    """Start ``loop(stop)`` as a task at start-up; at shutdown set ``stop`` and give it 10 s to finish."""
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task[None]] = []
+
+    async def start() -> None:
+        tasks.append(asyncio.create_task(loop(stop)))
 
     async def shutdown() -> None:
         stop.set()
@@ -57,11 +74,9 @@ def search_services(settings: Settings, db: Database, *, run_indexer: bool = Tru
                 await asyncio.wait_for(task, timeout=10)
             except (TimeoutError, asyncio.CancelledError):
                 task.cancel()
-        await client.aclose()
 
     services["on_startup"].append(start)
     services["on_shutdown"].append(shutdown)
-    return services
 
 
 def reminder_services(settings: Settings, db: Database) -> dict[str, Any]:
@@ -72,23 +87,8 @@ def reminder_services(settings: Settings, db: Database) -> dict[str, Any]:
         return services
     from marketplace.notifications.services import run_term_reminders
 
-    stop = asyncio.Event()
-    tasks: list[asyncio.Task[Any]] = []
-
-    async def start() -> None:
-        tasks.append(asyncio.create_task(
-            run_term_reminders(db, every_seconds=settings.term_reminder_interval, stop=stop)))
-
-    async def shutdown() -> None:
-        stop.set()
-        for task in tasks:
-            try:
-                await asyncio.wait_for(task, timeout=10)
-            except (TimeoutError, asyncio.CancelledError):
-                task.cancel()
-
-    services["on_startup"].append(start)
-    services["on_shutdown"].append(shutdown)
+    _add_background_loop(services, lambda stop: run_term_reminders(
+        db, every_seconds=settings.term_reminder_interval, stop=stop))
     return services
 
 

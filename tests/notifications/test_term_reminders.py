@@ -88,3 +88,20 @@ async def test_the_cli_command_sends_todays_reminders_once(db, gw: GrantWorld) -
     code, out = await _cli(db, "--date", "31.12.2026")
     assert code != 0 and "YYYY-MM-DD" in out, out
     assert len(await _reminders(db)) == 2
+
+
+async def test_the_served_app_runs_the_reminders_from_its_lifespan(db, gw: GrantWorld, settings) -> None:  # type: ignore[no-untyped-def]
+    from schema.app import create_app
+    from schema.wiring import process_services
+
+    await _due_today(db, gw)
+    configured = settings.model_copy(update={"term_reminder_interval": 1})
+    app = create_app(settings=configured, db=db, services=process_services(configured, db))
+    async with app.router.lifespan_context(app):
+        for _ in range(250):
+            if len(await _reminders(db)) == 2:
+                break
+            await asyncio.sleep(0.02)
+    assert len(await _reminders(db)) == 2
+    off = settings.model_copy(update={"term_reminder_interval": 0})
+    assert process_services(off, db)["on_startup"] == []
