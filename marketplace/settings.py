@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     max_query_cost: int = 20000
     cors_origins: list[str] = []
     login_attempts_per_minute: int = 10
+    # Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed when they connect;
+    # empty: the header is ignored and the connecting address is the client's (sign-in limits per address).
+    trusted_proxies: list[str] = []
     term_reminder_interval: int = Field(
         default=3600, ge=0, le=24 * 3600,
         description="seconds between reminders of application and claim terms about to be missed; 0: off "

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
+import uuid
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -86,19 +88,64 @@ def _is_subscription(query: Any, operation_name: Any, max_tokens: int) -> bool:
     return operation is not None and operation.operation == OperationType.SUBSCRIPTION
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_networks(entries: list[str]) -> list[Network]:
+    """``TIREK_TRUSTED_PROXIES`` read as networks (a bare address is a network of one)."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError as exc:
+            raise ValueError(f"TIREK_TRUSTED_PROXIES: {entry!r} is not an address or a network") from exc
+    return networks
+
+
+def _is_trusted(host: str | None, networks: list[Network]) -> bool:
+    try:
+        address = ipaddress.ip_address((host or "").strip().strip("[]"))
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
+
+
+def forwarded_client(peer: str | None, forwarded_for: str, networks: list[Network]) -> str | None:
+    """The client's address behind trusted reverse proxies, or None to keep the connecting one.
+
+    Only a trusted proxy's X-Forwarded-For is read, and from the right: each proxy appends the
+    address it was reached from, so the rightmost hop that is not a trusted proxy is the client;
+    whatever a client wrote itself stands further left and is ignored."""
+    if not networks or not _is_trusted(peer, networks):
+        return None
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, networks):
+            return hop
+    return hops[0] if hops else None
+
+
 class GuardMiddleware:
-    """Refuses oversized bodies, resolves the bearer token to a viewer, adds security headers."""
+    """Refuses oversized bodies, resolves the bearer token to a viewer, adds security headers,
+    reads the client's address behind trusted proxies, and masks unexpected exceptions of the
+    plain HTTP routes (an error id in the answer, the stack in the log under it)."""
 
     def __init__(self, app: ASGIApp, db: Database, settings: Settings) -> None:
         self.app = app
         self.db = db
         self.settings = settings
+        self.trusted_proxies = trusted_networks(settings.trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if self.trusted_proxies:
+            forwarded = ", ".join(v.decode("latin-1") for k, v in scope["headers"] if k.lower() == b"x-forwarded-for")
+            client = forwarded_client((scope.get("client") or (None, 0))[0], forwarded, self.trusted_proxies)
+            if client is not None:
+                scope["client"] = (client[:64], 0)
         limit = self.settings.max_body_bytes
         if scope["path"] == "/receipts":
             limit = self.settings.max_receipt_bytes + 64 * 1024  # the file and its multipart envelope
@@ -114,11 +161,8 @@ class GuardMiddleware:
             except DomainError as exc:
                 await self._error(scope, receive, send, 401, exc.code.value, exc.message)
                 return
-            except Exception as exc:
-                if not database_unavailable(exc):
-                    raise
-                log.warning("database unavailable while reading a token: %s", exc)
-                await self._error(scope, receive, send, 503, "RETRYABLE", RETRY_MESSAGE, retry_after=2)
+            except Exception as exc:  # noqa: BLE001 - answered (and logged) by _unexpected
+                await self._unexpected(scope, receive, send, exc)
                 return
 
         received = 0
@@ -132,8 +176,12 @@ class GuardMiddleware:
                     raise _BodyTooLarge()
             return message
 
+        started = False
+
         async def send_with_headers(message: Any) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message.setdefault("headers", [])
                 message["headers"] = list(message["headers"]) + SECURITY_HEADERS
             await send(message)
@@ -142,10 +190,26 @@ class GuardMiddleware:
             await self.app(scope, limited_receive, send_with_headers)
         except _BodyTooLarge:
             await self._error(scope, receive, send, 413, "BODY_TOO_LARGE", f"The request body is over {limit} bytes.")
+        except Exception as exc:
+            if started:  # the answer is on its way: nothing better can be said now
+                raise
+            await self._unexpected(scope, receive, send, exc)
+
+    async def _unexpected(self, scope: Scope, receive: Receive, send: Send, exc: Exception) -> None:
+        """An exception nobody handled (a receipt file gone, a bug): 503 RETRYABLE when the
+        database is out of reach, else 500 with an error id only; the stack goes to the log."""
+        if database_unavailable(exc):
+            log.warning("database unavailable on %s %s: %s", scope.get("method"), scope.get("path"), exc)
+            await self._error(scope, receive, send, 503, "RETRYABLE", RETRY_MESSAGE, retry_after=2)
+            return
+        error_id = uuid.uuid4().hex[:12]
+        log.error("unexpected error %s on %s %s", error_id, scope.get("method"), scope.get("path"), exc_info=exc)
+        await self._error(scope, receive, send, 500, "INTERNAL", "Unexpected error.", error_id=error_id)
 
     async def _error(self, scope: Scope, receive: Receive, send: Send, status: int, code: str, message: str,
-                     retry_after: int | None = None) -> None:
-        body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+                     retry_after: int | None = None, error_id: str | None = None) -> None:
+        extensions = {"code": code} if error_id is None else {"code": code, "errorId": error_id}
+        body = {"errors": [{"message": message, "extensions": extensions}]}
         headers = {k.decode(): v.decode() for k, v in SECURITY_HEADERS}
         if retry_after is not None:
             headers["retry-after"] = str(retry_after)

@@ -39,8 +39,12 @@ def read_token(secret: str, token: str) -> tuple[int, int]:
         claims = jwt.decode(
             token, secret, algorithms=[_ALGORITHM], issuer=_ISSUER, options={"require": ["exp", "sub", "ver"]}
         )
-        return int(claims["sub"]), int(claims["ver"])
+        account_id, version = int(claims["sub"]), int(claims["ver"])
     except jwt.ExpiredSignatureError as exc:
         raise DomainError(ErrorCode.TOKEN_EXPIRED, "The session has expired; sign in again.") from exc
     except (jwt.InvalidTokenError, ValueError, KeyError) as exc:
         raise DomainError(ErrorCode.TOKEN_INVALID, "The token is not valid.") from exc
+    # Ids are 32-bit integer columns: a number past them names no account (and must not reach the database).
+    if not (0 < account_id < 2**31 and 0 <= version < 2**31):
+        raise DomainError(ErrorCode.TOKEN_INVALID, "The token is not valid.")
+    return account_id, version

@@ -182,3 +182,29 @@ async def test_receipt_uploads_are_scoped_and_names_never_reach_the_disk(client:
                            "application/pdf")
     assert too_big.status_code in (400, 413)
     assert_security_headers(too_big)
+
+
+async def test_receipts_are_served_with_their_checked_type_as_attachments(client: GraphQLClient, scene: Scene) -> None:
+    """On the way out: the type checked on the way in (never the client's word or name), as an
+    attachment, not sniffed, sandboxed -- so a receipt cannot run as a page of the portal."""
+    token = await scene.token("recipient")
+    person = gid("Person", scene.sides["a"].person.id)
+    for name, data, declared, served in [("a.png", PNG, "image/png", "image/png"),
+                                         ("a.html", JPEG, "image/JPEG; charset=utf-8", "image/jpeg"),
+                                         ("a.svg", JPEG, "image/jpg", "image/jpeg"),
+                                         ("<script>.pdf", PDF, "application/pdf", "application/pdf")]:
+        response = await upload(client.http, token, person, name, data, declared)
+        assert response.status_code == 201, response.text
+        assert response.json()["contentType"] == served
+        got = await client.http.get(f"/receipts/{response.json()['id']}", headers={"authorization": f"Bearer {token}"})
+        assert got.status_code == 200 and got.content == data
+        assert got.headers["content-type"] == served, (name, got.headers["content-type"])
+        assert got.headers["content-disposition"] == f'attachment; filename="receipt-{from_global(got)}"'
+        assert got.headers["content-security-policy"] == "default-src 'none'; sandbox"
+        assert_security_headers(got)
+
+
+def from_global(response: httpx.Response) -> str:
+    from schema.core.ids import decode_id
+
+    return str(decode_id(response.request.url.path.rsplit("/", 1)[-1], "Receipt"))
