@@ -496,6 +496,7 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
     from search.server import MeilisearchProcess, find_or_install_binary
 
     phase_seconds: dict[str, float] = {}
+    args.load_at_start = os.getloadavg()
     print(f"tirek search benchmark: {args.listings:,} listings, {args.database}, "
           f"{args.requests:,} requests per phase at concurrency {args.concurrency} "
           f"(time limit {args.time_limit:.0f}s per phase)")
@@ -650,6 +651,17 @@ def _profile_summary(path: str, lines: int) -> str:
     out.write(f"own CPU time by package ({total:.1f}s in all):\n")
     for name, seconds in by_package.most_common(15):
         out.write(f"  {seconds / total:6.1%}  {seconds:6.2f}s  {name}\n")
+    # The project's own functions by cumulative time (what they cost with what they call;
+    # coroutines are counted once per resumption, so read the times, not the call counts).
+    own = [
+        (ct, filename[len(str(PROJECT_ROOT)) + 1:], line, func)
+        for (filename, line, func), (_cc, _nc, _tt, ct, _callers) in stats.stats.items()  # type: ignore[attr-defined]
+        if filename.startswith(str(PROJECT_ROOT)) and "/bench/" not in filename and "/.venv/" not in filename
+    ]
+    out.write("the project's functions by cumulative CPU time:\n")
+    for ct, filename, line, func in sorted(own, reverse=True)[:lines]:
+        out.write(f"  {ct / total:6.1%}  {ct:6.2f}s  {filename}:{line}({func})\n")
+    out.write("\n")
     stats.stream = out  # type: ignore[attr-defined]
     stats.strip_dirs().sort_stats("tottime").print_stats(lines)
     return out.getvalue()
@@ -676,12 +688,19 @@ def print_report(
 ) -> None:
     cpu_model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                       if line.startswith("model name")), platform.processor() or "unknown")
+    mem_gib = next((int(line.split()[1]) / 1024 / 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                    if line.startswith("MemTotal")), 0.0)
+    start_load = getattr(args, "load_at_start", None) or os.getloadavg()
+    end_load = os.getloadavg()
     print()
-    print(f"## searchListings benchmark, {dt.date.today().isoformat()}")
+    print(f"## searchListings benchmark, {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}")
     print()
-    print(f"- machine: {os.cpu_count()} cores ({cpu_model}), Linux {platform.release()}, Python "
+    print(f"- machine: {os.cpu_count()} cores ({cpu_model}), {mem_gib:.0f} GiB, Linux {platform.release()}, Python "
           f"{platform.python_version()}; API server, Meilisearch {meili_version}, database and load generator "
           f"all on this machine, over loopback")
+    print(f"- load average (1/5/15 min): {'/'.join(f'{v:.1f}' for v in start_load)} at the start, "
+          f"{'/'.join(f'{v:.1f}' for v in end_load)} at the end (other work on the machine competes for its "
+          f"{os.cpu_count()} cores)")
     print(f"- data: {catalogue.listings:,} published listings ({catalogue.listing_regions:,} listing-region rows), "
           f"{len(catalogue.provider_ids):,} selling providers, {len(catalogue.region_ids)} regions, "
           f"{len(catalogue.classifier_codes)} classifier items; database: {args.database}")

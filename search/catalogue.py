@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Person, Role
-from marketplace.catalog.models import Listing
+from marketplace.catalog.models import ClassifierItem, Listing, Provider
 from marketplace.db import Database
 from marketplace.orders.pricing import Coverage, coverage_for_listings
 from search.query import ListingFilter, ListingSearch, ListingSort
@@ -18,6 +18,9 @@ from search.query import ListingFilter, ListingSearch, ListingSort
 class Hit:
     listing: Listing
     coverage: Coverage | None
+    # Read with the listing (one statement for the page): what a results page shows of each hit.
+    provider: Provider | None = None
+    classifier_item: ClassifierItem | None = None
 
 
 @dataclass(frozen=True)
@@ -54,16 +57,28 @@ async def search_catalogue(
     """Published listings serving the viewer's region unless another region is asked for.
 
     A fixed number of queries whatever the page size: the search, one for the
-    page's listings, and the coverage's own four for a recipient.
+    page's listings with their providers and classifier items (handed back on
+    each hit, so the GraphQL layer need not load them again), and the
+    coverage's own four for a recipient; none when the page is empty.
     """
     filters = filters.with_default_region(await viewer_region(db, viewer))
     result = await backend.search(query, filters, sort, first, offset)
+    if not result.ids:
+        return CatalogueResults(hits=[], total=result.total, facets=result.facets, backend=result.backend,
+                                offset=offset)
     async with db.session() as session:
-        rows = (await session.execute(select(Listing).where(Listing.id.in_(result.ids)))).scalars().all() if result.ids else []
-        by_id = {row.id: row for row in rows}
-        listings = [by_id[i] for i in result.ids if i in by_id]
-        coverage = await coverage_for_listings(session, viewer, listings, person_id=for_person_id)
+        rows = (
+            await session.execute(
+                select(Listing, Provider, ClassifierItem)
+                .join(Provider, Provider.id == Listing.provider_id)
+                .join(ClassifierItem, ClassifierItem.id == Listing.classifier_item_id)
+                .where(Listing.id.in_(result.ids))
+            )
+        ).all()
+        by_id = {listing.id: (listing, provider, item) for listing, provider, item in rows}
+        found = [by_id[i] for i in result.ids if i in by_id]
+        coverage = await coverage_for_listings(session, viewer, [f[0] for f in found], person_id=for_person_id)
     return CatalogueResults(
-        hits=[Hit(listing, coverage.get(listing.id)) for listing in listings],
+        hits=[Hit(listing, coverage.get(listing.id), provider, item) for listing, provider, item in found],
         total=result.total, facets=result.facets, backend=result.backend, offset=offset,
     )

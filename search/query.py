@@ -30,6 +30,8 @@ from typing import Any, Final, Protocol, runtime_checkable
 
 from meilisearch_python_sdk import AsyncClient
 from meilisearch_python_sdk.errors import MeilisearchApiError
+from meilisearch_python_sdk.models.search import SearchResults
+from meilisearch_python_sdk.types import JsonDict
 
 from marketplace.catalog.models import DeliveryOption, ItemCategory, ItemKind, ListingStatus
 from marketplace.errors import DomainError, ErrorCode
@@ -67,6 +69,12 @@ MEILI_SORT: Final[dict[ListingSort, list[str]]] = {
 }
 # With no query and no sort there is no relevance: list by id, like the fallback.
 BROWSE_SORT: Final = ["id:asc"]
+
+# The SDK parses every answer into ``SearchResults[JsonDict]``. pydantic keeps such a
+# parametrised class in a weak cache only, so after each full garbage collection the
+# next search built the class again (~1 ms, most searches: bench/search.py's profile).
+# This reference keeps the cached class alive.
+_SEARCH_RESULTS_MODEL: Final = SearchResults[JsonDict]
 
 
 def _invalid(code: ErrorCode, message: str, field_name: str) -> DomainError:

@@ -264,7 +264,6 @@ class MeilisearchProcess:
             "--dump-dir", str(self.data_dir / "dumps"),
             "--snapshot-dir", str(self.data_dir / "snapshots"),
             "--http-addr", f"{self.host}:{self.port}",
-            "--master-key", self.master_key,
             "--env", self.env,
             "--no-analytics",
             *self.extra_args,
@@ -273,6 +272,10 @@ class MeilisearchProcess:
         self._log.write(f"\n=== tirek: starting on {self.url} ===\n".encode())
         self._log.flush()
         env = {k: v for k, v in os.environ.items() if not k.startswith("MEILI_")}
+        # The key through the environment, not the command line: a generated key may begin
+        # with "-" (token_urlsafe), which the server's argument parser takes for an option
+        # ("unexpected argument '-Q'"), and the environment is not shown by `ps`.
+        env["MEILI_MASTER_KEY"] = self.master_key
         self._proc = subprocess.Popen(
             args, cwd=self.data_dir, env=env, stdin=subprocess.DEVNULL,
             stdout=self._log, stderr=subprocess.STDOUT,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
@@ -12,7 +12,7 @@ from schema.catalog.types import DeliveryOption, ItemCategory, ItemKind, Listing
 from schema.core.ids import decode_id
 from schema.core.pagination import PageInfo, decode_cursor, encode_cursor, page_size
 from schema.search.types import Coverage, Facet, FacetValue, ListingHit, ListingHitEdge, ListingSearchConnection
-from search.catalogue import search_catalogue
+from search.catalogue import Hit, search_catalogue
 from search.query import ListingFilter as ListingFilterModel
 from search.query import ListingSort as ListingSortModel
 
@@ -64,6 +64,17 @@ def _filters(f: ListingFilter | None) -> ListingFilterModel:
     )
 
 
+def _prime_loaders(ctx: Any, hits: list[Hit]) -> None:
+    """The hits' providers and classifier items came with the listings: give them to the
+    request's DataLoaders, so ``listing { provider classifierItem }`` costs no more queries."""
+    if not hits:
+        return
+    ctx.loaders.provider.prime_many({h.provider.id: h.provider for h in hits if h.provider is not None})
+    ctx.loaders.classifier_item.prime_many(
+        {h.classifier_item.id: h.classifier_item for h in hits if h.classifier_item is not None}
+    )
+
+
 @strawberry.type
 class SearchQueries:
     @strawberry.field(description="Published listings, by default those serving the viewer's region. For a "
@@ -91,6 +102,7 @@ class SearchQueries:
             ctx.db, ctx.services["listing_search"], ctx.viewer, query=query, filters=_filters(filter),
             sort=sort, first=size, offset=offset, for_person_id=person,
         )
+        _prime_loaders(ctx, results.hits)
         edges = [
             ListingHitEdge(
                 cursor=encode_cursor([offset + n]),
