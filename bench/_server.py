@@ -15,6 +15,12 @@ logs. Two things are added around it, nothing inside it:
 Requests carry an ``x-bench-phase`` header; the counts are summed per phase
 and served as JSON at ``GET /__bench/stats`` (a path the app does not have).
 Statements run outside a request (the outbox worker) are not counted.
+
+``--workers N`` (N > 1) runs N uvicorn worker processes, as ``tirek serve
+--workers N`` does; each then writes its counts to a file of its own in
+``$TIREK_BENCH_STATS_DIR`` (every 0.2 s while it has news), and
+``/__bench/stats``, whichever worker answers it, sums the files: read it a
+moment after the load has stopped.
 """
 
 from __future__ import annotations
@@ -62,12 +68,93 @@ class PhaseStats:
             "checkouts": self.checkouts, "sql_seconds": self.sql_seconds, "search_seconds": self.search_seconds,
             "wall_seconds": self.wall_seconds,
             "statements_histogram": {str(k): v for k, v in sorted(self.statements_histogram.items())},
-            "sample_sql": self.sample_sql,
+            "sample_sql": self.sample_sql, "sample_statements": self.sample_statements,
         }
+
+
+_SUMMED = ("requests", "statements", "begins", "checkouts", "sql_seconds", "search_seconds", "wall_seconds")
+
+
+def merge_stats(parts: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """The per-phase stats of several worker processes, summed."""
+    out: dict[str, dict[str, Any]] = {}
+    for part in parts:
+        for phase, stats in part.items():
+            into = out.setdefault(phase, {k: 0 for k in _SUMMED} | {
+                "statements_histogram": {}, "sample_sql": [], "sample_statements": 0})
+            for k in _SUMMED:
+                into[k] += stats.get(k, 0)
+            for k, v in stats.get("statements_histogram", {}).items():
+                into["statements_histogram"][k] = into["statements_histogram"].get(k, 0) + v
+            if stats.get("sample_statements", 0) > into["sample_statements"]:
+                into["sample_statements"] = stats["sample_statements"]
+                into["sample_sql"] = stats.get("sample_sql", [])
+    return out
 
 
 _current: contextvars.ContextVar[RequestStats | None] = contextvars.ContextVar("bench_request", default=None)
 _phases: dict[str, PhaseStats] = {}
+STATS_DIR_ENV = "TIREK_BENCH_STATS_DIR"
+#: Seconds an idle keep-alive connection stays open. uvicorn's 5 s default closed the load
+#: generator's connections while it paused between phases, and the next request on such a
+#: connection failed (httpx ReadError) instead of measuring anything.
+KEEP_ALIVE = 120
+
+
+class _StatsFile:
+    """With several workers: this process's counts in ``$TIREK_BENCH_STATS_DIR/<pid>.json``."""
+
+    def __init__(self) -> None:
+        import os
+
+        self.directory = os.environ.get(STATS_DIR_ENV) or None
+        self.dirty = False
+        self.task: Any = None
+
+    def touched(self) -> None:
+        if self.directory is None:
+            return
+        self.dirty = True
+        if self.task is None:
+            import asyncio
+
+            self.task = asyncio.get_running_loop().create_task(self._writer())
+
+    async def _writer(self) -> None:
+        import asyncio
+
+        while True:
+            await asyncio.sleep(0.2)
+            if self.dirty:
+                self.write()
+
+    def write(self) -> None:
+        import os
+        from pathlib import Path
+
+        assert self.directory is not None
+        self.dirty = False
+        path = Path(self.directory) / f"{os.getpid()}.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({name: p.as_dict() for name, p in _phases.items()}))
+        tmp.replace(path)
+
+    def read_all(self) -> dict[str, dict[str, Any]]:
+        from pathlib import Path
+
+        if self.directory is None:
+            return {name: p.as_dict() for name, p in _phases.items()}
+        self.write()
+        parts = []
+        for path in sorted(Path(self.directory).glob("*.json")):
+            try:
+                parts.append(json.loads(path.read_text()))
+            except (OSError, ValueError):
+                continue
+        return merge_stats(parts)
+
+
+_stats_file = _StatsFile()
 
 
 def instrument_engine(engine: Any) -> None:
@@ -127,7 +214,7 @@ class BenchStats:
             await self.app(scope, receive, send)
             return
         if scope["path"] == STATS_PATH:
-            await _json(send, {name: p.as_dict() for name, p in _phases.items()})
+            await _json(send, _stats_file.read_all())
             return
         if scope["path"].startswith(PROFILE_PATH):
             await _json(send, _profile(scope["path"][len(PROFILE_PATH):]))
@@ -156,6 +243,7 @@ class BenchStats:
             if stats.statements > p.sample_statements:
                 p.sample_statements = stats.statements
                 p.sample_sql = stats.sql
+            _stats_file.touched()
 
 
 async def _json(send: Any, value: Any) -> None:
@@ -200,16 +288,29 @@ def build() -> Any:
 
 
 def main() -> None:
+    import os
+    import tempfile
+
     import uvicorn
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (as `tirek serve --workers`)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    config = uvicorn.Config(build(), host=args.host, port=args.port, log_level="warning", access_log=False,
-                            lifespan="on")
-    uvicorn.Server(config).run()
+    if args.workers <= 1:
+        config = uvicorn.Config(build(), host=args.host, port=args.port, log_level="warning", access_log=False,
+                                lifespan="on", timeout_keep_alive=KEEP_ALIVE)
+        uvicorn.Server(config).run()
+        return
+    # Several processes: the app is built in each worker (a factory), their counts meet in files.
+    if not os.environ.get(STATS_DIR_ENV):  # bench.common sets it (inside its temporary directory)
+        os.environ[STATS_DIR_ENV] = tempfile.mkdtemp(prefix="tirek-bench-stats-")
+    global _stats_file
+    _stats_file = _StatsFile()
+    uvicorn.run("bench._server:build", factory=True, host=args.host, port=args.port, workers=args.workers,
+                log_level="warning", access_log=False, lifespan="on", timeout_keep_alive=KEEP_ALIVE)
 
 
 if __name__ == "__main__":

@@ -40,7 +40,9 @@ from bench.search import (
     PhaseResult,
     Resources,
     _free_port,
+    children_cpu_seconds,
     log_tail,
+    machine_busy_seconds,
     proc_cpu_seconds,
     proc_status_kb,
     self_cpu_seconds,
@@ -70,6 +72,8 @@ def add_arguments(parser: argparse.ArgumentParser, *, requests: int, concurrency
     parser.add_argument("--concurrency", type=int, default=concurrency, help="clients sending at once")
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured requests before each phase")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="uvicorn worker processes of the API server (as `tirek serve --workers N`)")
 
 
 async def prepare_database(args: argparse.Namespace, res: Resources) -> str:
@@ -98,17 +102,21 @@ async def prepare_database(args: argparse.Namespace, res: Resources) -> str:
     return url
 
 
-def start_api(res: Resources, url: str, secret: str) -> int:
-    """``bench._server`` (one uvicorn process, no Meilisearch: these benchmarks do not search)."""
+def start_api(res: Resources, url: str, secret: str, workers: int = 1) -> int:
+    """``bench._server`` (``workers`` uvicorn processes, no Meilisearch: these benchmarks do not search)."""
     port = _free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("TIREK_")},
         "TIREK_DATABASE_URL": url, "TIREK_SECRET_KEY": secret, "TIREK_VAR_DIR": str(res.tmp),
         "PYTHONPATH": str(PROJECT_ROOT),
     }
+    if workers > 1:
+        (res.tmp / "stats").mkdir(exist_ok=True)
+        env["TIREK_BENCH_STATS_DIR"] = str(res.tmp / "stats")
     with open(res.server_log, "wb") as log:
         res.server = subprocess.Popen(
-            [sys.executable, "-m", "bench._server", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "bench._server", "--host", "127.0.0.1", "--port", str(port),
+             "--workers", str(workers)],
             cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
@@ -181,12 +189,53 @@ async def run_clients(result: PhaseResult, clients: Sequence[Client], *, request
     return result
 
 
-def cpu_sampler(server_pid: int | None, postgres_pid: int | None = None) -> Callable[[], dict[str, float]]:
+def cpu_sampler(server_pid: int | None, postgres_pid: int | None = None,
+                workers: int = 1) -> Callable[[], dict[str, float]]:
     def sample() -> dict[str, float]:
-        out = {"api": proc_cpu_seconds(server_pid), "load generator": self_cpu_seconds()}
+        api = proc_cpu_seconds(server_pid) if workers <= 1 else children_cpu_seconds(server_pid)
+        out = {"api": api, "load generator": self_cpu_seconds(), "machine": machine_busy_seconds()}
+        if postgres_pid is not None:
+            out["postgresql"] = children_cpu_seconds(postgres_pid)
         return out
 
     return sample
+
+
+async def local_postmaster(url: str) -> int | None:
+    """The postmaster's pid of a PostgreSQL running on this machine (its CPU is then measured)."""
+    if not url.startswith("postgresql"):
+        return None
+    from sqlalchemy import text
+
+    from marketplace.db import Database
+
+    db = Database(url)
+    try:
+        async with db.session() as s:
+            backend = int((await s.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+            # Read while the backend is alive (it exits with the connection).
+            return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None  # not on this machine
+    except Exception:  # noqa: BLE001 - not measured then
+        return None
+    finally:
+        await db.dispose()
+
+
+def worker_pids(server_pid: int | None) -> list[int]:
+    """The API's processes: the server itself, or with several workers its children."""
+    if server_pid is None:
+        return []
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == server_pid:
+                    children.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    return children or [server_pid]
 
 
 def _fmt(value: float, digits: int = 1) -> str:
@@ -209,7 +258,9 @@ def print_report(title: str, args: argparse.Namespace, url: str, results: dict[s
     print()
     print(f"## {title}, {dt.date.today().isoformat()}")
     print()
-    print(f"- machine: {args.machine}; API server (one uvicorn process), database and load generator on this "
+    workers = getattr(args, "workers", 1)
+    server = "one uvicorn process" if workers <= 1 else f"{workers} uvicorn worker processes"
+    print(f"- machine: {args.machine}; API server ({server}), database and load generator on this "
           "machine, over loopback")
     print(f"- database: {url.split('://')[0]}; data: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     print(f"- load: at most {args.requests:,} requests or {args.time_limit:.0f}s per phase, {args.concurrency} "
@@ -235,8 +286,23 @@ def print_report(title: str, args: argparse.Namespace, url: str, results: dict[s
               f"{_fmt(r.percentile(95))} | {_fmt(r.percentile(99))} | {_fmt(r.throughput)} | {' | '.join(ratios)} | "
               f"{sql} | {api_cpu} |")
     print()
-    print(f"Peak RSS of the API process (VmHWM): "
-          f"{'n/a' if peak_rss_kb is None else f'{peak_rss_kb / 1024:,.0f} MiB'}.")
+    cpu_lines = []
+    for r in results.values():
+        if not r.completed or not r.cpu:
+            continue
+        per = {k: v * 1000 / r.completed for k, v in r.cpu.items()}
+        others = per.get("machine", 0.0) - sum(v for k, v in per.items() if k != "machine")
+        parts = [f"API {per.get('api', 0):.1f}"]
+        if "postgresql" in per:
+            parts.append(f"PostgreSQL {per['postgresql']:.1f}")
+        parts += [f"load generator {per.get('load generator', 0):.1f}", f"other processes {max(0.0, others):.1f}"]
+        cores = per.get("machine", 0.0) * r.completed / 1000 / r.elapsed if r.elapsed else 0.0
+        cpu_lines.append(f"{r.name}: {', '.join(parts)} (machine busy {cores:.2f} of {os.cpu_count()} cores)")
+    if cpu_lines:
+        print("CPU ms per request by process: " + "; ".join(cpu_lines) + ".")
+    print(f"Peak RSS of the API process (VmHWM{', the largest worker' if workers > 1 else ''}): "
+          f"{'n/a' if peak_rss_kb is None else f'{peak_rss_kb / 1024:,.0f} MiB'}; load average after the run "
+          f"{os.getloadavg()[0]:.1f}.")
     for r in results.values():
         if r.first_error:
             print(f"  {r.name}: first error: {r.first_error}")
@@ -255,18 +321,24 @@ async def serve_and_measure(
     import httpx
 
     secret = secrets.token_hex(32)
-    port = start_api(res, url, secret)
+    workers = getattr(args, "workers", 1)
+    port = start_api(res, url, secret, workers)
     limits = httpx.Limits(max_connections=args.concurrency + 4, max_keepalive_connections=args.concurrency + 4)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", trust_env=False, limits=limits,
                                  timeout=httpx.Timeout(60.0)) as http:
         await wait_until_serving(http, res)
         pid = res.server.pid if res.server else None
-        print(f"API server pid {pid} at http://127.0.0.1:{port}/graphql")
-        results = await phases(http, secret, cpu_sampler(pid))
+        print(f"API server pid {pid} at http://127.0.0.1:{port}/graphql"
+              + (f" ({workers} workers: {worker_pids(pid)})" if workers > 1 else ""))
+        postmaster = await local_postmaster(url)
+        results = await phases(http, secret, cpu_sampler(pid, postmaster, workers=workers))
+        if workers > 1:
+            await asyncio.sleep(0.6)  # each worker writes its counts every 0.2 s
         stats = (await http.get("/__bench/stats")).json()
         for name, r in results.items():
             r.server = stats.get(name)
-        peak = proc_status_kb(pid, "VmHWM")
+        peaks = [p for p in (proc_status_kb(w, "VmHWM") for w in worker_pids(pid)) if p is not None]
+        peak = max(peaks) if peaks else None
     res.stop_server()
     return results, peak
 

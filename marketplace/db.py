@@ -143,8 +143,51 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_async_engine(url, **kwargs)
+    # No ping on every checkout (measured: 6 ms of a 20 ms home page at national scale). Instead:
+    # connections are replaced after POOL_RECYCLE_SECONDS, one idle for IDLE_PING_SECONDS is pinged
+    # before use (the likely case after a database restart in a quiet hour), and a connection found
+    # dead in use fails the request as RETRYABLE (schema.core.errors.database_unavailable) while
+    # SQLAlchemy invalidates the whole pool, so the next requests get fresh connections.
+    kwargs.setdefault("pool_pre_ping", False)
+    kwargs.setdefault("pool_recycle", POOL_RECYCLE_SECONDS)
+    idle_ping = kwargs.pop("idle_ping_seconds", IDLE_PING_SECONDS)
+    engine = create_async_engine(url, **kwargs)
+    if idle_ping is not None and not kwargs["pool_pre_ping"]:
+        _ping_idle_connections(engine, idle_ping)
+    return engine
+
+
+#: Pooled connections older than this are closed and replaced (server or firewall idle limits).
+POOL_RECYCLE_SECONDS = 1800
+#: A pooled connection unused for longer than this is pinged before it is handed out.
+IDLE_PING_SECONDS = 10.0
+
+
+def _ping_idle_connections(engine: AsyncEngine, idle_seconds: float) -> None:
+    """``pool_pre_ping`` for connections that sat idle, not for the hot ones of a busy process."""
+    import time
+
+    from sqlalchemy.exc import DisconnectionError
+
+    pool = engine.sync_engine.pool
+    dialect = engine.sync_engine.dialect
+
+    @event.listens_for(pool, "checkin")
+    def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None:
+            record.info["tirek_idle_since"] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def _checked_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("tirek_idle_since", None)
+        if since is None or time.monotonic() - since < idle_seconds:
+            return
+        try:
+            alive = dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # any failure means "use another connection"
+            raise DisconnectionError(f"an idle connection did not answer: {exc}") from exc
+        if alive is False:
+            raise DisconnectionError("an idle connection did not answer")
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

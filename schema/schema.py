@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import strawberry
-from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
+from graphql import GraphQLError
+from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.schema.config import StrawberryConfig
 
 from marketplace.errors import DomainError
@@ -28,7 +32,9 @@ from schema.records.queries import RecordQueries
 from schema.transport.mutations import TransportMutations
 from schema.transport.queries import TransportQueries
 from schema.core.cost import QueryLimiter
-from schema.core.inputs import RefuseNulCharacters
+from schema.core.inputs import MESSAGE as NUL_MESSAGE
+from schema.core.inputs import _has_nul, nul_rule
+from schema.context import SharedSession
 from schema.core.errors import MaskUnexpectedErrors
 from schema.core.ids import parse_global_id
 from schema.core.node import NODE_FETCHERS, Node
@@ -64,6 +70,14 @@ class Subscription(NotificationSubscription):
     pass
 
 
+def _variables_without_nul(variables: Mapping[str, Any]) -> list[GraphQLError]:
+    """PostgreSQL cannot store U+0000: refused as INVALID, not an INTERNAL error (schema/core/inputs.py);
+    the document's own string literals are checked by ``nul_rule`` with the cached validation."""
+    if variables and _has_nul(variables):
+        return [GraphQLError(NUL_MESSAGE, extensions={"code": "INVALID"})]
+    return []
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or get_settings()
     return strawberry.Schema(
@@ -74,15 +88,20 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
             # Depth, aliases and cost in one memoised pass (strawberry's depth and alias
-            # limiters are exponential on fragment bombs; see schema/core/cost.py).
+            # limiters are exponential on fragment bombs; see schema/core/cost.py), together with
+            # graphql-core's validation and the NUL check, cached per document: a request only
+            # evaluates its page-size variables and checks its variables for NUL characters.
             lambda: QueryLimiter(max_depth=settings.max_query_depth, max_aliases=settings.max_aliases,
-                                 max_cost=settings.max_query_cost),
-            RefuseNulCharacters,  # PostgreSQL cannot store U+0000: refused as INVALID, not an INTERNAL error
+                                 max_cost=settings.max_query_cost, document_rules=(NO_NUL_IN_DOCUMENT,),
+                                 variable_checks=(_variables_without_nul,)),
             MaskUnexpectedErrors,
             ParserCache,
-            ValidationCache,
+            SharedSession,  # one database session per query, shared by its resolvers and DataLoaders
         ],
     )
+
+
+NO_NUL_IN_DOCUMENT = nul_rule(None)
 
 
 __all__ = ["DomainError", "Mutation", "Query", "build_schema"]

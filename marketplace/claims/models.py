@@ -61,6 +61,11 @@ class CompensationClaim(Base):
             "uq_compensation_claims_receipt", "receipt_id", unique=True,
             sqlite_where=text("receipt_id IS NOT NULL"), postgresql_where=text("receipt_id IS NOT NULL"),
         ),
+        # An officer's queue: WHERE region_id = ? AND status = ? ORDER BY due_date, id (keyset
+        # paged), read as one index range that stops after a page (migration 0004).
+        Index("ix_compensation_claims_queue", "region_id", "status", "due_date", "id"),
+        # A provider's claims, latest due first (keyset by due date and id).
+        Index("ix_compensation_claims_provider_feed", "provider_id", "due_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

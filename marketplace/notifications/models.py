@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.db import Base, BigIntPK, UTCDateTime, utcnow
@@ -18,6 +18,9 @@ class Notification(Base):
         Index("ix_notifications_account_feed", "account_id", "id"),
         # Reminders ("a term is about to be missed") are sent once per subject and day.
         Index("uq_notifications_dedup", "account_id", "dedup_key", unique=True),
+        # The unread ones of an account (unreadOnly, the unread count): migration 0004.
+        Index("ix_notifications_unread", "account_id", "id",
+              sqlite_where=text("read_at IS NULL"), postgresql_where=text("read_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)

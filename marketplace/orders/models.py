@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -44,6 +45,8 @@ class Order(Base):
         CheckConstraint("state_share >= 0 AND co_payment >= 0", name="shares_not_negative"),
         CheckConstraint("state_share + co_payment = total", name="shares_add_up"),
         UniqueConstraint("placed_by_account_id", "idempotency_key", name="uq_orders_idempotency"),
+        # A provider's incoming orders, newest first (keyset by id): migration 0004.
+        Index("ix_orders_provider_feed", "provider_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -32,9 +32,10 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, literal, select, text, update
+from sqlalchemy import and_, literal, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Person, Role
@@ -59,8 +60,8 @@ from marketplace.db import Database, Quantity, utcnow
 from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.orders.models import Order, OrderStatus, Review, ServiceLog, ServiceLogStatus
 from marketplace.orders.pricing import next_release_date, released_so_far, shares
-from marketplace.records.models import Entitlement, EntitlementStatus
-from marketplace.records.services import active_record, clean_iin, clean_quantity, clean_text, require_whole
+from marketplace.records.models import DisabilityRecord, Entitlement, EntitlementStatus, RecordStatus
+from marketplace.records.services import clean_iin, clean_quantity, clean_text, require_whole
 
 PLACE_ORDER = "place_order"
 MAX_ORDER_QUANTITY = Decimal("10000")
@@ -133,17 +134,23 @@ async def place_order(
         assert order is not None
         return order
 
-    ent = await session.get(Entitlement, entitlement_id)
+    # Everything the rules below read, in one round trip: the entitlement and its person, the
+    # listing with its provider and classifier item, whether the person has a record active
+    # today, and whether the listing and its provider serve the person's region.
+    day = today()
+    row = (await session.execute(_order_context(int(entitlement_id), int(listing_id), day))).first()
+    ent = row.Entitlement if row is not None else None
     if ent is None or ent.person_id not in viewer.person_ids:
         raise not_found("entitlement", "entitlementId")
-    listing = await session.get(Listing, listing_id)
+    listing: Listing | None = row.Listing
     if listing is None or listing.status in _NEVER_PUBLIC:
         raise not_found("listing", "listingId")
-    person = await session.get(Person, ent.person_id)
-    assert person is not None
-    day = today()
+    person: Person = row.Person
+    provider: Provider | None = row.Provider
+    item: ClassifierItem | None = row.ClassifierItem
+    assert person is not None and provider is not None and item is not None
 
-    if await active_record(session, person.id, day) is None:
+    if not row.has_active_record:
         raise DomainError(ErrorCode.NO_ACTIVE_RECORD, "There is no active disability record today.", "entitlementId")
     if ent.status != EntitlementStatus.ACTIVE:
         raise DomainError(ErrorCode.NO_ENTITLEMENT, "This entitlement is closed.", "entitlementId")
@@ -153,16 +160,12 @@ async def place_order(
         raise DomainError(ErrorCode.NO_ENTITLEMENT, "This entitlement does not cover this item.", "entitlementId")
     if listing.status != ListingStatus.PUBLISHED:
         raise DomainError(ErrorCode.LISTING_NOT_AVAILABLE, "This listing is no longer offered.", "listingId")
-    provider = await session.get(Provider, listing.provider_id)
-    assert provider is not None
     if provider.verification_status == VerificationStatus.SUSPENDED:
         raise DomainError(ErrorCode.LISTING_NOT_AVAILABLE, "This provider does not take orders now.", "listingId")
-    if not await _serves(session, listing, person.region_id):
+    if not row.serves_region:
         raise DomainError(ErrorCode.REGION_NOT_SERVED, "This offer is not available in your region.", "listingId")
     if option is not None and listing.delivery_options and option not in listing.delivery_options:
         raise DomainError(ErrorCode.INVALID, "This listing does not offer that delivery option.", "deliveryOption")
-    item = await session.get(ClassifierItem, listing.classifier_item_id)
-    assert item is not None
     require_whole(qty, item.unit)
     if item.price_cap is None:
         raise DomainError(
@@ -171,7 +174,7 @@ async def place_order(
             "listingId",
         )
 
-    await _reserve(session, viewer, ent, qty, day)
+    reserved_event = await _reserve(session, viewer, ent, qty, day, audit_now=False)
     if listing.stock is not None:
         units = _stock_units(qty)
         taken = await session.execute(
@@ -208,11 +211,49 @@ async def place_order(
         version=1,
     )
     session.add(order)
-    await _flush_order(session)
+    await _flush_order(session)  # the order's id, for the rows that refer to it
+    # The idempotency key, both audit events (one INSERT) and the provider's notification (added
+    # by the audit trail's before_flush listener) in one more flush, here rather than at commit:
+    # a concurrent twin's key is then still told apart (ConcurrentDuplicate), and the provider,
+    # item and listing the notice names are still in the session (no second read of them).
     idempotency.remember(session, viewer.account_id, PLACE_ORDER, key, payload_hash, order.id)
-    await _flush_order(session)
+    audit(session, viewer, *reserved_event)
     audit(session, viewer, "order.placed", order, None, snapshot(order))
+    await _flush_order(session)
     return order
+
+
+def _order_context(entitlement_id: int, listing_id: int, day: dt.date) -> Any:
+    """One row: the entitlement, its person, the listing, its provider and classifier item (None
+    when the listing does not exist), ``has_active_record`` and ``serves_region``; no row when the
+    entitlement does not exist. The checks ``place_order`` makes on them are unchanged."""
+    has_active_record = (
+        select(DisabilityRecord.id)
+        .where(
+            DisabilityRecord.person_id == Person.id,
+            DisabilityRecord.status == RecordStatus.ACTIVE,
+            DisabilityRecord.valid_from <= day,
+            or_(DisabilityRecord.valid_until.is_(None), DisabilityRecord.valid_until >= day),
+        )
+        .exists()
+    )
+    serves_region = and_(
+        select(ListingRegion.listing_id)
+        .where(ListingRegion.listing_id == Listing.id, ListingRegion.region_id == Person.region_id)
+        .exists(),
+        select(ProviderRegion.provider_id)
+        .where(ProviderRegion.provider_id == Listing.provider_id, ProviderRegion.region_id == Person.region_id)
+        .exists(),
+    )
+    return (
+        select(Entitlement, Person, Listing, Provider, ClassifierItem,
+               has_active_record.label("has_active_record"), serves_region.label("serves_region"))
+        .join(Person, Person.id == Entitlement.person_id)
+        .outerjoin(Listing, Listing.id == listing_id)
+        .outerjoin(Provider, Provider.id == Listing.provider_id)
+        .outerjoin(ClassifierItem, ClassifierItem.id == Listing.classifier_item_id)
+        .where(Entitlement.id == entitlement_id)
+    )
 
 
 async def place_order_once(db: Database, viewer: Viewer, **kwargs: Any) -> Order:
@@ -262,8 +303,13 @@ async def _serves(session: AsyncSession, listing: Listing, region_id: int) -> bo
     return row.first() is not None
 
 
-async def _reserve(session: AsyncSession, viewer: Viewer, ent: Entitlement, qty: Decimal, day: dt.date) -> None:
-    """reserved += qty in one conditional UPDATE; refusal names the rule that held it back."""
+async def _reserve(session: AsyncSession, viewer: Viewer, ent: Entitlement, qty: Decimal, day: dt.date, *,
+                   audit_now: bool = True) -> tuple[Any, ...]:
+    """reserved += qty in one conditional UPDATE; refusal names the rule that held it back.
+
+    The UPDATE returns the new balance columns (no second read); only a refusal reads the row
+    again, to say why. The audit event is added here, or (``audit_now=False``) its arguments
+    are returned for the caller to add with its own events in one INSERT."""
     released = released_so_far(ent, day) if ent.quarterly_release is not None else None
     conditions = [
         Entitlement.id == ent.id,
@@ -275,14 +321,16 @@ async def _reserve(session: AsyncSession, viewer: Viewer, ent: Entitlement, qty:
     if released is not None:
         # quarterly_release and valid_from never change after issue, so ``released`` is a constant here.
         conditions.append(Entitlement.reserved + Entitlement.consumed + _qty(qty) <= _qty(released))
-    result = await session.execute(
+    updated = (await session.execute(
         update(Entitlement)
         .where(*conditions)
         .values(reserved=Entitlement.reserved + _qty(qty))
+        .returning(Entitlement.quantity, Entitlement.reserved, Entitlement.consumed, Entitlement.status,
+                   Entitlement.valid_from, Entitlement.valid_until)
         .execution_options(synchronize_session=False)
-    )
-    await session.refresh(ent)
-    if result.rowcount != 1:
+    )).first()
+    if updated is None:
+        await session.refresh(ent)
         if not ent.is_active_on(day):
             raise DomainError(ErrorCode.NO_ENTITLEMENT, "This entitlement is closed.", "entitlementId")
         if ent.balance < qty:
@@ -297,14 +345,17 @@ async def _reserve(session: AsyncSession, viewer: Viewer, ent: Entitlement, qty:
             + (f"; the next release comes on {nxt.isoformat()}." if nxt else "."),
             "quantity",
         )
-    audit(
-        session,
-        viewer,
+    for name, value in updated._mapping.items():  # what the database now holds, as if refreshed
+        set_committed_value(ent, name, value)
+    event = (
         "entitlement.reserved",
         ent,
         {"reserved": str(ent.reserved - qty)},
         {"reserved": str(ent.reserved), "order_quantity": str(qty)},
     )
+    if audit_now:
+        audit(session, viewer, *event)
+    return event
 
 
 async def _move_balance(

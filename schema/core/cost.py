@@ -27,14 +27,23 @@ linear in its size, and cost sums saturate just above the limit.
 
 A refusal is a GraphQL error with ``extensions.code`` (``QUERY_TOO_DEEP``,
 ``TOO_MANY_ALIASES``, ``QUERY_TOO_COSTLY``) and the limit, before any
-resolver, database or search call. The cost rule reads the request's
-variables, so the rules are built per operation (pass the extension as a
-factory, like strawberry's limiters).
+resolver, database or search call.
+
+**Cached per document.** The cost reads the request's variables (a page size
+given as ``$first``), which is why a validation rule built per request
+defeated strawberry's ``ValidationCache`` and every request paid the whole of
+graphql-core's validation plus these walks (the largest block of pure-Python
+time in a profile of the home page). ``QueryLimiter`` keeps, per query text,
+the validation errors, the alias count, each operation's depth and its cost
+compiled into an expression of the page-size variables, so a request only
+evaluates that expression (``_DocumentPlan``). ``limits_rule`` remains, the
+same checks as a plain validation rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -56,7 +65,7 @@ from graphql import (
     get_named_type,
     value_from_ast_untyped,
 )
-from strawberry.extensions import AddValidationRules
+from strawberry.extensions import SchemaExtension
 
 from schema.core.pagination import DEFAULT_PAGE, MAX_PAGE
 
@@ -271,22 +280,251 @@ def limits_rule(
     return QueryLimitsRule
 
 
-class QueryLimiter(AddValidationRules):
-    """Depth, alias and cost limits in one validation rule; ``None`` turns a limit off.
-    Pass it as a factory: ``lambda: QueryLimiter(max_depth=..., max_aliases=..., max_cost=...)``."""
+# -- compiled per document: what does not depend on the variables is worked out once --------------
+_MultiplierSpec = int | str  # a constant multiplier, or the name of the variable holding ``first``
+
+
+class _Compiler:
+    """Turns an operation into a cost expression: ``int`` (leaf fields), ``("F", spec, expr)``
+    (a field with a selection, multiplied by its page), ``("R", name)`` (a fragment spread).
+    The same walk as ``_Cost`` (schema lookups, fragments, page arguments), done once."""
+
+    def __init__(self, schema: Any, document: DocumentNode) -> None:
+        self.schema = schema
+        self.fragments = _fragments(document)
+        self.compiled: dict[str, list[Any]] = {}
+        self.in_progress: set[str] = set()
+        self.uses_variables = False
+
+    def selection_set(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None) -> list[Any]:
+        items: list[Any] = []
+        leaves = 0
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                item = self.field(selection, parent)
+                if isinstance(item, int):
+                    leaves += item
+                else:
+                    items.append(item)
+            elif isinstance(selection, InlineFragmentNode):
+                target = parent
+                if selection.type_condition is not None:
+                    target = self.schema.get_type(selection.type_condition.name.value)
+                items.extend(self.selection_set(selection.selection_set, target))
+            else:
+                name = selection.name.value
+                if self.fragment(name, parent):
+                    items.append(("R", name))
+        if leaves:
+            items.insert(0, leaves)
+        return items
+
+    def fragment(self, name: str, parent: GraphQLNamedType | None) -> bool:
+        if name in self.compiled:
+            return True
+        definition = self.fragments.get(name)
+        if definition is None or name in self.in_progress:
+            return False  # unknown or cyclic: counts 0, as in _Cost (graphql-core's own rules refuse it)
+        self.in_progress.add(name)
+        try:
+            target = self.schema.get_type(definition.type_condition.name.value) or parent
+            self.compiled[name] = self.selection_set(definition.selection_set, target)
+        finally:
+            self.in_progress.discard(name)
+        return True
+
+    def field(self, node: FieldNode, parent: GraphQLNamedType | None) -> Any:
+        if not node.selection_set:
+            return 1
+        definition = None
+        if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)):
+            definition = parent.fields.get(node.name.value)
+        child_type = get_named_type(definition.type) if definition is not None else None
+        takes_page = definition is not None and any(a in definition.args for a in PAGE_ARGUMENTS)
+        return ("F", self.multiplier(node, takes_page), self.selection_set(node.selection_set, child_type))
+
+    def multiplier(self, node: FieldNode, takes_page: bool) -> _MultiplierSpec:
+        for argument in node.arguments or ():
+            if argument.name.value in PAGE_ARGUMENTS and isinstance(argument.value, VariableNode):
+                self.uses_variables = True
+                return argument.value.name.value
+        return _page_multiplier(node, takes_page, {}, {})
+
+
+def _multiplier_value(value: Any) -> int:
+    if value is None:
+        return DEFAULT_PAGE
+    if isinstance(value, bool) or not isinstance(value, int):
+        return MAX_PAGE  # not an integer: the resolver refuses it; count the worst case meanwhile
+    return max(1, value)
+
+
+class _CompiledCost:
+    """An operation's cost as a function of its variables (``_Cost`` without the AST walk)."""
+
+    def __init__(self, schema: Any, document: DocumentNode, operation: OperationDefinitionNode, limit: int) -> None:
+        root = {
+            OperationType.QUERY: schema.query_type,
+            OperationType.MUTATION: schema.mutation_type,
+            OperationType.SUBSCRIPTION: schema.subscription_type,
+        }[operation.operation]
+        compiler = _Compiler(schema, document)
+        self.expression = compiler.selection_set(operation.selection_set, root)
+        self.fragments = compiler.compiled
+        self.cap = limit + 1
+        self.defaults = {
+            d.variable.name.value: value_from_ast_untyped(d.default_value)
+            for d in operation.variable_definitions or ()
+            if d.default_value is not None
+        }
+        self.constant: int | None = None
+        if not compiler.uses_variables:
+            self.constant = self.evaluate({})
+
+    def evaluate(self, variables: Mapping[str, Any]) -> int:
+        if self.constant is not None:
+            return self.constant
+        memo: dict[str, int] = {}
+        cap, defaults, fragments = self.cap, self.defaults, self.fragments
+
+        def total(items: list[Any]) -> int:
+            sum_ = 0
+            for item in items:
+                if isinstance(item, int):
+                    sum_ += item
+                elif item[0] == "F":
+                    children = total(item[2])
+                    if children == 0:
+                        sum_ += 1
+                    else:
+                        spec = item[1]
+                        multiplier = spec if isinstance(spec, int) else _multiplier_value(
+                            variables.get(spec, defaults.get(spec)))
+                        sum_ += min(cap, 1 + multiplier * children)
+                else:
+                    name = item[1]
+                    if name not in memo:
+                        memo[name] = total(fragments[name])
+                    sum_ += memo[name]
+                if sum_ >= cap:
+                    return cap
+            return sum_
+
+        return total(self.expression)
+
+
+class _DocumentPlan:
+    """What the limits and graphql-core's validation say about one document, whatever the variables:
+    the validation errors, the alias count, each operation's depth, and its cost expression."""
+
+    def __init__(self, schema: Any, document: DocumentNode, rules: tuple[type[ValidationRule], ...], *,
+                 max_depth: int | None, max_aliases: int | None, max_cost: int | None) -> None:
+        from strawberry.schema.schema import validate_document
+
+        self.max_depth, self.max_cost = max_depth, max_cost
+        self.aliases = alias_count(document) if max_aliases is not None else 0
+        self.max_aliases = max_aliases
+        self.operations: list[tuple[OperationDefinitionNode, int, _CompiledCost | None]] = []
+        for definition in document.definitions:
+            if not isinstance(definition, OperationDefinitionNode):
+                continue
+            depth = operation_depth(document, definition) if max_depth is not None else 0
+            cost = None
+            if max_cost is not None and not (max_depth is not None and depth > max_depth):
+                cost = _CompiledCost(schema, document, definition, max_cost)
+            self.operations.append((definition, depth, cost))
+        self.validation_errors = validate_document(schema, document, rules) if rules else []
+
+    def errors(self, variables: Mapping[str, Any]) -> list[GraphQLError]:
+        """New error objects for the limits (they are per request), then the cached validation errors."""
+        errors: list[GraphQLError] = []
+        if self.max_aliases is not None and self.aliases > self.max_aliases:
+            errors.append(GraphQLError(
+                f"{self.aliases} aliases found. Allowed: {self.max_aliases}.",
+                extensions={"code": ALIASES_CODE, "maxAliases": self.max_aliases},
+            ))
+        for node, depth, cost in self.operations:
+            name = node.name.value if node.name else "anonymous"
+            if self.max_depth is not None and depth > self.max_depth:
+                errors.append(GraphQLError(
+                    f"'{name}' exceeds maximum operation depth of {self.max_depth} (it is {depth} deep).", node,
+                    extensions={"code": DEPTH_CODE, "maxDepth": self.max_depth},
+                ))
+                continue
+            if cost is not None and self.max_cost is not None and cost.evaluate(variables) > self.max_cost:
+                errors.append(GraphQLError(
+                    f"'{name}' is too costly: it costs more than the limit of {self.max_cost}. Ask for smaller "
+                    "pages (`first`) or fewer nested fields.", node,
+                    extensions={"code": COST_CODE, "maxCost": self.max_cost},
+                ))
+        return errors + list(self.validation_errors)
+
+
+#: Plans of recent documents (bounded: unique query texts cannot grow memory without limit).
+PLAN_CACHE_SIZE = 256
+
+
+@lru_cache(maxsize=PLAN_CACHE_SIZE)
+def _cached_plan(schema: Any, query: str, document: _Uncompared, rules: tuple[type[ValidationRule], ...],
+                 limits: tuple[int | None, int | None, int | None]) -> _DocumentPlan:
+    # Keyed by the query text (the document is its parse, passed along outside the key).
+    return _DocumentPlan(schema, document.value, rules, max_depth=limits[0], max_aliases=limits[1],
+                         max_cost=limits[2])
+
+
+class QueryLimiter(SchemaExtension):
+    """Depth, alias and cost limits, and graphql-core's validation, cached per document.
+
+    Everything that does not depend on the variables (the validation rules' verdict, the
+    alias count, each operation's depth, the shape of its cost) is worked out once per
+    query text and kept in an LRU cache (``PLAN_CACHE_SIZE``); a request then only
+    evaluates its page sizes (``first``/``last`` given as variables) into the cost. It
+    replaces strawberry's ``ValidationCache``, which could not cache these per-request
+    rules. ``None`` turns a limit off. Pass it as a factory:
+    ``lambda: QueryLimiter(max_depth=..., max_aliases=..., max_cost=...)``."""
 
     def __init__(self, *, max_depth: int | None = None, max_aliases: int | None = None,
-                 max_cost: int | None = None) -> None:
+                 max_cost: int | None = None, document_rules: Sequence[type[ValidationRule]] = (),
+                 variable_checks: Sequence[Callable[[Mapping[str, Any]], list[GraphQLError]]] = ()) -> None:
+        """``document_rules``: more validation rules that depend on the document alone (cached with
+        graphql-core's); ``variable_checks``: functions of the variables, run on every request."""
         self.max_depth, self.max_aliases, self.max_cost = max_depth, max_aliases, max_cost
-        super().__init__([])
+        self.document_rules = tuple(document_rules)
+        self.variable_checks = tuple(variable_checks)
 
-    def on_operation(self) -> Iterator[None]:
-        variables = self.execution_context.variables
-        self.validation_rules = [limits_rule(
-            max_depth=self.max_depth, max_aliases=self.max_aliases, max_cost=self.max_cost,
-            variables=variables if isinstance(variables, Mapping) else None,
-        )]
-        yield from super().on_operation()
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and context.pre_execution_errors is None:
+            schema = context.schema._schema
+            # A rule class made per request (strawberry's AddValidationRules with a closure) would
+            # make every key new: such checks belong in ``variable_checks``.
+            rules = tuple(context.validation_rules) + self.document_rules
+            limits = (self.max_depth, self.max_aliases, self.max_cost)
+            if isinstance(context.query, str):
+                plan = _cached_plan(schema, context.query, _Uncompared(document), rules, limits)
+            else:
+                plan = _DocumentPlan(schema, document, rules, max_depth=self.max_depth,
+                                     max_aliases=self.max_aliases, max_cost=self.max_cost)
+            variables = context.variables if isinstance(context.variables, Mapping) else {}
+            errors = [e for check in self.variable_checks for e in check(variables)]
+            context.pre_execution_errors = errors + plan.errors(variables)
+        yield
+
+
+class _Uncompared:
+    """Passes a value through ``lru_cache`` without taking part in its key."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Uncompared)
 
 
 def QueryCostLimiter(max_cost: int) -> QueryLimiter:

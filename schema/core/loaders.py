@@ -1,7 +1,10 @@
 """DataLoader plumbing: one loader per relation, one IN (...) query per batch.
 
-Each batch opens a session of its own: an AsyncSession must never be shared
-by fields resolved concurrently.
+``db`` is the request's ``schema.context.RequestDatabase``: during a query its
+``session()`` is the request's one shared session, handed to one batch at a
+time (an AsyncSession must never be used by two fields concurrently), so a
+request's batches share one connection and one transaction; otherwise (a
+mutation's payload, a subscription) each batch opens a session of its own.
 """
 
 from __future__ import annotations
