@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from marketplace.accounts.models import Role
-from marketplace.applications.models import Application, ApplicationKind, ApplicationStatus
+from marketplace.applications.models import (
+    Application,
+    ApplicationKind,
+    ApplicationStatus,
+)
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim
 from marketplace.db import Database, utcnow
 from marketplace.notifications.models import Notification
@@ -29,6 +30,7 @@ from marketplace.orders.models import Order, OrderStatus
 from marketplace.orders.pricing import shares
 from tests import factories as f
 from tests.graphql_client import GraphQLClient
+from tests.support.sql import sql_statements
 
 SMALL, LARGE = 5, 50
 ITEMS = LARGE + 5  # more than a large page of everything
@@ -77,20 +79,6 @@ class Portal:
     """One region with more than a large page of everything, and the accounts that list it."""
 
     tokens: dict[str, str]
-
-
-@contextmanager
-def sql_statements(db: Database) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def listener(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", listener)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", listener)
 
 
 @pytest.fixture

@@ -156,16 +156,6 @@ def put(variables: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
         target[last] = value
 
 
-def strings_in(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in (*strings_in(k), *strings_in(v))]
-    if isinstance(value, list):
-        return [s for v in value for s in strings_in(v)]
-    return []
-
-
 # -- invariants --------------------------------------------------------------------------------
 ORDER_TRAIL = {
     OrderStatus.PLACED: {"order.placed"},

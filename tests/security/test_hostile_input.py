@@ -54,9 +54,8 @@ from tests.security.hostile import (
     invariant_violations,
     put,
     slots,
-    strings_in,
 )
-from tests.security.leaks import LEAKS
+from tests.security.leaks import LEAKS, strings_in
 from tests.security.scene import ROLES, Scene, gid, key
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "30"))

@@ -9,13 +9,12 @@ connection; batching (a JSON array of operations) is off.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
 
 from marketplace.db import Database
 from marketplace.settings import Settings
@@ -25,23 +24,9 @@ from tests import factories as f
 from tests.graphql_client import LOGIN, GraphQLClient
 from tests.security.conftest import make_app
 from tests.security.scene import Scene, gid
+from tests.support.sql import sql_statements
 
 FAST = 1.0  # seconds: a refusal answers well within this (they take milliseconds)
-
-
-@contextmanager
-def sql_statements(db: Database) -> Iterator[list[str]]:
-    """Every SQL statement the database sees while the block runs."""
-    seen: list[str] = []
-
-    def listener(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", listener)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", listener)
 
 
 @asynccontextmanager
