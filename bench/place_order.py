@@ -36,6 +36,7 @@ from typing import Any
 
 from bench.common import (
     GraphQLError,
+    LightHTTP,
     PhaseResult,
     Resources,
     add_arguments,
@@ -80,7 +81,12 @@ async def pick_lines(url: str, count: int, seed: int, shared: int = 0, big: int 
     )
     from marketplace.db import Database
     from marketplace.orders.pricing import today
-    from marketplace.records.models import DisabilityRecord, Entitlement, EntitlementStatus, RecordStatus
+    from marketplace.records.models import (
+        DisabilityRecord,
+        Entitlement,
+        EntitlementStatus,
+        RecordStatus,
+    )
 
     day = today()
     db = Database(url)
@@ -187,8 +193,11 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
     outcomes: Counter[str] = Counter()
     told: dict[str, str] = {}  # idempotency key -> order id returned
 
-    async def phases(http: Any, secret: str, cpu_sample: Any) -> dict[str, PhaseResult]:
+    async def phases(httpx_client: Any, secret: str, cpu_sample: Any) -> dict[str, PhaseResult]:
         from schema.core.ids import to_global_id
+
+        # The load itself goes through a lighter HTTP/1.1 client (keep-alive, every answer checked).
+        http = LightHTTP(httpx_client.base_url.host, httpx_client.base_url.port)
 
         tokens = {line["account"]: token_for(secret, line["account"]) for line in lines}
         # Client c orders from its own roomy line; clients 0..2*shared-1 first race in pairs for a small one.
@@ -257,6 +266,7 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
             PhaseResult("place", f"(b) placeOrder over HTTP, {args.concurrency} clients"),
             [orderer(c, "place") for c in range(args.concurrency)], requests=args.requests,
             time_limit=args.time_limit, cpu_sample=cpu_sample)
+        await http.aclose()
         return results
 
     results, peak = await serve_and_measure(args, res, url, phases)

@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     # Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed when they connect;
     # empty: the header is ignored and the connecting address is the client's (sign-in limits per address).
     trusted_proxies: list[str] = []
+    db_pool_size: int = Field(
+        default=30, ge=1, le=500,
+        description="PostgreSQL connections each API process keeps open (all kept: no overflow); "
+                    "processes × this must stay under the server's max_connections",
+    )
     term_reminder_interval: int = Field(
         default=3600, ge=0, le=24 * 3600,
         description="seconds between reminders of application and claim terms about to be missed; 0: off "
@@ -41,7 +46,7 @@ class Settings(BaseSettings):
     )
 
     @model_validator(mode="after")
-    def _defaults(self) -> "Settings":
+    def _defaults(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite+aiosqlite:///{self.var_dir / 'tirek.sqlite3'}"
         if self.receipts_dir is None:
@@ -55,6 +60,10 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    def engine_options(self) -> dict[str, int]:
+        """Keyword arguments for ``marketplace.db.Database`` (the pool; SQLite has none to size)."""
+        return {} if self.is_sqlite else {"pool_size": self.db_pool_size}
 
 
 @lru_cache

@@ -103,5 +103,5 @@ def process_services(settings: Settings, db: Database) -> dict[str, Any]:
 
 def build_application(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, **settings.engine_options())
     return create_app(settings=settings, db=db, services=process_services(settings, db))

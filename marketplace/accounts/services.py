@@ -6,12 +6,24 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import and_, bindparam, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from marketplace.accounts.access import Viewer
-from marketplace.accounts.models import Account, Language, LoginAttempt, Person, Region, Role
-from marketplace.accounts.security import hash_password, issue_token, read_token, verify_password
+from marketplace.accounts.models import (
+    Account,
+    Language,
+    LoginAttempt,
+    Person,
+    Region,
+    Role,
+)
+from marketplace.accounts.security import (
+    hash_password,
+    issue_token,
+    read_token,
+    verify_password,
+)
 from marketplace.audit.services import record
 from marketplace.db import Database
 from marketplace.errors import DomainError, ErrorCode, not_found
@@ -83,14 +95,43 @@ async def sign_in(db: Database, settings: Settings, username: str, password: str
         raise
 
 
-async def viewer_from_token(session: AsyncSession, settings: Settings, token: str) -> Viewer:
+# Who a token belongs to, read afresh on every request (a disabled account or a new password
+# invalidates its tokens at once): the account's columns and the persons it represents, in one
+# statement (one row per represented person, or one row with ``represented_id`` NULL). Built once:
+# a statement object reused with a bound parameter skips construction and cache-key generation.
+_VIEWER_STATEMENT = (
+    select(
+        Account.id, Account.token_version, Account.is_active, Account.role, Account.person_id,
+        Account.provider_id, Account.region_id, Account.language, Person.id.label("represented_id"),
+    )
+    .select_from(Account)
+    .outerjoin(
+        Person,
+        and_(Account.role == Role.RECIPIENT, Person.legal_representative_id == Account.person_id),
+    )
+    .where(Account.id == bindparam("account_id"))
+)
+
+
+async def viewer_from_token(session: AsyncSession | AsyncConnection, settings: Settings, token: str) -> Viewer:
+    """The viewer a bearer token stands for; ``session`` may be a session or a (read-only,
+    autocommit) connection: one statement is executed."""
     account_id, version = read_token(settings.secret_key or "", token)
-    account = await session.get(Account, account_id)
-    if account is None or account.token_version != version:
+    rows = (await session.execute(_VIEWER_STATEMENT, {"account_id": account_id})).all()
+    if not rows or rows[0].token_version != version:
         raise DomainError(ErrorCode.TOKEN_INVALID, "The token is no longer valid; sign in again.")
+    account = rows[0]
     if not account.is_active:
         raise DomainError(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.")
-    return await viewer_for_account(session, account)
+    return Viewer(
+        account_id=account.id,
+        role=account.role,
+        person_id=account.person_id,
+        provider_id=account.provider_id,
+        region_id=account.region_id,
+        language=account.language,
+        represented_person_ids=frozenset(r.represented_id for r in rows if r.represented_id is not None),
+    )
 
 
 async def viewer_for_account(session: AsyncSession, account: Account) -> Viewer:

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, literal, or_, select, text, update
+from sqlalchemy import Date, Integer, and_, bindparam, literal, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -138,7 +138,8 @@ async def place_order(
     # listing with its provider and classifier item, whether the person has a record active
     # today, and whether the listing and its provider serve the person's region.
     day = today()
-    row = (await session.execute(_order_context(int(entitlement_id), int(listing_id), day))).first()
+    row = (await session.execute(
+        _ORDER_CONTEXT, _order_context_params(int(entitlement_id), int(listing_id), day))).first()
     ent = row.Entitlement if row is not None else None
     if ent is None or ent.person_id not in viewer.person_ids:
         raise not_found("entitlement", "entitlementId")
@@ -223,10 +224,15 @@ async def place_order(
     return order
 
 
-def _order_context(entitlement_id: int, listing_id: int, day: dt.date) -> Any:
+def _build_order_context() -> Any:
     """One row: the entitlement, its person, the listing, its provider and classifier item (None
     when the listing does not exist), ``has_active_record`` and ``serves_region``; no row when the
-    entitlement does not exist. The checks ``place_order`` makes on them are unchanged."""
+    entitlement does not exist. The checks ``place_order`` makes on them are unchanged.
+
+    Built once, with bound parameters ``entitlement_id``, ``listing_id`` and ``day``: a statement
+    object reused skips its construction and its cache-key generation on every order."""
+    day = bindparam("day", type_=Date)
+    listing_id = bindparam("listing_id", type_=Integer)
     has_active_record = (
         select(DisabilityRecord.id)
         .where(
@@ -252,8 +258,15 @@ def _order_context(entitlement_id: int, listing_id: int, day: dt.date) -> Any:
         .outerjoin(Listing, Listing.id == listing_id)
         .outerjoin(Provider, Provider.id == Listing.provider_id)
         .outerjoin(ClassifierItem, ClassifierItem.id == Listing.classifier_item_id)
-        .where(Entitlement.id == entitlement_id)
+        .where(Entitlement.id == bindparam("entitlement_id", type_=Integer))
     )
+
+
+_ORDER_CONTEXT = _build_order_context()
+
+
+def _order_context_params(entitlement_id: int, listing_id: int, day: dt.date) -> dict[str, Any]:
+    return {"entitlement_id": entitlement_id, "listing_id": listing_id, "day": day}
 
 
 async def place_order_once(db: Database, viewer: Viewer, **kwargs: Any) -> Order:
@@ -303,6 +316,34 @@ async def _serves(session: AsyncSession, listing: Listing, region_id: int) -> bo
     return row.first() is not None
 
 
+def _build_reserve(quarterly: bool) -> Any:
+    """The conditional UPDATE of ``_reserve``, built once (bound parameters ``ent_id``, ``day``,
+    ``qty`` and, for quarterly lines, ``released``)."""
+    day = bindparam("day", type_=Date)
+    qty = bindparam("qty", type_=Quantity)
+    conditions = [
+        Entitlement.id == bindparam("ent_id", type_=Integer),
+        Entitlement.status == EntitlementStatus.ACTIVE,
+        Entitlement.valid_from <= day,
+        Entitlement.valid_until >= day,
+        Entitlement.quantity - Entitlement.reserved - Entitlement.consumed >= qty,
+    ]
+    if quarterly:
+        conditions.append(Entitlement.reserved + Entitlement.consumed + qty <= bindparam("released", type_=Quantity))
+    return (
+        update(Entitlement)
+        .where(*conditions)
+        .values(reserved=Entitlement.reserved + qty)
+        .returning(Entitlement.quantity, Entitlement.reserved, Entitlement.consumed, Entitlement.status,
+                   Entitlement.valid_from, Entitlement.valid_until)
+        .execution_options(synchronize_session=False)
+    )
+
+
+_RESERVE = _build_reserve(False)
+_RESERVE_RELEASED = _build_reserve(True)
+
+
 async def _reserve(session: AsyncSession, viewer: Viewer, ent: Entitlement, qty: Decimal, day: dt.date, *,
                    audit_now: bool = True) -> tuple[Any, ...]:
     """reserved += qty in one conditional UPDATE; refusal names the rule that held it back.
@@ -311,24 +352,12 @@ async def _reserve(session: AsyncSession, viewer: Viewer, ent: Entitlement, qty:
     again, to say why. The audit event is added here, or (``audit_now=False``) its arguments
     are returned for the caller to add with its own events in one INSERT."""
     released = released_so_far(ent, day) if ent.quarterly_release is not None else None
-    conditions = [
-        Entitlement.id == ent.id,
-        Entitlement.status == EntitlementStatus.ACTIVE,
-        Entitlement.valid_from <= day,
-        Entitlement.valid_until >= day,
-        Entitlement.quantity - Entitlement.reserved - Entitlement.consumed >= _qty(qty),
-    ]
+    params: dict[str, Any] = {"ent_id": ent.id, "day": day, "qty": qty}
     if released is not None:
         # quarterly_release and valid_from never change after issue, so ``released`` is a constant here.
-        conditions.append(Entitlement.reserved + Entitlement.consumed + _qty(qty) <= _qty(released))
+        params["released"] = released
     updated = (await session.execute(
-        update(Entitlement)
-        .where(*conditions)
-        .values(reserved=Entitlement.reserved + _qty(qty))
-        .returning(Entitlement.quantity, Entitlement.reserved, Entitlement.consumed, Entitlement.status,
-                   Entitlement.valid_from, Entitlement.valid_until)
-        .execution_options(synchronize_session=False)
-    )).first()
+        _RESERVE_RELEASED if released is not None else _RESERVE, params)).first()
     if updated is None:
         await session.refresh(ent)
         if not ent.is_active_on(day):
