@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, select, update
+from sqlalchemy import Row, and_, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from marketplace.accounts.access import Viewer
@@ -120,9 +122,14 @@ async def viewer_from_token(session: AsyncSession | AsyncConnection, settings: S
     rows = (await session.execute(_VIEWER_STATEMENT, {"account_id": account_id})).all()
     if not rows or rows[0].token_version != version:
         raise DomainError(ErrorCode.TOKEN_INVALID, "The token is no longer valid; sign in again.")
-    account = rows[0]
-    if not account.is_active:
+    if not rows[0].is_active:
         raise DomainError(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.")
+    return _viewer(rows)
+
+
+def _viewer(rows: Sequence[Row[Any]]) -> Viewer:
+    """The viewer from ``_VIEWER_STATEMENT``'s rows of one account."""
+    account = rows[0]
     return Viewer(
         account_id=account.id,
         role=account.role,
@@ -135,19 +142,8 @@ async def viewer_from_token(session: AsyncSession | AsyncConnection, settings: S
 
 
 async def viewer_for_account(session: AsyncSession, account: Account) -> Viewer:
-    represented: frozenset[int] = frozenset()
-    if account.role == Role.RECIPIENT and account.person_id is not None:
-        rows = await session.execute(select(Person.id).where(Person.legal_representative_id == account.person_id))
-        represented = frozenset(rows.scalars())
-    return Viewer(
-        account_id=account.id,
-        role=account.role,
-        person_id=account.person_id,
-        provider_id=account.provider_id,
-        region_id=account.region_id,
-        language=account.language,
-        represented_person_ids=represented,
-    )
+    """The viewer of an account already loaded (the CLI acting as someone, benches, tests)."""
+    return _viewer((await session.execute(_VIEWER_STATEMENT, {"account_id": account.id})).all())
 
 
 def clean_password(password: str) -> str:
