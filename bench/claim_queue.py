@@ -31,7 +31,7 @@ from bench.common import (
     main_wrapper,
     prepare_database,
     print_report,
-    run_clients,
+    run_phases,
     serve_and_measure,
     token_for,
 )
@@ -124,19 +124,9 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
                     cursor[k] = _decode(found["pageInfo"]["endCursor"]) if found["pageInfo"]["hasNextPage"] else None
             return call
 
-        results: dict[str, PhaseResult] = {}
-        for name, label in (("trivial", "(a) `{ __typename }` over HTTP, signed in as an officer"),
-                            ("direct", "(b) the same pages through the service, no HTTP/GraphQL"),
-                            ("queue", "(c) claim queue over HTTP")):
-            if args.warmup:
-                await run_clients(PhaseResult(f"warmup-{name}", label),
-                                  [client_for(name, f"warmup-{name}", 7 + c) for c in range(args.concurrency)],
-                                  requests=args.warmup, time_limit=30, cpu_sample=cpu_sample)
-            print(f"  measuring {label} ...", flush=True)
-            results[name] = await run_clients(
-                PhaseResult(name, label), [client_for(name, name, c) for c in range(args.concurrency)],
-                requests=args.requests, time_limit=args.time_limit, cpu_sample=cpu_sample)
-        return results
+        return await run_phases(args, (("trivial", "(a) `{ __typename }` over HTTP, signed in as an officer"),
+            ("direct", "(b) the same pages through the service, no HTTP/GraphQL"),
+            ("queue", "(c) claim queue over HTTP")), client_for, cpu_sample, warmup_seed=7)
 
     try:
         results, peak = await serve_and_measure(args, res, url, phases)

@@ -270,6 +270,23 @@ async def run_clients(result: PhaseResult, clients: Sequence[Client], *, request
     return result
 
 
+async def run_phases(args: Any, phases: Sequence[tuple[str, str]], client_for: Callable[[str, str, int], Client],
+                     cpu_sample: Callable[[], dict[str, float]], *, warmup_seed: int = 7919) -> dict[str, PhaseResult]:
+    """Each ``(name, label)`` phase in turn: ``args.warmup`` unmeasured requests, then the measured
+    ones (``args.requests`` / ``args.time_limit``) from ``args.concurrency`` clients
+    ``client_for(name, tag, c)``."""
+    results: dict[str, PhaseResult] = {}
+    for name, label in phases:
+        if args.warmup:
+            await run_clients(PhaseResult(f"warmup-{name}", label),
+                              [client_for(name, f"warmup-{name}", warmup_seed + c) for c in range(args.concurrency)],
+                              requests=args.warmup, time_limit=30, cpu_sample=cpu_sample)
+        print(f"  measuring {label} ...", flush=True)
+        results[name] = await run_clients(
+            PhaseResult(name, label), [client_for(name, name, c) for c in range(args.concurrency)],
+            requests=args.requests, time_limit=args.time_limit, cpu_sample=cpu_sample)
+    return results
+
 def cpu_sampler(server_pid: int | None, postgres_pid: int | None = None,
                 workers: int = 1) -> Callable[[], dict[str, float]]:
     def sample() -> dict[str, float]:
