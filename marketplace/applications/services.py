@@ -73,6 +73,7 @@ from marketplace.claims.services import almaty_date, clean_reason
 from marketplace.db import utcnow
 from marketplace.errors import DomainError, ErrorCode, ValidationErrors, not_found
 from marketplace.orders.pricing import add_months
+from marketplace.queues import due_date_cursor, parse_due_date_cursor
 from marketplace.records.models import (
     DisabilityGroup,
     DisabilityRecord,
@@ -703,22 +704,7 @@ async def get_application(session: AsyncSession, viewer: Viewer, application_id:
 
 
 def application_cursor(app: Application) -> list[Any]:
-    return [app.due_date.isoformat(), app.id]
-
-
-def _parse_after(after: Sequence[Any] | None) -> tuple[dt.date, int] | None:
-    if after is None:
-        return None
-    bad = DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
-    if isinstance(after, str | bytes) or len(after) != 2:
-        raise bad
-    raw_date, raw_id = after
-    if not isinstance(raw_date, str) or isinstance(raw_id, bool) or not isinstance(raw_id, int):
-        raise bad
-    try:
-        return dt.date.fromisoformat(raw_date), raw_id
-    except ValueError as exc:
-        raise bad from exc
+    return due_date_cursor(app.due_date, app.id)
 
 
 async def list_applications(
@@ -747,7 +733,7 @@ async def list_applications(
     if overdue_only:
         conditions += [Application.status == ApplicationStatus.SUBMITTED, Application.due_date < almaty_today()]
     ascending = viewer.role in (Role.LOCAL_BODY, Role.ADMIN)
-    cursor = _parse_after(after)
+    cursor = parse_due_date_cursor(after)
     if cursor is not None:
         due, aid = cursor
         if ascending:

@@ -58,6 +58,7 @@ from marketplace.db import Database, Quantity, utcnow
 from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.orders.models import Order, OrderStatus, ServiceLog, ServiceLogStatus
 from marketplace.orders.pricing import released_so_far
+from marketplace.queues import due_date_cursor, parse_due_date_cursor
 from marketplace.records.models import Entitlement, EntitlementStatus
 from marketplace.records.services import active_record, clean_quantity, require_whole
 
@@ -73,7 +74,7 @@ OP_MARK_PAID = "claims.mark_paid"
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("100000000.00")  # 100 million tenge: anything above is a typo, not a receipt
-MAX_SELF_QUANTITY = Decimal("10000")
+MAX_SELF_QUANTITY = Decimal(10000)
 MIN_REASON = 3
 MAX_REASON = 1000
 MAX_PAYMENT_REFERENCE = 64
@@ -752,22 +753,7 @@ async def get_claim(session: AsyncSession, viewer: Viewer, claim_id: int) -> Com
 
 def claim_cursor(claim: CompensationClaim) -> list[Any]:
     """The keyset of a claim in ``list_claims`` (for ``schema.core.pagination``'s opaque cursors)."""
-    return [claim.due_date.isoformat(), claim.id]
-
-
-def _parse_after(after: Sequence[Any] | None) -> tuple[dt.date, int] | None:
-    if after is None:
-        return None
-    bad = DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
-    if isinstance(after, str | bytes) or len(after) != 2:
-        raise bad
-    raw_date, raw_id = after
-    if not isinstance(raw_date, str) or isinstance(raw_id, bool) or not isinstance(raw_id, int):
-        raise bad
-    try:
-        return dt.date.fromisoformat(raw_date), raw_id
-    except ValueError as exc:
-        raise bad from exc
+    return due_date_cursor(claim.due_date, claim.id)
 
 
 def queue_order_ascending(viewer: Viewer) -> bool:
@@ -805,7 +791,7 @@ async def list_claims(
     if overdue_only:
         conditions += [CompensationClaim.status == ClaimStatus.SUBMITTED, CompensationClaim.due_date < almaty_today()]
     ascending = queue_order_ascending(viewer)
-    cursor = _parse_after(after)
+    cursor = parse_due_date_cursor(after)
     if cursor is not None:
         due, cid = cursor
         if ascending:

@@ -72,6 +72,7 @@ kept in the ``admin`` account's ``created_at`` and reused on resume.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import bisect
 import datetime as dt
@@ -191,21 +192,23 @@ class Batch:
     rows: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-class _Sink:
+class _Sink(abc.ABC):
+    """Where generated rows go: PostgreSQL (COPY) or SQLite (executemany)."""
+
     dialect: str
     deferred_keys = False  # foreign keys are checked by ``check_foreign_keys`` rather than row by row
 
-    async def query(self, sql: str) -> list[tuple[Any, ...]]:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abc.abstractmethod
+    async def query(self, sql: str) -> list[tuple[Any, ...]]: ...
 
-    async def write(self, batches: Sequence[Batch]) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abc.abstractmethod
+    async def write(self, batches: Sequence[Batch]) -> None: ...
 
-    async def execute(self, sql: str) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abc.abstractmethod
+    async def execute(self, sql: str) -> None: ...
 
-    async def close(self) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abc.abstractmethod
+    async def close(self) -> None: ...
 
     async def scalar(self, sql: str) -> Any:
         rows = await self.query(sql)

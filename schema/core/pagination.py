@@ -59,6 +59,16 @@ def decode_cursor(cursor: str | None) -> list[Any] | None:
     return values
 
 
+def decode_id_cursor(after: str | None) -> int | None:
+    """The id in a cursor of a list ordered by id (``encode_cursor([id])``), or None without one."""
+    values = decode_cursor(after)
+    if values is None:
+        return None
+    if len(values) != 1 or isinstance(values[0], bool) or not isinstance(values[0], int):
+        raise DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
+    return values[0]
+
+
 def page_size(first: int | None) -> int:
     if first is None:
         return DEFAULT_PAGE

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
-from marketplace.errors import DomainError, ErrorCode
 from marketplace.notifications import services
 from schema.core.ids import decode_id
 from schema.core.node import node_fetcher
 from schema.core.pagination import (
     Connection,
     build_connection,
-    decode_cursor,
+    decode_id_cursor,
     page_size,
 )
 from schema.notifications.types import Notification
@@ -23,15 +22,6 @@ async def fetch_notification(info: strawberry.Info, pk: int) -> Notification:
         return Notification.from_model(await services.get_notification(session, info.context.viewer, pk))
 
 
-def _after_id(after: str | None) -> int | None:
-    values = decode_cursor(after)
-    if values is None:
-        return None
-    if len(values) != 1 or isinstance(values[0], bool) or not isinstance(values[0], int):
-        raise DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
-    return values[0]
-
-
 @strawberry.type
 class NotificationQueries:
     @strawberry.field(description="The signed-in account's notifications, newest first.")
@@ -41,7 +31,7 @@ class NotificationQueries:
         size = page_size(first)
         async with info.context.db.session() as session:
             rows = await services.list_notifications(
-                session, info.context.viewer, unread_only=unread_only, first=size, after=_after_id(after)
+                session, info.context.viewer, unread_only=unread_only, first=size, after=decode_id_cursor(after)
             )
         return build_connection(rows, size, key=lambda n: [n.id], wrap=Notification.from_model,
                                 has_previous=after is not None)

@@ -7,7 +7,12 @@ import strawberry
 from marketplace.orders import services
 from schema.core.ids import decode_id
 from schema.core.node import node_fetcher
-from schema.core.pagination import Connection, build_connection, decode_cursor, page_size
+from schema.core.pagination import (
+    Connection,
+    build_connection,
+    decode_id_cursor,
+    page_size,
+)
 from schema.orders.types import Order, OrderStatus
 
 
@@ -15,17 +20,6 @@ from schema.orders.types import Order, OrderStatus
 async def fetch_order(info: strawberry.Info, pk: int) -> Order:
     async with info.context.db.session() as session:
         return Order.from_model(await services.get_order(session, info.context.viewer, pk))
-
-
-def _after_id(after: str | None) -> int | None:
-    values = decode_cursor(after)
-    if values is None:
-        return None
-    if len(values) != 1 or not isinstance(values[0], int):
-        from marketplace.errors import DomainError, ErrorCode
-
-        raise DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
-    return values[0]
 
 
 @strawberry.type
@@ -45,7 +39,7 @@ class OrderQueries:
             rows = await services.list_orders(
                 session, info.context.viewer, status=status,
                 person_id=decode_id(person_id, "Person", "personId") if person_id else None,
-                first=size, after=_after_id(after),
+                first=size, after=decode_id_cursor(after),
             )
         return build_connection(rows, size, key=lambda o: [o.id], wrap=Order.from_model, has_previous=after is not None)
 

@@ -6,7 +6,6 @@ import datetime as dt
 
 import strawberry
 
-from marketplace.errors import DomainError, ErrorCode
 from marketplace.transport import services
 from schema.core.ids import decode_id
 from schema.core.node import node_fetcher
@@ -14,6 +13,7 @@ from schema.core.pagination import (
     Connection,
     build_connection,
     decode_cursor,
+    decode_id_cursor,
     page_size,
 )
 from schema.transport.types import Trip, TripStatus, Vehicle
@@ -31,22 +31,13 @@ async def fetch_vehicle(info: strawberry.Info, pk: int) -> Vehicle:
         return Vehicle.from_model(await services.get_vehicle(session, info.context.viewer, pk))
 
 
-def _after_id(after: str | None) -> int | None:
-    values = decode_cursor(after)
-    if values is None:
-        return None
-    if len(values) != 1 or isinstance(values[0], bool) or not isinstance(values[0], int):
-        raise DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
-    return values[0]
-
-
 @strawberry.type
 class TransportQueries:
     @strawberry.field(description="Vehicles: a provider's own, those serving an officer's region, or all (admin).")
     async def vehicles(self, info: strawberry.Info, first: int | None = None, after: str | None = None) -> Connection[Vehicle]:
         size = page_size(first)
         async with info.context.db.session() as session:
-            rows = await services.list_vehicles(session, info.context.viewer, first=size, after=_after_id(after))
+            rows = await services.list_vehicles(session, info.context.viewer, first=size, after=decode_id_cursor(after))
         return build_connection(rows, size, key=lambda v: [v.id], wrap=Vehicle.from_model, has_previous=after is not None)
 
     @strawberry.field(description="Invataxi trips in the viewer's scope by pickup time, earliest first.")

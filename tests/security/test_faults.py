@@ -297,7 +297,7 @@ async def own_postgres(tmp_path: Path) -> AsyncIterator[tuple[Any, Database, Set
     try:
         server.start()
     except PostgresUnavailable as exc:  # pragma: no cover - the shared server would have failed first
-        pytest.skip(str(exc))
+        pytest.fail(f"PostgreSQL is among TIREK_TEST_DATABASES but a private server cannot start: {exc}")
     try:
         url = server.create_database("tirek")
         await asyncio.to_thread(upgrade_sync, url)
