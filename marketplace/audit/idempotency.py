@@ -13,12 +13,36 @@ import json
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.audit.models import IdempotencyKey
 from marketplace.errors import DomainError, ErrorCode
 
 MAX_KEY_LENGTH = 100
+
+
+class ConcurrentDuplicate(DomainError):
+    """A concurrent request with the same idempotency key committed first.
+
+    The callers' transaction wrappers (``orders.place_order_once``,
+    ``claims.run_in_transaction``) answer it with a fresh attempt, which reads the
+    winner's result; a caller without a wrapper gets RETRYABLE.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(ErrorCode.RETRYABLE, "The same request is being processed; retry.", "idempotencyKey")
+
+
+async def flush_claiming_key(session: AsyncSession) -> None:
+    """Flush the new rows, the remembered key among them; losing the key's unique constraint to a
+    concurrent request is ``ConcurrentDuplicate``."""
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if "idempotency" in str(exc.orig).lower():
+            raise ConcurrentDuplicate() from exc
+        raise
 
 
 def request_hash(payload: dict[str, Any]) -> str:

@@ -178,17 +178,6 @@ def _is_hourly(item: ClassifierItem) -> bool:
 
 
 # -- transactions -----------------------------------------------------------------
-class ConcurrentDuplicate(DomainError):
-    """A concurrent request with the same idempotency key committed first.
-
-    ``run_in_transaction`` answers it with a fresh attempt, which reads the
-    winner's result; a caller without the wrapper gets RETRYABLE.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(ErrorCode.RETRYABLE, "The same request is being processed; retry.", "idempotencyKey")
-
-
 _RETRY_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock detected
 
 
@@ -232,15 +221,6 @@ async def run_in_transaction(
     raise AssertionError("unreachable")
 
 
-async def _flush_new(session: AsyncSession) -> None:
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        if "idempotency" in str(exc.orig).lower():
-            raise ConcurrentDuplicate() from exc
-        raise
-
-
 async def _earlier(
     session: AsyncSession, viewer: Viewer, operation: str, key: str, payload: str
 ) -> CompensationClaim | None:
@@ -262,7 +242,7 @@ async def _earlier(
 async def _remember(session: AsyncSession, viewer: Viewer, operation: str, key: str, payload: str, claim_id: int) -> None:
     assert viewer.account_id is not None
     idempotency.remember(session, viewer.account_id, operation, key, payload, claim_id)
-    await _flush_new(session)
+    await idempotency.flush_claiming_key(session)
 
 
 # -- submitting: providers ---------------------------------------------------------
@@ -343,7 +323,7 @@ async def submit_provider_claim(
         idempotency_key=key,
     )
     session.add(claim)
-    await _flush_new(session)
+    await idempotency.flush_claiming_key(session)
     audit(session, viewer, "claim.submitted", claim, None, snapshot(claim))
     await _remember(session, viewer, OP_SUBMIT_ORDER, key, payload, claim.id)
     return claim
@@ -404,7 +384,7 @@ async def submit_service_hours_claim(
         idempotency_key=key,
     )
     session.add(claim)
-    await _flush_new(session)
+    await idempotency.flush_claiming_key(session)
     # Bind the logs: only those still unclaimed and confirmed at this instant.
     taken = (
         await session.execute(
@@ -571,7 +551,7 @@ async def submit_self_purchase_claim(
         idempotency_key=key,
     )
     session.add(claim)
-    await _flush_new(session)
+    await idempotency.flush_claiming_key(session)
     await _reserve(session, viewer, ent, qty, day, claim)
     audit(session, viewer, "claim.submitted", claim, None, snapshot(claim))
     await _remember(session, viewer, OP_SUBMIT_SELF, key, payload, claim.id)

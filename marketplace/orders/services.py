@@ -32,7 +32,17 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, Integer, and_, bindparam, literal, or_, select, text, update
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -40,6 +50,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Person, Role
 from marketplace.audit import idempotency
+from marketplace.audit.idempotency import ConcurrentDuplicate
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import (
@@ -58,13 +69,29 @@ from marketplace.catalog.models import (
 )
 from marketplace.db import Database, Quantity, utcnow
 from marketplace.errors import DomainError, ErrorCode, not_found
-from marketplace.orders.models import Order, OrderStatus, Review, ServiceLog, ServiceLogStatus
+from marketplace.orders.models import (
+    Order,
+    OrderStatus,
+    Review,
+    ServiceLog,
+    ServiceLogStatus,
+)
 from marketplace.orders.pricing import next_release_date, released_so_far, shares
-from marketplace.records.models import DisabilityRecord, Entitlement, EntitlementStatus, RecordStatus
-from marketplace.records.services import clean_iin, clean_quantity, clean_text, require_whole
+from marketplace.records.models import (
+    DisabilityRecord,
+    Entitlement,
+    EntitlementStatus,
+    RecordStatus,
+)
+from marketplace.records.services import (
+    clean_iin,
+    clean_quantity,
+    clean_text,
+    require_whole,
+)
 
 PLACE_ORDER = "place_order"
-MAX_ORDER_QUANTITY = Decimal("10000")
+MAX_ORDER_QUANTITY = Decimal(10000)
 MAX_REASON = 1000
 MAX_REVIEW = 2000
 MAX_LOGS_PER_CALL = 200
@@ -90,17 +117,6 @@ def _stock_units(quantity: Decimal) -> int:
 
 def _is_hourly(item: ClassifierItem) -> bool:
     return item.kind == ItemKind.SERVICE and item.unit == Unit.HOUR
-
-
-class ConcurrentDuplicate(DomainError):
-    """Another transaction with the same idempotency key committed first.
-
-    ``place_order_once`` answers it by reading the winner's order; a caller
-    without the wrapper gets RETRYABLE, and a retry returns that order.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(ErrorCode.RETRYABLE, "The same request is being processed; retry.", "idempotencyKey")
 
 
 # -- placing --------------------------------------------------------------------
@@ -212,7 +228,7 @@ async def place_order(
         version=1,
     )
     session.add(order)
-    await _flush_order(session)  # the order's id, for the rows that refer to it
+    await idempotency.flush_claiming_key(session)  # the order's id, for the rows that refer to it
     # The idempotency key, both audit events (one INSERT) and the provider's notification (added
     # by the audit trail's before_flush listener) in one more flush, here rather than at commit:
     # a concurrent twin's key is then still told apart (ConcurrentDuplicate), and the provider,
@@ -220,7 +236,7 @@ async def place_order(
     idempotency.remember(session, viewer.account_id, PLACE_ORDER, key, payload_hash, order.id)
     audit(session, viewer, *reserved_event)
     audit(session, viewer, "order.placed", order, None, snapshot(order))
-    await _flush_order(session)
+    await idempotency.flush_claiming_key(session)
     return order
 
 
@@ -282,15 +298,6 @@ async def place_order_once(db: Database, viewer: Viewer, **kwargs: Any) -> Order
             if attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")
-
-
-async def _flush_order(session: AsyncSession) -> None:
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        if "idempotency" in str(exc.orig).lower():
-            raise ConcurrentDuplicate() from exc
-        raise
 
 
 def _clean_option(value: str | None) -> str | None:

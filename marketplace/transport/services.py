@@ -386,12 +386,7 @@ async def book_trip(
     await session.flush()
     audit(session, viewer, "trip.requested", trip, None, snapshot(trip))
     idempotency.remember(session, viewer.account_id, OP_BOOK_TRIP, key, payload, trip.id)
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        if "idempotency" in str(exc.orig).lower():
-            raise orders.ConcurrentDuplicate() from exc
-        raise
+    await idempotency.flush_claiming_key(session)
     return trip
 
 

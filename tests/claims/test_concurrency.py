@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from marketplace.audit.idempotency import ConcurrentDuplicate
 from marketplace.claims import services as cs
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim
 from marketplace.errors import DomainError, ErrorCode
@@ -40,7 +41,7 @@ async def test_twenty_approvals_and_twenty_payments_race_paid_exactly_once(db, w
         r = await make_receipt(s, world, claim_settings)
         claim = await cs.submit_self_purchase_claim(
             s, world.viewer("recipient_a"), person_id=world.recipient_a.id, entitlement_id=world.entitlement_a.id,
-            quantity=Decimal("1"), amount_paid=Decimal("180000.00"), receipt_id=r.id, idempotency_key="self",
+            quantity=Decimal(1), amount_paid=Decimal("180000.00"), receipt_id=r.id, idempotency_key="self",
         )
     assert claim.kind == ClaimKind.SELF_PURCHASE
     officer = world.viewer("officer_a")
@@ -120,7 +121,7 @@ async def test_concurrent_self_purchases_never_overspend(db, world, claim_settin
     viewer = world.viewer("recipient_a")
     results = await asyncio.gather(
         *[cs.run_in_transaction(db, cs.submit_self_purchase_claim, viewer, person_id=world.recipient_a.id,
-                                entitlement_id=world.entitlement_a.id, quantity=Decimal("1"),
+                                entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
                                 amount_paid=Decimal("1000.00"), receipt_id=r.id, idempotency_key=f"r{r.id}")
           for r in receipts],
         return_exceptions=True,
@@ -141,11 +142,11 @@ async def test_run_in_transaction_retries_a_lost_race_and_nothing_else(db, world
             raise error
         return "done"
 
-    assert await cs.run_in_transaction(db, flaky, world.viewer("admin"), 2, cs.ConcurrentDuplicate()) == "done"
+    assert await cs.run_in_transaction(db, flaky, world.viewer("admin"), 2, ConcurrentDuplicate()) == "done"
     assert len(calls) == 3
     calls.clear()
     with pytest.raises(DomainError) as err:
-        await cs.run_in_transaction(db, flaky, world.viewer("admin"), 5, cs.ConcurrentDuplicate())
+        await cs.run_in_transaction(db, flaky, world.viewer("admin"), 5, ConcurrentDuplicate())
     assert err.value.code == ErrorCode.RETRYABLE
     assert len(calls) == 3  # gives up after three attempts
     calls.clear()
