@@ -23,12 +23,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from marketplace.accounts.access import Viewer
 from marketplace.accounts.services import viewer_from_token
 from marketplace.db import Database
 from marketplace.errors import DomainError
+from marketplace.i18n import negotiate, translate
 from marketplace.settings import Settings, get_settings
-from schema.context import Context
+from schema.context import Context, request_viewer
 from schema.core.errors import RETRY_MESSAGE, database_unavailable
 from schema.receipts import download_receipt, upload_receipt
 from schema.schema import build_schema
@@ -59,7 +59,7 @@ class TirekGraphQL(GraphQL):
         self.settings = settings
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        viewer = request.scope.get("tirek.viewer") or Viewer.anonymous()
+        viewer = request_viewer(request)
         return Context(db=self.db, settings=self.settings, viewer=viewer, request=request, response=response,
                        services=request.app.state.services)
 
@@ -161,7 +161,8 @@ class GuardMiddleware:
                 async with self.db.reader() as conn:
                     scope["tirek.viewer"] = await viewer_from_token(conn, self.settings, token)
             except DomainError as exc:
-                await self._error(scope, receive, send, 401, exc.code.value, exc.message)
+                language = negotiate(headers.get("accept-language"))
+                await self._error(scope, receive, send, 401, exc.code.value, translate(exc, language))
                 return
             except Exception as exc:  # noqa: BLE001 - answered (and logged) by _unexpected
                 await self._unexpected(scope, receive, send, exc)

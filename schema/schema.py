@@ -10,7 +10,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.schema.config import StrawberryConfig
 
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, not_found
 from marketplace.settings import Settings, get_settings
 from schema.accounts.mutations import AccountMutations
 from schema.accounts.queries import AccountQueries
@@ -35,7 +35,7 @@ from schema.core.cost import QueryLimiter
 from schema.core.inputs import MESSAGE as NUL_MESSAGE
 from schema.core.inputs import _has_nul, nul_rule
 from schema.context import SharedSession
-from schema.core.errors import MaskUnexpectedErrors
+from schema.core.errors import MaskUnexpectedErrors, TranslateErrors
 from schema.core.ids import parse_global_id
 from schema.core.node import NODE_FETCHERS, Node
 
@@ -47,8 +47,6 @@ class NodeQueries:
         type_name, pk = parse_global_id(id)
         fetch = NODE_FETCHERS.get(type_name)
         if fetch is None:
-            from marketplace.errors import not_found
-
             raise not_found("object")
         return await fetch(info, pk)
 
@@ -95,6 +93,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
                                  max_cost=settings.max_query_cost, document_rules=(NO_NUL_IN_DOCUMENT,),
                                  variable_checks=(_variables_without_nul,)),
             MaskUnexpectedErrors,
+            TranslateErrors,
             ParserCache,
             SharedSession,  # one database session per query, shared by its resolvers and DataLoaders
         ],

@@ -77,8 +77,8 @@ BROWSE_SORT: Final = ["id:asc"]
 _SEARCH_RESULTS_MODEL: Final = SearchResults[JsonDict]
 
 
-def _invalid(code: ErrorCode, message: str, field_name: str) -> DomainError:
-    return DomainError(code, message, field_name)
+def _invalid(code: ErrorCode, message: str, field_name: str, **params: Any) -> DomainError:
+    return DomainError(code, message, field_name, **params)
 
 
 def _enum_tuple(values: Any, enum_cls: type[enum.Enum], field_name: str) -> tuple[Any, ...]:
@@ -91,11 +91,11 @@ def _enum_tuple(values: Any, enum_cls: type[enum.Enum], field_name: str) -> tupl
         try:
             member = value if isinstance(value, enum_cls) else enum_cls(str(value))
         except ValueError:
-            raise _invalid(ErrorCode.INVALID, f"Unknown value {str(value)[:40]!r}.", field_name) from None
+            raise _invalid(ErrorCode.INVALID, "Unknown value '{value}'.", field_name, value=str(value)[:40]) from None
         if member not in out:
             out.append(member)
     if len(out) > MAX_FILTER_VALUES:
-        raise _invalid(ErrorCode.OUT_OF_RANGE, f"At most {MAX_FILTER_VALUES} values.", field_name)
+        raise _invalid(ErrorCode.OUT_OF_RANGE, "At most {count} values.", field_name, count=MAX_FILTER_VALUES)
     return tuple(out)
 
 
@@ -111,7 +111,7 @@ def _id_tuple(values: Any, field_name: str) -> tuple[int, ...]:
         if value not in out:
             out.append(value)
     if len(out) > MAX_FILTER_VALUES:
-        raise _invalid(ErrorCode.OUT_OF_RANGE, f"At most {MAX_FILTER_VALUES} values.", field_name)
+        raise _invalid(ErrorCode.OUT_OF_RANGE, "At most {count} values.", field_name, count=MAX_FILTER_VALUES)
     return tuple(out)
 
 
@@ -125,7 +125,7 @@ def _decimal(value: Any, field_name: str, *, upper: Decimal) -> Decimal | None:
     except (InvalidOperation, ValueError):
         raise _invalid(ErrorCode.INVALID, "A number is expected.", field_name) from None
     if not number.is_finite() or number < 0 or number > upper:
-        raise _invalid(ErrorCode.OUT_OF_RANGE, f"Between 0 and {upper}.", field_name)
+        raise _invalid(ErrorCode.OUT_OF_RANGE, "Between 0 and {most}.", field_name, most=upper)
     # Prices and ratings have two decimals; more digits would only be noise.
     return number.quantize(Decimal("0.01"))
 
@@ -143,13 +143,15 @@ def _codes(values: Any) -> tuple[str, ...]:
         if not code:
             continue
         if len(code) > MAX_CODE_LENGTH:
-            raise _invalid(ErrorCode.TOO_LONG, f"At most {MAX_CODE_LENGTH} characters.", "classifier_codes")
+            raise _invalid(ErrorCode.TOO_LONG, "At most {count} characters.", "classifier_codes",
+                           count=MAX_CODE_LENGTH)
         if any(ord(ch) < 32 for ch in code):
             raise _invalid(ErrorCode.INVALID, "Control characters are not allowed.", "classifier_codes")
         if code not in out:
             out.append(code)
     if len(out) > MAX_FILTER_VALUES:
-        raise _invalid(ErrorCode.OUT_OF_RANGE, f"At most {MAX_FILTER_VALUES} values.", "classifier_codes")
+        raise _invalid(ErrorCode.OUT_OF_RANGE, "At most {count} values.", "classifier_codes",
+                       count=MAX_FILTER_VALUES)
     return tuple(out)
 
 
@@ -241,7 +243,7 @@ class Page:
 def clean_page(query: str | None, first: int, offset: int) -> Page:
     text = " ".join((query or "").split())
     if len(text) > MAX_QUERY_LENGTH:
-        raise _invalid(ErrorCode.TOO_LONG, f"At most {MAX_QUERY_LENGTH} characters.", "query")
+        raise _invalid(ErrorCode.TOO_LONG, "At most {count} characters.", "query", count=MAX_QUERY_LENGTH)
     if any(ord(ch) < 32 for ch in text):
         raise _invalid(ErrorCode.INVALID, "Control characters are not allowed.", "query")
     if isinstance(first, bool) or not isinstance(first, int) or first < 0:
@@ -257,7 +259,7 @@ def clean_sort(sort: ListingSort | str | None) -> ListingSort | None:
     try:
         return ListingSort(sort)
     except ValueError:
-        raise _invalid(ErrorCode.INVALID, f"Unknown order {str(sort)[:40]!r}.", "sort") from None
+        raise _invalid(ErrorCode.INVALID, "Unknown order '{value}'.", "sort", value=str(sort)[:40]) from None
 
 
 # -- the Meilisearch filter expression --------------------------------------------

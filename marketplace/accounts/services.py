@@ -149,7 +149,8 @@ async def viewer_for_account(session: AsyncSession, account: Account) -> Viewer:
 def clean_password(password: str) -> str:
     if not (MIN_PASSWORD <= len(password or "") <= MAX_PASSWORD):
         raise DomainError(
-            ErrorCode.OUT_OF_RANGE, f"A password has {MIN_PASSWORD} to {MAX_PASSWORD} characters.", "password"
+            ErrorCode.OUT_OF_RANGE, "A password has {low} to {high} characters.", "password",
+            low=MIN_PASSWORD, high=MAX_PASSWORD,
         )
     return password
 
@@ -176,7 +177,7 @@ async def create_account(
     clean_password(password)
     needed = {Role.RECIPIENT: person_id, Role.PROVIDER: provider_id, Role.LOCAL_BODY: region_id}
     if role in needed and needed[role] is None:
-        raise DomainError(ErrorCode.REQUIRED, f"A {role.value} account needs its scope.", "scope")
+        raise DomainError(ErrorCode.REQUIRED, "A {role} account needs its scope.", "scope", role=role)
     if region_id is not None and await session.get(Region, region_id) is None:
         raise not_found("region", "regionId")
     if (await session.execute(select(Account.id).where(Account.username == username))).first():

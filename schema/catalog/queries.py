@@ -10,7 +10,7 @@ from marketplace.errors import DomainError, ErrorCode, not_found
 from schema.catalog.types import ClassifierItem, ItemCategory, ItemKind, Listing, ListingStatus, Provider
 from schema.core.ids import decode_id
 from schema.core.node import node_fetcher
-from schema.core.pagination import Connection, build_connection, decode_cursor, page_size
+from schema.core.pagination import Connection, build_connection, counter, decode_cursor, page_size
 
 
 @node_fetcher("Provider")
@@ -76,7 +76,9 @@ class CatalogQueries:
             rows = await services.list_provider_listings(
                 session, info.context.viewer, decode_id(provider_id, "Provider", "providerId"), status=status,
                 limit=size, after_id=after_id(after))
-        return build_connection(rows, size, key=lambda x: [x.id], wrap=Listing.from_model,
+        count = counter(info, services.list_provider_listings, decode_id(provider_id, "Provider", "providerId"),
+                        status=status)
+        return build_connection(rows, size, key=lambda x: [x.id], wrap=Listing.from_model, count=count,
                                 has_previous=after is not None)
 
     @strawberry.field(description="Officer: listings waiting for review in the officer's region, oldest first.")
@@ -85,4 +87,4 @@ class CatalogQueries:
         async with info.context.db.session() as session:
             rows = await services.moderation_queue(session, info.context.viewer, limit=size, after_id=after_id(after))
         return build_connection(rows, size, key=lambda x: [x.id], wrap=Listing.from_model,
-                                has_previous=after is not None)
+                                count=counter(info, services.moderation_queue), has_previous=after is not None)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 
-from marketplace.errors import DomainError, ErrorCode
+from marketplace.errors import DomainError, ErrorCode, not_found
 
 # Primary keys are PostgreSQL integers, but for the tables of bigint ids.
 INTEGER_MAX = 2**31 - 1
 BIGINT_MAX = 2**62
+_CAMEL_BREAK = re.compile(r"(?<!^)(?=[A-Z])")  # ServiceLog -> Service Log
 BIGINT_TYPES = frozenset({"Notification", "AuditEvent", "SearchOutbox"})
 
 
@@ -45,5 +47,5 @@ def decode_id(value: str | None, expected: str, field: str = "id") -> int:
         exc.field = field
         raise
     if type_name != expected:
-        raise DomainError(ErrorCode.NOT_FOUND, f"No such {expected}.", field)
+        raise not_found(_CAMEL_BREAK.sub(" ", expected).lower(), field)
     return pk

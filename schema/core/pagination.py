@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -35,11 +35,26 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
-    total_count: int | None = None
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field
     def nodes(self) -> list[T]:
         return [e.node for e in self.edges]
+
+    @strawberry.field(description="How many items the filters match over all pages (counted only when asked).")
+    async def total_count(self) -> int:
+        return await self.count()
+
+
+def counter(info: Any, service: Callable[..., Awaitable[Any]], *args: Any, **filters: Any) -> Callable[[], Awaitable[int]]:
+    """``totalCount`` of a connection: the list service called again with the same filters and
+    ``count_only=True`` (in a session of its own, when the field is selected)."""
+
+    async def count() -> int:
+        async with info.context.db.session() as session:
+            return int(await service(session, info.context.viewer, *args, count_only=True, **filters))
+
+    return count
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
@@ -73,7 +88,7 @@ def page_size(first: int | None) -> int:
     if first is None:
         return DEFAULT_PAGE
     if first < 0 or first > MAX_PAGE:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"first must be between 0 and {MAX_PAGE}.", "first")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and {most}.", "first", most=MAX_PAGE)
     return first
 
 
@@ -82,7 +97,7 @@ def build_connection(
     first: int,
     key: Callable[[Any], Sequence[Any]],
     wrap: Callable[[Any], T],
-    total_count: int | None = None,
+    count: Callable[[], Awaitable[int]],
     has_previous: bool = False,
 ) -> Connection[T]:
     """``rows`` holds up to first + 1 items: the extra one tells there is a next page."""
@@ -97,5 +112,5 @@ def build_connection(
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
-        total_count=total_count,
+        count=count,
     )

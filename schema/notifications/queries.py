@@ -10,6 +10,7 @@ from schema.core.node import node_fetcher
 from schema.core.pagination import (
     Connection,
     build_connection,
+    counter,
     decode_id_cursor,
     page_size,
 )
@@ -34,6 +35,7 @@ class NotificationQueries:
                 session, info.context.viewer, unread_only=unread_only, first=size, after=decode_id_cursor(after)
             )
         return build_connection(rows, size, key=lambda n: [n.id], wrap=Notification.from_model,
+                                count=counter(info, services.list_notifications, unread_only=unread_only),
                                 has_previous=after is not None)
 
     @strawberry.field(description="How many of the signed-in account's notifications are unread.")

@@ -76,7 +76,7 @@ async def test_the_account_limit_holds_whatever_address_the_guesses_come_from(db
         assert await attempt(client, "  " + account.username.upper() + " ", f.TEST_PASSWORD, "198.51.100.2") == "RATE_LIMITED"
     async with portal(db, settings, peer="192.0.2.99") as direct:  # another connection altogether
         response = await direct.http.post("/graphql", json={"query": LOGIN, "variables": {
-            "u": account.username, "p": f.TEST_PASSWORD}})
+            "u": account.username, "p": f.TEST_PASSWORD}}, headers={"accept-language": "en"})
         error = response.json()["data"]["login"]["errors"][0]
         assert error["code"] == "RATE_LIMITED"
         assert error["message"] == "Too many failed sign-ins; wait a minute and try again."
