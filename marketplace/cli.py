@@ -111,6 +111,33 @@ def create_account(
     asyncio.run(run())
 
 
+@app.command("disable-account")
+def disable_account(
+    username: str,
+    enable: bool = typer.Option(False, "--enable", help="Enable the account again (its old tokens stay void)."),
+) -> None:
+    """Disable an account: it cannot sign in and its tokens stop working at once (audited)."""
+    from marketplace.accounts.services import account_id_of, set_account_active
+    from marketplace.db import Database
+    from marketplace.errors import DomainError
+
+    settings = _settings()
+
+    async def run() -> None:
+        db = Database(settings.database_url)
+        try:
+            async with db.transaction() as s:
+                account = await set_account_active(s, None, await account_id_of(s, username), enable)
+                typer.echo(f"{'Enabled' if enable else 'Disabled'} account {account.username}")
+        except DomainError as exc:
+            typer.echo(f"Refused: {exc.message} ({exc.code.value})", err=True)
+            raise typer.Exit(1) from exc
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+
+
 @app.command()
 def reindex() -> None:
     """Rebuild the search index from the database into a new index and swap it in (no empty moment)."""

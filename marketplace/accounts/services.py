@@ -118,7 +118,7 @@ _VIEWER_STATEMENT = (
 async def viewer_from_token(session: AsyncSession | AsyncConnection, settings: Settings, token: str) -> Viewer:
     """The viewer a bearer token stands for; ``session`` may be a session or a (read-only,
     autocommit) connection: one statement is executed."""
-    account_id, version = read_token(settings.secret_key or "", token)
+    account_id, version = read_token(settings.secret_key or "", token, settings.token_ttl)
     rows = (await session.execute(_VIEWER_STATEMENT, {"account_id": account_id})).all()
     if not rows or rows[0].token_version != version:
         raise DomainError(ErrorCode.TOKEN_INVALID, "The token is no longer valid; sign in again.")
@@ -212,13 +212,32 @@ async def change_password(session: AsyncSession, viewer: Viewer, old_password: s
     record(session, viewer, "account.password_changed", account, None, None)
 
 
-async def set_account_active(session: AsyncSession, viewer: Viewer, account_id: int, active: bool) -> Account:
-    viewer.require_role(Role.ADMIN)
+async def set_account_active(session: AsyncSession, viewer: Viewer | None, account_id: int, active: bool) -> Account:
+    """Disable (or enable again) an account: its tokens stop working at once, also once enabled again
+    (``token_version`` moves on; ``viewer_from_token`` refuses a disabled account). The administrator,
+    or the operator's command line (``viewer`` None); an admin cannot disable their own account."""
+    if viewer is not None:
+        viewer.require_role(Role.ADMIN)
     account = await session.get(Account, account_id)
     if account is None:
-        raise not_found("account")
+        raise not_found("account", "accountId")
+    if viewer is not None and not active and account.id == viewer.account_id:
+        raise DomainError(ErrorCode.INVALID, "You cannot disable your own account.", "accountId")
     before = account.is_active
-    account.is_active = active
-    account.token_version += 1
+    await session.execute(
+        update(Account).where(Account.id == account.id)
+        .values(is_active=active, token_version=Account.token_version + 1)
+    )
+    await session.refresh(account)
     record(session, viewer, "account.activation", account, {"is_active": before}, {"is_active": active})
     return account
+
+
+async def account_id_of(session: AsyncSession, username: str) -> int:
+    """The id of the account named ``username`` (the command line names accounts so)."""
+    account_id = (await session.execute(
+        select(Account.id).where(Account.username == (username or "").strip().lower())
+    )).scalar_one_or_none()
+    if account_id is None:
+        raise not_found("account", "username")
+    return int(account_id)

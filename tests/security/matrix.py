@@ -279,6 +279,17 @@ async def _change_password(sc: Scene, side: str) -> Call:
                 {"o": TEST_PASSWORD, "n": TEST_PASSWORD})
 
 
+@entry("disableAccount", MUTATION, expect("FORBIDDEN", admin="ok"), note="The administrator only.")
+async def _disable_account(sc: Scene, side: str) -> Call:
+    from marketplace.accounts.models import Role
+    from tests import factories as f
+
+    async with sc.db.transaction() as s:  # a fresh provider account: the scene's own stay usable
+        account = await f.account(s, Role.PROVIDER, provider_id=sc.sides[side].provider.id)
+    return Call(f"mutation($id: ID!) {{ disableAccount(accountId: $id) {{ ok {ERR} }} }}",
+                {"id": gid("Account", account.id)})
+
+
 # == mutations: catalogue ===============================================================
 @entry("createListing", MUTATION,
        expect("FORBIDDEN", provider="ok", other_provider="REGION_NOT_SERVED", admin="REQUIRED"),
