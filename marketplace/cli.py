@@ -278,7 +278,11 @@ def serve(
 
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        uvicorn.run("schema.asgi:app", host=host, port=port, workers=workers, factory=False, log_level="info")
+        # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 (its default
+        # FORWARDED_ALLOW_IPS), before the app; whose header is believed is decided in one place, the app's
+        # GuardMiddleware, from TIREK_TRUSTED_PROXIES only (schema/app.py::forwarded_client).
+        uvicorn.run("schema.asgi:app", host=host, port=port, workers=workers, factory=False, log_level="info",
+                    proxy_headers=False, forwarded_allow_ips="")
     finally:
         if meili is not None:
             meili.stop()
@@ -325,8 +329,12 @@ def start_embedded_meilisearch(settings: Settings):  # type: ignore[no-untyped-d
         key_file.chmod(0o600)
     try:
         binary = find_or_install_binary(Path(settings.var_dir))
-        process = MeilisearchProcess(binary=binary, data_dir=data_dir, master_key=key_file.read_text().strip())
+        # It dies with the API (Linux), a stale one left on the data directory is stopped first,
+        # and it is restarted when it exits (search/server.py::MeilisearchProcess.supervise).
+        process = MeilisearchProcess(binary=binary, data_dir=data_dir, master_key=key_file.read_text().strip(),
+                                     die_with_parent=True)
         process.start()
+        process.supervise()
     except MeilisearchUnavailable as exc:
         typer.echo(f"WARNING: Meilisearch could not start ({exc}); search is served from the database.", err=True)
         return None
