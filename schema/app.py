@@ -14,6 +14,7 @@ from cross_web import HTTPException
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -222,6 +223,20 @@ class _BodyTooLarge(Exception):
     pass
 
 
+_HTTP_CODES = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 413: "BODY_TOO_LARGE"}
+
+
+async def _http_refusal(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals on the plain HTTP routes (a malformed multipart body on /receipts, a
+    path or a method that does not exist) as a JSON ``errors`` list with a code, not plain text."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code in (204, 304):
+        return Response(status_code=exc.status_code, headers=exc.headers)
+    code = _HTTP_CODES.get(exc.status_code, "INVALID")
+    return JSONResponse({"errors": [{"message": str(exc.detail), "extensions": {"code": code}}]},
+                        status_code=exc.status_code, headers=exc.headers)
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None, services: dict[str, Any] | None = None) -> Starlette:
     settings = settings or get_settings()
     db = db or Database(settings.database_url, **settings.engine_options())
@@ -292,6 +307,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, ser
             Middleware(GuardMiddleware, db=db, settings=settings),
         ],
         lifespan=lifespan,
+        exception_handlers={StarletteHTTPException: _http_refusal},
     )
     app.state.db = db
     app.state.settings = settings
