@@ -343,8 +343,12 @@ class _DocumentPlan:
             if max_cost is not None and not (max_depth is not None and depth > max_depth):
                 cost = _CompiledCost(schema, document, definition, max_cost)
             self.operations.append((definition, depth, cost))
+        over_limits = (max_aliases is not None and self.aliases > max_aliases) or (
+            max_depth is not None and any(depth > max_depth for _, depth, _ in self.operations))
         if refusal is not None:
             self.validation_errors = [refusal]
+        elif over_limits:  # refused already, in linear time: graphql-core's validation would only cost
+            self.validation_errors = []
         else:
             self.validation_errors = validate_document(schema, document, rules) if rules else []
 
@@ -374,70 +378,112 @@ class _DocumentPlan:
 
 
 # -- the validation budget: what graphql-core's validation would cost, bounded before it runs ---------
-#: Fields of one response name in one selection set (inline and named fragments merged in, as
-#: graphql-core's OverlappingFieldsCanBeMergedRule merges them). That rule compares every pair of
-#: same-named fields, and their sub-selections pair by pair again: 990 identical fields (10 KB,
-#: under the token limit) cost 1-2 s of CPU. Real documents repeat a name a few times (a field
-#: asked for beside a fragment that asks for it too).
-MAX_SAME_NAME = 8
+#: graphql-core's OverlappingFieldsCanBeMergedRule compares every pair of fields that share a
+#: response name in a selection set (inline and named fragments merged in), and for each pair
+#: their sub-selections, pair by pair again: 990 identical fields (10 KB, under the token limit)
+#: cost 1-2 s of CPU, three levels of 8 identical fields 0.3 s. ``over_budget`` estimates that
+#: work in one linear walk: a pair of fields named alike costs 1 + the cross comparison of their
+#: sub-selections, where comparing two selections costs, per name, the product of its counts
+#: times (1 + the comparison below). Real documents, whose names are unique per selection but
+#: for a field asked for beside a fragment asking for it too, cost next to nothing; the limit is
+#: about 20 ms of validation.
+MAX_OVERLAP_WORK = 10_000
 #: Field nodes in a document, each fragment counted once (a page of the portal asks for ~100).
 MAX_FIELDS = 1000
+#: Comparing two fragments spread in one selection (150 fragments of two fields: 0.3 s).
+FRAGMENT_PAIR_WORK = 10
 BUDGET_CODE = COST_CODE
 
 
+class _Merged:
+    """A selection set with its fragments merged in: per response name, how many fields, and the
+    costliest comparison of one of their sub-selections with another."""
+
+    __slots__ = ("counts", "cross", "spreads")
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.cross: dict[str, int] = {}
+        self.spreads: set[str] = set()  # fragments spread here, directly or through other fragments
+
+    def add(self, name: str, count: int, cross: int) -> None:
+        self.counts[name] += count
+        self.cross[name] = max(self.cross.get(name, 0), cross)
+
+    def merge(self, other: _Merged) -> None:
+        for name, count in other.counts.items():
+            self.add(name, count, other.cross[name])
+        self.spreads |= other.spreads
+
+    def pairs_work(self, cap: int) -> int:
+        """graphql-core's work inside this selection set: pairs of same-named fields, and each
+        fragment spread compared with the fields and with every other fragment spread."""
+        spreads = len(self.spreads)
+        fragments = FRAGMENT_PAIR_WORK * spreads * (spreads - 1) // 2 + spreads * sum(self.counts.values())
+        return min(cap, fragments + sum(n * (n - 1) // 2 * (1 + self.cross[name])
+                                        for name, n in self.counts.items() if n > 1))
+
+    def cross_work(self, cap: int) -> int:
+        """Comparing this selection with one like it (two fields of the same name holding it)."""
+        return min(cap, sum(n * n * (1 + self.cross[name]) for name, n in self.counts.items()))
+
+
 class _Budget:
-    """One linear walk: the response names each selection set holds, fragments merged in (memoised)."""
+    """One walk, fragments memoised: the fields of the document and the estimated overlap work."""
 
     def __init__(self, fragments: Mapping[str, FragmentDefinitionNode]) -> None:
         self.fragments = fragments
-        self.names: dict[str, Counter[str]] = {}
+        self.memo: dict[str, _Merged] = {}
         self.in_progress: set[str] = set()
         self.fields = 0
-        self.worst: tuple[str, int] = ("", 0)
+        self.work = 0
+        self.cap = MAX_OVERLAP_WORK + 1
 
-    def selection_set(self, selection_set: SelectionSetNode | None) -> Counter[str]:
-        names: Counter[str] = Counter()
+    def selection_set(self, selection_set: SelectionSetNode | None, *, count: bool = True) -> _Merged:
+        merged = _Merged()
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
                 self.fields += 1
-                names[(selection.alias or selection.name).value] += 1
+                cross = 0
                 if selection.selection_set is not None:
-                    self.selection_set(selection.selection_set)
+                    cross = self.selection_set(selection.selection_set).cross_work(self.cap)
+                merged.add((selection.alias or selection.name).value, 1, cross)
             elif isinstance(selection, InlineFragmentNode):
-                names.update(self.selection_set(selection.selection_set))
+                merged.merge(self.selection_set(selection.selection_set, count=False))
             else:
-                names.update(self.fragment(selection.name.value))
-        if names:
-            name, count = names.most_common(1)[0]
-            if count > self.worst[1]:
-                self.worst = (name, count)
-        return names
+                merged.merge(self.fragment(selection.name.value))
+                merged.spreads.add(selection.name.value)
+        if count:  # graphql-core checks each selection set once, fragments included where spread
+            self.work = min(self.cap, self.work + merged.pairs_work(self.cap))
+        return merged
 
-    def fragment(self, name: str) -> Counter[str]:
-        if name in self.names:
-            return self.names[name]
+    def fragment(self, name: str) -> _Merged:
+        if name in self.memo:
+            return self.memo[name]
         definition = self.fragments.get(name)
         if definition is None or name in self.in_progress:
-            return Counter()
+            return _Merged()
         self.in_progress.add(name)
         try:
-            self.names[name] = self.selection_set(definition.selection_set)
+            self.memo[name] = self.selection_set(definition.selection_set, count=False)
         finally:
             self.in_progress.discard(name)
-        return self.names[name]
+        return self.memo[name]
 
 
 def over_budget(document: DocumentNode) -> GraphQLError | None:
     """A refusal when graphql-core's validation of ``document`` could take long, else None."""
     budget = _Budget(_fragments(document))
     for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode):
+        if isinstance(definition, OperationDefinitionNode):
             budget.selection_set(definition.selection_set)
-    name, count = budget.worst
-    if count > MAX_SAME_NAME:
+        elif isinstance(definition, FragmentDefinitionNode):
+            budget.work = min(budget.cap, budget.work + budget.fragment(definition.name.value).pairs_work(budget.cap))
+    if budget.work > MAX_OVERLAP_WORK:
         return GraphQLError(
-            f"'{name}' is asked for {count} times in one selection; at most {MAX_SAME_NAME}.",
-            extensions={"code": BUDGET_CODE, "maxSameName": MAX_SAME_NAME})
+            "Too many fields of the same name in one selection (or in its fragments): validating the document "
+            "would take too long. Ask for each field once.",
+            extensions={"code": BUDGET_CODE, "maxOverlapWork": MAX_OVERLAP_WORK})
     if budget.fields > MAX_FIELDS:
         return GraphQLError(f"{budget.fields} fields; at most {MAX_FIELDS} in one document.",
                             extensions={"code": BUDGET_CODE, "maxFields": MAX_FIELDS})
@@ -499,7 +545,7 @@ def _validation_slot() -> asyncio.Semaphore:
 
 def _plan_key(schema: Any, document: DocumentNode, rules: tuple[type[ValidationRule], ...],
               limits: tuple[int | None, int | None, int | None]) -> tuple[Any, ...]:
-    return (schema, print_ast(document), rules, limits)  # the schema itself: an id could be reused
+    return (schema, ("printed", print_ast(document)), rules, limits)  # the schema itself: an id could be reused
 
 
 class QueryLimiter(SchemaExtension):
@@ -532,8 +578,14 @@ class QueryLimiter(SchemaExtension):
             # make every key new: such checks belong in ``variable_checks``.
             rules = tuple(context.validation_rules) + self.document_rules
             limits = (self.max_depth, self.max_aliases, self.max_cost)
-            key = _plan_key(schema, document, rules, limits)
-            plan = PLANS.get(key)
+            # The query text first (a dict lookup), then the printed document: a text seen before costs
+            # nothing, a new text of a known document (another comment) costs one print of it.
+            text_key = (schema, context.query, rules, limits) if isinstance(context.query, str) else None
+            plan = PLANS.get(text_key) if text_key is not None else None
+            key = None
+            if plan is None:
+                key = _plan_key(schema, document, rules, limits)
+                plan = PLANS.get(key)
             if plan is None:
                 refusal = over_budget(document)
                 options = {"max_depth": self.max_depth, "max_aliases": self.max_aliases, "max_cost": self.max_cost}
@@ -543,6 +595,8 @@ class QueryLimiter(SchemaExtension):
                     async with _validation_slot():
                         plan = await asyncio.to_thread(_DocumentPlan, schema, document, rules, **options)
                 PLANS.put(key, plan)
+            if key is not None and text_key is not None and text_key != key:
+                PLANS.put(text_key, plan)
             variables = context.variables if isinstance(context.variables, Mapping) else {}
             errors = [e for check in self.variable_checks for e in check(variables)]
             context.pre_execution_errors = errors + plan.errors(variables)
@@ -550,6 +604,6 @@ class QueryLimiter(SchemaExtension):
 
 
 __all__ = [
-    "ALIASES_CODE", "COST_CODE", "DEPTH_CODE", "MAX_FIELDS", "MAX_SAME_NAME", "PLANS", "QueryLimiter",
+    "ALIASES_CODE", "COST_CODE", "DEPTH_CODE", "MAX_FIELDS", "MAX_OVERLAP_WORK", "PLANS", "QueryLimiter",
     "alias_count", "operation_depth", "over_budget",
 ]
