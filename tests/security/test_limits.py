@@ -161,15 +161,18 @@ def test_every_connection_is_listed_here() -> None:
     assert connection_fields() == set(CONNECTIONS), "add the new connection to CONNECTIONS"
 
 
+async def connection_call(scene: Scene, name: str, arguments: str) -> tuple[str | None, str]:
+    """The token of the role that lists ``name``, and the connection called with its own arguments and these."""
+    role, own = CONNECTIONS[name]
+    own = own.format(provider=gid("Provider", scene.sides["a"].provider.id))
+    return await scene.token(role), f"{name}({own}{', ' if own else ''}{arguments})"
+
+
 @pytest.mark.parametrize("name", sorted(CONNECTIONS))
 async def test_first_is_capped_at_100(client: GraphQLClient, scene: Scene, name: str) -> None:
-    role, args = CONNECTIONS[name]
-    token = await scene.token(role)
-    args = args.format(provider=gid("Provider", scene.sides["a"].provider.id))
-    sep = ", " if args else ""
     for first, expected in [(MAX_PAGE + 1, "OUT_OF_RANGE"), (-1, "OUT_OF_RANGE"), (10**9, None), (MAX_PAGE, "ok")]:
-        body = await client.execute(f"{{ {name}({args}{sep}first: {first}) {{ pageInfo {{ hasNextPage }} }} }}",
-                                    token=token)
+        token, call = await connection_call(scene, name, f"first: {first}")
+        body = await client.execute(f"{{ {call} {{ pageInfo {{ hasNextPage }} }} }}", token=token)
         if expected == "ok":
             assert not body.get("errors"), (first, body)
         else:

@@ -22,7 +22,7 @@ from tests.graphql_client import GraphQLClient
 from tests.security.hostile import STATS, put, slots
 from tests.security.scene import Scene, gid
 from tests.security.test_hostile_input import ROOTS, VALID, document
-from tests.security.test_limits import CONNECTIONS
+from tests.security.test_limits import CONNECTIONS, connection_call
 
 LONE = "\ud800"
 
@@ -119,11 +119,8 @@ FORGED_CURSORS: list[list[Any]] = [
 
 @pytest.mark.parametrize("name", sorted(CONNECTIONS))
 async def test_forged_cursors_are_invalid_on_every_connection(client: GraphQLClient, scene: Scene, name: str) -> None:
-    role, args = CONNECTIONS[name]
-    token = await scene.token(role)
-    args = args.format(provider=gid("Provider", scene.sides["a"].provider.id))
-    sep = ", " if args else ""
-    query = f"query($after: String) {{ {name}({args}{sep}first: 5, after: $after) {{ pageInfo {{ hasNextPage }} }} }}"
+    token, call = await connection_call(scene, name, "first: 5, after: $after")
+    query = f"query($after: String) {{ {call} {{ pageInfo {{ hasNextPage }} }} }}"
     for values in FORGED_CURSORS:
         body = await client.execute(query, {"after": forged(values)}, token=token)
         STATS["hostile values"] += 1
