@@ -4,7 +4,7 @@
   runs exactly one server on the data directory; a stale server named by the pid file (an API of
   an older version, a non-Linux host) is stopped before a new one starts.
 * Meilisearch killed under a running API is reaped (no zombie), logged and restarted on the same
-  port; /readyz comes back by itself.
+  port; /readyz comes back by itself and the outbox written meanwhile is caught up.
 * uvicorn does not rewrite the client's address from X-Forwarded-For on loopback: only
   TIREK_TRUSTED_PROXIES decides (here empty), so a sign-in failure is counted for the connection.
 """
@@ -128,14 +128,24 @@ def test_the_embedded_meilisearch_dies_with_the_api_and_is_restarted_when_it_die
     with sqlite3.connect(api.var_dir / "tirek.sqlite3") as db:
         assert db.execute("SELECT address FROM login_attempts").fetchall() == [("127.0.0.1",)]
 
-    # Meilisearch dies: reaped, restarted on the same port, /readyz recovers with no one acting.
+    # Meilisearch dies: reaped, restarted on the same port, /readyz recovers with no one acting, and the
+    # outbox written meanwhile (a listing change: here one of a listing gone, a delete) reaches the index.
     os.kill(first, signal.SIGKILL)
+    with sqlite3.connect(api.var_dir / "tirek.sqlite3") as db:
+        db.execute("INSERT INTO search_outbox (entity, entity_id, created_at) VALUES ('listing', 424242, "
+                   "'2026-01-01 00:00:00.000000')")
     second = wait_for(lambda: meilisearch_pids(data_dir) and api.child() != first and api.child(), 60,
                       "a new Meilisearch")
     assert process_state(first) is None  # reaped, not a zombie
     wait_for(api.ready, 60, "/readyz after the restart")
     assert meilisearch_pids(data_dir) == [second]
     assert "restarting it" in (api.var_dir / "api.log").read_text()
+
+    def outbox_empty() -> bool:
+        with sqlite3.connect(api.var_dir / "tirek.sqlite3") as db:
+            return db.execute("SELECT count(*) FROM search_outbox").fetchone() == (0,)
+
+    wait_for(outbox_empty, 60, "the outbox to be caught up")
 
     # The API dies with SIGKILL: its Meilisearch follows; a new API runs one server on the directory.
     api.kill(signal.SIGKILL)
