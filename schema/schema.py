@@ -8,7 +8,7 @@ import logging
 import strawberry
 from graphql import GraphQLError
 from strawberry.exceptions import StrawberryInputCoercionError
-from strawberry.extensions import MaxTokensLimiter, ParserCache
+from strawberry.extensions import MaxTokensLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 from strawberry.utils.logging import StrawberryLogger
@@ -34,7 +34,7 @@ from schema.search.queries import SearchQueries
 from schema.records.queries import RecordQueries
 from schema.transport.mutations import TransportMutations
 from schema.transport.queries import TransportQueries
-from schema.core.cost import QueryLimiter
+from schema.core.cost import OffLoopParser, QueryLimiter
 from schema.core.inputs import DocumentInputRule, variables_refusals
 from schema.context import SharedSession
 from schema.core.errors import MaskUnexpectedErrors
@@ -114,7 +114,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
                                  max_cost=settings.max_query_cost, document_rules=(DocumentInputRule,),
                                  variable_checks=(variables_refusals,)),
             MaskUnexpectedErrors,
-            ParserCache,
+            OffLoopParser,  # strawberry's ParserCache, parsing new texts off the event loop
             SharedSession,  # one database session per query, shared by its resolvers and DataLoaders
         ],
     )

@@ -70,6 +70,7 @@ from graphql import (
     ValidationRule,
     VariableNode,
     get_named_type,
+    parse,
     print_ast,
     value_from_ast_untyped,
 )
@@ -548,6 +549,35 @@ def _plan_key(schema: Any, document: DocumentNode, rules: tuple[type[ValidationR
     return (schema, ("printed", print_ast(document)), rules, limits)  # the schema itself: an id could be reused
 
 
+#: Parsed documents by query text (strawberry's ParserCache, parsing off the event loop).
+PARSE_CACHE_SIZE = 256
+
+
+class OffLoopParser(SchemaExtension):
+    """Parses a query text not seen recently in a worker thread (a 4,000-token document takes
+    milliseconds of CPU; a new comment per request makes every text new), so the event loop keeps
+    serving meanwhile; texts seen recently come from a bounded cache, as with strawberry's
+    ParserCache, which this replaces. A syntax error is raised as from strawberry's own parse."""
+
+    _documents: OrderedDict[tuple[str, tuple[Any, ...]], DocumentNode] = OrderedDict()
+
+    async def on_parse(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        if context.graphql_document is None and isinstance(context.query, str) and context.query:
+            options = context.parse_options
+            key = (context.query, tuple(sorted(options.items())))
+            document = self._documents.get(key)
+            if document is None:
+                document = await asyncio.to_thread(parse, context.query, **options)
+                self._documents[key] = document
+                if len(self._documents) > PARSE_CACHE_SIZE:
+                    self._documents.popitem(last=False)
+            else:
+                self._documents.move_to_end(key)
+            context.graphql_document = document
+        yield
+
+
 class QueryLimiter(SchemaExtension):
     """Depth, alias and cost limits, the validation budget, and graphql-core's validation, cached per document.
 
@@ -584,7 +614,7 @@ class QueryLimiter(SchemaExtension):
             plan = PLANS.get(text_key) if text_key is not None else None
             key = None
             if plan is None:
-                key = _plan_key(schema, document, rules, limits)
+                key = await asyncio.to_thread(_plan_key, schema, document, rules, limits)  # prints the document
                 plan = PLANS.get(key)
             if plan is None:
                 refusal = over_budget(document)
