@@ -192,3 +192,16 @@ async def test_a_persons_phone_is_checked_like_a_providers(client: GraphQLClient
         assert body["data"]["registerPerson"]["errors"] == [{"code": "INVALID", "field": "phone"}], (phone, body)
     body = await client.execute(register % (scene.iin(), region), {"p": "+7 701 555 12 34"}, token=token)
     assert body["data"]["registerPerson"]["errors"] == [], body
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_every_refusal_of_a_malformed_document_has_a_code(client: GraphQLClient) -> None:
+    """Syntax errors, unknown fields, and graphql-core's "Validation aborted." (past 100 errors)."""
+    for query in ("{ regions { code }", "{ regions { nope } }", "{ " + " ".join(f"f{n}" for n in range(150)) + " }",
+                  "query { regions { code } } query { regions { code } }", ""):
+        response = await client.post(query)
+        body = response.json()
+        assert body.get("data") is None and body["errors"], (query[:40], response.text[:300])
+        assert all(e.get("extensions", {}).get("code") for e in body["errors"]), (query[:40], response.text[:500])
+    aborted = (await client.post("{ " + " ".join(f"f{n}" for n in range(150)) + " }")).json()["errors"]
+    assert any("Validation aborted" in e["message"] for e in aborted)
