@@ -129,8 +129,9 @@ def forwarded_client(peer: str | None, forwarded_for: str, networks: list[Networ
 
 class GuardMiddleware:
     """Refuses oversized bodies, resolves the bearer token to a viewer, adds security headers,
-    reads the client's address behind trusted proxies, and masks unexpected exceptions of the
-    plain HTTP routes (an error id in the answer, the stack in the log under it)."""
+    reads the client's address behind trusted proxies, answers every plain-text refusal as JSON
+    with a code, and masks unexpected exceptions of the plain HTTP routes (an error id in the
+    answer, the stack in the log under it)."""
 
     def __init__(self, app: ASGIApp, db: Database, settings: Settings) -> None:
         self.app = app
@@ -180,13 +181,25 @@ class GuardMiddleware:
             return message
 
         started = False
+        plain_refusal: dict[str, Any] | None = None  # a text/plain 4xx being turned into JSON
+        plain_body = b""
 
         async def send_with_headers(message: Any) -> None:
-            nonlocal started
+            nonlocal started, plain_refusal, plain_body
             if message["type"] == "http.response.start":
                 started = True
-                message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+                headers = list(message.get("headers", []))
+                content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+                if message["status"] >= 400 and content_type.startswith(b"text/plain"):
+                    plain_refusal = {**message, "headers": headers}
+                    return
+                message["headers"] = headers + SECURITY_HEADERS
+            elif message["type"] == "http.response.body" and plain_refusal is not None:
+                plain_body += message.get("body", b"")
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": _json_refusal(plain_refusal, plain_body)}
+                await send(plain_refusal)
             await send(message)
 
         try:
@@ -221,6 +234,22 @@ class GuardMiddleware:
 
 class _BodyTooLarge(Exception):
     pass
+
+
+_HTTP_CODES = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 413: "BODY_TOO_LARGE"}
+
+
+def _json_refusal(start: dict[str, Any], text: bytes) -> bytes:
+    """A refusal some layer wrote as plain text (Starlette: a malformed multipart body, an unknown path
+    or method; strawberry's view: a body that is not JSON, batching, a subscription over POST) as the
+    JSON ``errors`` list every other refusal has, with a code. Rewrites ``start``'s headers to match."""
+    code = _HTTP_CODES.get(start["status"], "INVALID")
+    message = text.decode("utf-8", "replace").strip() or "The request was refused."
+    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
+    kept = [(k, v) for k, v in start["headers"] if k.lower() not in (b"content-type", b"content-length")]
+    start["headers"] = [*kept, (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                        *SECURITY_HEADERS]
+    return body
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None, services: dict[str, Any] | None = None) -> Starlette:

@@ -25,6 +25,7 @@ from marketplace.accounts.models import Language, Person, Region, Role, Sex
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import ClassifierItem, ItemCategory, Unit
+from marketplace.catalog.validation import clean_phone
 from marketplace.errors import DomainError, ErrorCode, not_found, Phrase
 from marketplace.identifiers import REASONS, InvalidIdentifier, iin_birth_date, iin_sex, validate_iin
 from marketplace.orders.pricing import add_months
@@ -192,7 +193,7 @@ async def register_person(
     last = clean_text(last_name, "lastName", MAX_NAME)
     first = clean_text(first_name, "firstName", MAX_NAME)
     middle = clean_text(middle_name, "middleName", MAX_NAME, required=False)
-    phone = clean_text(phone, "phone", 32, required=False)
+    phone = clean_phone(phone)  # the same rule as a provider's phone
     address = clean_text(address, "address", 300, required=False)
     if legal_representative_id is not None and await session.get(Person, legal_representative_id) is None:
         raise not_found("person", "legalRepresentativeId")

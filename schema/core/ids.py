@@ -7,6 +7,9 @@ import binascii
 import re
 
 from marketplace.errors import DomainError, ErrorCode, not_found
+from marketplace.syntax import positive_integer
+
+_TYPE_NAME = re.compile(r"[A-Z][A-Za-z]{0,63}")
 
 # Primary keys are PostgreSQL integers, but for the tables of bigint ids.
 INTEGER_MAX = 2**31 - 1
@@ -25,10 +28,10 @@ def parse_global_id(value: str | None) -> tuple[str, int]:
     try:
         padded = value + "=" * (-len(value) % 4)
         type_name, _, pk = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
-        number = int(pk)
+        number = positive_integer(pk)  # "Order: 1", "Order:١", "Order:1_0" are no ids
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise DomainError(ErrorCode.INVALID, "Not a valid id.", "id") from exc
-    if not type_name or number <= 0 or number > 2**62:
+    if _TYPE_NAME.fullmatch(type_name) is None or number > 2**62:
         raise DomainError(ErrorCode.INVALID, "Not a valid id.", "id")
     if number > (BIGINT_MAX if type_name in BIGINT_TYPES else INTEGER_MAX):
         # No row can have it, and PostgreSQL would refuse the number in a query (an INTERNAL error).

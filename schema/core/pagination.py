@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 import strawberry
 
 from marketplace.errors import DomainError, ErrorCode
+from schema.core.ids import INTEGER_MAX
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
@@ -61,7 +62,9 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(values), default=str).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> list[Any] | None:
+def decode_cursor(cursor: str | None, max_integer: int = INTEGER_MAX) -> list[Any] | None:
+    """The values of a cursor: up to 4 integers (within ``max_integer``: a forged id past the
+    column's range would reach the database and fail there, an INTERNAL error) and short strings."""
     if cursor is None:
         return None
     try:
@@ -69,14 +72,18 @@ def decode_cursor(cursor: str | None) -> list[Any] | None:
         values = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after") from exc
-    if not isinstance(values, list) or len(values) > 4 or len(cursor) > 500:
+    if not isinstance(values, list) or len(values) > 4 or len(cursor) > 500 or not all(
+        (isinstance(v, int) and not isinstance(v, bool) and -max_integer <= v <= max_integer)
+        or (isinstance(v, str) and len(v) <= 64)
+        for v in values
+    ):
         raise DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
     return values
 
 
-def decode_id_cursor(after: str | None) -> int | None:
+def decode_id_cursor(after: str | None, max_id: int = INTEGER_MAX) -> int | None:
     """The id in a cursor of a list ordered by id (``encode_cursor([id])``), or None without one."""
-    values = decode_cursor(after)
+    values = decode_cursor(after, max_id)
     if values is None:
         return None
     if len(values) != 1 or isinstance(values[0], bool) or not isinstance(values[0], int):

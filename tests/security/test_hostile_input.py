@@ -96,6 +96,19 @@ async def _(sc: Scene, side: str) -> dict[str, Any]:
     return {"oldPassword": TEST_PASSWORD, "newPassword": TEST_PASSWORD}
 
 
+@valid("disableAccount", "admin")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    from sqlalchemy import update
+
+    from marketplace.accounts.models import Account, Role
+    from tests import factories as f
+
+    async with sc.db.transaction() as s:  # an earlier example may have disabled a scene account (its id is in the pool)
+        await s.execute(update(Account).values(is_active=True))
+        account = await f.account(s, Role.PROVIDER, provider_id=sc.sides[side].provider.id)
+    return {"accountId": gid("Account", account.id)}
+
+
 @valid("createListing", "provider")
 async def _(sc: Scene, side: str) -> dict[str, Any]:
     return {"input": {"classifierItemId": gid("ClassifierItem", sc.item.id), "unitPrice": "1000.00",
