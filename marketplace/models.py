@@ -21,6 +21,7 @@ from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim,
 from marketplace.db import Base
 from marketplace.notifications.models import Notification
 from marketplace.orders.models import Order, OrderStatus, Review, ServiceLog, ServiceLogStatus
+from marketplace.quotes.models import Quote, QuoteStatus
 from marketplace.records.models import (
     DisabilityGroup,
     DisabilityRecord,
@@ -38,7 +39,7 @@ __all__ = [
     "DisabilityGroup", "DisabilityRecord", "Entitlement", "EntitlementSource", "EntitlementStatus",
     "ExamFormat", "IdempotencyKey", "ItemCategory", "ItemKind", "Language", "Listing",
     "ListingRegion", "ListingStatus", "LoginAttempt", "Notification", "Order", "OrderStatus",
-    "Person", "Provider", "ProviderRegion", "Receipt", "RecordStatus", "Region", "Review", "Role",
+    "Person", "Provider", "ProviderRegion", "Quote", "QuoteStatus", "Receipt", "RecordStatus", "Region", "Review", "Role",
     "SearchOutbox", "ServiceLog", "ServiceLogStatus", "Sex", "Trip", "TripStatus", "Unit",
     "Vehicle", "VerificationStatus",
 ]

@@ -27,6 +27,8 @@ from schema.notifications.queries import NotificationQueries
 from schema.notifications.subscriptions import NotificationSubscription
 from schema.orders.queries import OrderQueries
 from schema.records.mutations import RecordMutations
+from schema.quotes.mutations import QuoteMutations
+from schema.quotes.queries import QuoteQueries
 from schema.search.queries import SearchQueries
 from schema.records.queries import RecordQueries
 from schema.transport.mutations import TransportMutations
@@ -55,13 +57,13 @@ class NodeQueries:
 
 @strawberry.type
 class Query(AccountQueries, CatalogQueries, RecordQueries, OrderQueries, ClaimQueries, AuditQueries, SearchQueries,
-            ApplicationQueries, TransportQueries, NotificationQueries, NodeQueries):
+            ApplicationQueries, TransportQueries, NotificationQueries, QuoteQueries, NodeQueries):
     pass
 
 
 @strawberry.type
 class Mutation(AccountMutations, CatalogMutations, RecordMutations, OrderMutations, ClaimMutations,
-               ApplicationMutations, TransportMutations, NotificationMutations):
+               ApplicationMutations, TransportMutations, NotificationMutations, QuoteMutations):
     pass
 
 

@@ -601,6 +601,55 @@ entry("cancelTrip", MUTATION, RECIPIENT_ACTS)(_trip_step("cancelTrip", "REQUESTE
 entry("completeTrip", MUTATION, RECIPIENT_ACTS)(_trip_step("completeTrip", "DONE"))
 
 
+# == quotes for custom items =================================================================
+QUOTE_FIELDS = "quote { id status } " + ERR
+
+
+@entry("quotes", QUERY, PARTIES_LIST, ids=edges, note="The person's, the provider's and the region's quotes.")
+async def _quotes(sc: Scene, side: str) -> Call:
+    quote = await sc.quote(side)
+    return Call("query($after: String) { quotes(first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }", target=gid("Quote", quote.id))
+
+
+@entry("quote", QUERY, PARTIES)
+async def _quote(sc: Scene, side: str) -> Call:
+    quote = await sc.quote(side)
+    return Call("query($id: ID!) { quote(id: $id) { id status } }", {"id": gid("Quote", quote.id)})
+
+
+@entry("requestQuote", MUTATION, RECIPIENT_ACTS, note="On one's own entitlement; another's is NOT_FOUND.")
+async def _request_quote(sc: Scene, side: str) -> Call:
+    sd = sc.sides[side]
+    await sc.clear_quotes(side)
+    return Call(f"mutation($l: ID!, $e: ID!) {{ requestQuote(listingId: $l, entitlementId: $e, note: \"Замеры\") "
+                f"{{ {QUOTE_FIELDS} }} }}",
+                {"l": gid("Listing", sd.custom_listing.id), "e": gid("Entitlement", sd.custom_entitlement.id)})
+
+
+def _quote_step(name: str, status: str, extra: str = "") -> Callable[[Scene, str], Awaitable[Call]]:
+    async def build(sc: Scene, side: str) -> Call:
+        quote = await sc.quote(side, status)
+        return Call(f"mutation($id: ID!) {{ {name}(quoteId: $id{extra}) {{ {QUOTE_FIELDS} }} }}",
+                    {"id": gid("Quote", quote.id)})
+
+    return build
+
+
+entry("submitQuote", MUTATION, PROVIDER_ACTS, note="Only the listing's provider quotes.")(_quote_step(
+    "submitQuote", "REQUESTED", ', unitPrice: "1400000", leadTimeDays: 30, specification: "Протез кисти"'))
+entry("approveQuote", MUTATION, OFFICER_ACTS, note="The person's region's officer decides; not the admin.")(
+    _quote_step("approveQuote", "QUOTED"))
+entry("rejectQuote", MUTATION, OFFICER_ACTS)(_quote_step("rejectQuote", "QUOTED", ', reason: "Цена завышена"'))
+entry("withdrawQuote", MUTATION, RECIPIENT_ACTS)(_quote_step("withdrawQuote", "QUOTED"))
+
+
+@entry("placeOrder", MUTATION, RECIPIENT_ACTS, variant="quote", note="An approved quote, by the person only.")
+async def _place_quoted_order(sc: Scene, side: str) -> Call:
+    quote = await sc.quote(side, "APPROVED")
+    return Call(f"mutation($q: ID!, $k: String!) {{ placeOrder(quoteId: $q, idempotencyKey: $k) "
+                f"{{ order {{ id }} {ERR} }} }}", {"q": gid("Quote", quote.id), "k": key()})
+
+
 # == notifications ==========================================================================
 # An account's own notifications: nobody else's, whatever their role.
 OWN_ACCOUNT = expect("NOT_FOUND", recipient="ok")

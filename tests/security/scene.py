@@ -40,6 +40,8 @@ from marketplace.db import Database, utcnow
 from marketplace.identifiers import make_iin
 from marketplace.notifications.models import Notification
 from marketplace.orders import services as orders
+from marketplace.quotes import services as quote_services
+from marketplace.quotes.models import Quote, QuoteStatus
 from marketplace.records.models import Entitlement
 from marketplace.settings import Settings
 from marketplace.transport import services as transport
@@ -98,6 +100,8 @@ class Side:
     taxi_listing: Any = None
     taxi_entitlement: Any = None
     vehicle: Any = None
+    custom_listing: Any = None
+    custom_entitlement: Any = None
 
 
 class Scene:
@@ -137,6 +141,12 @@ class Scene:
                 sd.taxi_listing = await f.listing(s, sd.provider, scene.taxi_item, [sd.region],
                                                   unit_price=Decimal("2000.00"), delivery_options=["AT_HOME_SERVICE"])
                 sd.taxi_entitlement = await f.entitlement(s, sd.person, scene.taxi_item, quantity=BIG)
+            scene.custom_item = await f.classifier_item(s, category=ItemCategory.PROSTHETICS, price_cap=None)
+            for side in "ab":
+                sd = scene.sides[side]
+                sd.custom_listing = await f.listing(s, sd.provider, scene.custom_item, [sd.region],
+                                                    unit_price=Decimal("1500000.00"))
+                sd.custom_entitlement = await f.entitlement(s, sd.person, scene.custom_item, quantity=BIG)
             await s.execute(update(Entitlement).values(quantity=BIG))
         for side in "ab":
             scene.sides[side].vehicle = await scene.vehicle(side)
@@ -267,6 +277,33 @@ class Scene:
             item = await f.classifier_item(s)
         return await self.run(applications.submit_application, self.viewer(side, "recipient"), kind="MISSING_AID",
                               details={"classifier_item_id": item.id})
+
+    async def clear_quotes(self, side: str) -> None:
+        """One quote is open per entitlement and listing: withdraw the side's open ones (a new request may follow)."""
+        async with self.db.transaction() as s:
+            await s.execute(update(Quote).where(Quote.entitlement_id == self.sides[side].custom_entitlement.id,
+                                                Quote.status.in_(quote_services.OPEN))
+                            .values(status=QuoteStatus.WITHDRAWN))
+
+    async def quote(self, side: str, status: str = "REQUESTED") -> Any:
+        """A fresh quote of the side's recipient for its custom listing: REQUESTED, QUOTED (by the
+        provider), APPROVED (by the officer) or ORDERED."""
+        sd = self.sides[side]
+        await self.clear_quotes(side)
+        quote = await self.run(quote_services.request_quote, self.viewer(side, "recipient"),
+                               listing_id=sd.custom_listing.id, entitlement_id=sd.custom_entitlement.id,
+                               note="Протез кисти, замеры дома")
+        if status in ("QUOTED", "APPROVED", "ORDERED"):
+            quote = await self.run(quote_services.submit_quote, self.viewer(side, "provider"), quote.id,
+                                   unit_price=Decimal("1450000.00"), lead_time_days=30,
+                                   specification="Модульный протез кисти, 6 схватов")
+        if status in ("APPROVED", "ORDERED"):
+            quote = await self.run(quote_services.approve_quote, self.viewer(side, "officer"), quote.id)
+        if status == "ORDERED":
+            await self.run(quote_services.place_quoted_order, self.viewer(side, "recipient"), quote_id=quote.id,
+                           idempotency_key=key())
+            quote = await self.run(lambda s, qid: s.get(Quote, qid), quote.id)
+        return quote
 
     async def notification(self, side: str) -> Any:
         async with self.db.transaction() as s:

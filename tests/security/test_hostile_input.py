@@ -243,6 +243,37 @@ async def _(sc: Scene, side: str) -> dict[str, Any]:
     return {"applicationId": gid("Application", (await sc.application(side)).id), "reason": "Уже есть в ИПР"}
 
 
+@valid("requestQuote", "recipient")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    sd = sc.sides[side]
+    await sc.clear_quotes(side)
+    return {"listingId": gid("Listing", sd.custom_listing.id), "entitlementId": gid("Entitlement", sd.custom_entitlement.id),
+            "quantity": "1", "note": "Замеры дома"}
+
+
+@valid("submitQuote", "provider")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"quoteId": gid("Quote", (await sc.quote(side)).id), "unitPrice": "1400000.00", "leadTimeDays": 30,
+            "specification": "Модульный протез кисти"}
+
+
+@valid("approveQuote", "officer")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    quote = await sc.quote(side, "QUOTED")
+    return {"quoteId": gid("Quote", quote.id), "revision": quote.revision, "approvedUnitPrice": "1400000.00"}
+
+
+@valid("rejectQuote", "officer")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    quote = await sc.quote(side, "QUOTED")
+    return {"quoteId": gid("Quote", quote.id), "reason": "Цена завышена", "revision": quote.revision}
+
+
+@valid("withdrawQuote", "recipient")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"quoteId": gid("Quote", (await sc.quote(side, "APPROVED")).id)}
+
+
 @valid("addVehicle", "provider")
 async def _(sc: Scene, side: str) -> dict[str, Any]:
     return {"input": {"plateNumber": sc.plate(), "model": "Hyundai H-1", "seats": 4, "wheelchairAccessible": True,
