@@ -348,6 +348,35 @@ def notify_terms_due(
     typer.echo(f"{asyncio.run(run())} reminders sent")
 
 
+@app.command("expire-quotes")
+def expire_quotes(
+    day: str | None = typer.Option(None, "--date", help="The day to count from, YYYY-MM-DD (default: today in Almaty)."),
+) -> None:
+    """Expire quotes a provider left unanswered, or a recipient left unordered, past their term.
+
+    The served app does this every hour by itself (TIREK_TERM_REMINDER_INTERVAL); run this from
+    cron when that is off. Safe to repeat: a quote expires once."""
+    import datetime as dt
+
+    from marketplace.db import Database
+    from marketplace.quotes.services import expire_quotes as expire
+
+    try:
+        when = dt.date.fromisoformat(day) if day else None
+    except ValueError as exc:
+        raise typer.BadParameter("a date as YYYY-MM-DD", param_hint="--date") from exc
+    settings = _settings()
+
+    async def run() -> int:
+        db = Database(settings.database_url)
+        try:
+            return await expire(db, when)
+        finally:
+            await db.dispose()
+
+    typer.echo(f"{asyncio.run(run())} quotes expired")
+
+
 @app.command()
 def generate(
     scale: str = typer.Option("national", help="'national' (732,100 persons, 32,000 providers, 50,000 listings) "

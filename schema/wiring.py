@@ -80,15 +80,21 @@ def _add_background_loop(services: dict[str, Any], loop: Callable[[asyncio.Event
 
 
 def reminder_services(settings: Settings, db: Database) -> dict[str, Any]:
-    """The background loop that tells officers of terms about to be missed (see
-    ``marketplace.notifications.services.run_term_reminders``); nothing when the interval is 0."""
+    """The background loops that tell officers of terms about to be missed (see
+    ``marketplace.notifications.services.run_term_reminders``) and expire quotes past their term
+    (``marketplace.quotes.services.run_expiry``); nothing when the interval is 0."""
     services: dict[str, Any] = {"on_startup": [], "on_shutdown": []}
     if settings.term_reminder_interval <= 0:
         return services
     from marketplace.notifications.services import run_term_reminders
 
+    from marketplace.quotes.services import run_expiry
+
     _add_background_loop(services, lambda stop: run_term_reminders(
         db, every_seconds=settings.term_reminder_interval, stop=stop))
+    # Quotes left unanswered or unordered past their term expire on the same hourly beat.
+    _add_background_loop(services, lambda stop: run_expiry(db, every_seconds=settings.term_reminder_interval,
+                                                           stop=stop))
     return services
 
 
