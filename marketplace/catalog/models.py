@@ -99,7 +99,11 @@ class Provider(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     bin: Mapped[str] = mapped_column(String(12), unique=True)
-    name: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(300))  # the registered name (Russian, as in the state register)
+    name_kk: Mapped[str | None] = mapped_column(String(300))
+    name_en: Mapped[str | None] = mapped_column(String(300))
+    # What it offers (ItemCategory values), as declared at registration.
+    service_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
     verification_status: Mapped[VerificationStatus] = mapped_column(
         enum_column(VerificationStatus), default=VerificationStatus.PENDING
     )
