@@ -19,6 +19,7 @@ from schema.applications.queries import ApplicationQueries
 from schema.audit.queries import AuditQueries
 from schema.catalog.mutations import CatalogMutations
 from schema.catalog.queries import CatalogQueries
+from schema.catalog.registration import ProviderRegistrationMutations, ProviderRegistrationQueries
 from schema.claims.mutations import ClaimMutations
 from schema.claims.queries import ClaimQueries
 from schema.orders.mutations import OrderMutations
@@ -57,13 +58,15 @@ class NodeQueries:
 
 @strawberry.type
 class Query(AccountQueries, CatalogQueries, RecordQueries, OrderQueries, ClaimQueries, AuditQueries, SearchQueries,
-            ApplicationQueries, TransportQueries, NotificationQueries, QuoteQueries, NodeQueries):
+            ApplicationQueries, TransportQueries, NotificationQueries, QuoteQueries, ProviderRegistrationQueries,
+            NodeQueries):
     pass
 
 
 @strawberry.type
 class Mutation(AccountMutations, CatalogMutations, RecordMutations, OrderMutations, ClaimMutations,
-               ApplicationMutations, TransportMutations, NotificationMutations, QuoteMutations):
+               ApplicationMutations, TransportMutations, NotificationMutations, QuoteMutations,
+               ProviderRegistrationMutations):
     pass
 
 

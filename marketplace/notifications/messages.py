@@ -267,6 +267,25 @@ TEMPLATES: dict[str, dict[Language, tuple[str, str]]] = {
              "Поездка №{trip} завершена; можно подать заявку на возмещение по заказу №{order}."),
         KK: ("Сапарды алушы растады", "№{trip} сапар аяқталды; №{order} тапсырыс бойынша өтемақыға өтінім беруге болады."),
     },
+    # provider verification
+    "provider.verified": {
+        EN: ("Your organisation is verified", "You can now publish listings and take orders. {reason}"),
+        RU: ("Организация подтверждена", "Теперь можно публиковать предложения и принимать заказы. {reason}"),
+        KK: ("Ұйымыңыз расталды", "Енді ұсыныстарды жариялап, тапсырыс қабылдай аласыз. {reason}"),
+    },
+    "provider.suspended": {
+        EN: ("Your organisation is suspended",
+             "Your listings are hidden and no new orders come in. Reason: {reason}"),
+        RU: ("Деятельность организации приостановлена",
+             "Ваши предложения скрыты, новые заказы не поступают. Причина: {reason}"),
+        KK: ("Ұйымыңыздың қызметі тоқтатылды",
+             "Ұсыныстарыңыз жасырылды, жаңа тапсырыстар түспейді. Себебі: {reason}"),
+    },
+    "provider.reinstated": {
+        EN: ("Your organisation is reinstated", "Your listings are back and orders come in again. {reason}"),
+        RU: ("Деятельность организации возобновлена", "Ваши предложения снова видны, заказы принимаются. {reason}"),
+        KK: ("Ұйымыңыздың қызметі қайта жалғасты", "Ұсыныстарыңыз қайта көрінеді, тапсырыстар қабылданады. {reason}"),
+    },
     # quotes for custom items
     "quote.requested.provider": {
         EN: ("Quote requested №{quote}", "A recipient asks for a price: {quantity} × {listing}. Answer by {due}."),

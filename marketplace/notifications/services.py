@@ -294,6 +294,17 @@ def _quote_notices(s: Session, ev: AuditEvent) -> list[Notice]:
     return [_notice(ev, f"{ev.action}.{who}", (who, where[who]), params, **ids) for who in _QUOTE_AUDIENCE[ev.action]]
 
 
+def _provider_notices(s: Session, ev: AuditEvent) -> list[Notice]:
+    """The provider is told when it is verified, suspended or reinstated, with the admin's reason."""
+    new, old = _value(ev, "verification_status"), (ev.before or {}).get("verification_status")
+    template = {"VERIFIED": "provider.reinstated" if old == "SUSPENDED" else "provider.verified",
+                "SUSPENDED": "provider.suspended"}.get(new or "")
+    if template is None:
+        return []
+    return [_notice(ev, template, (PROVIDER, ev.subject_id), {"reason": _value(ev, "reason", "")},
+                    provider_id=ev.subject_id)]
+
+
 NOTICES: dict[str, Callable[[Session, AuditEvent], list[Notice]]] = {
     **{a: _order_notices for a in ("order.placed", "order.accepted", "order.declined", "order.delivered",
                                    "order.cancelled", "order.confirmed")},
@@ -306,6 +317,7 @@ NOTICES: dict[str, Callable[[Session, AuditEvent], list[Notice]]] = {
     "listing.rejected": _listing_notices,
     **{a: _trip_notices for a in _TRIP_AUDIENCE},
     **{a: _quote_notices for a in _QUOTE_AUDIENCE},
+    "provider.verification_changed": _provider_notices,
 }
 
 

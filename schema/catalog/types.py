@@ -62,6 +62,10 @@ class Provider(Node):
     accessibility: list[str]
     rating: Decimal | None
     rating_count: int
+    name_kk: str | None = strawberry.field(description="The name in Kazakh (``name`` is the registered one).")
+    name_en: str | None
+    service_kinds: list[ItemCategory] = strawberry.field(  # type: ignore[valid-type]
+        description="What it offers, as declared at registration.")
     pk: strawberry.Private[int]
 
     @strawberry.field(description="Regions the provider serves.")
@@ -76,7 +80,8 @@ class Provider(Node):
             id=strawberry.ID(to_global_id("Provider", p.id)), pk=p.id, bin=p.bin, name=p.name,
             verification_status=p.verification_status, phone=p.phone, email=p.email, address=p.address,
             website=p.website, accessibility=list(p.accessibility or []), rating=p.rating,
-            rating_count=p.rating_count,
+            rating_count=p.rating_count, name_kk=p.name_kk, name_en=p.name_en,
+            service_kinds=[m.ItemCategory(k) for k in p.service_kinds or []],
         )
 
 

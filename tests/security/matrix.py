@@ -327,6 +327,34 @@ async def _update_provider(sc: Scene, side: str) -> Call:
                 f"{{ provider {{ id }} {ERR} }} }}", {"id": gid("Provider", sc.sides[side].provider.id)})
 
 
+@entry("providers", QUERY, expect("FORBIDDEN", admin="ok"), ids=edges, note="The verification queue is the admin's.")
+async def _providers(sc: Scene, side: str) -> Call:
+    provider = await sc.pending_provider(side)
+    return Call("query($after: String) { providers(verificationStatus: PENDING, first: 100, after: $after) "
+                "{ edges { node { id } } pageInfo { hasNextPage endCursor } } }", target=gid("Provider", provider.id))
+
+
+@entry("registerProvider", MUTATION, expect("ok", anonymous="ok"), note="Anyone may sign an organisation up; it "
+       "waits PENDING for the admin.")
+async def _register_provider(sc: Scene, side: str) -> Call:
+    return Call(f"mutation($i: RegisterProviderInput!) {{ registerProvider(input: $i) {{ provider {{ id }} {ERR} }} }}",
+                {"i": sc.sign_up(side)})
+
+
+@entry("suspendProvider", MUTATION, expect("FORBIDDEN", admin="ok"))
+async def _suspend_provider(sc: Scene, side: str) -> Call:
+    provider = await sc.pending_provider(side)
+    return Call(f"mutation($id: ID!) {{ suspendProvider(providerId: $id, reason: \"Жалобы\") {{ provider {{ id }} {ERR} }} }}",
+                {"id": gid("Provider", provider.id)})
+
+
+@entry("reinstateProvider", MUTATION, expect("FORBIDDEN", admin="ok"))
+async def _reinstate_provider(sc: Scene, side: str) -> Call:
+    provider = await sc.suspended_provider(side)
+    return Call(f"mutation($id: ID!) {{ reinstateProvider(providerId: $id, reason: \"Проверено\") "
+                f"{{ provider {{ id }} {ERR} }} }}", {"id": gid("Provider", provider.id)})
+
+
 @entry("verifyProvider", MUTATION, expect("FORBIDDEN", admin="ok"))
 async def _verify_provider(sc: Scene, side: str) -> Call:
     provider = await sc.pending_provider(side)

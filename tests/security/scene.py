@@ -37,7 +37,7 @@ from marketplace.catalog.models import (
 from marketplace.claims import receipts as receipt_services
 from marketplace.claims import services as claims
 from marketplace.db import Database, utcnow
-from marketplace.identifiers import make_iin
+from marketplace.identifiers import make_bin, make_iin
 from marketplace.notifications.models import Notification
 from marketplace.orders import services as orders
 from marketplace.quotes import services as quote_services
@@ -230,6 +230,18 @@ class Scene:
     async def pending_provider(self, side: str) -> Any:
         async with self.db.transaction() as s:
             return await f.provider(s, [self.sides[side].region], verification_status=VerificationStatus.PENDING)
+
+    async def suspended_provider(self, side: str) -> Any:
+        async with self.db.transaction() as s:
+            return await f.provider(s, [self.sides[side].region], verification_status=VerificationStatus.SUSPENDED)
+
+    def sign_up(self, side: str) -> dict[str, Any]:
+        """A registerProvider input never given before in this run (a fresh BIN and username)."""
+        n = serial()
+        return {"bin": make_bin(2020, 1 + n % 12, 50_000 + n), "nameRu": f'ТОО "Регистрация {n}"',
+                "nameKk": f'"Тіркеу {n}" ЖШС', "phone": "+7 701 555 12 34", "email": f"org{n}@example.kz",
+                "regionIds": [gid("Region", self.sides[side].region.id)], "serviceKinds": ["PROSTHETICS"],
+                "username": f"signup{n}", "password": "correct horse battery"}
 
     async def receipt(self, side: str) -> Any:
         return await self.run(receipt_services.store_receipt, self.viewer(side, "recipient"),

@@ -128,6 +128,21 @@ async def _(sc: Scene, side: str) -> dict[str, Any]:
     return {"providerId": gid("Provider", sc.sides[side].provider.id), "input": {"phone": "+77010000000"}}
 
 
+@valid("registerProvider", "anonymous")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"input": sc.sign_up(side)}
+
+
+@valid("suspendProvider", "admin")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"providerId": gid("Provider", (await sc.pending_provider(side)).id), "reason": "Жалобы получателей"}
+
+
+@valid("reinstateProvider", "admin")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"providerId": gid("Provider", (await sc.suspended_provider(side)).id), "reason": "Проверка пройдена"}
+
+
 @valid("verifyProvider", "admin")
 async def _(sc: Scene, side: str) -> dict[str, Any]:
     return {"providerId": gid("Provider", (await sc.pending_provider(side)).id), "status": "VERIFIED"}
