@@ -20,6 +20,7 @@ from schema.audit.queries import AuditQueries
 from schema.catalog.mutations import CatalogMutations
 from schema.catalog.queries import CatalogQueries
 from schema.catalog.registration import ProviderRegistrationMutations, ProviderRegistrationQueries
+from schema.orders.reviews import ReviewMutations
 from schema.claims.mutations import ClaimMutations
 from schema.claims.queries import ClaimQueries
 from schema.orders.mutations import OrderMutations
@@ -66,7 +67,7 @@ class Query(AccountQueries, CatalogQueries, RecordQueries, OrderQueries, ClaimQu
 @strawberry.type
 class Mutation(AccountMutations, CatalogMutations, RecordMutations, OrderMutations, ClaimMutations,
                ApplicationMutations, TransportMutations, NotificationMutations, QuoteMutations,
-               ProviderRegistrationMutations):
+               ProviderRegistrationMutations, ReviewMutations):
     pass
 
 

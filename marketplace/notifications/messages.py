@@ -286,6 +286,17 @@ TEMPLATES: dict[str, dict[Language, tuple[str, str]]] = {
         RU: ("Деятельность организации возобновлена", "Ваши предложения снова видны, заказы принимаются. {reason}"),
         KK: ("Ұйымыңыздың қызметі қайта жалғасты", "Ұсыныстарыңыз қайта көрінеді, тапсырыстар қабылданады. {reason}"),
     },
+    # reviews
+    "review.replied": {
+        EN: ("The provider replied to your review", "“{listing}”: {reply}"),
+        RU: ("Поставщик ответил на ваш отзыв", "«{listing}»: {reply}"),
+        KK: ("Жеткізуші пікіріңізге жауап берді", "«{listing}»: {reply}"),
+    },
+    "review.hidden": {
+        EN: ("Your review was hidden", "Your review of “{listing}” is no longer shown. Reason: {reason}"),
+        RU: ("Ваш отзыв скрыт", "Ваш отзыв о «{listing}» больше не показывается. Причина: {reason}"),
+        KK: ("Пікіріңіз жасырылды", "«{listing}» туралы пікіріңіз енді көрсетілмейді. Себебі: {reason}"),
+    },
     # quotes for custom items
     "quote.requested.provider": {
         EN: ("Quote requested №{quote}", "A recipient asks for a price: {quantity} × {listing}. Answer by {due}."),

@@ -57,7 +57,7 @@ from marketplace.notifications import delivery, messages
 from marketplace.notifications.delivery import OutgoingMessage
 from marketplace.notifications.messages import Localized, Money
 from marketplace.notifications.models import Notification
-from marketplace.orders.models import Order, ServiceLog
+from marketplace.orders.models import Order, Review, ServiceLog
 from marketplace.quotes.models import Quote
 from marketplace.records.models import Entitlement
 from marketplace.transport.models import Trip, Vehicle
@@ -305,6 +305,17 @@ def _provider_notices(s: Session, ev: AuditEvent) -> list[Notice]:
                     provider_id=ev.subject_id)]
 
 
+def _review_notices(s: Session, ev: AuditEvent) -> list[Notice]:
+    """The author of a review is told of the provider's reply, and of its hiding with the reason."""
+    review = s.get(Review, ev.subject_id)
+    if review is None:
+        return []
+    listing = s.get(Listing, review.listing_id)
+    params = {"listing": _listing_title(listing) if listing else "", "reply": review.reply_text or "",
+              "reason": review.hidden_reason or ""}
+    return [_notice(ev, ev.action, (PERSON, review.person_id), params, review_id=review.id)]
+
+
 NOTICES: dict[str, Callable[[Session, AuditEvent], list[Notice]]] = {
     **{a: _order_notices for a in ("order.placed", "order.accepted", "order.declined", "order.delivered",
                                    "order.cancelled", "order.confirmed")},
@@ -318,6 +329,8 @@ NOTICES: dict[str, Callable[[Session, AuditEvent], list[Notice]]] = {
     **{a: _trip_notices for a in _TRIP_AUDIENCE},
     **{a: _quote_notices for a in _QUOTE_AUDIENCE},
     "provider.verification_changed": _provider_notices,
+    "review.replied": _review_notices,
+    "review.hidden": _review_notices,
 }
 
 

@@ -10,6 +10,8 @@ from strawberry.scalars import JSON
 
 from marketplace.catalog import models as m
 from schema.accounts.types import Region
+from schema.catalog.reviews import Review, reviews_of
+from schema.core.pagination import Connection
 from schema.core.ids import to_global_id
 from schema.core.node import Node
 from schema.core.scalars import Language, localized
@@ -67,6 +69,11 @@ class Provider(Node):
     service_kinds: list[ItemCategory] = strawberry.field(  # type: ignore[valid-type]
         description="What it offers, as declared at registration.")
     pk: strawberry.Private[int]
+
+    @strawberry.field(description="Its visible reviews, newest first (the rating counts only these).")
+    async def reviews(self, info: strawberry.Info, first: int | None = None, after: str | None = None
+                      ) -> Connection[Review]:
+        return await reviews_of(info, "provider", self.pk, first, after)
 
     @strawberry.field(description="Regions the provider serves.")
     async def regions(self, info: strawberry.Info) -> list[Region]:
@@ -126,6 +133,11 @@ class Listing(Node):
     @strawberry.field
     async def classifier_item(self, info: strawberry.Info) -> ClassifierItem:
         return ClassifierItem.from_model(await info.context.loaders.classifier_item.load(self.item_pk))
+
+    @strawberry.field(description="Its visible reviews, newest first (the rating counts only these).")
+    async def reviews(self, info: strawberry.Info, first: int | None = None, after: str | None = None
+                      ) -> Connection[Review]:
+        return await reviews_of(info, "listing", self.pk, first, after)
 
     @strawberry.field(description="Regions the listing is offered in.")
     async def regions(self, info: strawberry.Info) -> list[Region]:

@@ -629,6 +629,21 @@ entry("cancelTrip", MUTATION, RECIPIENT_ACTS)(_trip_step("cancelTrip", "REQUESTE
 entry("completeTrip", MUTATION, RECIPIENT_ACTS)(_trip_step("completeTrip", "DONE"))
 
 
+# == reviews people read ======================================================================
+@entry("replyToReview", MUTATION, PROVIDER_ACTS, note="The reviewed provider's one reply.")
+async def _reply_to_review(sc: Scene, side: str) -> Call:
+    review = await sc.review(side)
+    return Call(f"mutation($r: ID!) {{ replyToReview(reviewId: $r, text: \"Спасибо\") {{ review {{ id }} {ERR} }} }}",
+                {"r": gid("Review", review.id)})
+
+
+@entry("hideReview", MUTATION, KEEPER_ACTS, note="The officer of the order's region, or the admin.")
+async def _hide_review(sc: Scene, side: str) -> Call:
+    review = await sc.review(side)
+    return Call(f"mutation($r: ID!) {{ hideReview(reviewId: $r, reason: \"Оскорбления\") {{ review {{ id }} {ERR} }} }}",
+                {"r": gid("Review", review.id)})
+
+
 # == quotes for custom items =================================================================
 QUOTE_FIELDS = "quote { id status } " + ERR
 

@@ -290,6 +290,11 @@ class Scene:
         return await self.run(applications.submit_application, self.viewer(side, "recipient"), kind="MISSING_AID",
                               details={"classifier_item_id": item.id})
 
+    async def review(self, side: str) -> Any:
+        """A fresh review of a confirmed order of the side's recipient."""
+        order = await self.order(side, "CONFIRMED")
+        return await self.run(orders.review_order, self.viewer(side, "recipient"), order.id, 4, "Хорошо")
+
     async def clear_quotes(self, side: str) -> None:
         """One quote is open per entitlement and listing: withdraw the side's open ones (a new request may follow)."""
         async with self.db.transaction() as s:

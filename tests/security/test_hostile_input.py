@@ -258,6 +258,16 @@ async def _(sc: Scene, side: str) -> dict[str, Any]:
     return {"applicationId": gid("Application", (await sc.application(side)).id), "reason": "Уже есть в ИПР"}
 
 
+@valid("replyToReview", "provider")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"reviewId": gid("Review", (await sc.review(side)).id), "text": "Спасибо за отзыв"}
+
+
+@valid("hideReview", "officer")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"reviewId": gid("Review", (await sc.review(side)).id), "reason": "Оскорбления"}
+
+
 @valid("requestQuote", "recipient")
 async def _(sc: Scene, side: str) -> dict[str, Any]:
     sd = sc.sides[side]
