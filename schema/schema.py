@@ -14,6 +14,7 @@ from marketplace.errors import DomainError
 from marketplace.settings import Settings, get_settings
 from schema.accounts.mutations import AccountMutations
 from schema.accounts.queries import AccountQueries
+from schema.administration import AdministrationMutations
 from schema.applications.mutations import ApplicationMutations
 from schema.applications.queries import ApplicationQueries
 from schema.audit.queries import AuditQueries
@@ -67,7 +68,7 @@ class Query(AccountQueries, CatalogQueries, RecordQueries, OrderQueries, ClaimQu
 @strawberry.type
 class Mutation(AccountMutations, CatalogMutations, RecordMutations, OrderMutations, ClaimMutations,
                ApplicationMutations, TransportMutations, NotificationMutations, QuoteMutations,
-               ProviderRegistrationMutations, ReviewMutations):
+               ProviderRegistrationMutations, ReviewMutations, AdministrationMutations):
     pass
 
 

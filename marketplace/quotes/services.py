@@ -39,9 +39,7 @@ from the audit events (``notifications.services``).
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import logging
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -73,8 +71,6 @@ from marketplace.queues import due_date_cursor, parse_due_date_cursor
 from marketplace.quotes.models import Quote, QuoteStatus
 from marketplace.records.models import Entitlement, EntitlementStatus
 from marketplace.records.services import active_record, clean_quantity, clean_text, require_whole
-
-log = logging.getLogger("tirek.quotes")
 
 QUOTE_TERM_WORKING_DAYS = 10  # the provider answers a request
 DECISION_TERM_WORKING_DAYS = 10  # the officer decides a quote (the legal term)
@@ -402,7 +398,8 @@ async def place_quoted_order(
 async def expire_quotes(db: Database, today: dt.date | None = None, *, batch: int = 500) -> int:
     """Expire every request unanswered and every approval unordered past its due date (Almaty date
     by default), audited with no actor; the parties are notified. Safe to run anywhere at once:
-    each quote moves by a conditional UPDATE. Returns how many expired."""
+    each quote moves by a conditional UPDATE. Returns how many expired. The served app runs it
+    hourly (``marketplace.upkeep``), ``tirek expire-quotes`` from cron."""
     day = today or almaty_today()
     total = 0
     while True:
@@ -419,22 +416,6 @@ async def expire_quotes(db: Database, today: dt.date | None = None, *, batch: in
                     continue  # moved on meanwhile (ordered, withdrawn): not expired
         if len(rows) < batch:
             return total
-
-
-async def run_expiry(db: Database, *, every_seconds: float, stop: asyncio.Event) -> None:
-    """``expire_quotes`` now and then every ``every_seconds`` until ``stop`` is set (the served
-    app runs it beside the term reminders; ``tirek expire-quotes`` does it from cron)."""
-    while not stop.is_set():
-        try:
-            expired = await expire_quotes(db)
-            if expired:
-                log.info("quotes expired: %d", expired)
-        except Exception:  # noqa: BLE001 - a background loop logs and goes on
-            log.warning("quote expiry failed; retrying in %.0f s", every_seconds, exc_info=True)
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=every_seconds)
-        except TimeoutError:
-            pass
 
 
 # -- reading -----------------------------------------------------------------------------------

@@ -37,6 +37,10 @@ class ClassifierItem(Node):
     service_life_months: int | None
     is_custom: bool
     quota: JSON | None
+    price_cap_from: dt.date | None = strawberry.field(default=None, description="Since when the cap is in force.")
+    next_price_cap: Decimal | None = strawberry.field(default=None, description="A new cap set ahead: new orders "
+                                                                                "from nextPriceCapFrom use it.")
+    next_price_cap_from: dt.date | None = None
     pk: strawberry.Private[int]
 
     @strawberry.field
@@ -49,6 +53,7 @@ class ClassifierItem(Node):
             id=strawberry.ID(to_global_id("ClassifierItem", c.id)), pk=c.id, code=c.code, name_kk=c.name_kk,
             name_ru=c.name_ru, name_en=c.name_en, kind=c.kind, unit=c.unit, category=c.category,
             price_cap=c.price_cap, service_life_months=c.service_life_months, is_custom=c.is_custom, quota=c.quota,
+            price_cap_from=c.price_cap_from, next_price_cap=c.next_price_cap, next_price_cap_from=c.next_price_cap_from,
         )
 
 

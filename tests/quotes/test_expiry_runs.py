@@ -13,6 +13,7 @@ from sqlalchemy import update
 from marketplace.claims.services import almaty_today
 from marketplace.quotes import services as quotes
 from marketplace.quotes.models import Quote, QuoteStatus
+from marketplace.upkeep import run_periodically
 from tests.quotes.world import QuoteWorld
 
 
@@ -26,7 +27,8 @@ async def _lapsed(qw: QuoteWorld) -> Quote:
 async def test_the_background_loops_expire_a_lapsed_request_once(qw: QuoteWorld) -> None:
     q = await _lapsed(qw)
     stop = asyncio.Event()
-    loops = [asyncio.create_task(quotes.run_expiry(qw.db, every_seconds=0.02, stop=stop)) for _ in range(2)]
+    loops = [asyncio.create_task(run_periodically(lambda: quotes.expire_quotes(qw.db), "quotes expired",
+                                                  every_seconds=0.02, stop=stop)) for _ in range(2)]
     await asyncio.sleep(0.4)
     stop.set()
     await asyncio.wait_for(asyncio.gather(*loops), timeout=10)
