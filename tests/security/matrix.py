@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from marketplace.catalog.models import ListingStatus
-from tests.security.scene import ROLES, Scene, gid, key
+from tests.security.scene import ROLES, Scene, gid, key, serial
 
 QUERY, MUTATION, SUBSCRIPTION = "query", "mutation", "subscription"
 ERR = "errors { field code message }"
@@ -627,6 +627,56 @@ entry("markTripDone", MUTATION, PROVIDER_ACTS)(_trip_step("markTripDone", "CONFI
 entry("acceptTripProposal", MUTATION, RECIPIENT_ACTS)(_trip_step("acceptTripProposal", "PROPOSED"))
 entry("cancelTrip", MUTATION, RECIPIENT_ACTS)(_trip_step("cancelTrip", "REQUESTED"))
 entry("completeTrip", MUTATION, RECIPIENT_ACTS)(_trip_step("completeTrip", "DONE"))
+
+
+# == administration ===========================================================================
+ADMIN_ONLY = expect("FORBIDDEN", admin="ok")
+
+
+@entry("createClassifierItem", MUTATION, ADMIN_ONLY)
+async def _create_classifier_item(sc: Scene, side: str) -> Call:
+    return Call(f"mutation($i: CreateClassifierItemInput!) {{ createClassifierItem(input: $i) {{ classifierItem {{ id }} {ERR} }} }}",
+                {"i": {"code": f"SEC-{serial():06d}", "nameKk": "Құрал", "nameRu": "Средство", "nameEn": "Aid",
+                       "kind": "PRODUCT", "unit": "PIECE", "category": "MOBILITY", "priceCap": "1000"}})
+
+
+@entry("updateClassifierItem", MUTATION, ADMIN_ONLY)
+async def _update_classifier_item(sc: Scene, side: str) -> Call:
+    item = await sc.classifier_item()
+    return Call(f"mutation($id: ID!) {{ updateClassifierItem(classifierItemId: $id, input: {{nameEn: \"Aid\"}}) "
+                f"{{ classifierItem {{ id }} {ERR} }} }}", {"id": gid("ClassifierItem", item.id)})
+
+
+@entry("createRegion", MUTATION, ADMIN_ONLY)
+async def _create_region(sc: Scene, side: str) -> Call:
+    return Call(f"mutation($c: String!) {{ createRegion(code: $c, nameKk: \"Аймақ\", nameRu: \"Регион\", "
+                f"nameEn: \"Region\") {{ region {{ id }} {ERR} }} }}", {"c": f"SEC_{serial()}"})
+
+
+@entry("updateRegion", MUTATION, ADMIN_ONLY)
+async def _update_region(sc: Scene, side: str) -> Call:
+    return Call(f"mutation($id: ID!) {{ updateRegion(regionId: $id, nameEn: \"Region\") {{ region {{ id }} {ERR} }} }}",
+                {"id": gid("Region", sc.sides[side].region.id)})
+
+
+@entry("createAccount", MUTATION, ADMIN_ONLY)
+async def _create_account(sc: Scene, side: str) -> Call:
+    return Call(f"mutation($u: String!, $r: ID!) {{ createAccount(username: $u, password: \"long enough password\", "
+                f"role: LOCAL_BODY, regionId: $r) {{ accountId {ERR} }} }}",
+                {"u": f"sec.officer.{serial()}", "r": gid("Region", sc.sides[side].region.id)})
+
+
+@entry("requestPasswordReset", MUTATION, expect("ok", anonymous="ok"),
+       note="The same answer for every caller and every login: nothing leaks.")
+async def _request_password_reset(sc: Scene, side: str) -> Call:
+    return Call(f"mutation($u: String!) {{ requestPasswordReset(username: $u) {{ ok {ERR} }} }}",
+                {"u": sc.sides[side].recipient.username})
+
+
+@entry("resetPassword", MUTATION, expect("ok", anonymous="ok"), note="Whoever holds the one-time code.")
+async def _reset_password(sc: Scene, side: str) -> Call:
+    return Call(f"mutation($c: String!) {{ resetPassword(code: $c, newPassword: \"a brand new password\") {{ ok {ERR} }} }}",
+                {"c": await sc.reset_code(side)})
 
 
 # == reviews people read ======================================================================

@@ -24,7 +24,8 @@ from typing import Any
 
 from sqlalchemy import update
 
-from marketplace.accounts.models import Account, Role
+from marketplace.accounts import password_reset
+from marketplace.accounts.models import Account, AccountCode, Role
 from marketplace.accounts.security import issue_token
 from marketplace.applications import services as applications
 from marketplace.catalog.models import (
@@ -294,6 +295,19 @@ class Scene:
         """A fresh review of a confirmed order of the side's recipient."""
         order = await self.order(side, "CONFIRMED")
         return await self.run(orders.review_order, self.viewer(side, "recipient"), order.id, 4, "Хорошо")
+
+    async def classifier_item(self) -> Any:
+        async with self.db.transaction() as s:
+            return await f.classifier_item(s)
+
+    async def reset_code(self, side: str) -> str:
+        """A valid one-time password-reset code of a fresh account of the side's recipient."""
+        code = f"{serial():012d}"
+        async with self.db.transaction() as s:
+            account = await f.account(s, Role.RECIPIENT, person_id=self.sides[side].person.id)
+            s.add(AccountCode(account_id=account.id, purpose=password_reset.PURPOSE,
+                              code_hash=password_reset._hash(code), expires_at=utcnow() + dt.timedelta(minutes=5)))
+        return code
 
     async def clear_quotes(self, side: str) -> None:
         """One quote is open per entitlement and listing: withdraw the side's open ones (a new request may follow)."""

@@ -56,7 +56,7 @@ from tests.security.hostile import (
     slots,
 )
 from tests.security.leaks import LEAKS, strings_in
-from tests.security.scene import ROLES, Scene, gid, key
+from tests.security.scene import ROLES, Scene, gid, key, serial
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "30"))
 KNOWN_CODES = {c.value for c in ErrorCode} | {COST_CODE, DEPTH_CODE, ALIASES_CODE, "BODY_TOO_LARGE"}
@@ -256,6 +256,46 @@ async def _(sc: Scene, side: str) -> dict[str, Any]:
 @valid("rejectApplication", "officer")
 async def _(sc: Scene, side: str) -> dict[str, Any]:
     return {"applicationId": gid("Application", (await sc.application(side)).id), "reason": "Уже есть в ИПР"}
+
+
+@valid("createClassifierItem", "admin")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"input": {"code": f"HOS-{serial():06d}", "nameKk": "Құрал", "nameRu": "Средство", "nameEn": "Aid",
+                      "kind": "PRODUCT", "unit": "PIECE", "category": "MOBILITY", "priceCap": "1000",
+                      "serviceLifeMonths": 12}}
+
+
+@valid("updateClassifierItem", "admin")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"classifierItemId": gid("ClassifierItem", (await sc.classifier_item()).id),
+            "input": {"nameEn": "Aid", "priceCap": "1200", "priceCapFrom": dt.date.today().isoformat(),
+                      "isActive": True}}
+
+
+@valid("createRegion", "admin")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"code": f"HOS_{serial()}", "nameKk": "Аймақ", "nameRu": "Регион", "nameEn": "Region"}
+
+
+@valid("updateRegion", "admin")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"regionId": gid("Region", sc.sides[side].region.id), "nameEn": "Region"}
+
+
+@valid("createAccount", "admin")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"username": f"hos.officer.{serial()}", "password": "long enough password", "role": "LOCAL_BODY",
+            "regionId": gid("Region", sc.sides[side].region.id), "language": "KK"}
+
+
+@valid("requestPasswordReset", "anonymous")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"username": sc.sides[side].recipient.username}
+
+
+@valid("resetPassword", "anonymous")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"code": await sc.reset_code(side), "newPassword": "a brand new password"}
 
 
 @valid("replyToReview", "provider")
