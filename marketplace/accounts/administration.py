@@ -13,7 +13,7 @@ from marketplace.accounts.services import create_account
 from marketplace.catalog.models import Provider
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
-from marketplace.catalog.validation import FieldErrors, clean_id, clean_text
+from marketplace.catalog.validation import FieldErrors, clean_id, clean_required_text, clean_text
 from marketplace.errors import DomainError, ErrorCode, not_found
 
 UNSET: Any = object()
@@ -22,10 +22,7 @@ MAX_CODE = 32
 
 
 def _name(value: Any, field: str) -> str:
-    text = clean_text(value, field, MAX_NAME)
-    if not text:
-        raise DomainError(ErrorCode.REQUIRED, "Required.", field)
-    return text
+    return clean_required_text(value, field, MAX_NAME)
 
 
 def _code(value: Any) -> str:

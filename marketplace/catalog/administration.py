@@ -21,7 +21,14 @@ from marketplace.accounts.models import Role
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import ClassifierItem, ItemCategory, ItemKind, Unit
-from marketplace.catalog.validation import FieldErrors, clean_id, clean_price, clean_text
+from marketplace.catalog.validation import (
+    FieldErrors,
+    clean_choice,
+    clean_id,
+    clean_price,
+    clean_required_text,
+    clean_text,
+)
 from marketplace.claims.services import almaty_today
 from marketplace.db import Database
 from marketplace.errors import DomainError, ErrorCode, not_found
@@ -33,18 +40,8 @@ MAX_SERVICE_LIFE_MONTHS = 600
 MAX_CAP_AHEAD_DAYS = 3 * 366
 
 
-def _enum(cls: Any, value: Any, field: str) -> Any:
-    try:
-        return value if isinstance(value, cls) else cls(value)
-    except (ValueError, TypeError) as exc:
-        raise DomainError(ErrorCode.INVALID, f"One of {', '.join(m.value for m in cls)}.", field) from exc
-
-
 def _name(value: Any, field: str) -> str:
-    text = clean_text(value, field, MAX_NAME)
-    if not text:
-        raise DomainError(ErrorCode.REQUIRED, "Required.", field)
-    return text
+    return clean_required_text(value, field, MAX_NAME)
 
 
 def _code(value: Any) -> str:
@@ -83,8 +80,8 @@ async def create_classifier_item(
     values = {
         "code": errors.check(_code, code), "name_kk": errors.check(_name, name_kk, "nameKk"),
         "name_ru": errors.check(_name, name_ru, "nameRu"), "name_en": errors.check(_name, name_en, "nameEn"),
-        "kind": errors.check(_enum, ItemKind, kind, "kind"), "unit": errors.check(_enum, Unit, unit, "unit"),
-        "category": errors.check(_enum, ItemCategory, category, "category"),
+        "kind": errors.check(clean_choice, ItemKind, kind, "kind"), "unit": errors.check(clean_choice, Unit, unit, "unit"),
+        "category": errors.check(clean_choice, ItemCategory, category, "category"),
         "price_cap": errors.check(clean_price, price_cap, "priceCap") if price_cap is not None else None,
         "service_life_months": errors.check(_service_life, service_life_months),
     }
@@ -117,8 +114,8 @@ async def update_classifier_item(
     for field, value, clean in (("name_kk", name_kk, lambda v: _name(v, "nameKk")),
                                 ("name_ru", name_ru, lambda v: _name(v, "nameRu")),
                                 ("name_en", name_en, lambda v: _name(v, "nameEn")),
-                                ("unit", unit, lambda v: _enum(Unit, v, "unit")),
-                                ("kind", kind, lambda v: _enum(ItemKind, v, "kind")),
+                                ("unit", unit, lambda v: clean_choice(Unit, v, "unit")),
+                                ("kind", kind, lambda v: clean_choice(ItemKind, v, "kind")),
                                 ("service_life_months", service_life_months, _service_life)):
         if value is not UNSET:
             values[field] = errors.check(clean, value)

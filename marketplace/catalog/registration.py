@@ -31,13 +31,14 @@ from marketplace.catalog.services import ProviderProfile, verify_provider
 from marketplace.catalog.validation import (
     FieldErrors,
     clean_accessibility,
+    clean_choice,
     clean_email,
     clean_id,
     clean_ids,
     clean_optional_text,
     clean_phone,
     clean_reason,
-    clean_text,
+    clean_required_text,
     clean_website,
 )
 from marketplace.errors import DomainError, ErrorCode
@@ -56,6 +57,7 @@ def _clean_bin(value: Any) -> str:
 
 
 def _required(fn: Any, value: Any, field: str) -> Any:
+    """A contact (phone, e-mail) the sign-up cannot do without."""
     cleaned = fn(value, field)
     if not cleaned:
         raise DomainError(ErrorCode.REQUIRED, "Required.", field)
@@ -75,13 +77,6 @@ def _clean_kinds(values: Any) -> list[str]:
         if kind not in out:
             out.append(kind)
     return out
-
-
-def _clean_language(value: Any) -> Language:
-    try:
-        return value if isinstance(value, Language) else Language(value)
-    except (ValueError, TypeError) as exc:
-        raise DomainError(ErrorCode.INVALID, "One of KK, RU, EN.", "language") from exc
 
 
 async def register_provider(
@@ -108,8 +103,8 @@ async def register_provider(
     errors = FieldErrors()
     number = errors.check(_clean_bin, bin)
     names = {
-        "name": errors.check(_required, lambda v, f: clean_text(v, f, MAX_NAME), name_ru, "nameRu"),
-        "name_kk": errors.check(_required, lambda v, f: clean_text(v, f, MAX_NAME), name_kk, "nameKk"),
+        "name": errors.check(clean_required_text, name_ru, "nameRu", MAX_NAME),
+        "name_kk": errors.check(clean_required_text, name_kk, "nameKk", MAX_NAME),
         "name_en": errors.check(clean_optional_text, name_en, "nameEn", MAX_NAME),
     }
     contacts = {
@@ -121,7 +116,7 @@ async def register_provider(
     }
     regions = errors.check(clean_ids, region_ids, "region", "regionIds")
     kinds = errors.check(_clean_kinds, service_kinds)
-    lang = errors.check(_clean_language, language)
+    lang = errors.check(clean_choice, Language, language, "language")
     display = errors.check(clean_optional_text, representative_name, "representativeName", 200)
     errors.raise_if_any()
     assert number is not None and regions is not None and lang is not None

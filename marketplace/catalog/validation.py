@@ -120,6 +120,22 @@ def clean_text(value: Any, field: str, max_len: int, *, multiline: bool = False)
     return value
 
 
+def clean_required_text(value: Any, field: str, max_len: int) -> str:
+    """``clean_text`` that refuses an empty value (REQUIRED)."""
+    text = clean_text(value, field, max_len)
+    if not text:
+        raise DomainError(ErrorCode.REQUIRED, "Required.", field)
+    return text
+
+
+def clean_choice(cls: Any, value: Any, field: str) -> Any:
+    """A member of the enum ``cls`` (given as itself or its value), or INVALID naming the choices."""
+    try:
+        return value if isinstance(value, cls) else cls(value)
+    except (ValueError, TypeError) as exc:
+        raise DomainError(ErrorCode.INVALID, f"One of {', '.join(m.value for m in cls)}.", field) from exc
+
+
 def clean_optional_text(value: Any, field: str, max_len: int) -> str | None:
     value = clean_text(value, field, max_len)
     return value or None

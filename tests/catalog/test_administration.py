@@ -28,14 +28,9 @@ from marketplace.upkeep import run_periodically
 from schema.core.ids import to_global_id
 from tests import factories as f
 from tests.graphql_client import GraphQLClient
+from tests.orders.conftest import world  # noqa: F401 - the fixture
 
 NOT_ADMINS = ("recipient_a", "provider_a", "officer_a")
-
-
-@pytest.fixture
-async def world(db: Database) -> f.World:
-    async with db.transaction() as s:
-        return await f.build_world(s)
 
 
 async def run(db: Database, fn: Any, *args: Any, **kwargs: Any) -> Any:

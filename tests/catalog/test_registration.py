@@ -25,6 +25,7 @@ from marketplace.orders import services as orders
 from schema.core.ids import to_global_id
 from tests import factories as f
 from tests.graphql_client import GraphQLClient
+from tests.orders.conftest import world  # noqa: F401 - the fixture
 
 ANONYMOUS = Viewer.anonymous()
 BIN = make_bin(2019, 3, 777)
@@ -36,12 +37,6 @@ def form(w: f.World, **changes: Any) -> dict[str, Any]:
             "region_ids": [w.region_a.id], "service_kinds": ["PROSTHETICS", "ORTHOTICS"],
             "accessibility": ["Пандус", "Лифт"], "username": "bionika", "password": "протез-2026-кисть",
             "representative_name": "Айгерим Садыкова", "language": "KK", **changes}
-
-
-@pytest.fixture
-async def world(db: Database) -> f.World:
-    async with db.transaction() as s:
-        return await f.build_world(s)
 
 
 async def count(db: Database, model: Any) -> int:
