@@ -284,3 +284,27 @@ async def test_administration_over_http(api: GraphQLClient, db: Database, world:
     done = (await api.data(ADMIN_DOCS["set"], {"c": _code_of(message)}))["resetPassword"]
     assert done == {"ok": True, "errors": []}
     assert await api.login(provider, "a brand new password")
+
+
+async def test_the_apply_caps_command_applies_a_cap_once(db: Database, world: f.World) -> None:
+    import os
+    import sys
+
+    day = almaty_today() + dt.timedelta(days=3)
+    await run(db, classifier.update_classifier_item, world.viewer("admin"), world.item.id,
+              price_cap=Decimal("98000"), price_cap_from=day)
+    env = {**os.environ, "TIREK_DATABASE_URL": db.url, "TIREK_SECRET_KEY": "cli-test-" + "k" * 32}
+
+    async def cli(*args: str) -> str:
+        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "marketplace.cli", "apply-caps", *args,
+                                                    env=env, stdout=asyncio.subprocess.PIPE,
+                                                    stderr=asyncio.subprocess.STDOUT)
+        out, _ = await proc.communicate()
+        return out.decode()
+
+    assert "0 price caps applied" in await cli()  # not yet
+    assert "1 price caps applied" in await cli("--date", day.isoformat())
+    assert "0 price caps applied" in await cli("--date", day.isoformat())
+    async with db.session() as s:
+        item = await s.get(ClassifierItem, world.item.id)
+        assert item is not None and (item.price_cap, item.price_cap_from) == (Decimal("98000.00"), day)
