@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -349,18 +350,14 @@ def _safe_url(url: str) -> str:
     return url
 
 
-@app.command("notify-terms-due")
-def notify_terms_due(
-    day: str | None = typer.Option(None, "--date", help="The day to count from, YYYY-MM-DD (default: today in Almaty)."),
-) -> None:
-    """Tell officers of applications and claims whose term ends within two working days.
+DAY_OPTION = typer.Option(None, "--date", help="The day to count from, YYYY-MM-DD (default: today in Almaty).")
 
-    The served app does this every hour by itself (TIREK_TERM_REMINDER_INTERVAL); run this from
-    cron when that is off. Safe to repeat: a reminder goes once per subject, officer and day."""
+
+def _run_for_day(day: str | None, work: Any) -> int:
+    """``work(db, day)`` (a job that falls due by the calendar) on the configured database."""
     import datetime as dt
 
     from marketplace.db import Database
-    from marketplace.notifications.services import notify_terms_due as remind
 
     try:
         when = dt.date.fromisoformat(day) if day else None
@@ -371,11 +368,44 @@ def notify_terms_due(
     async def run() -> int:
         db = Database(settings.database_url)
         try:
-            return await remind(db, when)
+            return int(await work(db, when))
         finally:
             await db.dispose()
 
-    typer.echo(f"{asyncio.run(run())} reminders sent")
+    return asyncio.run(run())
+
+
+@app.command("notify-terms-due")
+def notify_terms_due(day: str | None = DAY_OPTION) -> None:
+    """Tell officers of applications and claims whose term ends within two working days.
+
+    The served app does this every hour by itself (TIREK_TERM_REMINDER_INTERVAL); run this from
+    cron when that is off. Safe to repeat: a reminder goes once per subject, officer and day."""
+    from marketplace.notifications.services import notify_terms_due as remind
+
+    typer.echo(f"{_run_for_day(day, remind)} reminders sent")
+
+
+@app.command("expire-quotes")
+def expire_quotes(day: str | None = DAY_OPTION) -> None:
+    """Expire quotes a provider left unanswered, or a recipient left unordered, past their term.
+
+    The served app does this every hour by itself (TIREK_TERM_REMINDER_INTERVAL); run this from
+    cron when that is off. Safe to repeat: a quote expires once."""
+    from marketplace.quotes.services import expire_quotes as expire
+
+    typer.echo(f"{_run_for_day(day, expire)} quotes expired")
+
+
+@app.command("apply-caps")
+def apply_caps(day: str | None = DAY_OPTION) -> None:
+    """Put into force the classifier's price caps set ahead whose date has come.
+
+    The served app does this every hour by itself; run this from cron when that is off. Safe to
+    repeat: a cap is applied once."""
+    from marketplace.catalog.administration import apply_scheduled_caps
+
+    typer.echo(f"{_run_for_day(day, apply_scheduled_caps)} price caps applied")
 
 
 @app.command()

@@ -1,6 +1,6 @@
 """Every table of the portal, imported in one place for Alembic and tests."""
 
-from marketplace.accounts.models import Account, Language, LoginAttempt, Person, Region, Role, Sex
+from marketplace.accounts.models import Account, AccountCode, Language, LoginAttempt, Person, Region, Role, Sex
 from marketplace.applications.models import Application, ApplicationKind, ApplicationStatus
 from marketplace.audit.models import AuditEvent, IdempotencyKey
 from marketplace.catalog.models import (
@@ -21,6 +21,7 @@ from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim,
 from marketplace.db import Base
 from marketplace.notifications.models import Notification
 from marketplace.orders.models import Order, OrderStatus, Review, ServiceLog, ServiceLogStatus
+from marketplace.quotes.models import Quote, QuoteStatus
 from marketplace.records.models import (
     DisabilityGroup,
     DisabilityRecord,
@@ -33,12 +34,12 @@ from marketplace.records.models import (
 from marketplace.transport.models import Trip, TripStatus, Vehicle
 
 __all__ = [
-    "Account", "Application", "ApplicationKind", "ApplicationStatus", "AuditEvent", "Base",
+    "Account", "AccountCode", "Application", "ApplicationKind", "ApplicationStatus", "AuditEvent", "Base",
     "ClaimKind", "ClaimStatus", "ClassifierItem", "CompensationClaim", "DeliveryOption",
     "DisabilityGroup", "DisabilityRecord", "Entitlement", "EntitlementSource", "EntitlementStatus",
     "ExamFormat", "IdempotencyKey", "ItemCategory", "ItemKind", "Language", "Listing",
     "ListingRegion", "ListingStatus", "LoginAttempt", "Notification", "Order", "OrderStatus",
-    "Person", "Provider", "ProviderRegion", "Receipt", "RecordStatus", "Region", "Review", "Role",
+    "Person", "Provider", "ProviderRegion", "Quote", "QuoteStatus", "Receipt", "RecordStatus", "Region", "Review", "Role",
     "SearchOutbox", "ServiceLog", "ServiceLogStatus", "Sex", "Trip", "TripStatus", "Unit",
     "Vehicle", "VerificationStatus",
 ]

@@ -80,3 +80,9 @@ class Loaders:
             key_of=lambda row: row[0].order_id,
             value_of=lambda row: row[0],
         )
+
+    @cached_property
+    def visible_reviews(self):  # type: ignore[no-untyped-def]
+        from schema.catalog.reviews import reviews_loader
+
+        return reviews_loader(self.db)

@@ -17,11 +17,14 @@ from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.settings import Settings, get_settings
 from schema.accounts.mutations import AccountMutations
 from schema.accounts.queries import AccountQueries
+from schema.administration import AdministrationMutations
 from schema.applications.mutations import ApplicationMutations
 from schema.applications.queries import ApplicationQueries
 from schema.audit.queries import AuditQueries
 from schema.catalog.mutations import CatalogMutations
 from schema.catalog.queries import CatalogQueries
+from schema.catalog.registration import ProviderRegistrationMutations, ProviderRegistrationQueries
+from schema.orders.reviews import ReviewMutations
 from schema.claims.mutations import ClaimMutations
 from schema.claims.queries import ClaimQueries
 from schema.orders.mutations import OrderMutations
@@ -30,6 +33,8 @@ from schema.notifications.queries import NotificationQueries
 from schema.notifications.subscriptions import NotificationSubscription
 from schema.orders.queries import OrderQueries
 from schema.records.mutations import RecordMutations
+from schema.quotes.mutations import QuoteMutations
+from schema.quotes.queries import QuoteQueries
 from schema.search.queries import SearchQueries
 from schema.records.queries import RecordQueries
 from schema.transport.mutations import TransportMutations
@@ -56,13 +61,15 @@ class NodeQueries:
 
 @strawberry.type
 class Query(AccountQueries, CatalogQueries, RecordQueries, OrderQueries, ClaimQueries, AuditQueries, SearchQueries,
-            ApplicationQueries, TransportQueries, NotificationQueries, NodeQueries):
+            ApplicationQueries, TransportQueries, NotificationQueries, QuoteQueries, ProviderRegistrationQueries,
+            NodeQueries):
     pass
 
 
 @strawberry.type
 class Mutation(AccountMutations, CatalogMutations, RecordMutations, OrderMutations, ClaimMutations,
-               ApplicationMutations, TransportMutations, NotificationMutations):
+               ApplicationMutations, TransportMutations, NotificationMutations, QuoteMutations,
+               ProviderRegistrationMutations, ReviewMutations, AdministrationMutations):
     pass
 
 

@@ -80,15 +80,26 @@ def _add_background_loop(services: dict[str, Any], loop: Callable[[asyncio.Event
 
 
 def reminder_services(settings: Settings, db: Database) -> dict[str, Any]:
-    """The background loop that tells officers of terms about to be missed (see
-    ``marketplace.notifications.services.run_term_reminders``); nothing when the interval is 0."""
+    """The background loops that tell officers of terms about to be missed (see
+    ``marketplace.notifications.services.run_term_reminders``) and expire quotes past their term
+    and apply the price caps set ahead (``marketplace.upkeep``); nothing when the interval is 0."""
     services: dict[str, Any] = {"on_startup": [], "on_shutdown": []}
     if settings.term_reminder_interval <= 0:
         return services
     from marketplace.notifications.services import run_term_reminders
 
-    _add_background_loop(services, lambda stop: run_term_reminders(
-        db, every_seconds=settings.term_reminder_interval, stop=stop))
+    from marketplace.catalog.administration import apply_scheduled_caps
+    from marketplace.quotes.services import expire_quotes
+    from marketplace.upkeep import run_periodically
+
+    every = settings.term_reminder_interval
+    _add_background_loop(services, lambda stop: run_term_reminders(db, every_seconds=every, stop=stop))
+    # On the same hourly beat: quotes left unanswered or unordered past their term expire, and
+    # price caps set ahead take effect on their date.
+    _add_background_loop(services, lambda stop: run_periodically(
+        lambda: expire_quotes(db), "quotes expired", every_seconds=every, stop=stop))
+    _add_background_loop(services, lambda stop: run_periodically(
+        lambda: apply_scheduled_caps(db), "price caps taking effect", every_seconds=every, stop=stop))
     return services
 
 

@@ -7,7 +7,7 @@ import enum
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.db import Base, BigIntPK, Money, UTCDateTime, enum_column, utcnow
@@ -69,6 +69,7 @@ class ClassifierItem(Base):
     __table_args__ = (
         CheckConstraint("price_cap IS NULL OR price_cap > 0", name="price_cap_positive"),
         CheckConstraint("service_life_months IS NULL OR service_life_months > 0", name="service_life_positive"),
+        CheckConstraint("next_price_cap IS NULL OR next_price_cap > 0", name="next_price_cap_positive"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -81,6 +82,11 @@ class ClassifierItem(Base):
     category: Mapped[ItemCategory] = mapped_column(enum_column(ItemCategory))
     # The state norm per unit; none for custom items, which go by an approved quote.
     price_cap: Mapped[Decimal | None] = mapped_column(Money)
+    price_cap_from: Mapped[dt.date | None] = mapped_column(Date)  # since when ``price_cap`` is in force
+    # A new cap the administrator set ahead: it replaces ``price_cap`` on its date (orders placed
+    # before keep their snapshot; ``catalog.administration.apply_scheduled_caps``).
+    next_price_cap: Mapped[Decimal | None] = mapped_column(Money)
+    next_price_cap_from: Mapped[dt.date | None] = mapped_column(Date)
     service_life_months: Mapped[int | None] = mapped_column(Integer)
     quota: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -99,7 +105,11 @@ class Provider(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     bin: Mapped[str] = mapped_column(String(12), unique=True)
-    name: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(300))  # the registered name (Russian, as in the state register)
+    name_kk: Mapped[str | None] = mapped_column(String(300))
+    name_en: Mapped[str | None] = mapped_column(String(300))
+    # What it offers (ItemCategory values), as declared at registration.
+    service_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
     verification_status: Mapped[VerificationStatus] = mapped_column(
         enum_column(VerificationStatus), default=VerificationStatus.PENDING
     )

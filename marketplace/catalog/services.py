@@ -565,6 +565,9 @@ async def _check_can_be_offered(session: AsyncSession, listing: Listing) -> None
         raise DomainError(
             ErrorCode.NOT_ELIGIBLE, "The provider is suspended; its listings cannot be offered.", "listingId"
         )
+    if provider.verification_status == VerificationStatus.PENDING:
+        raise DomainError(ErrorCode.NOT_ELIGIBLE,
+                          "The provider is not verified yet; its listings can be prepared, not offered.", "listingId")
     item = await session.get(ClassifierItem, listing.classifier_item_id)
     if item is None or not item.is_active:
         raise DomainError(ErrorCode.INVALID, "This classifier item is no longer in use.", "classifierItemId")

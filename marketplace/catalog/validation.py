@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+import phonenumbers
+
 from marketplace.catalog.models import DeliveryOption
 from marketplace.errors import DomainError, ErrorCode, not_found, Tenge, ValidationErrors
 
@@ -116,6 +118,22 @@ def clean_text(value: Any, field: str, max_len: int, *, multiline: bool = False)
     if len(value) > max_len:
         raise DomainError(ErrorCode.TOO_LONG, "At most {count} characters.", field, count=max_len)
     return value
+
+
+def clean_required_text(value: Any, field: str, max_len: int) -> str:
+    """``clean_text`` that refuses an empty value (REQUIRED)."""
+    text = clean_text(value, field, max_len)
+    if not text:
+        raise DomainError(ErrorCode.REQUIRED, "Required.", field)
+    return text
+
+
+def clean_choice(cls: Any, value: Any, field: str) -> Any:
+    """A member of the enum ``cls`` (given as itself or its value), or INVALID naming the choices."""
+    try:
+        return value if isinstance(value, cls) else cls(value)
+    except (ValueError, TypeError) as exc:
+        raise DomainError(ErrorCode.INVALID, f"One of {', '.join(m.value for m in cls)}.", field) from exc
 
 
 def clean_optional_text(value: Any, field: str, max_len: int) -> str | None:
@@ -239,16 +257,23 @@ def clean_attributes(value: Any, field: str = "attributes") -> dict[str, Any]:
 
 
 def clean_phone(value: Any, field: str = "phone") -> str | None:
-    """A phone number as people write it (+7 701 555 12 34): 10 to 15 digits,
-    an optional leading +, spaces, dashes and parentheses. Kept as written."""
+    """A phone number as people write it (+7 701 555 12 34, 8 701 555 12 34), kept in E.164
+    (+77015551234); a number without a country code is read as Kazakh. ``phonenumbers``
+    (libphonenumber's metadata) decides whether the number can exist."""
     text = clean_optional_text(value, field, MAX_PHONE)
     if text is None:
         return None
     text = " ".join(text.split())
-    digits = sum(ch.isdigit() for ch in text)
-    if not _PHONE_CHARS.match(text) or not 10 <= digits <= 15:
-        raise DomainError(ErrorCode.INVALID, "Not a phone number (for example +7 701 555 12 34).", field)
-    return text
+    bad = DomainError(ErrorCode.INVALID, "Not a phone number (for example +7 701 555 12 34).", field)
+    if not _PHONE_CHARS.match(text):
+        raise bad
+    try:
+        number = phonenumbers.parse(text, "KZ")
+    except phonenumbers.NumberParseException as exc:
+        raise bad from exc
+    if not phonenumbers.is_valid_number(number):
+        raise bad
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def clean_email(value: Any, field: str = "email") -> str | None:

@@ -40,11 +40,12 @@ from marketplace.transport.models import Vehicle
 
 DEMO_PASSWORD = "tirek-demo-2026"
 DEMO_LOGINS = {
-    "recipient": "RECIPIENT - Aigerim, group I, Astana: wheelchair, sign language, hygiene, invataxi trips; "
-                 "may apply for an assistant",
+    "recipient": "RECIPIENT - Aigerim, group I, Astana: wheelchair, sign language, hygiene, invataxi trips, "
+                 "a bionic hand (by quote); may apply for an assistant",
     "parent": "RECIPIENT - a parent who represents a child with a disability, Almaty",
     "provider": "PROVIDER - a verified supplier of technical aids serving Astana and Almaty",
     "invataxi": "PROVIDER - Invataxi Astana: accessible transport, two vehicles",
+    "provider-pending": "PROVIDER - a prosthetics workshop that signed up and waits for the admin's verification",
     "officer": "LOCAL_BODY - social-protection officer of Astana",
     "officer-almaty": "LOCAL_BODY - social-protection officer of Almaty",
     "admin": "ADMIN - keeps the classifier, regions, accounts; verifies providers",
@@ -77,6 +78,8 @@ async def seed_demo(db: Database, *, recipients: int = 200, listings: int = 500,
         await _seed_demo_accounts(s, regions, items, provider_rows)
     async with db.transaction() as s:
         await _seed_demo_invataxi(s, regions, items)
+    async with db.transaction() as s:
+        await _seed_demo_quotes(s, regions, items)
     async with db.session() as s:
         return {
             "regions": await _count(s, Region),
@@ -462,4 +465,60 @@ async def _seed_demo_invataxi(s: AsyncSession, regions: list[Region], items: lis
         s.add(_entitlement_for(aigerim, item, f"IRP-DEMO-{aigerim.first_name}-9", dt.date.today()))
     s.add(Account(username="invataxi", password_hash=hash_password(DEMO_PASSWORD), role=Role.PROVIDER,
                   provider_id=provider.id, display_name=provider.name, language=Language.RU))
+    await s.flush()
+
+
+CUSTOM_ITEM = "TSR-02-007"  # the bionic hand: no price cap, ordered by an approved quote
+PENDING_PROVIDER_NAME = 'ТОО "Бионика Протез"'
+
+
+async def _seed_demo_quotes(s: AsyncSession, regions: list[Region], items: list[ClassifierItem]) -> None:
+    """A custom item by quote (README walkthrough): a bionic hand in Aigerim's IRP, offered by the
+    demo supplier in Astana and Almaty; and a workshop that signed up and waits in the admin's
+    verification queue (the `provider-pending` login). Added on its own, so an older demo database
+    gets it on the next ``tirek seed``."""
+    if (await s.execute(select(Account.id).where(Account.username == "provider-pending"))).first():
+        return
+    item = next((i for i in items if i.code == CUSTOM_ITEM), None)
+    recipient = (await s.execute(select(Account).where(Account.username == "recipient"))).scalar_one_or_none()
+    supplier_account = (await s.execute(select(Account).where(Account.username == "provider"))).scalar_one_or_none()
+    if item is None or recipient is None or recipient.person_id is None or supplier_account is None:
+        return
+    by_code = {r.code: r for r in regions}
+    cities = (by_code["ASTANA"], by_code["ALMATY_CITY"])
+    supplier = await s.get(Provider, supplier_account.provider_id)
+    aigerim = await s.get(Person, recipient.person_id)
+    assert supplier is not None and aigerim is not None
+    offered = (await s.execute(select(Listing.id).where(Listing.provider_id == supplier.id,
+                                                        Listing.classifier_item_id == item.id,
+                                                        Listing.status == ListingStatus.PUBLISHED))).first()
+    if not offered:
+        texts = data.listing_texts(item, supplier.name, random.Random(SEED + 3))
+        listing = Listing(
+            provider_id=supplier.id, classifier_item_id=item.id, title_kk=_get(texts, "title_kk"),
+            title_ru=_get(texts, "title_ru"), title_en=_get(texts, "title_en"),
+            description_kk=_get(texts, "description_kk"), description_ru=_get(texts, "description_ru"),
+            description_en=_get(texts, "description_en"), unit_price=Decimal("4500000.00"),
+            delivery_options=["AT_PROVIDER"], lead_time_days=45, stock=None,
+            attributes=dict(_get(texts, "attributes", {}) or {}), status=ListingStatus.PUBLISHED,
+        )
+        s.add(listing)
+        await s.flush()
+        for region in cities:
+            s.add(ListingRegion(listing_id=listing.id, region_id=region.id))
+        s.add(SearchOutbox(entity="listing", entity_id=listing.id))
+    has_line = (await s.execute(select(Entitlement.id).where(
+        Entitlement.person_id == aigerim.id, Entitlement.classifier_item_id == item.id))).first()
+    if not has_line:
+        s.add(_entitlement_for(aigerim, item, f"IRP-DEMO-{aigerim.first_name}-10", dt.date.today()))
+    pending = Provider(bin=make_bin(2024, 5, 9201), name=PENDING_PROVIDER_NAME, name_kk='"Бионика Протез" ЖШС',
+                       name_en="Bionika Protez LLP", verification_status=VerificationStatus.PENDING,
+                       phone="+77172550202", email="info@bionika-protez.kz", address="Астана, ул. Сыганак, 10",
+                       accessibility=["RAMP"], service_kinds=["PROSTHETICS", "ORTHOTICS"])
+    s.add(pending)
+    await s.flush()
+    s.add(ProviderRegion(provider_id=pending.id, region_id=cities[0].id))
+    s.add(SearchOutbox(entity="provider", entity_id=pending.id))
+    s.add(Account(username="provider-pending", password_hash=hash_password(DEMO_PASSWORD), role=Role.PROVIDER,
+                  provider_id=pending.id, display_name=pending.name, language=Language.RU))
     await s.flush()

@@ -267,6 +267,97 @@ TEMPLATES: dict[str, dict[Language, tuple[str, str]]] = {
              "Поездка №{trip} завершена; можно подать заявку на возмещение по заказу №{order}."),
         KK: ("Сапарды алушы растады", "№{trip} сапар аяқталды; №{order} тапсырыс бойынша өтемақыға өтінім беруге болады."),
     },
+    # provider verification
+    "provider.verified": {
+        EN: ("Your organisation is verified", "You can now publish listings and take orders. {reason}"),
+        RU: ("Организация подтверждена", "Теперь можно публиковать предложения и принимать заказы. {reason}"),
+        KK: ("Ұйымыңыз расталды", "Енді ұсыныстарды жариялап, тапсырыс қабылдай аласыз. {reason}"),
+    },
+    "provider.suspended": {
+        EN: ("Your organisation is suspended",
+             "Your listings are hidden and no new orders come in. Reason: {reason}"),
+        RU: ("Деятельность организации приостановлена",
+             "Ваши предложения скрыты, новые заказы не поступают. Причина: {reason}"),
+        KK: ("Ұйымыңыздың қызметі тоқтатылды",
+             "Ұсыныстарыңыз жасырылды, жаңа тапсырыстар түспейді. Себебі: {reason}"),
+    },
+    "provider.reinstated": {
+        EN: ("Your organisation is reinstated", "Your listings are back and orders come in again. {reason}"),
+        RU: ("Деятельность организации возобновлена", "Ваши предложения снова видны, заказы принимаются. {reason}"),
+        KK: ("Ұйымыңыздың қызметі қайта жалғасты", "Ұсыныстарыңыз қайта көрінеді, тапсырыстар қабылданады. {reason}"),
+    },
+    # reviews
+    "review.replied": {
+        EN: ("The provider replied to your review", "“{listing}”: {reply}"),
+        RU: ("Поставщик ответил на ваш отзыв", "«{listing}»: {reply}"),
+        KK: ("Жеткізуші пікіріңізге жауап берді", "«{listing}»: {reply}"),
+    },
+    "review.hidden": {
+        EN: ("Your review was hidden", "Your review of “{listing}” is no longer shown. Reason: {reason}"),
+        RU: ("Ваш отзыв скрыт", "Ваш отзыв о «{listing}» больше не показывается. Причина: {reason}"),
+        KK: ("Пікіріңіз жасырылды", "«{listing}» туралы пікіріңіз енді көрсетілмейді. Себебі: {reason}"),
+    },
+    # quotes for custom items
+    "quote.requested.provider": {
+        EN: ("Quote requested №{quote}", "A recipient asks for a price: {quantity} × {listing}. Answer by {due}."),
+        RU: ("Запрос цены №{quote}", "Получатель запрашивает цену: {quantity} × {listing}. Ответьте до {due}."),
+        KK: ("Баға сұралды №{quote}", "Алушы баға сұрайды: {quantity} × {listing}. {due} дейін жауап беріңіз."),
+    },
+    "quote.submitted.region": {
+        EN: ("Quote №{quote} to decide", "{provider} quoted {price} for {item}. Decide by {due}."),
+        RU: ("Смета №{quote} на согласование", "{provider} предложил {price} за: {item}. Решение до {due}."),
+        KK: ("№{quote} баға ұсынысы келісуге", "{provider} {item} үшін {price} ұсынды. Шешім {due} дейін."),
+    },
+    "quote.submitted.person": {
+        EN: ("Price quoted: №{quote}", "{provider} quoted {price} for {item}. Your local body decides by {due}."),
+        RU: ("Цена предложена: №{quote}", "{provider} предложил {price} за: {item}. Местный орган решит до {due}."),
+        KK: ("Баға ұсынылды: №{quote}", "{provider} {item} үшін {price} ұсынды. Жергілікті орган {due} дейін шешеді."),
+    },
+    "quote.revised.region": {
+        EN: ("Quote №{quote} revised", "{provider} revised the quote for {item}: {price}. Decide by {due}."),
+        RU: ("Смета №{quote} изменена", "{provider} изменил смету на {item}: {price}. Решение до {due}."),
+        KK: ("№{quote} баға ұсынысы өзгертілді", "{provider} {item} бойынша ұсынысты өзгертті: {price}. Шешім {due} дейін."),
+    },
+    "quote.revised.person": {
+        EN: ("Quote №{quote} revised", "{provider} revised the price for {item}: {price}."),
+        RU: ("Смета №{quote} изменена", "{provider} изменил цену на {item}: {price}."),
+        KK: ("№{quote} баға ұсынысы өзгертілді", "{provider} {item} бағасын өзгертті: {price}."),
+    },
+    "quote.approved.person": {
+        EN: ("Quote №{quote} approved", "The state pays {price} for {item}. Order it by {due}."),
+        RU: ("Смета №{quote} одобрена", "Государство оплатит {price} за: {item}. Оформите заказ до {due}."),
+        KK: ("№{quote} баға ұсынысы мақұлданды", "Мемлекет {item} үшін {price} төлейді. {due} дейін тапсырыс беріңіз."),
+    },
+    "quote.approved.provider": {
+        EN: ("Quote №{quote} approved", "Your quote for {item} is approved at {price}; the recipient can order it."),
+        RU: ("Смета №{quote} одобрена", "Ваша смета на {item} одобрена: {price}; получатель может оформить заказ."),
+        KK: ("№{quote} баға ұсынысы мақұлданды", "{item} бойынша ұсынысыңыз мақұлданды: {price}; алушы тапсырыс бере алады."),
+    },
+    "quote.rejected.person": {
+        EN: ("Quote №{quote} refused", "{item}: the quote was refused. Reason: {reason}"),
+        RU: ("Смета №{quote} отклонена", "{item}: смета отклонена. Причина: {reason}"),
+        KK: ("№{quote} баға ұсынысы қабылданбады", "{item}: ұсыныс қабылданбады. Себебі: {reason}"),
+    },
+    "quote.rejected.provider": {
+        EN: ("Quote №{quote} refused", "{item}: your quote was refused. Reason: {reason}"),
+        RU: ("Смета №{quote} отклонена", "{item}: ваша смета отклонена. Причина: {reason}"),
+        KK: ("№{quote} баға ұсынысы қабылданбады", "{item}: ұсынысыңыз қабылданбады. Себебі: {reason}"),
+    },
+    "quote.withdrawn.provider": {
+        EN: ("Quote №{quote} withdrawn", "The recipient withdrew the request for {listing}."),
+        RU: ("Запрос №{quote} отозван", "Получатель отозвал запрос: {listing}."),
+        KK: ("№{quote} сұрау кері қайтарылды", "Алушы сұрауды кері қайтарды: {listing}."),
+    },
+    "quote.expired.person": {
+        EN: ("Quote №{quote} expired", "{item}: the term passed ({due}). Ask for a new quote if you still need it."),
+        RU: ("Срок сметы №{quote} истёк", "{item}: срок истёк ({due}). При необходимости запросите цену снова."),
+        KK: ("№{quote} баға ұсынысының мерзімі өтті", "{item}: мерзімі өтті ({due}). Қажет болса, бағаны қайта сұраңыз."),
+    },
+    "quote.expired.provider": {
+        EN: ("Quote №{quote} expired", "{listing}: the term passed ({due})."),
+        RU: ("Срок сметы №{quote} истёк", "{listing}: срок истёк ({due})."),
+        KK: ("№{quote} баға ұсынысының мерзімі өтті", "{listing}: мерзімі өтті ({due})."),
+    },
     # reminders
     "term.due_soon": {
         EN: ("Term ends {due}: {what} №{number}",

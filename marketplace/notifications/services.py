@@ -57,7 +57,8 @@ from marketplace.notifications import delivery, messages
 from marketplace.notifications.delivery import OutgoingMessage
 from marketplace.notifications.messages import Localized, Money
 from marketplace.notifications.models import Notification
-from marketplace.orders.models import Order, ServiceLog
+from marketplace.orders.models import Order, Review, ServiceLog
+from marketplace.quotes.models import Quote
 from marketplace.records.models import Entitlement
 from marketplace.transport.models import Trip, Vehicle
 
@@ -263,6 +264,58 @@ def _trip_notices(s: Session, ev: AuditEvent) -> list[Notice]:
     return [_notice(ev, ev.action, audience, params, trip_id=trip.id, order_id=trip.order_id)]
 
 
+# Quotes: who is told of each step (the actor never is; ``quote.ordered`` is told by ``order.placed``).
+_QUOTE_AUDIENCE = {
+    "quote.requested": (PROVIDER,),
+    "quote.submitted": (REGION, PERSON),
+    "quote.revised": (REGION, PERSON),
+    "quote.approved": (PERSON, PROVIDER),
+    "quote.rejected": (PERSON, PROVIDER),
+    "quote.withdrawn": (PROVIDER,),
+    "quote.expired": (PERSON, PROVIDER),
+}
+
+
+def _quote_notices(s: Session, ev: AuditEvent) -> list[Notice]:
+    quote = s.get(Quote, ev.subject_id)
+    if quote is None:
+        return []
+    listing = s.get(Listing, quote.listing_id)
+    provider = s.get(Provider, quote.provider_id)
+    price = quote.approved_unit_price or quote.unit_price
+    params = {
+        "quote": quote.id, "item": _name(s.get(ClassifierItem, quote.classifier_item_id)),
+        "listing": _listing_title(listing) if listing else "", "provider": provider.name if provider else "",
+        "quantity": quote.quantity, "price": Money(price * quote.quantity) if price is not None else "",
+        "due": quote.due_date, "reason": _value(ev, "reject_reason", quote.reject_reason),
+    }
+    ids = {"quote_id": quote.id, "listing_id": quote.listing_id}
+    where = {PROVIDER: quote.provider_id, PERSON: quote.person_id, REGION: quote.region_id}
+    return [_notice(ev, f"{ev.action}.{who}", (who, where[who]), params, **ids) for who in _QUOTE_AUDIENCE[ev.action]]
+
+
+def _provider_notices(s: Session, ev: AuditEvent) -> list[Notice]:
+    """The provider is told when it is verified, suspended or reinstated, with the admin's reason."""
+    new, old = _value(ev, "verification_status"), (ev.before or {}).get("verification_status")
+    template = {"VERIFIED": "provider.reinstated" if old == "SUSPENDED" else "provider.verified",
+                "SUSPENDED": "provider.suspended"}.get(new or "")
+    if template is None:
+        return []
+    return [_notice(ev, template, (PROVIDER, ev.subject_id), {"reason": _value(ev, "reason", "")},
+                    provider_id=ev.subject_id)]
+
+
+def _review_notices(s: Session, ev: AuditEvent) -> list[Notice]:
+    """The author of a review is told of the provider's reply, and of its hiding with the reason."""
+    review = s.get(Review, ev.subject_id)
+    if review is None:
+        return []
+    listing = s.get(Listing, review.listing_id)
+    params = {"listing": _listing_title(listing) if listing else "", "reply": review.reply_text or "",
+              "reason": review.hidden_reason or ""}
+    return [_notice(ev, ev.action, (PERSON, review.person_id), params, review_id=review.id)]
+
+
 NOTICES: dict[str, Callable[[Session, AuditEvent], list[Notice]]] = {
     **{a: _order_notices for a in ("order.placed", "order.accepted", "order.declined", "order.delivered",
                                    "order.cancelled", "order.confirmed")},
@@ -274,6 +327,10 @@ NOTICES: dict[str, Callable[[Session, AuditEvent], list[Notice]]] = {
     "listing.approved": _listing_notices,
     "listing.rejected": _listing_notices,
     **{a: _trip_notices for a in _TRIP_AUDIENCE},
+    **{a: _quote_notices for a in _QUOTE_AUDIENCE},
+    "provider.verification_changed": _provider_notices,
+    "review.replied": _review_notices,
+    "review.hidden": _review_notices,
 }
 
 

@@ -116,3 +116,10 @@ class Review(Base):
     rating: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The provider's one reply.
+    reply_text: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Hidden by an officer (abusive): not shown, not counted in the ratings.
+    hidden_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str | None] = mapped_column(String(1000))
+    hidden_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))

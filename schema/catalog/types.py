@@ -10,6 +10,8 @@ from strawberry.scalars import JSON
 
 from marketplace.catalog import models as m
 from schema.accounts.types import Region
+from schema.catalog.reviews import Review, reviews_of
+from schema.core.pagination import Connection
 from schema.core.ids import to_global_id
 from schema.core.node import Node
 from schema.core.scalars import Language, localized
@@ -35,6 +37,10 @@ class ClassifierItem(Node):
     service_life_months: int | None
     is_custom: bool
     quota: JSON | None
+    price_cap_from: dt.date | None = strawberry.field(default=None, description="Since when the cap is in force.")
+    next_price_cap: Decimal | None = strawberry.field(default=None, description="A new cap set ahead: new orders "
+                                                                                "from nextPriceCapFrom use it.")
+    next_price_cap_from: dt.date | None = None
     pk: strawberry.Private[int]
 
     @strawberry.field
@@ -47,6 +53,7 @@ class ClassifierItem(Node):
             id=strawberry.ID(to_global_id("ClassifierItem", c.id)), pk=c.id, code=c.code, name_kk=c.name_kk,
             name_ru=c.name_ru, name_en=c.name_en, kind=c.kind, unit=c.unit, category=c.category,
             price_cap=c.price_cap, service_life_months=c.service_life_months, is_custom=c.is_custom, quota=c.quota,
+            price_cap_from=c.price_cap_from, next_price_cap=c.next_price_cap, next_price_cap_from=c.next_price_cap_from,
         )
 
 
@@ -62,7 +69,16 @@ class Provider(Node):
     accessibility: list[str]
     rating: Decimal | None
     rating_count: int
+    name_kk: str | None = strawberry.field(description="The name in Kazakh (``name`` is the registered one).")
+    name_en: str | None
+    service_kinds: list[ItemCategory] = strawberry.field(  # type: ignore[valid-type]
+        description="What it offers, as declared at registration.")
     pk: strawberry.Private[int]
+
+    @strawberry.field(description="Its visible reviews, newest first (the rating counts only these).")
+    async def reviews(self, info: strawberry.Info, first: int | None = None, after: str | None = None
+                      ) -> Connection[Review]:
+        return await reviews_of(info, "provider", self.pk, first, after)
 
     @strawberry.field(description="Regions the provider serves.")
     async def regions(self, info: strawberry.Info) -> list[Region]:
@@ -76,7 +92,8 @@ class Provider(Node):
             id=strawberry.ID(to_global_id("Provider", p.id)), pk=p.id, bin=p.bin, name=p.name,
             verification_status=p.verification_status, phone=p.phone, email=p.email, address=p.address,
             website=p.website, accessibility=list(p.accessibility or []), rating=p.rating,
-            rating_count=p.rating_count,
+            rating_count=p.rating_count, name_kk=p.name_kk, name_en=p.name_en,
+            service_kinds=[m.ItemCategory(k) for k in p.service_kinds or []],
         )
 
 
@@ -121,6 +138,11 @@ class Listing(Node):
     @strawberry.field
     async def classifier_item(self, info: strawberry.Info) -> ClassifierItem:
         return ClassifierItem.from_model(await info.context.loaders.classifier_item.load(self.item_pk))
+
+    @strawberry.field(description="Its visible reviews, newest first (the rating counts only these).")
+    async def reviews(self, info: strawberry.Info, first: int | None = None, after: str | None = None
+                      ) -> Connection[Review]:
+        return await reviews_of(info, "listing", self.pk, first, after)
 
     @strawberry.field(description="Regions the listing is offered in.")
     async def regions(self, info: strawberry.Info) -> list[Region]:

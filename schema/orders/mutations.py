@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 
+from marketplace.errors import DomainError, ErrorCode
 from marketplace.orders import services
 from schema.core.errors import UserError
 from schema.core.ids import decode_id
 from schema.core.mutations import guarded, in_transaction
 from schema.orders.types import Order, Review, ServiceLog
+from schema.quotes.ordering import place_quoted_order
 
 
 @strawberry.type
@@ -39,12 +42,23 @@ def _order_payload(order, errors):  # type: ignore[no-untyped-def]
 @strawberry.type
 class OrderMutations:
     @strawberry.mutation(description="Order a listing against an entitlement; reserves the balance. "
-                                     "The same idempotency key twice returns the same order.")
+                                     "The same idempotency key twice returns the same order. For a custom item, "
+                                     "give quoteId (an APPROVED quote) instead of listing, entitlement and quantity.")
     async def place_order(
-        self, info: strawberry.Info, listing_id: strawberry.ID, entitlement_id: strawberry.ID, quantity: Decimal,
-        idempotency_key: str, delivery_option: str | None = None,
+        self, info: strawberry.Info, idempotency_key: str, listing_id: strawberry.ID | None = None,
+        entitlement_id: strawberry.ID | None = None, quantity: Decimal | None = None,
+        delivery_option: str | None = None, quote_id: strawberry.ID | None = None,
+        accept_co_payment: Annotated[bool, strawberry.argument(
+            description="With quoteId: pay the difference when the approved price is below the quote.")] = False,
     ) -> OrderPayload:
+        if quote_id is not None:
+            return _order_payload(*await guarded(lambda: place_quoted_order(
+                info, quote_id, idempotency_key, delivery_option, accept_co_payment)))
+
         async def work():  # type: ignore[no-untyped-def]
+            for value, name in ((listing_id, "listingId"), (entitlement_id, "entitlementId"), (quantity, "quantity")):
+                if value is None:
+                    raise DomainError(ErrorCode.REQUIRED, "Required (or give quoteId).", name)
             return await services.place_order_once(
                 info.context.db, info.context.viewer, listing_id=decode_id(listing_id, "Listing", "listingId"),
                 entitlement_id=decode_id(entitlement_id, "Entitlement", "entitlementId"), quantity=quantity,

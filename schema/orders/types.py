@@ -8,6 +8,7 @@ from decimal import Decimal
 import strawberry
 
 from marketplace.orders import models as m
+from schema.catalog.reviews import Review  # noqa: F401 - the type reviewOrder returns
 from schema.catalog.types import ClassifierItem, Listing, Provider
 from schema.core.ids import to_global_id
 from schema.core.node import Node
@@ -104,15 +105,3 @@ class Order(Node):
             decline_reason=o.decline_reason, placed_at=o.placed_at, accepted_at=o.accepted_at,
             delivered_at=o.delivered_at, confirmed_at=o.confirmed_at,
         )
-
-
-@strawberry.type
-class Review(Node):
-    rating: int
-    text: str
-    created_at: dt.datetime
-
-    @classmethod
-    def from_model(cls, r: m.Review) -> "Review":
-        return cls(id=strawberry.ID(to_global_id("Review", r.id)), rating=r.rating, text=r.text,
-                   created_at=r.created_at)

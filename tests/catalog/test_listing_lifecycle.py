@@ -619,9 +619,18 @@ async def test_a_suspended_provider_cannot_submit_nor_be_approved(db: Database, 
     await run(db, catalog.review_listing, w.viewer("officer_a"), pending.id, "REJECT", "Provider suspended.")
     await run(db, catalog.update_listing, w.viewer("provider_a"), draft.id, stock=1)
     await run(db, catalog.archive_listing, w.viewer("provider_a"), draft.id)
-    # a PENDING (not yet verified) provider's listing can be published
+    # a PENDING (not yet verified) provider prepares listings but publishes nothing (issue 15)
     await set_provider_status(db, w.provider_a.id, VerificationStatus.PENDING)
     other = await listing_in(db, w, S.PENDING_REVIEW)
+    fresh = await listing_in(db, w, S.DRAFT)
+    before = await state(db)
+    await refused(db, ErrorCode.NOT_ELIGIBLE, "listingId", catalog.review_listing, w.viewer("officer_a"),
+                  other.id, "APPROVE")
+    await refused(db, ErrorCode.NOT_ELIGIBLE, "listingId", catalog.submit_listing, w.viewer("provider_a"), fresh.id)
+    assert await state(db) == before
+    await run(db, catalog.update_listing, w.viewer("provider_a"), fresh.id, stock=2)
+    # once verified, it is published
+    await set_provider_status(db, w.provider_a.id, VerificationStatus.VERIFIED)
     assert (await run(db, catalog.review_listing, w.viewer("officer_a"), other.id, "APPROVE")).status == S.PUBLISHED
 
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from marketplace.catalog.models import ListingStatus
-from tests.security.scene import ROLES, Scene, gid, key
+from tests.security.scene import ROLES, Scene, gid, key, serial
 
 QUERY, MUTATION, SUBSCRIPTION = "query", "mutation", "subscription"
 ERR = "errors { field code message }"
@@ -337,6 +337,34 @@ async def _update_provider(sc: Scene, side: str) -> Call:
                 f"{{ provider {{ id }} {ERR} }} }}", {"id": gid("Provider", sc.sides[side].provider.id)})
 
 
+@entry("providers", QUERY, expect("FORBIDDEN", admin="ok"), ids=edges, note="The verification queue is the admin's.")
+async def _providers(sc: Scene, side: str) -> Call:
+    provider = await sc.pending_provider(side)
+    return Call("query($after: String) { providers(verificationStatus: PENDING, first: 100, after: $after) "
+                "{ edges { node { id } } pageInfo { hasNextPage endCursor } } }", target=gid("Provider", provider.id))
+
+
+@entry("registerProvider", MUTATION, expect("ok", anonymous="ok"), note="Anyone may sign an organisation up; it "
+       "waits PENDING for the admin.")
+async def _register_provider(sc: Scene, side: str) -> Call:
+    return Call(f"mutation($i: RegisterProviderInput!) {{ registerProvider(input: $i) {{ provider {{ id }} {ERR} }} }}",
+                {"i": sc.sign_up(side)})
+
+
+@entry("suspendProvider", MUTATION, expect("FORBIDDEN", admin="ok"))
+async def _suspend_provider(sc: Scene, side: str) -> Call:
+    provider = await sc.pending_provider(side)
+    return Call(f"mutation($id: ID!) {{ suspendProvider(providerId: $id, reason: \"Жалобы\") {{ provider {{ id }} {ERR} }} }}",
+                {"id": gid("Provider", provider.id)})
+
+
+@entry("reinstateProvider", MUTATION, expect("FORBIDDEN", admin="ok"))
+async def _reinstate_provider(sc: Scene, side: str) -> Call:
+    provider = await sc.suspended_provider(side)
+    return Call(f"mutation($id: ID!) {{ reinstateProvider(providerId: $id, reason: \"Проверено\") "
+                f"{{ provider {{ id }} {ERR} }} }}", {"id": gid("Provider", provider.id)})
+
+
 @entry("verifyProvider", MUTATION, expect("FORBIDDEN", admin="ok"))
 async def _verify_provider(sc: Scene, side: str) -> Call:
     provider = await sc.pending_provider(side)
@@ -609,6 +637,120 @@ entry("markTripDone", MUTATION, PROVIDER_ACTS)(_trip_step("markTripDone", "CONFI
 entry("acceptTripProposal", MUTATION, RECIPIENT_ACTS)(_trip_step("acceptTripProposal", "PROPOSED"))
 entry("cancelTrip", MUTATION, RECIPIENT_ACTS)(_trip_step("cancelTrip", "REQUESTED"))
 entry("completeTrip", MUTATION, RECIPIENT_ACTS)(_trip_step("completeTrip", "DONE"))
+
+
+# == administration ===========================================================================
+ADMIN_ONLY = expect("FORBIDDEN", admin="ok")
+
+
+@entry("createClassifierItem", MUTATION, ADMIN_ONLY)
+async def _create_classifier_item(sc: Scene, side: str) -> Call:
+    return Call(f"mutation($i: CreateClassifierItemInput!) {{ createClassifierItem(input: $i) {{ classifierItem {{ id }} {ERR} }} }}",
+                {"i": {"code": f"SEC-{serial():06d}", "nameKk": "Құрал", "nameRu": "Средство", "nameEn": "Aid",
+                       "kind": "PRODUCT", "unit": "PIECE", "category": "MOBILITY", "priceCap": "1000"}})
+
+
+@entry("updateClassifierItem", MUTATION, ADMIN_ONLY)
+async def _update_classifier_item(sc: Scene, side: str) -> Call:
+    item = await sc.classifier_item()
+    return Call(f"mutation($id: ID!) {{ updateClassifierItem(classifierItemId: $id, input: {{nameEn: \"Aid\"}}) "
+                f"{{ classifierItem {{ id }} {ERR} }} }}", {"id": gid("ClassifierItem", item.id)})
+
+
+@entry("createRegion", MUTATION, ADMIN_ONLY)
+async def _create_region(sc: Scene, side: str) -> Call:
+    return Call(f"mutation($c: String!) {{ createRegion(code: $c, nameKk: \"Аймақ\", nameRu: \"Регион\", "
+                f"nameEn: \"Region\") {{ region {{ id }} {ERR} }} }}", {"c": f"SEC_{serial()}"})
+
+
+@entry("updateRegion", MUTATION, ADMIN_ONLY)
+async def _update_region(sc: Scene, side: str) -> Call:
+    return Call(f"mutation($id: ID!) {{ updateRegion(regionId: $id, nameEn: \"Region\") {{ region {{ id }} {ERR} }} }}",
+                {"id": gid("Region", sc.sides[side].region.id)})
+
+
+@entry("createAccount", MUTATION, ADMIN_ONLY)
+async def _create_account(sc: Scene, side: str) -> Call:
+    return Call(f"mutation($u: String!, $r: ID!) {{ createAccount(username: $u, password: \"long enough password\", "
+                f"role: LOCAL_BODY, regionId: $r) {{ accountId {ERR} }} }}",
+                {"u": f"sec.officer.{serial()}", "r": gid("Region", sc.sides[side].region.id)})
+
+
+@entry("requestPasswordReset", MUTATION, expect("ok", anonymous="ok"),
+       note="The same answer for every caller and every login: nothing leaks.")
+async def _request_password_reset(sc: Scene, side: str) -> Call:
+    return Call(f"mutation($u: String!) {{ requestPasswordReset(username: $u) {{ ok {ERR} }} }}",
+                {"u": sc.sides[side].recipient.username})
+
+
+@entry("resetPassword", MUTATION, expect("ok", anonymous="ok"), note="Whoever holds the one-time code.")
+async def _reset_password(sc: Scene, side: str) -> Call:
+    return Call(f"mutation($c: String!) {{ resetPassword(code: $c, newPassword: \"a brand new password\") {{ ok {ERR} }} }}",
+                {"c": await sc.reset_code(side)})
+
+
+# == reviews people read ======================================================================
+@entry("replyToReview", MUTATION, PROVIDER_ACTS, note="The reviewed provider's one reply.")
+async def _reply_to_review(sc: Scene, side: str) -> Call:
+    review = await sc.review(side)
+    return Call(f"mutation($r: ID!) {{ replyToReview(reviewId: $r, text: \"Спасибо\") {{ review {{ id }} {ERR} }} }}",
+                {"r": gid("Review", review.id)})
+
+
+@entry("hideReview", MUTATION, KEEPER_ACTS, note="The officer of the order's region, or the admin.")
+async def _hide_review(sc: Scene, side: str) -> Call:
+    review = await sc.review(side)
+    return Call(f"mutation($r: ID!) {{ hideReview(reviewId: $r, reason: \"Оскорбления\") {{ review {{ id }} {ERR} }} }}",
+                {"r": gid("Review", review.id)})
+
+
+# == quotes for custom items =================================================================
+QUOTE_FIELDS = "quote { id status } " + ERR
+
+
+@entry("quotes", QUERY, PARTIES_LIST, ids=edges, note="The person's, the provider's and the region's quotes.")
+async def _quotes(sc: Scene, side: str) -> Call:
+    quote = await sc.quote(side)
+    return Call("query($after: String) { quotes(first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }", target=gid("Quote", quote.id))
+
+
+@entry("quote", QUERY, PARTIES)
+async def _quote(sc: Scene, side: str) -> Call:
+    quote = await sc.quote(side)
+    return Call("query($id: ID!) { quote(id: $id) { id status } }", {"id": gid("Quote", quote.id)})
+
+
+@entry("requestQuote", MUTATION, RECIPIENT_ACTS, note="On one's own entitlement; another's is NOT_FOUND.")
+async def _request_quote(sc: Scene, side: str) -> Call:
+    sd = sc.sides[side]
+    await sc.clear_quotes(side)
+    return Call(f"mutation($l: ID!, $e: ID!) {{ requestQuote(listingId: $l, entitlementId: $e, note: \"Замеры\") "
+                f"{{ {QUOTE_FIELDS} }} }}",
+                {"l": gid("Listing", sd.custom_listing.id), "e": gid("Entitlement", sd.custom_entitlement.id)})
+
+
+def _quote_step(name: str, status: str, extra: str = "") -> Callable[[Scene, str], Awaitable[Call]]:
+    async def build(sc: Scene, side: str) -> Call:
+        quote = await sc.quote(side, status)
+        return Call(f"mutation($id: ID!) {{ {name}(quoteId: $id{extra}) {{ {QUOTE_FIELDS} }} }}",
+                    {"id": gid("Quote", quote.id)})
+
+    return build
+
+
+entry("submitQuote", MUTATION, PROVIDER_ACTS, note="Only the listing's provider quotes.")(_quote_step(
+    "submitQuote", "REQUESTED", ', unitPrice: "1400000", leadTimeDays: 30, specification: "Протез кисти"'))
+entry("approveQuote", MUTATION, OFFICER_ACTS, note="The person's region's officer decides; not the admin.")(
+    _quote_step("approveQuote", "QUOTED"))
+entry("rejectQuote", MUTATION, OFFICER_ACTS)(_quote_step("rejectQuote", "QUOTED", ', reason: "Цена завышена"'))
+entry("withdrawQuote", MUTATION, RECIPIENT_ACTS)(_quote_step("withdrawQuote", "QUOTED"))
+
+
+@entry("placeOrder", MUTATION, RECIPIENT_ACTS, variant="quote", note="An approved quote, by the person only.")
+async def _place_quoted_order(sc: Scene, side: str) -> Call:
+    quote = await sc.quote(side, "APPROVED")
+    return Call(f"mutation($q: ID!, $k: String!) {{ placeOrder(quoteId: $q, idempotencyKey: $k) "
+                f"{{ order {{ id }} {ERR} }} }}", {"q": gid("Quote", quote.id), "k": key()})
 
 
 # == notifications ==========================================================================

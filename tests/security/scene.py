@@ -24,7 +24,8 @@ from typing import Any
 
 from sqlalchemy import update
 
-from marketplace.accounts.models import Account, Role
+from marketplace.accounts import password_reset
+from marketplace.accounts.models import Account, AccountCode, Role
 from marketplace.accounts.security import issue_token
 from marketplace.applications import services as applications
 from marketplace.catalog.models import (
@@ -37,9 +38,11 @@ from marketplace.catalog.models import (
 from marketplace.claims import receipts as receipt_services
 from marketplace.claims import services as claims
 from marketplace.db import Database, utcnow
-from marketplace.identifiers import make_iin
+from marketplace.identifiers import make_bin, make_iin
 from marketplace.notifications.models import Notification
 from marketplace.orders import services as orders
+from marketplace.quotes import services as quote_services
+from marketplace.quotes.models import Quote, QuoteStatus
 from marketplace.records.models import Entitlement
 from marketplace.settings import Settings
 from marketplace.transport import services as transport
@@ -98,6 +101,8 @@ class Side:
     taxi_listing: Any = None
     taxi_entitlement: Any = None
     vehicle: Any = None
+    custom_listing: Any = None
+    custom_entitlement: Any = None
 
 
 class Scene:
@@ -137,6 +142,12 @@ class Scene:
                 sd.taxi_listing = await f.listing(s, sd.provider, scene.taxi_item, [sd.region],
                                                   unit_price=Decimal("2000.00"), delivery_options=["AT_HOME_SERVICE"])
                 sd.taxi_entitlement = await f.entitlement(s, sd.person, scene.taxi_item, quantity=BIG)
+            scene.custom_item = await f.classifier_item(s, category=ItemCategory.PROSTHETICS, price_cap=None)
+            for side in "ab":
+                sd = scene.sides[side]
+                sd.custom_listing = await f.listing(s, sd.provider, scene.custom_item, [sd.region],
+                                                    unit_price=Decimal("1500000.00"))
+                sd.custom_entitlement = await f.entitlement(s, sd.person, scene.custom_item, quantity=BIG)
             await s.execute(update(Entitlement).values(quantity=BIG))
         for side in "ab":
             scene.sides[side].vehicle = await scene.vehicle(side)
@@ -221,6 +232,18 @@ class Scene:
         async with self.db.transaction() as s:
             return await f.provider(s, [self.sides[side].region], verification_status=VerificationStatus.PENDING)
 
+    async def suspended_provider(self, side: str) -> Any:
+        async with self.db.transaction() as s:
+            return await f.provider(s, [self.sides[side].region], verification_status=VerificationStatus.SUSPENDED)
+
+    def sign_up(self, side: str) -> dict[str, Any]:
+        """A registerProvider input never given before in this run (a fresh BIN and username)."""
+        n = serial()
+        return {"bin": make_bin(2020, 1 + n % 12, 50_000 + n), "nameRu": f'ТОО "Регистрация {n}"',
+                "nameKk": f'"Тіркеу {n}" ЖШС', "phone": "+7 701 555 12 34", "email": f"org{n}@example.kz",
+                "regionIds": [gid("Region", self.sides[side].region.id)], "serviceKinds": ["PROSTHETICS"],
+                "username": f"signup{n}", "password": "correct horse battery"}
+
     async def receipt(self, side: str) -> Any:
         return await self.run(receipt_services.store_receipt, self.viewer(side, "recipient"),
                               person_id=self.sides[side].person.id, filename="r.pdf",
@@ -267,6 +290,51 @@ class Scene:
             item = await f.classifier_item(s)
         return await self.run(applications.submit_application, self.viewer(side, "recipient"), kind="MISSING_AID",
                               details={"classifier_item_id": item.id})
+
+    async def review(self, side: str) -> Any:
+        """A fresh review of a confirmed order of the side's recipient."""
+        order = await self.order(side, "CONFIRMED")
+        return await self.run(orders.review_order, self.viewer(side, "recipient"), order.id, 4, "Хорошо")
+
+    async def classifier_item(self) -> Any:
+        async with self.db.transaction() as s:
+            return await f.classifier_item(s)
+
+    async def reset_code(self, side: str) -> str:
+        """A valid one-time password-reset code of a fresh account of the side's recipient."""
+        code = f"{serial():012d}"
+        async with self.db.transaction() as s:
+            account = await f.account(s, Role.RECIPIENT, person_id=self.sides[side].person.id)
+            s.add(AccountCode(account_id=account.id, purpose=password_reset.PURPOSE,
+                              code_hash=password_reset._hash(code), expires_at=utcnow() + dt.timedelta(minutes=5)))
+        return code
+
+    async def clear_quotes(self, side: str) -> None:
+        """One quote is open per entitlement and listing: withdraw the side's open ones (a new request may follow)."""
+        async with self.db.transaction() as s:
+            await s.execute(update(Quote).where(Quote.entitlement_id == self.sides[side].custom_entitlement.id,
+                                                Quote.status.in_(quote_services.OPEN))
+                            .values(status=QuoteStatus.WITHDRAWN))
+
+    async def quote(self, side: str, status: str = "REQUESTED") -> Any:
+        """A fresh quote of the side's recipient for its custom listing: REQUESTED, QUOTED (by the
+        provider), APPROVED (by the officer) or ORDERED."""
+        sd = self.sides[side]
+        await self.clear_quotes(side)
+        quote = await self.run(quote_services.request_quote, self.viewer(side, "recipient"),
+                               listing_id=sd.custom_listing.id, entitlement_id=sd.custom_entitlement.id,
+                               note="Протез кисти, замеры дома")
+        if status in ("QUOTED", "APPROVED", "ORDERED"):
+            quote = await self.run(quote_services.submit_quote, self.viewer(side, "provider"), quote.id,
+                                   unit_price=Decimal("1450000.00"), lead_time_days=30,
+                                   specification="Модульный протез кисти, 6 схватов")
+        if status in ("APPROVED", "ORDERED"):
+            quote = await self.run(quote_services.approve_quote, self.viewer(side, "officer"), quote.id)
+        if status == "ORDERED":
+            await self.run(quote_services.place_quoted_order, self.viewer(side, "recipient"), quote_id=quote.id,
+                           idempotency_key=key())
+            quote = await self.run(lambda s, qid: s.get(Quote, qid), quote.id)
+        return quote
 
     async def notification(self, side: str) -> Any:
         async with self.db.transaction() as s:

@@ -57,7 +57,7 @@ from tests.security.hostile import (
     slots,
 )
 from tests.security.leaks import LEAKS, strings_in
-from tests.security.scene import ROLES, Scene, gid, key
+from tests.security.scene import ROLES, Scene, gid, key, serial
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "30"))
 KNOWN_CODES = {c.value for c in ErrorCode} | {COST_CODE, DEPTH_CODE, ALIASES_CODE, "BODY_TOO_LARGE"}
@@ -140,6 +140,21 @@ async def _(sc: Scene, side: str) -> dict[str, Any]:
 @valid("updateProviderProfile", "provider")
 async def _(sc: Scene, side: str) -> dict[str, Any]:
     return {"providerId": gid("Provider", sc.sides[side].provider.id), "input": {"phone": "+77010000000"}}
+
+
+@valid("registerProvider", "anonymous")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"input": sc.sign_up(side)}
+
+
+@valid("suspendProvider", "admin")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"providerId": gid("Provider", (await sc.pending_provider(side)).id), "reason": "Жалобы получателей"}
+
+
+@valid("reinstateProvider", "admin")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"providerId": gid("Provider", (await sc.suspended_provider(side)).id), "reason": "Проверка пройдена"}
 
 
 @valid("verifyProvider", "admin")
@@ -255,6 +270,87 @@ async def _(sc: Scene, side: str) -> dict[str, Any]:
 @valid("rejectApplication", "officer")
 async def _(sc: Scene, side: str) -> dict[str, Any]:
     return {"applicationId": gid("Application", (await sc.application(side)).id), "reason": "Уже есть в ИПР"}
+
+
+@valid("createClassifierItem", "admin")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"input": {"code": f"HOS-{serial():06d}", "nameKk": "Құрал", "nameRu": "Средство", "nameEn": "Aid",
+                      "kind": "PRODUCT", "unit": "PIECE", "category": "MOBILITY", "priceCap": "1000",
+                      "serviceLifeMonths": 12}}
+
+
+@valid("updateClassifierItem", "admin")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"classifierItemId": gid("ClassifierItem", (await sc.classifier_item()).id),
+            "input": {"nameEn": "Aid", "priceCap": "1200", "priceCapFrom": dt.date.today().isoformat(),
+                      "isActive": True}}
+
+
+@valid("createRegion", "admin")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"code": f"HOS_{serial()}", "nameKk": "Аймақ", "nameRu": "Регион", "nameEn": "Region"}
+
+
+@valid("updateRegion", "admin")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"regionId": gid("Region", sc.sides[side].region.id), "nameEn": "Region"}
+
+
+@valid("createAccount", "admin")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"username": f"hos.officer.{serial()}", "password": "long enough password", "role": "LOCAL_BODY",
+            "regionId": gid("Region", sc.sides[side].region.id), "language": "KK"}
+
+
+@valid("requestPasswordReset", "anonymous")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"username": sc.sides[side].recipient.username}
+
+
+@valid("resetPassword", "anonymous")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"code": await sc.reset_code(side), "newPassword": "a brand new password"}
+
+
+@valid("replyToReview", "provider")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"reviewId": gid("Review", (await sc.review(side)).id), "text": "Спасибо за отзыв"}
+
+
+@valid("hideReview", "officer")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"reviewId": gid("Review", (await sc.review(side)).id), "reason": "Оскорбления"}
+
+
+@valid("requestQuote", "recipient")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    sd = sc.sides[side]
+    await sc.clear_quotes(side)
+    return {"listingId": gid("Listing", sd.custom_listing.id), "entitlementId": gid("Entitlement", sd.custom_entitlement.id),
+            "quantity": "1", "note": "Замеры дома"}
+
+
+@valid("submitQuote", "provider")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"quoteId": gid("Quote", (await sc.quote(side)).id), "unitPrice": "1400000.00", "leadTimeDays": 30,
+            "specification": "Модульный протез кисти"}
+
+
+@valid("approveQuote", "officer")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    quote = await sc.quote(side, "QUOTED")
+    return {"quoteId": gid("Quote", quote.id), "revision": quote.revision, "approvedUnitPrice": "1400000.00"}
+
+
+@valid("rejectQuote", "officer")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    quote = await sc.quote(side, "QUOTED")
+    return {"quoteId": gid("Quote", quote.id), "reason": "Цена завышена", "revision": quote.revision}
+
+
+@valid("withdrawQuote", "recipient")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"quoteId": gid("Quote", (await sc.quote(side, "APPROVED")).id)}
 
 
 @valid("addVehicle", "provider")

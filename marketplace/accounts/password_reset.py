@@ -1,0 +1,129 @@
+"""Password reset by a one-time code sent through the notification adapters (SMS, e-mail).
+
+``request_password_reset(db, username)`` makes a 12-digit code valid for ``CODE_MINUTES``, keeps
+only its SHA-256, and hands the code to the delivery adapters after the commit, to the account's
+contacts (a recipient's phone, a provider's e-mail and phone). The code is never stored, never in
+the notifications table, and no password ever travels in a message. The answer is the same
+whether the username exists or not (nothing leaks); at most ``MAX_OPEN_CODES`` codes are open
+per account, so the endpoint cannot be used to flood someone's phone.
+
+``reset_password(session, code, new_password)`` takes a valid unused code once (a conditional
+UPDATE), sets the new password and bumps the token version: every older session ends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.accounts.models import Account, AccountCode, Language, Person
+from marketplace.accounts.security import hash_password
+from marketplace.accounts.services import clean_password
+from marketplace.audit.services import record as audit
+from marketplace.catalog.models import Provider
+from marketplace.db import Database, utcnow
+from marketplace.errors import DomainError, ErrorCode
+from marketplace.notifications import delivery
+
+PURPOSE = "password_reset"
+CODE_DIGITS = 12
+CODE_MINUTES = 30
+MAX_OPEN_CODES = 3
+TEXTS = {
+    Language.KK: ("Tirek: құпия сөзді қалпына келтіру коды {code}",
+                  "Код {minutes} минут жарамды. Егер сіз сұрамасаңыз, бұл хатты елемеңіз."),
+    Language.RU: ("Tirek: код для сброса пароля {code}",
+                  "Код действует {minutes} минут. Если вы не запрашивали сброс, ничего не делайте."),
+    Language.EN: ("Tirek: password reset code {code}",
+                  "The code is valid for {minutes} minutes. If you did not ask for it, ignore this message."),
+}
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def _normalise(code: Any) -> str:
+    if not isinstance(code, str):
+        return ""
+    digits = "".join(ch for ch in code if ch not in " -")
+    return digits if len(digits) == CODE_DIGITS and digits.isdigit() and digits.isascii() else ""
+
+
+async def request_password_reset(db: Database, username: Any) -> bool:
+    """Send a code to the account's contacts; True if one was sent (callers must not tell the user)."""
+    name = (username or "").strip().lower() if isinstance(username, str) else ""
+    if not name or len(name) > 64:
+        return False
+    async with db.transaction() as session:
+        account = (await session.execute(
+            select(Account).where(Account.username == name, Account.is_active.is_(True)).with_for_update()
+        )).scalar_one_or_none()
+        if account is None:
+            return False
+        now = utcnow()
+        open_codes = (await session.execute(select(func.count()).select_from(AccountCode).where(
+            AccountCode.account_id == account.id, AccountCode.purpose == PURPOSE, AccountCode.used_at.is_(None),
+            AccountCode.expires_at > now))).scalar_one()
+        if open_codes >= MAX_OPEN_CODES:
+            return False
+        email, phone = await _contacts(session, account)
+        if email is None and phone is None:
+            return False
+        code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+        row = AccountCode(account_id=account.id, purpose=PURPOSE, code_hash=_hash(code), created_at=now,
+                          expires_at=now + dt.timedelta(minutes=CODE_MINUTES))
+        session.add(row)
+        await session.flush()
+        audit(session, None, "account.password_reset_requested", account, None, {"code_id": row.id})
+        title, body = TEXTS[account.language]
+        shown = " ".join(code[i:i + 4] for i in range(0, CODE_DIGITS, 4))
+        message = delivery.OutgoingMessage(
+            notification_id=0, account_id=account.id, kind=PURPOSE, language=account.language,
+            title=title.format(code=shown), body=body.format(minutes=CODE_MINUTES), email=email, phone=phone)
+    delivery.dispatch([message])  # after the commit: a rolled-back request sends nothing
+    return True
+
+
+async def _contacts(session: AsyncSession, account: Account) -> tuple[str | None, str | None]:
+    if account.person_id is not None:
+        person = await session.get(Person, account.person_id)
+        return None, person.phone if person else None
+    if account.provider_id is not None:
+        provider = await session.get(Provider, account.provider_id)
+        return (provider.email, provider.phone) if provider else (None, None)
+    return None, None
+
+
+async def reset_password(session: AsyncSession, code: Any, new_password: Any) -> Account:
+    """Take the code once and set the new password; a wrong, used or expired code is INVALID."""
+    clean_password(new_password if isinstance(new_password, str) else "")
+    digits = _normalise(code)
+    wrong = DomainError(ErrorCode.INVALID, "This code is wrong, used or expired: ask for a new one.", "code")
+    if not digits:
+        raise wrong
+    now = utcnow()
+    taken = (await session.execute(
+        update(AccountCode)
+        .where(AccountCode.code_hash == _hash(digits), AccountCode.purpose == PURPOSE,
+               AccountCode.used_at.is_(None), AccountCode.expires_at > now)
+        .values(used_at=now).returning(AccountCode.account_id)
+        .execution_options(synchronize_session=False)
+    )).first()
+    if taken is None:
+        raise wrong
+    account = await session.get(Account, taken.account_id)
+    assert account is not None
+    if not account.is_active:
+        raise wrong
+    await session.execute(update(Account).where(Account.id == account.id)
+                          .values(password_hash=hash_password(new_password), token_version=Account.token_version + 1)
+                          .execution_options(synchronize_session=False))
+    await session.refresh(account)
+    audit(session, None, "account.password_reset", account, None, None)
+    return account

@@ -1,0 +1,117 @@
+"""Reviews people can read: listed on the listing and on the provider, the provider's one reply,
+and an officer hiding an abusive one. (Writing a review is ``orders.services.review_order``: only
+a CONFIRMED order is reviewed, so every review carries the "confirmed order" mark.)
+
+- ``reply_to_review``: the reviewed provider answers once (DUPLICATE after), audited; the person
+  is told.
+- ``hide_review``: an officer of the order's region, or the admin, hides a review with a reason
+  (audited). A hidden review is not listed and no longer counts: the listing's and the
+  provider's rating sums drop by its rating in the same transaction, and the search index gets
+  the new rating through the outbox.
+- ``visible_reviews``: the visible reviews of many listings (or providers) at once, newest first,
+  ``first + 1`` per owner after a cursor, in ONE statement (a window function), for a DataLoader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.accounts.access import Viewer
+from marketplace.accounts.models import Role
+from marketplace.audit.services import record as audit
+from marketplace.audit.services import snapshot
+from marketplace.catalog.models import Listing, Provider, SearchOutbox
+from marketplace.db import utcnow
+from marketplace.errors import DomainError, ErrorCode, forbidden, not_found
+from marketplace.orders.models import Order, Review
+from marketplace.records.services import clean_text
+
+MAX_REPLY = 2000
+MAX_REASON = 1000
+MAX_PAGE = 100
+
+
+def _id(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+        raise not_found("review", "reviewId")
+    return value
+
+
+async def reply_to_review(session: AsyncSession, viewer: Viewer, review_id: int, text: str) -> Review:
+    """The reviewed provider's one reply (1..2000 characters)."""
+    viewer.require_role(Role.PROVIDER)
+    review = await session.get(Review, _id(review_id))
+    if review is None or not viewer.owns_provider(review.provider_id) or review.hidden_at is not None:
+        raise not_found("review", "reviewId")
+    body = clean_text(text, "text", MAX_REPLY)
+    before = snapshot(review)
+    result = await session.execute(
+        update(Review).where(Review.id == review.id, Review.reply_text.is_(None))
+        .values(reply_text=body, replied_at=utcnow()).execution_options(synchronize_session=False)
+    )
+    await session.refresh(review)
+    if result.rowcount != 1:
+        raise DomainError(ErrorCode.DUPLICATE, "This review already has your reply.", "reviewId")
+    audit(session, viewer, "review.replied", review, before, snapshot(review))
+    return review
+
+
+async def hide_review(session: AsyncSession, viewer: Viewer, review_id: int, reason: str) -> Review:
+    """An officer of the order's region (or the admin) hides an abusive review, with a reason."""
+    viewer.require_authenticated()
+    if viewer.role not in (Role.LOCAL_BODY, Role.ADMIN):
+        raise forbidden("Reviews are moderated by the region's officer.")
+    row = (await session.execute(
+        select(Review, Order.region_id).join(Order, Order.id == Review.order_id).where(Review.id == _id(review_id))
+    )).first()
+    if row is None or not (viewer.is_admin or viewer.is_officer_of(row.region_id)):
+        raise not_found("review", "reviewId")
+    review: Review = row.Review
+    why = clean_text(reason, "reason", MAX_REASON)
+    before = snapshot(review)
+    result = await session.execute(
+        update(Review).where(Review.id == review.id, Review.hidden_at.is_(None))
+        .values(hidden_at=utcnow(), hidden_reason=why, hidden_by_account_id=viewer.account_id)
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(review)
+    if result.rowcount != 1:
+        raise DomainError(ErrorCode.INVALID_TRANSITION, "This review is already hidden.", "reviewId")
+    for model, pk in ((Listing, review.listing_id), (Provider, review.provider_id)):
+        await session.execute(
+            update(model).where(model.id == pk, model.rating_count > 0)
+            .values(rating_sum=model.rating_sum - review.rating, rating_count=model.rating_count - 1,
+                    updated_at=model.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+    session.add(SearchOutbox(entity="listing", entity_id=review.listing_id))
+    session.add(SearchOutbox(entity="provider", entity_id=review.provider_id))
+    audit(session, viewer, "review.hidden", review, before, snapshot(review))
+    return review
+
+
+async def visible_reviews(
+    session: AsyncSession, owner: str, owner_ids: Sequence[int], *, first: int = 20, after: int | None = None,
+) -> dict[int, list[Review]]:
+    """For each listing (``owner="listing"``) or provider id: its visible reviews, newest first,
+    below ``after`` (a review id), at most ``first + 1`` of them. One statement for all owners."""
+    if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= MAX_PAGE:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, f"first must be between 0 and {MAX_PAGE}.", "first")
+    column = {"listing": Review.listing_id, "provider": Review.provider_id}[owner]
+    conditions = [column.in_(sorted(set(owner_ids))), Review.hidden_at.is_(None)]
+    if after is not None:
+        conditions.append(Review.id < after)
+    rank = func.row_number().over(partition_by=column, order_by=Review.id.desc()).label("rank")
+    ranked = select(Review.id, rank).where(*conditions).subquery()
+    rows = await session.execute(
+        select(Review).join(ranked, ranked.c.id == Review.id).where(ranked.c.rank <= first + 1)
+        .order_by(column, Review.id.desc())
+    )
+    out: dict[int, list[Review]] = {pk: [] for pk in owner_ids}
+    for review in rows.scalars():
+        out[review.listing_id if owner == "listing" else review.provider_id].append(review)
+    return out

@@ -1,0 +1,95 @@
+"""Providers who sign up (registerProvider), the admin's verification queue (providers), and
+suspension / reinstatement with a reason."""
+
+from __future__ import annotations
+
+import strawberry
+
+from marketplace.catalog import registration as services
+from marketplace.errors import DomainError
+from schema.catalog.mutations import ProviderPayload, _provider_payload, _regions
+from schema.catalog.queries import after_id
+from schema.catalog.types import ItemCategory, Provider, VerificationStatus
+from schema.core.errors import UserError, user_errors
+from schema.core.ids import decode_id, to_global_id
+from schema.core.mutations import in_transaction
+from schema.core.pagination import Connection, build_connection, page_size
+from schema.core.scalars import Language
+
+
+@strawberry.input(description="An organisation's sign-up: it stays PENDING, able to prepare listings but not to "
+                              "publish them, until an administrator verifies it.")
+class RegisterProviderInput:
+    bin: str = strawberry.field(description="12 digits with the check digit.")
+    name_ru: str = strawberry.field(description="The registered name.")
+    name_kk: str
+    phone: str = strawberry.field(description="Kept in E.164; a number without +7 is read as Kazakh.")
+    email: str
+    region_ids: list[strawberry.ID]
+    service_kinds: list[ItemCategory]  # type: ignore[valid-type]
+    username: str = strawberry.field(description="The representative's sign-in name.")
+    password: str = strawberry.field(description="10 to 200 characters.")
+    name_en: str | None = None
+    address: str | None = None
+    website: str | None = None
+    accessibility: list[str] | None = strawberry.field(default=None, description="Of the premises: step-free "
+                                                                                 "entrance, accessible toilet, ...")
+    representative_name: str | None = None
+    language: Language | None = None  # type: ignore[valid-type]
+
+
+@strawberry.type
+class RegisterProviderPayload:
+    provider: Provider | None = None
+    account_id: strawberry.ID | None = strawberry.field(default=None, description="The representative's account: "
+                                                                                  "sign in with login.")
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ProviderRegistrationQueries:
+    @strawberry.field(description="Admin: providers, oldest registration first; verificationStatus: PENDING is "
+                                  "the queue to verify.")
+    async def providers(
+        self, info: strawberry.Info, verification_status: VerificationStatus | None = None,  # type: ignore[valid-type]
+        first: int | None = None, after: str | None = None,
+    ) -> Connection[Provider]:
+        size = page_size(first)
+        async with info.context.db.session() as session:
+            rows = await services.list_providers(session, info.context.viewer, verification_status=verification_status,
+                                                 first=size, after=after_id(after))
+        return build_connection(rows, size, key=lambda p: [p.id], wrap=Provider.from_model,
+                                has_previous=after is not None)
+
+
+@strawberry.type
+class ProviderRegistrationMutations:
+    @strawberry.mutation(description="An organisation registers itself and its representative's account; all the "
+                                     "form's field errors come back together.")
+    async def register_provider(self, info: strawberry.Info, input: RegisterProviderInput) -> RegisterProviderPayload:
+        try:
+            regions = _regions(input.region_ids)
+        except DomainError as exc:
+            return RegisterProviderPayload(errors=user_errors(exc))
+        result, errors = await in_transaction(info, lambda s: services.register_provider(
+            s, info.context.viewer, bin=input.bin, name_ru=input.name_ru, name_kk=input.name_kk, name_en=input.name_en,
+            phone=input.phone, email=input.email, address=input.address, website=input.website, region_ids=regions,
+            service_kinds=[k.value for k in input.service_kinds], accessibility=input.accessibility,
+            username=input.username, password=input.password, representative_name=input.representative_name,
+            language=input.language.value if input.language is not None else "RU"))
+        if result is None:
+            return RegisterProviderPayload(errors=errors)
+        provider, account = result
+        return RegisterProviderPayload(provider=Provider.from_model(provider),
+                                       account_id=strawberry.ID(to_global_id("Account", account.id)))
+
+    @strawberry.mutation(description="Admin: suspend a provider, with a reason it reads: its listings leave the "
+                                     "catalogue and it takes no new orders.")
+    async def suspend_provider(self, info: strawberry.Info, provider_id: strawberry.ID, reason: str) -> ProviderPayload:
+        return _provider_payload(await in_transaction(info, lambda s: services.suspend_provider(
+            s, info.context.viewer, decode_id(provider_id, "Provider", "providerId"), reason)))
+
+    @strawberry.mutation(description="Admin: reinstate a suspended provider, with a reason it reads.")
+    async def reinstate_provider(self, info: strawberry.Info, provider_id: strawberry.ID, reason: str) -> ProviderPayload:
+        return _provider_payload(await in_transaction(info, lambda s: services.reinstate_provider(
+            s, info.context.viewer, decode_id(provider_id, "Provider", "providerId"), reason)))

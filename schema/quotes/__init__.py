@@ -1,0 +1,1 @@
+"""GraphQL of quotes for custom items."""

@@ -1,0 +1,1 @@
+from tests.quotes.world import qw  # noqa: F401 - the fixture
