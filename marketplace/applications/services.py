@@ -71,6 +71,7 @@ from marketplace.catalog.models import ClassifierItem, ItemCategory, ItemKind, U
 from marketplace.claims.models import Receipt
 from marketplace.claims.services import almaty_date, clean_reason
 from marketplace.db import utcnow
+from marketplace.documents.services import issue_decision_document
 from marketplace.errors import DomainError, ErrorCode, ValidationErrors, not_found
 from marketplace.orders.pricing import add_months
 from marketplace.queues import due_date_cursor, parse_due_date_cursor
@@ -658,6 +659,7 @@ async def approve_application(
     )
     await session.refresh(app)
     audit(session, viewer, "application.approved", app, before, snapshot(app))
+    await issue_decision_document(session, app)
     return app
 
 
@@ -669,6 +671,7 @@ async def reject_application(session: AsyncSession, viewer: Viewer, application_
         raise _already(app)
     before = await _decide(session, viewer, app, ApplicationStatus.REJECTED, reason=why)
     audit(session, viewer, "application.rejected", app, before, snapshot(app))
+    await issue_decision_document(session, app)
     return app
 
 

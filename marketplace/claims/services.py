@@ -55,6 +55,7 @@ from marketplace.calendar import add_working_days
 from marketplace.catalog.models import ClassifierItem, ItemKind, Unit
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim, Receipt
 from marketplace.db import Database, Quantity, utcnow
+from marketplace.documents.services import issue_decision_document
 from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.orders.models import Order, OrderStatus, ServiceLog, ServiceLogStatus
 from marketplace.orders.pricing import released_so_far
@@ -641,6 +642,7 @@ async def approve_claim(
     if before is None:
         raise _refusal(claim, "approve")
     audit(session, viewer, "claim.approved", claim, before, snapshot(claim))
+    await issue_decision_document(session, claim)
     return claim
 
 
@@ -657,6 +659,7 @@ async def reject_claim(session: AsyncSession, viewer: Viewer, claim_id: int, rea
     if before is None:
         raise _refusal(claim, "reject")
     audit(session, viewer, "claim.rejected", claim, before, snapshot(claim))
+    await issue_decision_document(session, claim)
     if claim.kind == ClaimKind.SELF_PURCHASE:
         await _move_balance(session, viewer, claim, consume=False, action="entitlement.released")
     # A provider's rejected claim is final, like the one claim per order: its
