@@ -345,11 +345,12 @@ class MeilisearchListingSearch:
         else:
             hits_per_page, number, skip = page.offset + limit, 1, page.offset
         # Every word must match; when that finds nothing, the rarer words are kept and the
-        # commoner ones let go ("такси для инвалидов" still finds the invataxi), except in a
-        # query naming a code, which must not turn into its neighbours.
+        # commoner ones let go, then (Meilisearch 1.21's "frequency" can still find nothing when
+        # the words are equally rare: "лупа для чтения") the last words; never in a query
+        # naming a code, which must not turn into its neighbours.
         words = search_words(page.query)
         text = " ".join(words)
-        strategies = ["all", "frequency"] if len(words) > 1 and not has_code(words) else ["all"]
+        strategies = ["all", "frequency", "last"] if len(words) > 1 and not has_code(words) else ["all"]
         try:
             for strategy in strategies:
                 async with translated_errors("search"):

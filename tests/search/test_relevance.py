@@ -105,6 +105,9 @@ async def test_partly_matching_words_never_answer_nothing_but_a_code_stays_exact
         # "фиолетовая" is on no listing: the other words still find the wheelchairs, first.
         loose = await searcher.search("фиолетовая инвалидная коляска", ListingFilter(), None, 10, 0)
         assert loose.ids and codes_of[str(loose.ids[0])].startswith("TSR-01-"), backend
+        # Two words as rare as each other, only one of them on a listing.
+        magnifier = await searcher.search("лупа для чтения", ListingFilter(), None, 10, 0)
+        assert "TSR-05-009" in {codes_of[str(i)] for i in magnifier.ids}, backend
         # Every word matching: only the listings with all of them.
         strict = await searcher.search("электроколяска", ListingFilter(), None, 100, 0)
         assert {codes_of[str(i)] for i in strict.ids} == {"TSR-01-004"}, backend

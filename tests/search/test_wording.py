@@ -22,6 +22,9 @@ from search.wording import has_code, kazakh_stem, looks_kazakh, normalised, sear
         ("санаторийлық", "санаторий"),  # the adjective ending -лық
         ("жөргегі", "жөргек"),  # a voiced last consonant is devoiced again
         ("таяғы", "таяқ"),
+        ("аппаратын", "аппарат"),  # possessive + accusative
+        ("арбасын", "арба"),
+        ("таяғын", "таяқ"),
         ("көмекшімен", "көмекш"),  # instrumental; a root's last і goes too, in every form alike
         ("көмекші", "көмекш"),
     ],
