@@ -3,13 +3,18 @@
 Same documents, same filters, same facets, same orders as the index:
 
 * the searched set is the indexable listings (``search.documents.indexable_clause``);
-* every word of the query must occur (as a substring) in the listing's text —
+* every word of the query (stop words aside) must occur in the listing's text —
   titles, descriptions, classifier code and names, provider name, attribute
-  values; a word or phrase from ``search.settings.SYNONYM_GROUPS`` matches any
-  member of its group, so "wheelchair" finds "Кресло-коляска" here too;
+  values — as its stem (``search.wording``: "сурдопереводчика" is found as
+  "сурдопереводчик", "арбалар" as "арба"), or be one of the everyday words of
+  the listing's classifier item or category (``search.vocabulary``); a word or
+  phrase from ``search.settings.SYNONYM_GROUPS`` (matched by its stems)
+  matches any member of its group, so "wheelchair" finds "Кресло-коляска" here too;
+* when all the words together find nothing, the listings matching most of
+  them, as Meilisearch does (never for a query with a code in it);
 * facet counts come from one ``GROUP BY`` query over the hits.
 
-No typo tolerance and no ranking beyond "title matches first": it is a fallback.
+No typo tolerance and no ranking beyond "most words, then title matches first": it is a fallback.
 
 Case folding. SQLite's ``lower()`` folds ASCII only, and PostgreSQL's
 depends on the database's LC_CTYPE (with ``C`` it is ASCII only as well), so

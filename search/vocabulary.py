@@ -13,10 +13,12 @@ interpreting, "такси" to the invataxi only; a word on too many items only a
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import lru_cache
 from typing import Final
 
-from search.wording import search_words
+from search.wording import STOP_WORDS, search_words
 
 _CHILD: Final = ("для детей", "детский", "детская", "ребенок", "ребёнку", "для ребенка", "балаларға", "бала",
                  "балалар", "child", "children", "kids", "kid")
@@ -188,3 +190,15 @@ def everyday_codes(stem: str) -> tuple[frozenset[str], frozenset[str]]:
     """The classifier codes and the categories whose everyday words hold ``stem``."""
     by_code, by_category = _stem_index()
     return by_code.get(stem, frozenset()), by_category.get(stem, frozenset())
+
+
+def words_fingerprint() -> str:
+    """A hash of what documents are made of beside the listing: the everyday words and what the
+    stemmer makes of them. ``search.settings.DOCUMENT_WORDS`` pins it to ``SETTINGS_VERSION``,
+    so a change here asks for a version bump (and the reindex that follows)."""
+    words = sorted({w for group in (*EVERYDAY_WORDS.values(), *CATEGORY_WORDS.values()) for w in group})
+    body = json.dumps(
+        [EVERYDAY_WORDS, CATEGORY_WORDS, sorted(STOP_WORDS), [search_words(w, keep_stop_words=True) for w in words]],
+        ensure_ascii=False, sort_keys=True,
+    )
+    return hashlib.sha256(body.encode()).hexdigest()[:16]

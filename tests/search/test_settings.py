@@ -40,6 +40,15 @@ def test_synonyms_hold_both_ways_across_the_three_languages() -> None:
     assert all(term == term.lower() and term not in others for term, others in syn.items())
 
 
+def test_a_change_to_the_document_words_comes_with_a_new_settings_version() -> None:
+    from search.vocabulary import words_fingerprint
+
+    assert cfg.DOCUMENT_WORDS.get(cfg.SETTINGS_VERSION) == words_fingerprint(), (
+        "the everyday words or the stemming changed: bump SETTINGS_VERSION (a reindex) and record "
+        f"DOCUMENT_WORDS[{cfg.SETTINGS_VERSION + 1}] = {words_fingerprint()!r}"
+    )
+
+
 def test_settings_payload_and_fingerprint() -> None:
     body = cfg.settings_payload()
     assert set(body["filterableAttributes"]) == {
