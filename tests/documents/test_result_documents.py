@@ -19,7 +19,7 @@ from marketplace.claims.models import ClaimStatus, CompensationClaim
 from marketplace.db import Database
 from marketplace.documents import signing
 from marketplace.documents.models import DocumentSubject, ResultDocument
-from marketplace.documents.services import CODE_PATTERN, verify_code, verify_file
+from marketplace.documents.services import CODE_PATTERN, MAX_PDF_BYTES, verify_code, verify_file
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.settings import Settings
 from tests import factories as f
@@ -154,6 +154,9 @@ async def test_verification_tells_genuine_from_changed_or_unknown(db: Database, 
         with pytest.raises(DomainError) as err:
             await verify_file(s, b"")
         assert err.value.code == ErrorCode.REQUIRED
+        with pytest.raises(DomainError) as err:
+            await verify_file(s, doc.pdf + b" " * MAX_PDF_BYTES)
+        assert (err.value.code, err.value.field) == (ErrorCode.TOO_LONG, "file")
     # A row changed in the database no longer holds its seal either.
     async with db.transaction() as s:
         await s.execute(update(ResultDocument).where(ResultDocument.id == doc.id)
