@@ -19,6 +19,7 @@ from marketplace.catalog.models import (
 )
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim, Receipt
 from marketplace.db import Base
+from marketplace.documents.models import DocumentSubject, ResultDocument
 from marketplace.notifications.models import Notification
 from marketplace.orders.models import Order, OrderStatus, Review, ServiceLog, ServiceLogStatus
 from marketplace.quotes.models import Quote, QuoteStatus
@@ -34,7 +35,7 @@ from marketplace.records.models import (
 from marketplace.transport.models import Trip, TripStatus, Vehicle
 
 __all__ = [
-    "Account", "AccountCode", "Application", "ApplicationKind", "ApplicationStatus", "AuditEvent", "Base",
+    "Account", "AccountCode", "Application", "DocumentSubject", "ResultDocument", "ApplicationKind", "ApplicationStatus", "AuditEvent", "Base",
     "ClaimKind", "ClaimStatus", "ClassifierItem", "CompensationClaim", "DeliveryOption",
     "DisabilityGroup", "DisabilityRecord", "Entitlement", "EntitlementSource", "EntitlementStatus",
     "ExamFormat", "IdempotencyKey", "ItemCategory", "ItemKind", "Language", "Listing",

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
         description="PostgreSQL connections each API process keeps open (all kept: no overflow); "
                     "processes × this must stay under the server's max_connections",
     )
+    # The portal's Ed25519 key that seals result documents (marketplace.documents.signing): the
+    # 32-byte private key, base64. The demo makes one in var/document-signing.key.
+    document_signing_key: str | None = None
+    # Public keys (base64) of earlier signing keys whose documents stay genuine after a rotation.
+    document_trusted_keys: list[str] = []
     term_reminder_interval: int = Field(
         default=3600, ge=0, le=24 * 3600,
         description="seconds between reminders of application and claim terms about to be missed; 0: off "
@@ -55,6 +60,8 @@ class Settings(BaseSettings):
             if not self.demo:
                 raise ValueError("TIREK_SECRET_KEY is required outside demo mode (TIREK_DEMO=1)")
             self.secret_key = "tirek-demo-secret-key-not-for-production"
+        if not self.document_signing_key and self.demo:
+            self.document_signing_key = _demo_signing_key(self.var_dir / "document-signing.key")
         return self
 
     @property
@@ -64,6 +71,19 @@ class Settings(BaseSettings):
     def engine_options(self) -> dict[str, int]:
         """Keyword arguments for ``marketplace.db.Database`` (the pool; SQLite has none to size)."""
         return {} if self.is_sqlite else {"pool_size": self.db_pool_size}
+
+
+def _demo_signing_key(path: Path) -> str:
+    """The demo's document signing key: made once, then read from ``path``."""
+    if path.is_file():
+        return path.read_text().strip()
+    from marketplace.documents.signing import new_private_key
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = new_private_key()
+    path.write_text(key + "\n")
+    path.chmod(0o600)
+    return key
 
 
 @lru_cache

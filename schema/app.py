@@ -30,6 +30,8 @@ from marketplace.i18n import negotiate, translate
 from marketplace.settings import Settings, get_settings
 from schema.context import Context, request_viewer
 from schema.core.errors import RETRY_MESSAGE, database_unavailable
+from marketplace.documents import signing
+from schema.documents import download_document, verify_document
 from schema.receipts import download_receipt, upload_receipt
 from schema.schema import build_schema
 
@@ -255,6 +257,8 @@ def _json_refusal(start: dict[str, Any], text: bytes) -> bytes:
 def create_app(settings: Settings | None = None, db: Database | None = None, services: dict[str, Any] | None = None) -> Starlette:
     settings = settings or get_settings()
     db = db or Database(settings.database_url, **settings.engine_options())
+    if settings.document_signing_key:
+        signing.install(signing.load_key(settings.document_signing_key, settings.document_trusted_keys))
     if services is None:
         from schema.wiring import search_services
 
@@ -313,6 +317,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None, ser
             WebSocketRoute("/graphql", graphql_app),
             Route("/receipts", upload_receipt, methods=["POST"]),
             Route("/receipts/{receipt_id}", download_receipt, methods=["GET"]),
+            Route("/documents", verify_document, methods=["POST"]),
+            Route("/documents/{code}", verify_document, methods=["GET", "POST"]),
+            Route("/documents/{code}/pdf", download_document, methods=["GET"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],

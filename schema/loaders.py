@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from marketplace import models as m
 from marketplace.db import Database
-from schema.core.loaders import by_primary_key, many_by
+from marketplace.documents.models import DocumentSubject
+from schema.core.loaders import by_primary_key, document_of, many_by
 
 
 class Loaders:
@@ -86,3 +87,11 @@ class Loaders:
         from schema.catalog.reviews import reviews_loader
 
         return reviews_loader(self.db)
+
+    @cached_property
+    def application_document(self):  # type: ignore[no-untyped-def]
+        return document_of(self.db, DocumentSubject.APPLICATION)
+
+    @cached_property
+    def claim_document(self):  # type: ignore[no-untyped-def]
+        return document_of(self.db, DocumentSubject.CLAIM)

@@ -86,9 +86,18 @@ ensure_postgres() {
     }
 }
 
+# The font result documents embed (DejaVu Sans: every Kazakh and Russian letter).
+ensure_document_font() {
+    if [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || [ -n "${TIREK_DOCUMENT_FONT:-}" ]; then
+        return 0
+    fi
+    apt_install fonts-dejavu-core || log "warning: fonts-dejavu-core missing: result documents cannot be rendered"
+}
+
 setup() {
     ensure_venv
     ensure_meilisearch
+    ensure_document_font
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

@@ -29,6 +29,9 @@ from marketplace.catalog.models import (
     VerificationStatus,
 )
 
+from search.vocabulary import everyday_text
+from search.wording import normalised
+
 # Ids per IN (...) list: far below SQLite's and asyncpg's parameter limits.
 CHUNK: Final = 500
 
@@ -96,8 +99,20 @@ def _chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[Sequence[int]]:
 def make_document(
     listing: Listing, item: ClassifierItem, provider: Provider, region_ids: Iterable[int]
 ) -> Document:
+    attributes = flatten_attributes(listing.attributes or {})
     return {
         "id": listing.id,
+        # The words of the listing reduced to stems (search.wording), which queries are
+        # reduced to as well: what the item is (titles, classifier names, the everyday words
+        # of its item and category), then what else the listing says.
+        "search_title": normalised(" ".join((
+            listing.title_kk or "", listing.title_ru or "", listing.title_en or "",
+            item.name_kk, item.name_ru, item.name_en, everyday_text(item.code, item.category.value),
+        ))),
+        "search_text": normalised(" ".join((
+            provider.name, listing.description_kk or "", listing.description_ru or "",
+            listing.description_en or "", attributes,
+        ))),
         "title_kk": listing.title_kk or "",
         "title_ru": listing.title_ru or "",
         "title_en": listing.title_en or "",
@@ -125,7 +140,7 @@ def make_document(
         "rating": rating_value(listing.rating_sum, listing.rating_count),
         "rating_count": listing.rating_count,
         "status": listing.status.value,
-        "attributes_text": flatten_attributes(listing.attributes or {}),
+        "attributes_text": attributes,
         "version": listing.version,
     }
 

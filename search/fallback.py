@@ -3,13 +3,18 @@
 Same documents, same filters, same facets, same orders as the index:
 
 * the searched set is the indexable listings (``search.documents.indexable_clause``);
-* every word of the query must occur (as a substring) in the listing's text —
+* every word of the query (stop words aside) must occur in the listing's text —
   titles, descriptions, classifier code and names, provider name, attribute
-  values; a word or phrase from ``search.settings.SYNONYM_GROUPS`` matches any
-  member of its group, so "wheelchair" finds "Кресло-коляска" here too;
+  values — as its stem (``search.wording``: "сурдопереводчика" is found as
+  "сурдопереводчик", "арбалар" as "арба"), or be one of the everyday words of
+  the listing's classifier item or category (``search.vocabulary``); a word or
+  phrase from ``search.settings.SYNONYM_GROUPS`` (matched by its stems)
+  matches any member of its group, so "wheelchair" finds "Кресло-коляска" here too;
+* when all the words together find nothing, the listings matching most of
+  them, as Meilisearch does (never for a query with a code in it);
 * facet counts come from one ``GROUP BY`` query over the hits.
 
-No typo tolerance and no ranking beyond "title matches first": it is a fallback.
+No typo tolerance and no ranking beyond "most words, then title matches first": it is a fallback.
 
 Case folding. SQLite's ``lower()`` folds ASCII only, and PostgreSQL's
 depends on the database's LC_CTYPE (with ``C`` it is ASCII only as well), so
@@ -25,7 +30,6 @@ on both databases.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from functools import lru_cache
 from typing import Any, Final
@@ -53,6 +57,7 @@ from sqlalchemy.sql.elements import KeyedColumnElement
 
 from marketplace.catalog.models import (
     ClassifierItem,
+    ItemCategory,
     Listing,
     ListingRegion,
     Provider,
@@ -62,41 +67,24 @@ from marketplace.catalog.models import (
 from search.documents import flatten_attributes, indexable_clause
 from search.query import ListingFilter, ListingSort, SearchResult, clean_page, clean_sort
 from search.settings import FACETS, SYNONYM_GROUPS
+from search.vocabulary import everyday_codes
+from search.wording import (
+    FOLD_FROM,
+    FOLD_TABLE,
+    FOLD_TO,
+    STOP_WORDS,
+    fold,
+    has_code,
+    kazakh_stem,
+    looks_kazakh,
+    stem,
+    tokens,
+)
 
 MAX_CLAUSES: Final = 16
 
 
-# -- folding -------------------------------------------------------------------------
-def _build_fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    ranges = [range(0x41, 0x5B), range(0xC0, 0x250), range(0x370, 0x400), range(0x400, 0x530)]
-    for block in ranges:
-        for cp in block:
-            ch = chr(cp)
-            low = ch.lower()
-            if low != ch and len(low) == 1:
-                table[cp] = low
-    table[ord("Ё")] = "е"
-    table[ord("ё")] = "е"
-    for dash in "-\u2010\u2011\u2012\u2013\u2014":
-        table[ord(dash)] = " "
-    return table
-
-
-FOLD_TABLE: Final = _build_fold_table()
-FOLD_FROM: Final = "".join(chr(cp) for cp in FOLD_TABLE)
-FOLD_TO: Final = "".join(FOLD_TABLE.values())
-_NON_WORD = re.compile(r"[^\w]+")
-
-
-def fold(text: str | None) -> str:
-    return (text or "").translate(FOLD_TABLE)
-
-
-def tokens(text: str) -> list[str]:
-    return [t for t in _NON_WORD.sub(" ", fold(text)).split() if t]
-
-
+# -- folding (search.wording) ------------------------------------------------------------
 def _sqlite_fold(value: Any) -> str | None:
     return None if value is None else fold(str(value))
 
@@ -112,13 +100,22 @@ def _sqlite_attributes(value: Any) -> str:
 
 
 # -- the query: clauses of alternatives ---------------------------------------------------
+def _meaningful(words: list[str]) -> list[str]:
+    return [w for w in words if w not in STOP_WORDS] or words
+
+
+def _key(words: list[str]) -> tuple[str, ...]:
+    return tuple(stem(w) for w in _meaningful(words))
+
+
 @lru_cache(maxsize=1)
 def _synonym_phrases() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
+    """Synonym phrases keyed by their stems, so "слуховые аппараты" finds "слуховой аппарат"'s group."""
     phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
     for group in SYNONYM_GROUPS:
         alternatives = tuple(dict.fromkeys(" ".join(tokens(term)) for term in group if tokens(term)))
         for alternative in alternatives:
-            key = tuple(alternative.split())
+            key = _key(alternative.split())
             merged = phrases.get(key, ())
             phrases[key] = tuple(dict.fromkeys(merged + alternatives))
     longest = max((len(k) for k in phrases), default=1)
@@ -128,16 +125,18 @@ def _synonym_phrases() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
 def query_clauses(text: str) -> list[tuple[str, ...]]:
     """The query as clauses that must all match; each clause matches if any alternative does.
 
-    Words are folded; a run of words that is a synonym phrase becomes one
-    clause holding every member of its group.
+    Words are folded and stop words dropped (unless nothing else is left); a run of words
+    whose stems are those of a synonym phrase becomes one clause holding every member of its
+    group ("слуховые аппараты" → the group of "слуховой аппарат", "hearing aid", ...).
     """
-    words = tokens(text)
+    words = _meaningful(tokens(text))
+    stems = [stem(w) for w in words]
     phrases, longest = _synonym_phrases()
     clauses: list[tuple[str, ...]] = []
     i = 0
     while i < len(words):
         for length in range(min(longest, len(words) - i), 0, -1):
-            key = tuple(words[i : i + length])
+            key = tuple(stems[i : i + length])
             if key in phrases:
                 clause = phrases[key]
                 i += length
@@ -148,6 +147,26 @@ def query_clauses(text: str) -> list[tuple[str, ...]]:
         if clause not in clauses:
             clauses.append(clause)
     return clauses[:MAX_CLAUSES]
+
+
+MIN_NEEDLE: Final = 4
+
+
+def needles(word: str) -> tuple[str, ...]:
+    """Substrings of which one must occur in a listing's folded text for ``word`` to match there.
+
+    The stem when it begins the word and is long enough to mean something ("сурдопереводчика"
+    → "сурдопереводчик", "арбалар" → "арба"), else the word itself; a Kazakh stem whose last
+    consonant changed ("жөргегі" → "жөргек") is looked for beside the word.
+    """
+    candidates = [stem(word)]
+    if looks_kazakh(word):
+        candidates.append(kazakh_stem(word))
+    prefixes = [c for c in candidates if len(c) >= MIN_NEEDLE and word.startswith(c)]
+    if prefixes:
+        return (min(prefixes, key=len),)
+    others = [c for c in candidates if len(c) >= MIN_NEEDLE and c != word]
+    return tuple(dict.fromkeys([word, *others]))
 
 
 # -- SQL pieces ------------------------------------------------------------------------
@@ -178,6 +197,22 @@ class _Dialect:
         if self.sqlite:
             return func.json_each(column).table_valued("value")
         return func.json_array_elements_text(column).table_valued("value")
+
+
+def _alternative(d: _Dialect, haystack: ColumnElement[str], alternative: str) -> ColumnElement[bool]:
+    """Every meaningful word of ``alternative`` is in the listing's text or among the everyday
+    words of its classifier item or category (search.vocabulary)."""
+    words = [w for w in alternative.split() if w not in STOP_WORDS] or alternative.split()
+    conditions: list[ColumnElement[bool]] = []
+    for word in words:
+        found = [d.contains(haystack, n) for n in needles(word)]
+        codes, categories = everyday_codes(stem(word))
+        if codes:
+            found.append(ClassifierItem.code.in_(sorted(codes)))
+        if categories:
+            found.append(ClassifierItem.category.in_([ItemCategory(c) for c in sorted(categories)]))
+        conditions.append(or_(*found))
+    return and_(*conditions)
 
 
 def _joined(*parts: ColumnElement[Any]) -> ColumnElement[str]:
@@ -236,7 +271,13 @@ class DatabaseListingSearch:
             dialect = _Dialect(session.bind.dialect.name if session.bind else self.db.dialect)
             if dialect.sqlite:
                 await _register_sqlite_functions(session)
-            return await self._search(session, dialect, page.query, filters, sort, page.limit, page.offset)
+            args = (session, dialect, page.query, filters, sort, page.limit, page.offset)
+            result = await self._search(*args, loose=False)
+            # As Meilisearch does (search.query): when every word together finds nothing, the
+            # listings that match most of the words, unless the query names a code.
+            if result.total == 0 and len(query_clauses(page.query)) > 1 and not has_code(tokens(page.query)):
+                result = await self._search(*args, loose=True)
+            return result
 
     async def _search(
         self,
@@ -247,10 +288,13 @@ class DatabaseListingSearch:
         sort: ListingSort | None,
         limit: int,
         offset: int,
+        *,
+        loose: bool,
     ) -> SearchResult:
         clauses = query_clauses(text)
         conditions: list[ColumnElement[bool]] = [indexable_clause(), *self._filter_conditions(d, filters)]
         title_hit: ColumnElement[Any] = literal(0)
+        matched: ColumnElement[Any] = literal(0)
         source: Any = Listing.__table__
         if clauses:
             # The folded text is computed once per candidate row, in a
@@ -282,11 +326,16 @@ class DatabaseListingSearch:
             # Joined (a hash join), not "IN (...)" plus a correlated subquery,
             # which would scan the CTE once per row.
             source = source.join(texts, texts.c.id == Listing.id)
-            conditions = [
-                or_(*[d.contains(texts.c.haystack, alt) for alt in clause]) for clause in clauses
-            ]
+            matches = [or_(*[_alternative(d, texts.c.haystack, alt) for alt in clause]) for clause in clauses]
+            if loose:
+                conditions = [or_(*matches)]
+                matched = sum((case((m, 1), else_=0) for m in matches), start=literal(0))
+            else:
+                conditions = matches
             title_hit = case(
-                (or_(*[d.contains(texts.c.titles, alt) for clause in clauses for alt in clause]), 0), else_=1
+                (or_(*[d.contains(texts.c.titles, n) for clause in clauses for alt in clause
+                       for w in alt.split() for n in needles(w)]), 0),
+                else_=1,
             )
         hits = (
             select(
@@ -297,6 +346,7 @@ class DatabaseListingSearch:
                 Listing.delivery_options.label("delivery_options"),
                 _rating().label("rating"),
                 title_hit.label("title_hit"),
+                matched.label("matched"),
                 cast(ClassifierItem.code, String).label("classifier_code"),
                 cast(ClassifierItem.category, String).label("category"),
                 cast(ClassifierItem.kind, String).label("kind"),
@@ -394,7 +444,7 @@ class DatabaseListingSearch:
         if sort is ListingSort.LEAD_TIME_ASC:
             return [c.lead_time_days.asc(), c.id.asc()]
         if has_query:
-            return [c.title_hit.asc(), c.id.asc()]
+            return [c.matched.desc(), c.title_hit.asc(), c.id.asc()]
         return [c.id.asc()]
 
     @staticmethod

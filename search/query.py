@@ -37,6 +37,7 @@ from marketplace.catalog.models import DeliveryOption, ItemCategory, ItemKind, L
 from marketplace.errors import DomainError, ErrorCode
 from search.client import SearchRefused, SearchUnavailable, translated_errors
 from search.settings import FACETS, MAX_TOTAL_HITS
+from search.wording import has_code, search_words
 
 logger = logging.getLogger("tirek.search")
 
@@ -355,18 +356,28 @@ class MeilisearchListingSearch:
             hits_per_page, number, skip = limit, page.offset // limit + 1, 0
         else:
             hits_per_page, number, skip = page.offset + limit, 1, page.offset
+        # Every word must match; when that finds nothing, the rarer words are kept and the
+        # commoner ones let go, then (Meilisearch 1.21's "frequency" can still find nothing when
+        # the words are equally rare: "лупа для чтения") the last words; never in a query
+        # naming a code, which must not turn into its neighbours.
+        words = search_words(page.query)
+        text = " ".join(words)
+        strategies = ["all", "frequency", "last"] if len(words) > 1 and not has_code(words) else ["all"]
         try:
-            async with translated_errors("search"):
-                result = await self.client.index(self.index_name).search(
-                    page.query or None,
-                    filter=meili_filter(filters),
-                    facets=list(FACETS),
-                    sort=sort_by,
-                    page=number,
-                    hits_per_page=hits_per_page,
-                    attributes_to_retrieve=["id"],
-                    matching_strategy="all",
-                )
+            for strategy in strategies:
+                async with translated_errors("search"):
+                    result = await self.client.index(self.index_name).search(
+                        text or None,
+                        filter=meili_filter(filters),
+                        facets=list(FACETS),
+                        sort=sort_by,
+                        page=number,
+                        hits_per_page=hits_per_page,
+                        attributes_to_retrieve=["id"],
+                        matching_strategy=strategy,
+                    )
+                if result.total_hits:
+                    break
         except MeilisearchApiError as exc:
             if exc.code == "index_not_found":
                 raise SearchUnavailable(f"the search index {self.index_name} does not exist yet") from exc

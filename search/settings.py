@@ -26,13 +26,24 @@ from meilisearch_python_sdk.models.settings import (
     TypoTolerance,
 )
 
-SETTINGS_VERSION: Final = 1
+from search.wording import normalised
+
+# 2: documents carry ``search_title`` and ``search_text`` (stems, search.wording), queries are
+#    stemmed the same way, synonyms are kept as stems.
+SETTINGS_VERSION: Final = 2
+# search.vocabulary.words_fingerprint() of the documents this version builds: a changed
+# everyday word or stemming rule changes every document's search_title, which only a reindex
+# applies, so tests/search/test_settings.py fails until SETTINGS_VERSION is bumped with it.
+DOCUMENT_WORDS: Final = {2: "991394c1f630f0d4"}
 
 PRIMARY_KEY: Final = "id"
 
 # Searchable attributes, most important first (Meilisearch ranks a match in an
-# earlier attribute higher).
+# earlier attribute higher). Queries reach Meilisearch as stems (search.wording), which
+# ``search_title`` and ``search_text`` hold; the fields as written still match a stem
+# that is a prefix of their words, and keep the typo tolerance on what was written.
 SEARCHABLE_ATTRIBUTES: Final = [
+    "search_title",
     "title_ru",
     "title_kk",
     "title_en",
@@ -41,6 +52,7 @@ SEARCHABLE_ATTRIBUTES: Final = [
     "classifier_name_en",
     "classifier_code",
     "provider_name",
+    "search_text",
     "description_ru",
     "description_kk",
     "description_en",
@@ -136,10 +148,14 @@ LANGUAGES: Final = ["kk", "ru", "en"]
 
 
 def synonyms() -> dict[str, list[str]]:
-    """The groups above as Meilisearch's one-way map: each term to all the others."""
+    """The groups above as Meilisearch's one-way map: each term to all the others.
+
+    Terms are kept as stems (``search.wording.normalised``), since that is what the query
+    Meilisearch receives is made of: "кресло-коляска" is "кресл коляск".
+    """
     result: dict[str, list[str]] = {}
     for group in SYNONYM_GROUPS:
-        terms = list(dict.fromkeys(t.strip().lower() for t in group if t.strip()))
+        terms = list(dict.fromkeys(normalised(t) for t in group if normalised(t)))
         for term in terms:
             others = [t for t in terms if t != term]
             merged = result.setdefault(term, [])

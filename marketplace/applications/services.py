@@ -72,6 +72,7 @@ from marketplace.claims.models import Receipt
 from marketplace.claims.services import almaty_date, clean_reason
 from marketplace.db import count_rows, utcnow
 from marketplace.errors import DomainError, ErrorCode, N_, not_found, Phrase, ValidationErrors
+from marketplace.documents.services import issue_decision_document
 from marketplace.orders.pricing import add_months
 from marketplace.queues import due_date_cursor, parse_due_date_cursor
 from marketplace.records.models import (
@@ -665,6 +666,7 @@ async def approve_application(
     )
     await session.refresh(app)
     audit(session, viewer, "application.approved", app, before, snapshot(app))
+    await issue_decision_document(session, app)
     return app
 
 
@@ -676,6 +678,7 @@ async def reject_application(session: AsyncSession, viewer: Viewer, application_
         raise _already(app)
     before = await _decide(session, viewer, app, ApplicationStatus.REJECTED, reason=why)
     audit(session, viewer, "application.rejected", app, before, snapshot(app))
+    await issue_decision_document(session, app)
     return app
 
 

@@ -56,6 +56,7 @@ from marketplace.catalog.models import ClassifierItem, ItemKind, Unit
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim, Receipt
 from marketplace.db import Database, Quantity, count_rows, utcnow
 from marketplace.errors import DomainError, ErrorCode, not_found, Tenge
+from marketplace.documents.services import issue_decision_document
 from marketplace.orders.models import Order, OrderStatus, ServiceLog, ServiceLogStatus
 from marketplace.orders.pricing import released_so_far
 from marketplace.queues import due_date_cursor, parse_due_date_cursor
@@ -644,6 +645,7 @@ async def approve_claim(
     if before is None:
         raise _refusal(claim, "approve")
     audit(session, viewer, "claim.approved", claim, before, snapshot(claim))
+    await issue_decision_document(session, claim)
     return claim
 
 
@@ -660,6 +662,7 @@ async def reject_claim(session: AsyncSession, viewer: Viewer, claim_id: int, rea
     if before is None:
         raise _refusal(claim, "reject")
     audit(session, viewer, "claim.rejected", claim, before, snapshot(claim))
+    await issue_decision_document(session, claim)
     if claim.kind == ClaimKind.SELF_PURCHASE:
         await _move_balance(session, viewer, claim, consume=False, action="entitlement.released")
     # A provider's rejected claim is final, like the one claim per order: its

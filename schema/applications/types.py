@@ -15,6 +15,7 @@ from marketplace.notifications import messages
 from schema.accounts.types import Person
 from schema.catalog.types import ClassifierItem
 from schema.core.errors import UserError
+from schema.documents import ResultDocument
 from schema.core.ids import to_global_id
 from schema.core.node import Node
 from schema.records.types import Entitlement
@@ -98,6 +99,11 @@ class Application(Node):
             return None
         ent = await info.context.loaders.entitlement.load(self.entitlement_pk)
         return Entitlement.from_model(ent) if ent else None
+
+    @strawberry.field(description="The decision as a sealed PDF (null until it is decided).")
+    async def decision_document(self, info: strawberry.Info) -> ResultDocument | None:
+        document = await info.context.loaders.application_document.load(self.pk)
+        return ResultDocument.from_model(document) if document else None
 
     @classmethod
     def from_model(cls, a: m.Application, language: Language, today: dt.date) -> Application:

@@ -9,6 +9,7 @@ import strawberry
 
 from marketplace.claims import models as m
 from schema.catalog.types import ClassifierItem, Provider
+from schema.documents import ResultDocument
 from schema.core.ids import to_global_id
 from schema.core.node import Node
 from schema.orders.types import Order, Recipient
@@ -59,6 +60,11 @@ class CompensationClaim(Node):
     async def recipient(self, info: strawberry.Info) -> Recipient:
         p = await info.context.loaders.person.load(self.person_pk)
         return Recipient(full_name=p.full_name, phone=p.phone, address=p.address)
+
+    @strawberry.field(description="The decision as a sealed PDF (null until it is decided).")
+    async def decision_document(self, info: strawberry.Info) -> ResultDocument | None:
+        document = await info.context.loaders.claim_document.load(self.pk)
+        return ResultDocument.from_model(document) if document else None
 
     @classmethod
     def from_model(cls, c: m.CompensationClaim, today: dt.date) -> "CompensationClaim":

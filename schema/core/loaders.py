@@ -50,3 +50,15 @@ def many_by(
         return [grouped.get(k, []) for k in keys]
 
     return DataLoader(load)
+
+
+def document_of(db: Database, subject: Any) -> DataLoader[int, Any]:
+    """The result document of each application or claim id (``marketplace.documents``), or None."""
+    from marketplace.documents.services import documents_of_subjects
+
+    async def load(keys: list[int]) -> list[Any]:
+        async with db.session() as session:
+            found = await documents_of_subjects(session, subject, list(keys))
+        return [found.get(k) for k in keys]
+
+    return DataLoader(load)

@@ -50,11 +50,13 @@ ORDERS = """query Orders($n: Int!) {
 CLAIMS = """query Queue($n: Int!) {
   claims(status: SUBMITTED, first: $n) { edges { node { id kind status amountClaimed dueDate isOverdue
     provider { id name } order { id listing { id title } } classifierItem { code name } recipient { fullName }
+    decisionDocument { code downloadUrl }
   } } pageInfo { hasNextPage endCursor } }
 }"""
 APPLICATIONS = """query Applications($n: Int!) {
   applications(first: $n) { edges { node { id kind status dueDate isOverdue workingDaysLeft
     person { id fullName region { name } } classifierItem { code name } entitlement { id }
+    decisionDocument { code downloadUrl }
   } } pageInfo { hasNextPage endCursor } }
 }"""
 NOTIFICATIONS = """query Notifications($n: Int!) {

@@ -15,6 +15,7 @@ from search import settings as cfg
 from search.client import ensure_index, read_fingerprint, write_fingerprint
 from search.fallback import FOLD_FROM, FOLD_TO, fold, query_clauses
 from search.indexer import prepare_index
+from search.wording import normalised
 from search.query import MAX_FIRST, ListingFilter, clean_page, meili_filter, quote
 from tests.search.conftest import Catalog
 
@@ -34,8 +35,18 @@ def test_synonyms_hold_both_ways_across_the_three_languages() -> None:
         ("sanatorium", "санаторий"),
         ("prosthesis", "протез"),
     ]:
-        assert b in syn[a] and a in syn[b], (a, b)
+        # Meilisearch receives stems (search.wording), so the synonyms are kept as stems.
+        assert normalised(b) in syn[normalised(a)] and normalised(a) in syn[normalised(b)], (a, b)
     assert all(term == term.lower() and term not in others for term, others in syn.items())
+
+
+def test_a_change_to_the_document_words_comes_with_a_new_settings_version() -> None:
+    from search.vocabulary import words_fingerprint
+
+    assert cfg.DOCUMENT_WORDS.get(cfg.SETTINGS_VERSION) == words_fingerprint(), (
+        "the everyday words or the stemming changed: bump SETTINGS_VERSION (a reindex) and record "
+        f"DOCUMENT_WORDS[{cfg.SETTINGS_VERSION + 1}] = {words_fingerprint()!r}"
+    )
 
 
 def test_settings_payload_and_fingerprint() -> None:
@@ -66,7 +77,7 @@ async def test_ensure_index_applies_settings_before_documents_and_again_when_the
     assert set(live.filterable_attributes or []) == set(cfg.FILTERABLE_ATTRIBUTES)
     assert live.searchable_attributes == cfg.SEARCHABLE_ATTRIBUTES
     assert live.typo_tolerance is not None and live.typo_tolerance.disable_on_attributes == ["classifier_code"]
-    assert live.synonyms is not None and "кресло-коляска" in live.synonyms["wheelchair"]
+    assert live.synonyms is not None and normalised("кресло-коляска") in live.synonyms["wheelchair"]
     assert await read_fingerprint(meili_client, index_name) == cfg.settings_fingerprint()
     assert (await meili_client.index(index_name).get_stats()).number_of_documents == 0
 
@@ -75,7 +86,7 @@ async def test_ensure_index_applies_settings_before_documents_and_again_when_the
     monkeypatch.setattr(cfg, "SYNONYM_GROUPS", [*cfg.SYNONYM_GROUPS, ["тестсөз", "testword"]])
     assert await ensure_index(meili_client, index_name) == "updated"
     live = await meili_client.index(index_name).get_settings()
-    assert live.synonyms is not None and live.synonyms["testword"] == ["тестсөз"]
+    assert live.synonyms is not None and live.synonyms["testword"] == [normalised("тестсөз")]
     assert await ensure_index(meili_client, index_name) == "unchanged"
 
 
