@@ -95,5 +95,7 @@ async def test_node_answers_whoever_may_see_and_no_one_else(scene_env, type_name
         assert body["data"] is None, (type_name, role, body)
         expected = {"NOT_FOUND", "UNAUTHENTICATED"} if role == "anonymous" else {"NOT_FOUND"}
         assert len(body["errors"]) == 1 and body["errors"][0]["extensions"]["code"] in expected, (type_name, role, body)
+        # The argument the client gave, not the service's own name for it ("listingId").
+        assert body["errors"][0]["extensions"].get("field") in (None, "id"), body
     missing = await client.execute(NODE, {"id": to_global_id(type_name, 2**31 - 1)}, token=await scene.token("admin"))
     assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
