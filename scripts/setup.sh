@@ -72,6 +72,41 @@ except MeilisearchUnavailable as exc:
 ' >/dev/null)
 }
 
+ensure_node() {
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        apt_install nodejs npm || { log "error: node and npm are needed (the HTTP audit, GraphiQL's assets)"; return 1; }
+    fi
+}
+
+# npm packages the project uses, each pinned by its own package-lock.json: installed with `npm ci`
+# only when the lock changed since the last install.
+npm_ci() {
+    local dir="$ROOT/$1" stamp digest
+    stamp="$dir/node_modules/.tirek-installed"
+    digest="$(sha256sum <"$dir/package-lock.json" | cut -d" " -f1)"
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
+        log "npm ci in $1"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+        echo "$digest" >"$stamp"
+    fi
+}
+
+# graphql-http's own audit of GraphQL over HTTP, run by tests/test_graphql_over_http.py.
+ensure_http_audit() {
+    ensure_node
+    npm_ci tests/http_audit
+}
+
+# GraphiQL and React copied where the app serves them (schema/graphiql/static/vendor): no CDN.
+ensure_graphiql_assets() {
+    ensure_node
+    npm_ci schema/graphiql
+    local from="$ROOT/schema/graphiql/node_modules" to="$ROOT/schema/graphiql/static/vendor"
+    mkdir -p "$to"
+    cp "$from/graphiql/graphiql.min.js" "$from/graphiql/graphiql.min.css" \
+        "$from/react/umd/react.production.min.js" "$from/react-dom/umd/react-dom.production.min.js" "$to/"
+}
+
 ensure_postgres() {
     if [ -x "$PG_BINDIR/postgres" ] && [ -x "$PG_BINDIR/initdb" ]; then
         return 0
@@ -98,6 +133,8 @@ setup() {
     ensure_venv
     ensure_meilisearch
     ensure_document_font
+    ensure_http_audit
+    ensure_graphiql_assets
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

@@ -869,22 +869,21 @@ async def get_order(session: AsyncSession, viewer: Viewer, order_id: int) -> Ord
 
 async def get_service_log(session: AsyncSession, viewer: Viewer, log_id: int) -> ServiceLog:
     """A service log, for whoever may see its order."""
-    viewer.require_authenticated()
-    log = await session.get(ServiceLog, log_id)
-    order = await session.get(Order, log.order_id) if log is not None else None
-    if order is None or not can_see_order(viewer, order):
-        raise not_found("service log", "id")
-    return log  # type: ignore[return-value]
+    return await _of_visible_order(session, viewer, ServiceLog, log_id, "service log")
 
 
 async def get_review(session: AsyncSession, viewer: Viewer, review_id: int) -> Review:
     """A review, for whoever may see the order it reviews."""
+    return await _of_visible_order(session, viewer, Review, review_id, "review")
+
+
+async def _of_visible_order(session: AsyncSession, viewer: Viewer, model: Any, pk: int, what: str) -> Any:
     viewer.require_authenticated()
-    review = await session.get(Review, review_id)
-    order = await session.get(Order, review.order_id) if review is not None else None
+    row = await session.get(model, pk)
+    order = await session.get(Order, row.order_id) if row is not None else None
     if order is None or not can_see_order(viewer, order):
-        raise not_found("review", "id")
-    return review  # type: ignore[return-value]
+        raise not_found(what, "id")
+    return row
 
 
 async def list_orders(
