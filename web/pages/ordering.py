@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from marketplace.accounts.drafts import discard_draft, save_draft
 from web import labels
+from web.labels import N_
 from web.pages.listings import ORDER_DRAFT, ORDER_FIELDS, listing_with_coverage, order_draft
 from web.portal import FormErrors, Portal, parse_quantity
 from web.visitor import Visitor
@@ -35,7 +36,7 @@ async def start_order(portal: Portal, request: Request) -> Response:
     errors: list[dict[str, Any]] = []
     quantity = parse_quantity(typed)
     if quantity is None:
-        message = "Enter how many you need" if not typed else "Enter how many as a number, like 1"
+        message = N_("Enter how many you need") if not typed else N_("Enter how many as a number, like 1")
         errors.append({"field": "quantity", "code": "INVALID", "message": portal.gettext(visitor, message)})
     if delivery and delivery not in labels.DELIVERY:
         errors.append({"field": "deliveryOption", "code": "INVALID",
