@@ -47,7 +47,7 @@ async def start_order(portal: Portal, request: Request) -> Response:
     await _keep(portal, visitor, {"listing_id": listing_id, "quantity": typed, "delivery": delivery,
                                   "idempotency_key": key, "errors": errors})
     if errors:
-        return portal.redirect(visitor, f"/listings/{listing_id}#order")
+        return portal.redirect(visitor, f"/listings/{listing_id}")  # no fragment: it would cancel the summary's autofocus
     return portal.redirect(visitor, "/order/check")
 
 
@@ -99,5 +99,5 @@ async def place_order(portal: Portal, request: Request) -> Response:
     draft["errors"] = errors
     await _keep(portal, visitor, draft)
     if any(e.get("field") in ORDER_FIELDS for e in errors):
-        return portal.redirect(visitor, f"/listings/{values['listing_id']}#order")
+        return portal.redirect(visitor, f"/listings/{values['listing_id']}")
     return portal.redirect(visitor, "/order/check")
