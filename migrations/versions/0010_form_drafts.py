@@ -1,8 +1,9 @@
 """Drafts of the portal's forms, one per account and kind (marketplace/accounts/drafts.py): a
 reload never loses what a person typed.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0010
+Revises: 0004 on this branch; main has 0005-0009 meanwhile: when merged, this revises "0009"
+(the head of main), so that the chain stays one line.
 """
 
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ from alembic import op
 
 from marketplace.db import UTCDateTime
 
-revision: str = "0005"
+revision: str = "0010"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
