@@ -1,4 +1,4 @@
-"""The ASGI application: GraphQL at /graphql, health probes, and the HTTP guard rails."""
+"""The ASGI application: GraphQL at /graphql, the web portal at /, health probes, and the HTTP guard rails."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from schema.documents import download_document, verify_document
 from schema.http import GRAPHIQL, TirekGraphQL
 from schema.receipts import download_receipt, upload_receipt
 from schema.schema import build_schema
+from web.portal import Portal
 
 log = logging.getLogger("tirek.app")
 _frozen = False
@@ -227,8 +228,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None, ser
         from search.query import make_listing_search
 
         services["listing_search"] = make_listing_search(db, None, settings.meili_index)
+    schema = build_schema(settings)
     graphql_app = TirekGraphQL(
-        build_schema(settings), db=db, settings=settings, allow_queries_via_get=False,
+        schema, db=db, settings=settings, allow_queries_via_get=False,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
     )
 
@@ -283,6 +285,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, ser
               if settings.graphiql_enabled else []),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *Portal(schema, db, settings, services).routes(),  # the web portal at / (web/)
         ],
         middleware=[
             Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
