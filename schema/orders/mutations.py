@@ -42,13 +42,13 @@ class OrderMutations:
                                      "The same idempotency key twice returns the same order.")
     async def place_order(
         self, info: strawberry.Info, listing_id: strawberry.ID, entitlement_id: strawberry.ID, quantity: Decimal,
-        idempotency_key: str, delivery_option: str | None = None,
+        idempotency_key: str, delivery_option: str | None = None, course_starts_on: dt.date | None = None,
     ) -> OrderPayload:
         async def work():  # type: ignore[no-untyped-def]
             return await services.place_order_once(
                 info.context.db, info.context.viewer, listing_id=decode_id(listing_id, "Listing", "listingId"),
                 entitlement_id=decode_id(entitlement_id, "Entitlement", "entitlementId"), quantity=quantity,
-                idempotency_key=idempotency_key, delivery_option=delivery_option,
+                idempotency_key=idempotency_key, delivery_option=delivery_option, course_starts_on=course_starts_on,
             )
 
         return _order_payload(*await guarded(work))

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import insert, select, update
 
+from marketplace import clock
 from marketplace.accounts.models import Sex
 from marketplace.applications import services as apps
 from marketplace.applications.models import Application, ApplicationKind
@@ -49,7 +50,7 @@ async def assistant_order(db, gw: GrantWorld):  # type: ignore[no-untyped-def]
                      entitlement_id=ent.id, quantity=Decimal(10), idempotency_key=new_key())
 
 
-async def test_the_service_hours_path_notifies_each_party_in_its_language(db, gw: GrantWorld, adapter) -> None:  # type: ignore[no-untyped-def]
+async def test_the_service_hours_path_notifies_each_party_in_its_language(db, gw: GrantWorld, adapter, day_is_over) -> None:  # type: ignore[no-untyped-def]
     acc = gw.accounts
     order = await assistant_order(db, gw)
     # The provider (English) hears of the order; the recipient who placed it does not.
@@ -60,7 +61,7 @@ async def test_the_service_hours_path_notifies_each_party_in_its_language(db, gw
     assert await notes(db, acc["eligible"].id) == []
 
     await run(db, orders.accept_order, gw.viewer("provider"), order.id)
-    today = dt.datetime.now(UTC).date()
+    today = clock.today()
     log = await run(db, orders.log_service_hours, gw.viewer("provider"), order_id=order.id, worker_iin=WORKER,
                     worker_name="Сәуле Ахметова", service_date=today, start_time=dt.time(9, 0),
                     end_time=dt.time(12, 30))
@@ -302,7 +303,7 @@ async def test_invataxi_steps_notify_the_other_side_and_not_twice(db, gw: GrantW
     await run(db, transport.propose_trip_time, gw.viewer("taxi"), trip.id, pickup + dt.timedelta(hours=2))
     await run(db, transport.accept_trip_proposal, gw.viewer("eligible"), trip.id)
     await run(db, transport.confirm_trip, gw.viewer("taxi"), trip.id, gw.van.id)
-    monkeypatch.setattr(transport, "_now", lambda: pickup + dt.timedelta(hours=3))
+    monkeypatch.setattr(clock, "now", lambda: pickup + dt.timedelta(hours=3))
     await run(db, transport.mark_trip_done, gw.viewer("taxi"), trip.id)
     await run(db, transport.complete_trip, gw.viewer("eligible"), trip.id)
     monkeypatch.undo()
