@@ -55,22 +55,10 @@ def line_norms(
 
     ``quarterly_release`` and ``daily_limit`` are the officer's (already cleaned) values or None
     for the item's own; they may only be stricter than the item's norm."""
-    release = item.quarterly_release
-    if quarterly_release is not None:
-        if release is not None and quarterly_release > release:
-            raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {_n(release)} a quarter for this item (the classifier's norm).", "quarterlyRelease")
-        if quarterly_release > quantity:
-            raise DomainError(ErrorCode.OUT_OF_RANGE, "A quarter's release cannot exceed the quantity.", "quarterlyRelease")
-        release = quarterly_release
-    limit = item.daily_max
-    if daily_limit is not None:
-        if limit is not None and daily_limit > limit:
-            raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {_n(limit)} a day for this item (the classifier's norm).", "dailyLimit")
-        if daily_limit > quantity:
-            raise DomainError(ErrorCode.OUT_OF_RANGE, "The daily limit cannot exceed the quantity.", "dailyLimit")
-        if item.unit == Unit.HOUR and daily_limit > 24:
-            raise DomainError(ErrorCode.OUT_OF_RANGE, "A day has 24 hours.", "dailyLimit")
-        limit = daily_limit
+    release = _stricter(item.quarterly_release, quarterly_release, quantity, "a quarter", "quarterlyRelease")
+    limit = _stricter(item.daily_max, daily_limit, quantity, "a day", "dailyLimit")
+    if daily_limit is not None and item.unit == Unit.HOUR and daily_limit > 24:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "A day has 24 hours.", "dailyLimit")
     if item.yearly_max is not None and quantity > item.yearly_max:
         raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {_n(item.yearly_max)} a year for this item (the classifier's norm).", "quantity")
     if with_companion:
@@ -79,6 +67,18 @@ def line_norms(
         if group not in COMPANION_GROUPS:
             raise DomainError(ErrorCode.NOT_ELIGIBLE, "A companion is for group I and for children.", "withCompanion")
     return LineNorms(quarterly_release=release, daily_limit=limit, with_companion=bool(with_companion))
+
+
+def _stricter(norm: Decimal | None, given: Decimal | None, quantity: Decimal, per: str, field: str) -> Decimal | None:
+    """The officer's value where given (never looser than the item's norm, never more than the
+    line's quantity), else the norm."""
+    if given is None:
+        return norm
+    if norm is not None and given > norm:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {_n(norm)} {per} for this item (the classifier's norm).", field)
+    if given > quantity:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most the line's quantity ({_n(quantity)}) {per}.", field)
+    return given
 
 
 def _n(amount: Decimal | None) -> str:
