@@ -26,6 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.calendar import add_months
 from marketplace.catalog.models import ClassifierItem, Unit
+from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim
+from marketplace.clock import local_year
+from marketplace.orders.models import Order, OrderStatus
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.records.models import DisabilityGroup, Entitlement, EntitlementStatus
 
@@ -127,10 +130,6 @@ async def check_yearly_spending(
     Declined and cancelled orders and rejected claims do not count."""
     if item.yearly_max is None:
         return
-    from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim
-    from marketplace.clock import local_year
-    from marketplace.orders.models import Order, OrderStatus
-
     start, end = local_year(day.year)
     ordered = (await session.execute(
         select(func.coalesce(func.sum(Order.quantity), ZERO)).where(
