@@ -228,20 +228,23 @@ async def test_terms_about_to_be_missed_are_told_once_a_day(db, gw: GrantWorld) 
         await s.execute(update(Application).where(Application.id == later.id).values(due_date=dt.date(2027, 2, 16)))
         await s.execute(update(Application).where(Application.id == late.id).values(due_date=dt.date(2027, 2, 10)))
     before = len(await notes(db, gw.accounts["officer_a"].id))
-    # Due within two working days: the application and the claim (not the later one, nor the overdue one),
-    # to each of the region's two officers.
-    assert await notifications.notify_terms_due(db, day) == 4
+    # Due within two working days: the application and the claim (not the later one); the overdue one
+    # keeps reminding until it is decided; to each of the region's two officers.
+    assert await notifications.notify_terms_due(db, day) == 6
     got = (await notes(db, gw.accounts["officer_a"].id))[before:]
     assert [(n.kind, n.subject_type, n.subject_id) for n in got] == [
-        ("term.due_soon", "Application", app.id), ("term.due_soon", "CompensationClaim", claim.id)]
-    assert got[0].title == f"Срок истекает 15.02.2027: Заявление №{app.id}"
-    assert "осталось рабочих дней: 2" in got[0].body
+        ("term.overdue", "Application", late.id), ("term.due_soon", "Application", app.id),
+        ("term.due_soon", "CompensationClaim", claim.id)]
+    assert got[0].title == f"Срок истёк 10.02.2027: Заявление №{late.id}"
+    assert "просрочено рабочих дней: 1" in got[0].body
+    assert got[1].title == f"Срок истекает 15.02.2027: Заявление №{app.id}"
+    assert "осталось рабочих дней: 2" in got[1].body
     assert (await notes(db, gw.accounts["officer_a2"].id))[-1].title == (
         f"Term ends 12.02.2027: Compensation claim №{claim.id}")
     assert await kinds(db, gw.accounts["officer_b"].id) == []
     assert await notifications.notify_terms_due(db, day) == 0  # the same day again: nothing new
-    # The next day (Friday): the application, the claim due today and the one due Tuesday.
-    assert await notifications.notify_terms_due(db, day + dt.timedelta(days=1)) == 6
+    # The next day (Friday): the application, the claim due today, the one due Tuesday and the overdue one.
+    assert await notifications.notify_terms_due(db, day + dt.timedelta(days=1)) == 8
     assert add_working_days(day, 2) == dt.date(2027, 2, 15)
 
 
