@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import ipaddress
+import json
 import logging
 import uuid
 from contextlib import asynccontextmanager
