@@ -74,35 +74,42 @@ def create_account(
     from marketplace.accounts.models import Person, Region
     from marketplace.accounts.services import create_account as create
     from marketplace.catalog.models import Provider
+
+    async def work(s) -> None:  # type: ignore[no-untyped-def]
+        person_id = provider_id = region_id = None
+        if person_iin:
+            person_id = (await s.execute(select(Person.id).where(Person.iin == person_iin))).scalar_one_or_none()
+            if person_id is None:
+                raise typer.BadParameter("no person with that IIN")
+        if provider_bin:
+            provider_id = (
+                await s.execute(select(Provider.id).where(Provider.bin == provider_bin))
+            ).scalar_one_or_none()
+            if provider_id is None:
+                raise typer.BadParameter("no provider with that BIN")
+        if region_code:
+            region_id = (await s.execute(select(Region.id).where(Region.code == region_code))).scalar_one_or_none()
+            if region_id is None:
+                raise typer.BadParameter("no region with that code")
+        account = await create(
+            s, None, username=username, password=password, role=role, person_id=person_id,
+            provider_id=provider_id, region_id=region_id, language=language,
+        )
+        typer.echo(f"Created {account.role.value} account {account.username}")
+
+    _as_operator(_settings(), work)
+
+
+def _as_operator(settings: Settings, work) -> None:  # type: ignore[no-untyped-def]
+    """Run ``work(session)`` in one transaction as the operator; a refusal is printed, exit code 1."""
     from marketplace.db import Database
     from marketplace.errors import DomainError
-
-    settings = _settings()
 
     async def run() -> None:
         db = Database(settings.database_url)
         try:
-            async with db.transaction() as s:
-                person_id = provider_id = region_id = None
-                if person_iin:
-                    person_id = (await s.execute(select(Person.id).where(Person.iin == person_iin))).scalar_one_or_none()
-                    if person_id is None:
-                        raise typer.BadParameter("no person with that IIN")
-                if provider_bin:
-                    provider_id = (
-                        await s.execute(select(Provider.id).where(Provider.bin == provider_bin))
-                    ).scalar_one_or_none()
-                    if provider_id is None:
-                        raise typer.BadParameter("no provider with that BIN")
-                if region_code:
-                    region_id = (await s.execute(select(Region.id).where(Region.code == region_code))).scalar_one_or_none()
-                    if region_id is None:
-                        raise typer.BadParameter("no region with that code")
-                account = await create(
-                    s, None, username=username, password=password, role=role, person_id=person_id,
-                    provider_id=provider_id, region_id=region_id, language=language,
-                )
-                typer.echo(f"Created {account.role.value} account {account.username}")
+            async with db.transaction() as session:
+                await work(session)
         except DomainError as exc:
             typer.echo(f"Refused: {exc.message} ({exc.code.value})", err=True)
             raise typer.Exit(1) from exc
@@ -110,6 +117,21 @@ def create_account(
             await db.dispose()
 
     asyncio.run(run())
+
+
+@app.command("disable-account")
+def disable_account(
+    username: str,
+    enable: bool = typer.Option(False, "--enable", help="Enable the account again (its old tokens stay void)."),
+) -> None:
+    """Disable an account: it cannot sign in and its tokens stop working at once (audited)."""
+    from marketplace.accounts.services import account_id_of, set_account_active
+
+    async def work(s) -> None:  # type: ignore[no-untyped-def]
+        account = await set_account_active(s, None, await account_id_of(s, username), enable)
+        typer.echo(f"{'Enabled' if enable else 'Disabled'} account {account.username}")
+
+    _as_operator(_settings(), work)
 
 
 @app.command()
@@ -252,7 +274,11 @@ def serve(
 
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        uvicorn.run("schema.asgi:app", host=host, port=port, workers=workers, factory=False, log_level="info")
+        # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 (its default
+        # FORWARDED_ALLOW_IPS), before the app; whose header is believed is decided in one place, the app's
+        # GuardMiddleware, from TIREK_TRUSTED_PROXIES only (schema/app.py::forwarded_client).
+        uvicorn.run("schema.asgi:app", host=host, port=port, workers=workers, factory=False, log_level="info",
+                    proxy_headers=False, forwarded_allow_ips="")
     finally:
         if meili is not None:
             meili.stop()
@@ -299,8 +325,12 @@ def start_embedded_meilisearch(settings: Settings):  # type: ignore[no-untyped-d
         key_file.chmod(0o600)
     try:
         binary = find_or_install_binary(Path(settings.var_dir))
-        process = MeilisearchProcess(binary=binary, data_dir=data_dir, master_key=key_file.read_text().strip())
+        # It dies with the API (Linux), a stale one left on the data directory is stopped first,
+        # and it is restarted when it exits (search/server.py::MeilisearchProcess.supervise).
+        process = MeilisearchProcess(binary=binary, data_dir=data_dir, master_key=key_file.read_text().strip(),
+                                     die_with_parent=True)
         process.start()
+        process.supervise()
     except MeilisearchUnavailable as exc:
         typer.echo(f"WARNING: Meilisearch could not start ({exc}); search is served from the database.", err=True)
         return None

@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, Numeric, event
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, Numeric, event, func, select
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -115,6 +115,11 @@ def enum_column(enum_cls: type[enum.Enum]) -> SAEnum:
         length=max(len(m.name) for m in enum_cls) + 4,
         name=enum_cls.__name__.lower(),
     )
+
+
+async def count_rows(session: AsyncSession, stmt: Any) -> int:
+    """How many rows ``stmt`` (a SELECT) returns, counted by the database."""
+    return int((await session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))).scalar_one())
 
 
 def utcnow() -> dt.datetime:

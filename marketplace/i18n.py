@@ -14,6 +14,7 @@ import io
 import re
 import threading
 from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 from marketplace.accounts.models import Language
+from marketplace.errors import DomainError, Phrase, Tenge
 
 DEFAULT_LANGUAGE = Language.RU
 # Kazakhstan keeps one time zone, UTC+5, since 1 March 2024.
@@ -170,3 +172,40 @@ def language_name(language: Language) -> str:
 
 def babel_locale(language: Language) -> Locale:
     return Locale.parse(locale_tag(language))
+
+
+# The portal's own messages: refusals (DomainError templates) and what they quote.
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+MESSAGES = Catalogues(Path(__file__).parent / "locale", "messages")
+
+
+def translate(error: DomainError, language: Language) -> str:
+    """A refusal in ``language``: its template from the catalogue, its parameters formatted as
+    that language writes them (money, dates, numbers; a quoted reason translated too)."""
+    params = {name: format_parameter(value, language) for name, value in error.params.items()}
+    # A parameter that ends a sentence with its own full stop ("2027 г.") takes the sentence's.
+    return _DOUBLE_STOP.sub(".", MESSAGES.gettext(language, error.template, **params))
+
+
+def format_parameter(value: Any, language: Language) -> str:
+    if isinstance(value, DomainError):
+        return translate(value, language)
+    if isinstance(value, Phrase):
+        return MESSAGES.gettext(language, value)
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, Tenge):
+        return format_money(value, language)
+    if isinstance(value, bool) or isinstance(value, str):
+        return str(value)
+    if isinstance(value, int | Decimal):
+        return format_number(value, language)
+    if isinstance(value, dt.datetime):
+        return format_datetime(value, language)
+    if isinstance(value, dt.date):
+        return format_date(value, language)
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(format_parameter(v, language) for v in value)
+    return str(value)

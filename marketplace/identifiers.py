@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from typing import Final, Literal
+from marketplace.errors import N_
 
 __all__ = [
     "BIN_ENTITY_TYPES",
@@ -78,14 +79,14 @@ BIN_ENTITY_TYPES: Final[dict[int, str]] = {
     6: "individual entrepreneur acting jointly",
 }
 
-_MESSAGES: Final[dict[str, str]] = {
-    "LENGTH": "must be exactly 12 digits",
-    "NOT_DIGITS": "must contain digits only",
-    "CHECKSUM": "check digit does not match",
-    "BIRTH_DATE": "digits 1-6 are not a valid birth date (YYMMDD)",
-    "CENTURY_SEX": "digit 7 must be 1-6 (century and sex)",
-    "REGISTRATION_DATE": "digits 3-4 are not a valid registration month",
-    "ENTITY_TYPE": "digit 5 must be a legal-entity type (4, 5 or 6)",
+REASONS: Final[dict[str, str]] = {
+    "LENGTH": N_("must be exactly 12 digits"),
+    "NOT_DIGITS": N_("must contain digits only"),
+    "CHECKSUM": N_("check digit does not match"),
+    "BIRTH_DATE": N_("digits 1-6 are not a valid birth date (YYMMDD)"),
+    "CENTURY_SEX": N_("digit 7 must be 1-6 (century and sex)"),
+    "REGISTRATION_DATE": N_("digits 3-4 are not a valid registration month"),
+    "ENTITY_TYPE": N_("digit 5 must be a legal-entity type (4, 5 or 6)"),
 }
 
 
@@ -95,7 +96,7 @@ class InvalidIdentifier(ValueError):
     def __init__(self, kind: IdentifierKind, reason: Reason) -> None:
         self.kind: IdentifierKind = kind
         self.reason: Reason = reason
-        super().__init__(f"Invalid {kind}: {_MESSAGES[reason]} ({reason})")
+        super().__init__(f"Invalid {kind}: {REASONS[reason]} ({reason})")
 
     def __reduce__(self) -> tuple[type[InvalidIdentifier], tuple[IdentifierKind, Reason]]:
         return (type(self), (self.kind, self.reason))

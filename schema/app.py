@@ -23,12 +23,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from marketplace.accounts.access import Viewer
 from marketplace.accounts.services import viewer_from_token
 from marketplace.db import Database
 from marketplace.errors import DomainError
+from marketplace.i18n import negotiate, translate
 from marketplace.settings import Settings, get_settings
-from schema.context import Context
+from schema.context import Context, request_viewer
 from schema.core.errors import RETRY_MESSAGE, database_unavailable
 from schema.receipts import download_receipt, upload_receipt
 from schema.schema import build_schema
@@ -59,7 +59,7 @@ class TirekGraphQL(GraphQL):
         self.settings = settings
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        viewer = request.scope.get("tirek.viewer") or Viewer.anonymous()
+        viewer = request_viewer(request)
         return Context(db=self.db, settings=self.settings, viewer=viewer, request=request, response=response,
                        services=request.app.state.services)
 
@@ -129,8 +129,9 @@ def forwarded_client(peer: str | None, forwarded_for: str, networks: list[Networ
 
 class GuardMiddleware:
     """Refuses oversized bodies, resolves the bearer token to a viewer, adds security headers,
-    reads the client's address behind trusted proxies, and masks unexpected exceptions of the
-    plain HTTP routes (an error id in the answer, the stack in the log under it)."""
+    reads the client's address behind trusted proxies, answers every plain-text refusal as JSON
+    with a code, and masks unexpected exceptions of the plain HTTP routes (an error id in the
+    answer, the stack in the log under it)."""
 
     def __init__(self, app: ASGIApp, db: Database, settings: Settings) -> None:
         self.app = app
@@ -161,7 +162,8 @@ class GuardMiddleware:
                 async with self.db.reader() as conn:
                     scope["tirek.viewer"] = await viewer_from_token(conn, self.settings, token)
             except DomainError as exc:
-                await self._error(scope, receive, send, 401, exc.code.value, exc.message)
+                language = negotiate(headers.get("accept-language"))
+                await self._error(scope, receive, send, 401, exc.code.value, translate(exc, language))
                 return
             except Exception as exc:  # noqa: BLE001 - answered (and logged) by _unexpected
                 await self._unexpected(scope, receive, send, exc)
@@ -179,13 +181,25 @@ class GuardMiddleware:
             return message
 
         started = False
+        plain_refusal: dict[str, Any] | None = None  # a text/plain 4xx being turned into JSON
+        plain_body = b""
 
         async def send_with_headers(message: Any) -> None:
-            nonlocal started
+            nonlocal started, plain_refusal, plain_body
             if message["type"] == "http.response.start":
                 started = True
-                message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+                headers = list(message.get("headers", []))
+                content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+                if message["status"] >= 400 and content_type.startswith(b"text/plain"):
+                    plain_refusal = {**message, "headers": headers}
+                    return
+                message["headers"] = headers + SECURITY_HEADERS
+            elif message["type"] == "http.response.body" and plain_refusal is not None:
+                plain_body += message.get("body", b"")
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": _json_refusal(plain_refusal, plain_body)}
+                await send(plain_refusal)
             await send(message)
 
         try:
@@ -220,6 +234,22 @@ class GuardMiddleware:
 
 class _BodyTooLarge(Exception):
     pass
+
+
+_HTTP_CODES = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 413: "BODY_TOO_LARGE"}
+
+
+def _json_refusal(start: dict[str, Any], text: bytes) -> bytes:
+    """A refusal some layer wrote as plain text (Starlette: a malformed multipart body, an unknown path
+    or method; strawberry's view: a body that is not JSON, batching, a subscription over POST) as the
+    JSON ``errors`` list every other refusal has, with a code. Rewrites ``start``'s headers to match."""
+    code = _HTTP_CODES.get(start["status"], "INVALID")
+    message = text.decode("utf-8", "replace").strip() or "The request was refused."
+    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
+    kept = [(k, v) for k, v in start["headers"] if k.lower() not in (b"content-type", b"content-length")]
+    start["headers"] = [*kept, (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                        *SECURITY_HEADERS]
+    return body
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None, services: dict[str, Any] | None = None) -> Starlette:

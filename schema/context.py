@@ -34,7 +34,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import SchemaExtension
 
 from marketplace.accounts.access import Viewer
+from marketplace.accounts.models import Language
 from marketplace.db import Database
+from marketplace.i18n import negotiate
 from marketplace.settings import Settings
 
 log = logging.getLogger("tirek.context")
@@ -122,11 +124,25 @@ class Context:
         if not isinstance(self.db, RequestDatabase):
             self.db = RequestDatabase(self.db)
 
+    @property
+    def language(self) -> Language:
+        """The viewer's: its account's language, or for anonymous requests the Accept-Language one."""
+        return self.viewer.language
+
     @cached_property
     def loaders(self) -> "Loaders":
         from schema.loaders import Loaders
 
         return Loaders(self.db)
+
+
+def request_viewer(request: Any) -> Viewer:
+    """Who sent ``request`` (an HTTP request or a websocket): the account its bearer token names
+    (GuardMiddleware resolved it), else an anonymous viewer speaking its Accept-Language."""
+    viewer = request.scope.get("tirek.viewer")
+    if viewer is not None:
+        return viewer
+    return Viewer(language=negotiate(request.headers.get("accept-language")))
 
 
 def _shares(context: Any, operation_type: Any) -> bool:

@@ -12,20 +12,22 @@ from starlette.responses import JSONResponse, Response
 from marketplace.accounts.access import Viewer
 from marketplace.claims.receipts import open_receipt, store_receipt
 from marketplace.errors import DomainError, ErrorCode
+from marketplace.i18n import translate
+from schema.context import request_viewer
 from schema.core.ids import decode_id, to_global_id
 
 STATUS = {ErrorCode.UNAUTHENTICATED: 401, ErrorCode.FORBIDDEN: 403, ErrorCode.NOT_FOUND: 404}
 
 
-def _error(exc: DomainError) -> JSONResponse:
+def _error(exc: DomainError, viewer: Viewer) -> JSONResponse:
     return JSONResponse(
-        {"errors": [{"field": exc.field, "code": exc.code.value, "message": exc.message}]},
+        {"errors": [{"field": exc.field, "code": exc.code.value, "message": translate(exc, viewer.language)}]},
         status_code=STATUS.get(exc.code, 400),
     )
 
 
 async def upload_receipt(request: Request) -> Response:
-    viewer: Viewer = request.scope.get("tirek.viewer") or Viewer.anonymous()
+    viewer = request_viewer(request)
     db, settings = request.app.state.db, request.app.state.settings
     try:
         viewer.require_authenticated()
@@ -41,7 +43,7 @@ async def upload_receipt(request: Request) -> Response:
                     content_type=upload.content_type, data=data, settings=settings,
                 )
     except DomainError as exc:
-        return _error(exc)
+        return _error(exc, viewer)
     return JSONResponse(
         {"id": to_global_id("Receipt", receipt.id), "contentType": receipt.content_type, "size": receipt.size_bytes,
          "sha256": receipt.sha256},
@@ -50,7 +52,7 @@ async def upload_receipt(request: Request) -> Response:
 
 
 async def download_receipt(request: Request) -> Response:
-    viewer: Viewer = request.scope.get("tirek.viewer") or Viewer.anonymous()
+    viewer = request_viewer(request)
     db, settings = request.app.state.db, request.app.state.settings
     try:
         viewer.require_authenticated()
@@ -58,7 +60,7 @@ async def download_receipt(request: Request) -> Response:
         async with db.session() as session:
             receipt, data = await open_receipt(session, viewer, receipt_id, settings=settings)
     except DomainError as exc:
-        return _error(exc)
+        return _error(exc, viewer)
     return Response(
         data,
         media_type=receipt.content_type,

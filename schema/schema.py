@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+
+import logging
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxTokensLimiter, ParserCache
+from strawberry.exceptions import StrawberryInputCoercionError
+from strawberry.extensions import MaxTokensLimiter
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+from strawberry.utils.logging import StrawberryLogger
 
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.settings import Settings, get_settings
 from schema.accounts.mutations import AccountMutations
 from schema.accounts.queries import AccountQueries
@@ -36,12 +39,12 @@ from schema.search.queries import SearchQueries
 from schema.records.queries import RecordQueries
 from schema.transport.mutations import TransportMutations
 from schema.transport.queries import TransportQueries
-from schema.core.cost import QueryLimiter
-from schema.core.inputs import MESSAGE as NUL_MESSAGE
-from schema.core.inputs import _has_nul, nul_rule
+from schema.core.cost import OffLoopParser, QueryLimiter
+from schema.core.inputs import DocumentInputRule, variables_refusals
 from schema.context import SharedSession
-from schema.core.errors import MaskUnexpectedErrors
+from schema.core.errors import MaskUnexpectedErrors, TranslateErrors
 from schema.core.ids import parse_global_id
+from schema.core.scalars import STRICT_SCALARS
 from schema.core.node import NODE_FETCHERS, Node
 
 
@@ -52,8 +55,6 @@ class NodeQueries:
         type_name, pk = parse_global_id(id)
         fetch = NODE_FETCHERS.get(type_name)
         if fetch is None:
-            from marketplace.errors import not_found
-
             raise not_found("object")
         return await fetch(info, pk)
 
@@ -77,38 +78,53 @@ class Subscription(NotificationSubscription):
     pass
 
 
-def _variables_without_nul(variables: Mapping[str, Any]) -> list[GraphQLError]:
-    """PostgreSQL cannot store U+0000: refused as INVALID, not an INTERNAL error (schema/core/inputs.py);
-    the document's own string literals are checked by ``nul_rule`` with the cached validation."""
-    if variables and _has_nul(variables):
-        return [GraphQLError(NUL_MESSAGE, extensions={"code": "INVALID"})]
-    return []
+class TirekSchema(strawberry.Schema):
+    """The schema, with its own account of errors (strawberry logs every error with a stack trace:
+    2 KB of log for a 36-byte query refused as NOT_FOUND, 14 MB after minutes of hostile traffic)."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        for error in errors:
+            original = error.original_error
+            extensions = error.extensions or {}
+            if not error.path and not extensions.get("code"):
+                # graphql-core's own refusals before anything runs (a syntax error, an unknown field, a
+                # wrong argument, "Validation aborted."): the request is invalid, and says so.
+                error.extensions = extensions = {**extensions, "code": ErrorCode.INVALID.value}
+            if original is None or isinstance(original, DomainError | GraphQLError | StrawberryInputCoercionError):
+                refusals.info("refused %s at %s: %s", extensions.get("code"), error.path or "-",
+                              " ".join(error.message.split())[:300])
+            else:  # unexpected: the stack trace is kept (and masked in the answer, schema/core/errors.py)
+                StrawberryLogger.error(error, execution_context)
+
+
+refusals = logging.getLogger("tirek.refusals")
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or get_settings()
-    return strawberry.Schema(
+    return TirekSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(relay_max_results=100),
+        scalar_overrides=STRICT_SCALARS,  # one strict reading of decimals, times and dates (marketplace/syntax.py)
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
             # Depth, aliases and cost in one memoised pass (strawberry's depth and alias
             # limiters are exponential on fragment bombs; see schema/core/cost.py), together with
-            # graphql-core's validation and the NUL check, cached per document: a request only
-            # evaluates its page-size variables and checks its variables for NUL characters.
+            # graphql-core's validation and the input refusals (NUL, lone surrogates, long lists:
+            # schema/core/inputs.py), cached per document: a request only evaluates its page-size
+            # variables and walks its variables for those refusals.
             lambda: QueryLimiter(max_depth=settings.max_query_depth, max_aliases=settings.max_aliases,
-                                 max_cost=settings.max_query_cost, document_rules=(NO_NUL_IN_DOCUMENT,),
-                                 variable_checks=(_variables_without_nul,)),
+                                 max_cost=settings.max_query_cost, document_rules=(DocumentInputRule,),
+                                 variable_checks=(variables_refusals,)),
             MaskUnexpectedErrors,
-            ParserCache,
+            TranslateErrors,
+            OffLoopParser,  # strawberry's ParserCache, parsing new texts off the event loop
             SharedSession,  # one database session per query, shared by its resolvers and DataLoaders
         ],
     )
 
-
-NO_NUL_IN_DOCUMENT = nul_rule(None)
 
 
 __all__ = ["DomainError", "Mutation", "Query", "build_schema"]

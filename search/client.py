@@ -44,6 +44,11 @@ class SearchUnavailable(RuntimeError):
     """Meilisearch cannot be reached (down, unreachable, timing out, 5xx)."""
 
 
+class SearchRefused(RuntimeError):
+    """Meilisearch is there and refused this one request (a 4xx: a payload it cannot read, a filter
+    the index's settings do not allow). Not an outage: other requests are unaffected."""
+
+
 class SearchTaskFailed(RuntimeError):
     """Meilisearch accepted a task and then failed it (bad document, bad settings, ...)."""
 

@@ -35,7 +35,7 @@ from meilisearch_python_sdk.types import JsonDict
 
 from marketplace.catalog.models import DeliveryOption, ItemCategory, ItemKind, ListingStatus
 from marketplace.errors import DomainError, ErrorCode
-from search.client import SearchUnavailable, translated_errors
+from search.client import SearchRefused, SearchUnavailable, translated_errors
 from search.settings import FACETS, MAX_TOTAL_HITS
 
 logger = logging.getLogger("tirek.search")
@@ -77,8 +77,15 @@ BROWSE_SORT: Final = ["id:asc"]
 _SEARCH_RESULTS_MODEL: Final = SearchResults[JsonDict]
 
 
-def _invalid(code: ErrorCode, message: str, field_name: str) -> DomainError:
-    return DomainError(code, message, field_name)
+def _invalid(code: ErrorCode, message: str, field_name: str, **params: Any) -> DomainError:
+    return DomainError(code, message, field_name, **params)
+
+
+def _bounded(values: Any, field_name: str) -> Any:
+    """Refuse a list longer than the limit before any work on it (40,000 codes took seconds to de-duplicate)."""
+    if isinstance(values, list | tuple) and len(values) > MAX_FILTER_VALUES:
+        raise _invalid(ErrorCode.OUT_OF_RANGE, "At most {count} values.", field_name, count=MAX_FILTER_VALUES)
+    return values
 
 
 def _enum_tuple(values: Any, enum_cls: type[enum.Enum], field_name: str) -> tuple[Any, ...]:
@@ -86,16 +93,17 @@ def _enum_tuple(values: Any, enum_cls: type[enum.Enum], field_name: str) -> tupl
         return ()
     if isinstance(values, (str, enum.Enum)):
         values = [values]
+    values = _bounded(values, field_name)
     out: list[Any] = []
     for value in values:
         try:
             member = value if isinstance(value, enum_cls) else enum_cls(str(value))
         except ValueError:
-            raise _invalid(ErrorCode.INVALID, f"Unknown value {str(value)[:40]!r}.", field_name) from None
+            raise _invalid(ErrorCode.INVALID, "Unknown value '{value}'.", field_name, value=str(value)[:40]) from None
         if member not in out:
             out.append(member)
     if len(out) > MAX_FILTER_VALUES:
-        raise _invalid(ErrorCode.OUT_OF_RANGE, f"At most {MAX_FILTER_VALUES} values.", field_name)
+        raise _invalid(ErrorCode.OUT_OF_RANGE, "At most {count} values.", field_name, count=MAX_FILTER_VALUES)
     return tuple(out)
 
 
@@ -104,6 +112,7 @@ def _id_tuple(values: Any, field_name: str) -> tuple[int, ...]:
         return ()
     if isinstance(values, int):
         values = [values]
+    values = _bounded(values, field_name)
     out: list[int] = []
     for value in values:
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value > 2**53:
@@ -111,7 +120,7 @@ def _id_tuple(values: Any, field_name: str) -> tuple[int, ...]:
         if value not in out:
             out.append(value)
     if len(out) > MAX_FILTER_VALUES:
-        raise _invalid(ErrorCode.OUT_OF_RANGE, f"At most {MAX_FILTER_VALUES} values.", field_name)
+        raise _invalid(ErrorCode.OUT_OF_RANGE, "At most {count} values.", field_name, count=MAX_FILTER_VALUES)
     return tuple(out)
 
 
@@ -125,7 +134,7 @@ def _decimal(value: Any, field_name: str, *, upper: Decimal) -> Decimal | None:
     except (InvalidOperation, ValueError):
         raise _invalid(ErrorCode.INVALID, "A number is expected.", field_name) from None
     if not number.is_finite() or number < 0 or number > upper:
-        raise _invalid(ErrorCode.OUT_OF_RANGE, f"Between 0 and {upper}.", field_name)
+        raise _invalid(ErrorCode.OUT_OF_RANGE, "Between 0 and {most}.", field_name, most=upper)
     # Prices and ratings have two decimals; more digits would only be noise.
     return number.quantize(Decimal("0.01"))
 
@@ -135,6 +144,7 @@ def _codes(values: Any) -> tuple[str, ...]:
         return ()
     if isinstance(values, str):
         values = [values]
+    values = _bounded(values, "classifier_codes")
     out: list[str] = []
     for value in values:
         if not isinstance(value, str):
@@ -143,13 +153,15 @@ def _codes(values: Any) -> tuple[str, ...]:
         if not code:
             continue
         if len(code) > MAX_CODE_LENGTH:
-            raise _invalid(ErrorCode.TOO_LONG, f"At most {MAX_CODE_LENGTH} characters.", "classifier_codes")
+            raise _invalid(ErrorCode.TOO_LONG, "At most {count} characters.", "classifier_codes",
+                           count=MAX_CODE_LENGTH)
         if any(ord(ch) < 32 for ch in code):
             raise _invalid(ErrorCode.INVALID, "Control characters are not allowed.", "classifier_codes")
         if code not in out:
             out.append(code)
     if len(out) > MAX_FILTER_VALUES:
-        raise _invalid(ErrorCode.OUT_OF_RANGE, f"At most {MAX_FILTER_VALUES} values.", "classifier_codes")
+        raise _invalid(ErrorCode.OUT_OF_RANGE, "At most {count} values.", "classifier_codes",
+                       count=MAX_FILTER_VALUES)
     return tuple(out)
 
 
@@ -241,8 +253,8 @@ class Page:
 def clean_page(query: str | None, first: int, offset: int) -> Page:
     text = " ".join((query or "").split())
     if len(text) > MAX_QUERY_LENGTH:
-        raise _invalid(ErrorCode.TOO_LONG, f"At most {MAX_QUERY_LENGTH} characters.", "query")
-    if any(ord(ch) < 32 for ch in text):
+        raise _invalid(ErrorCode.TOO_LONG, "At most {count} characters.", "query", count=MAX_QUERY_LENGTH)
+    if any(ord(ch) < 32 or 0xD800 <= ord(ch) <= 0xDFFF for ch in text):  # a lone surrogate: no valid text
         raise _invalid(ErrorCode.INVALID, "Control characters are not allowed.", "query")
     if isinstance(first, bool) or not isinstance(first, int) or first < 0:
         raise _invalid(ErrorCode.OUT_OF_RANGE, "first must be 0 or more.", "first")
@@ -257,7 +269,7 @@ def clean_sort(sort: ListingSort | str | None) -> ListingSort | None:
     try:
         return ListingSort(sort)
     except ValueError:
-        raise _invalid(ErrorCode.INVALID, f"Unknown order {str(sort)[:40]!r}.", "sort") from None
+        raise _invalid(ErrorCode.INVALID, "Unknown order '{value}'.", "sort", value=str(sort)[:40]) from None
 
 
 # -- the Meilisearch filter expression --------------------------------------------
@@ -358,10 +370,10 @@ class MeilisearchListingSearch:
         except MeilisearchApiError as exc:
             if exc.code == "index_not_found":
                 raise SearchUnavailable(f"the search index {self.index_name} does not exist yet") from exc
-            # E.g. "attribute not filterable": the index's settings are behind the
-            # code's. The database can still answer; say so loudly.
-            logger.error("Meilisearch refused a search on %s: %s", self.index_name, exc)
-            raise SearchUnavailable(f"Meilisearch refused the search: {exc.code}") from exc
+            # A 4xx: this request was refused (a payload it cannot read, "attribute not filterable"
+            # when the index's settings are behind the code's). Meilisearch itself is up: the
+            # database answers this one request, and the others still go to Meilisearch.
+            raise SearchRefused(f"Meilisearch refused the search: {exc.code}") from exc
         ids = [int(hit["id"]) for hit in result.hits][skip : skip + limit] if limit else []
         return SearchResult(
             ids=ids,
@@ -374,8 +386,9 @@ class MeilisearchListingSearch:
 class ResilientListingSearch:
     """Meilisearch when it answers; the database (with a logged warning) when it does not.
 
-    After a failure Meilisearch is skipped for ``retry_after`` seconds, so a
-    down server does not cost every request a connection timeout.
+    After Meilisearch could not be reached it is skipped for ``retry_after`` seconds, so a
+    down server does not cost every request a connection timeout. A request Meilisearch
+    refused (``SearchRefused``, a 4xx) is answered by the database alone and opens nothing.
     """
 
     def __init__(
@@ -401,6 +414,11 @@ class ResilientListingSearch:
         if not self.degraded:
             try:
                 result = await self.primary.search(query, filters, sort, first, offset)
+            except SearchRefused as exc:
+                # Said loudly (the index's settings may be behind the code's), but no outage: only an
+                # unreachable server opens the breaker, or one request every 15 s would keep it open.
+                logger.error("Meilisearch refused a search on its own; the database answers it: %s", exc)
+                return await self.fallback.search(query, filters, sort, first, offset)
             except SearchUnavailable as exc:
                 logger.warning(
                     "search falls back to the database for %.0fs: %s", self.retry_after, exc

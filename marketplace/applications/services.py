@@ -70,8 +70,8 @@ from marketplace.calendar import add_working_days, working_days_between
 from marketplace.catalog.models import ClassifierItem, ItemCategory, ItemKind, Unit
 from marketplace.claims.models import Receipt
 from marketplace.claims.services import almaty_date, clean_reason
-from marketplace.db import utcnow
-from marketplace.errors import DomainError, ErrorCode, ValidationErrors, not_found
+from marketplace.db import count_rows, utcnow
+from marketplace.errors import DomainError, ErrorCode, N_, not_found, Phrase, ValidationErrors
 from marketplace.orders.pricing import add_months
 from marketplace.queues import due_date_cursor, parse_due_date_cursor
 from marketplace.records.models import (
@@ -129,11 +129,11 @@ class AttachmentKind(str, enum.Enum):
 
 # Attachment kind -> what in the records makes it unnecessary.
 HELD_BY_RECORDS: Mapping[AttachmentKind, str] = {
-    AttachmentKind.IDENTITY_DOCUMENT: "identity document (State database of individuals)",
-    AttachmentKind.RESIDENCE_CERTIFICATE: "registration at the permanent residence",
-    AttachmentKind.DISABILITY_CERTIFICATE: "disability established by medical-social examination",
-    AttachmentKind.IRP_EXTRACT: "individual rehabilitation programme",
-    AttachmentKind.CARER_ALLOWANCE_CERTIFICATE: "social payments (carer's allowance)",
+    AttachmentKind.IDENTITY_DOCUMENT: N_("identity document (State database of individuals)"),
+    AttachmentKind.RESIDENCE_CERTIFICATE: N_("registration at the permanent residence"),
+    AttachmentKind.DISABILITY_CERTIFICATE: N_("disability established by medical-social examination"),
+    AttachmentKind.IRP_EXTRACT: N_("individual rehabilitation programme"),
+    AttachmentKind.CARER_ALLOWANCE_CERTIFICATE: N_("social payments (carer's allowance)"),
 }
 REQUIRED_ATTACHMENTS: Mapping[ApplicationKind, tuple[AttachmentKind, ...]] = {
     ApplicationKind.INDIVIDUAL_ASSISTANT: (),
@@ -188,7 +188,7 @@ def _kind(value: Any) -> ApplicationKind:
         return value if isinstance(value, ApplicationKind) else ApplicationKind(value)
     except ValueError as exc:
         raise DomainError(
-            ErrorCode.INVALID, f"One of {', '.join(k.value for k in ApplicationKind)}.", "kind"
+            ErrorCode.INVALID, "One of {allowed}.", "kind", allowed=list(ApplicationKind)
         ) from exc
 
 
@@ -203,7 +203,7 @@ def clean_details(kind: ApplicationKind, details: Mapping[str, Any] | None) -> d
     given = dict(details or {})
     unknown = set(given) - {"service_form", "classifier_item_id", "quantity", "note"}
     if unknown:
-        raise DomainError(ErrorCode.INVALID, f"Unknown detail(s): {', '.join(sorted(unknown))}.", "details")
+        raise DomainError(ErrorCode.INVALID, "Unknown detail(s): {names}.", "details", names=sorted(unknown))
     out: dict[str, Any] = {}
     note = clean_text(given.get("note"), "details.note", MAX_NOTE, required=False)
     if note:
@@ -239,7 +239,8 @@ class _Attachment:
 def _clean_attachments(attachments: Sequence[Mapping[str, Any]] | None) -> list[_Attachment]:
     items = list(attachments or [])
     if len(items) > MAX_ATTACHMENTS:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {MAX_ATTACHMENTS} attachments.", "attachments")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {count} attachments.", "attachments",
+                          count=MAX_ATTACHMENTS)
     out: list[_Attachment] = []
     for i, a in enumerate(items):
         try:
@@ -273,9 +274,9 @@ class Assessment:
     def fact(self, fact_code: str, source: str, **data: Any) -> None:
         self.facts.append({"code": fact_code, "source": source, "data": data})
 
-    def refuse(self, code: ErrorCode, message: str, field: str = "kind") -> None:
+    def refuse(self, code: ErrorCode, message: str, field: str = "kind", **params: Any) -> None:
         if self.refusal is None:  # the first reason is the one given
-            self.refusal = DomainError(code, message, field)
+            self.refusal = DomainError(code, message, field, **params)
 
 
 async def assess(
@@ -316,9 +317,14 @@ async def assess(
         if not person.receives_carer_allowance:
             a.fact("CARER_ALLOWANCE", "PAYMENTS", paid=False)
         if rec is not None and rec.group != DisabilityGroup.I:
-            shown = "a child's disability" if rec.group == DisabilityGroup.CHILD else f"group {rec.group.value}"
-            a.refuse(ErrorCode.NOT_ELIGIBLE,
-                     f"An individual assistant is for persons of disability group I; the records show {shown}.")
+            if rec.group == DisabilityGroup.CHILD:
+                a.refuse(ErrorCode.NOT_ELIGIBLE,
+                         "An individual assistant is for persons of disability group I; "
+                         "the records show a child's disability.")
+            else:
+                a.refuse(ErrorCode.NOT_ELIGIBLE,
+                         "An individual assistant is for persons of disability group I; the records show group {group}.",
+                         group=rec.group)
         if not person.has_mobility_difficulty:
             a.refuse(ErrorCode.NOT_ELIGIBLE,
                      "An individual assistant is for persons who have difficulty moving; the records do not show it.")
@@ -329,7 +335,7 @@ async def assess(
         held = [e for e, item in active if item.category == ItemCategory.PERSONAL_ASSISTANT and e.valid_from <= today]
         if held:
             a.refuse(ErrorCode.DUPLICATE,
-                     f"The IRP already has a personal assistant until {held[0].valid_until.isoformat()}.")
+                     "The IRP already has a personal assistant until {day}.", day=held[0].valid_until)
     elif kind == ApplicationKind.SPECIAL_SOCIAL_SERVICES:
         a.fact("AGE", "PERSONS", years=age_on(person.birth_date, today))
         item_id = details.get("classifier_item_id")
@@ -351,8 +357,8 @@ async def assess(
         covering = [e for e, i in active if i.id == item.id]
         if covering:
             a.refuse(ErrorCode.DUPLICATE,
-                     f"{item.code} is already in the IRP (until {covering[0].valid_until.isoformat()}).",
-                     "details.classifierItemId")
+                     "{item} is already in the IRP (until {day}).",
+                     "details.classifierItemId", item=item.code, day=covering[0].valid_until)
         else:
             a.fact("AID_NOT_IN_IRP", "IRP", code=item.code, name_kk=item.name_kk, name_ru=item.name_ru,
                    name_en=item.name_en)
@@ -426,10 +432,10 @@ async def _check_attachments(
     refused = _refused_attachment_kinds(person)
     for i, a in enumerate(attachments):
         if a.kind in refused:
-            what = HELD_BY_RECORDS.get(a.kind, "legal representation (court decision)")
+            what = HELD_BY_RECORDS.get(a.kind, N_("legal representation (court decision)"))
             errors.append(DomainError(
-                ErrorCode.INVALID, f"The records already hold this ({what}); it need not be uploaded.",
-                f"attachments.{i}.kind",
+                ErrorCode.INVALID, "The records already hold this ({what}); it need not be uploaded.",
+                f"attachments.{i}.kind", what=Phrase(what),
             ))
             continue
         if a.file_id is not None:
@@ -487,8 +493,8 @@ async def submit_application(
         ):
             raise DomainError(
                 ErrorCode.DUPLICATE,
-                f"Application №{other.id} for this is already being considered (due {other.due_date.isoformat()}).",
-                "kind",
+                "Application №{number} for this is already being considered (due {due}).",
+                "kind", number=str(other.id), due=other.due_date,
             )
     now = _now()
     app = Application(
@@ -518,8 +524,8 @@ async def _application_for_officer(session: AsyncSession, viewer: Viewer, applic
 
 
 def _already(app: Application) -> DomainError:
-    return DomainError(ErrorCode.ALREADY_DECIDED, f"This application is already {app.status.value.lower()}.",
-                       "applicationId")
+    return DomainError(ErrorCode.ALREADY_DECIDED, "This application is already {status}.",
+                       "applicationId", status=app.status)
 
 
 async def _decide(session: AsyncSession, viewer: Viewer, app: Application, new: ApplicationStatus,
@@ -553,7 +559,8 @@ async def _item_for(session: AsyncSession, app: Application, item_id: int | None
             ApplicationKind.SPECIAL_SOCIAL_SERVICES: ItemCategory.SOCIAL_SERVICES,
         }.get(kind)
         if wanted is not None and item.category != wanted:
-            raise DomainError(ErrorCode.INVALID, f"Grant an item of the {wanted.value} category.", "classifierItemId")
+            raise DomainError(ErrorCode.INVALID, "Grant an item of the {category} category.", "classifierItemId",
+                              category=wanted)
         if kind == ApplicationKind.INDIVIDUAL_ASSISTANT and item.unit != Unit.HOUR:
             raise DomainError(ErrorCode.INVALID, "A personal assistant is granted in hours.", "classifierItemId")
         return item
@@ -568,8 +575,8 @@ async def _item_for(session: AsyncSession, app: Application, item_id: int | None
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise DomainError(ErrorCode.INVALID, f"The classifier has no {category.value} item to grant.",
-                          "classifierItemId")
+        raise DomainError(ErrorCode.INVALID, "The classifier has no {category} item to grant.",
+                          "classifierItemId", category=category)
     raise DomainError(ErrorCode.REQUIRED, "Name the classifier item that fits the chosen service form.",
                       "classifierItemId")
 
@@ -614,8 +621,8 @@ async def approve_application(
     today = almaty_today()
     a = await assess(session, person, app.kind, app.details, today)
     if a.refusal is not None:
-        raise DomainError(a.refusal.code, f"No longer eligible: {a.refusal.message} Reject it with this reason.",
-                          a.refusal.field)
+        raise DomainError(a.refusal.code, "No longer eligible: {reason} Reject it with this reason.",
+                          a.refusal.field, reason=a.refusal)
     item = await _item_for(session, app, classifier_item_id)
     start = valid_from or grant_start()
     if not grant_start() - dt.timedelta(days=MAX_GRANT_DAYS) <= start <= add_months(grant_start(), 12):
@@ -716,12 +723,13 @@ async def list_applications(
     overdue_only: bool = False,
     first: int = 20,
     after: Sequence[Any] | None = None,
-) -> list[Application]:
+    count_only: bool = False,
+) -> list[Application] | int:
     """Applications in the viewer's scope, keyset-paged by (due date, id): an officer's queue
     (their region) and an admin's list come soonest due first, a recipient's latest first.
     ``overdue_only``: SUBMITTED and past the due date. Returns up to ``first + 1`` rows."""
     if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= MAX_PAGE:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"first must be between 0 and {MAX_PAGE}.", "first")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and {most}.", "first", most=MAX_PAGE)
     conditions = _scope(viewer)
     if status is not None:
         try:
@@ -732,6 +740,8 @@ async def list_applications(
         conditions.append(Application.kind == _kind(kind))
     if overdue_only:
         conditions += [Application.status == ApplicationStatus.SUBMITTED, Application.due_date < almaty_today()]
+    if count_only:
+        return await count_rows(session, select(Application).where(*conditions))
     ascending = viewer.role in (Role.LOCAL_BODY, Role.ADMIN)
     cursor = parse_due_date_cursor(after)
     if cursor is not None:

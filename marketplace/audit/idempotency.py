@@ -54,7 +54,8 @@ def clean_key(key: str | None) -> str:
         raise DomainError(ErrorCode.REQUIRED, "An idempotency key is required.", "idempotencyKey")
     key = key.strip()
     if len(key) > MAX_KEY_LENGTH:
-        raise DomainError(ErrorCode.TOO_LONG, f"At most {MAX_KEY_LENGTH} characters.", "idempotencyKey")
+        raise DomainError(ErrorCode.TOO_LONG, "At most {count} characters.", "idempotencyKey",
+                          count=MAX_KEY_LENGTH)
     return key
 
 

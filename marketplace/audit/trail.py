@@ -50,9 +50,20 @@ async def _see_record(s: AsyncSession, v: Viewer, pk: int) -> Any:
 
 
 async def _see_listing(s: AsyncSession, v: Viewer, pk: int) -> Any:
-    from marketplace.catalog.services import get_listing
+    # Not the listing's own visibility: a published listing is public, its history is not (the
+    # officer's login and rejection note, old prices, drafts). Its provider, the officers of the
+    # regions it is offered in, and the administrator.
+    from marketplace.catalog.models import Listing
+    from marketplace.catalog.services import listing_region_ids
 
-    return await get_listing(s, v, pk)
+    listing = await s.get(Listing, pk)
+    if listing is not None and (v.is_admin or v.owns_provider(listing.provider_id)):
+        return listing
+    if listing is not None and v.region_id is not None and any(
+        v.is_officer_of(region_id) for region_id in (await listing_region_ids(s, [pk]))[pk]
+    ):
+        return listing
+    raise not_found("listing")
 
 
 async def _see_provider(s: AsyncSession, v: Viewer, pk: int) -> Any:

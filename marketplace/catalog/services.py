@@ -97,8 +97,8 @@ from marketplace.catalog.validation import (
     clean_text,
     clean_website,
 )
-from marketplace.db import utcnow
-from marketplace.errors import DomainError, ErrorCode, not_found
+from marketplace.db import count_rows, utcnow
+from marketplace.errors import DomainError, ErrorCode, not_found, N_, Phrase
 from marketplace.orders.models import Order
 
 MAX_PAGE = 100
@@ -150,7 +150,7 @@ VERIFICATION_MOVES = {
 # -- small helpers ----------------------------------------------------------------
 def _page(limit: Any, after_id: Any) -> tuple[int, int | None]:
     if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= MAX_PAGE:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"limit must be between 0 and {MAX_PAGE}.", "limit")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "limit must be between 0 and {most}.", "limit", most=MAX_PAGE)
     if after_id is None:
         return limit, None
     if isinstance(after_id, bool) or not isinstance(after_id, int) or after_id < 0:
@@ -162,7 +162,7 @@ def _enum(cls: Any, value: Any, field: str) -> Any:
     try:
         return value if isinstance(value, cls) else cls(value)
     except (ValueError, TypeError) as exc:
-        raise DomainError(ErrorCode.INVALID, f"One of {', '.join(m.value for m in cls)}.", field) from exc
+        raise DomainError(ErrorCode.INVALID, "One of {allowed}.", field, allowed=list(cls)) from exc
 
 
 def _outbox(session: AsyncSession, entity: str, entity_id: int) -> None:
@@ -238,17 +238,16 @@ def _check_version(listing: Listing, expected_version: Any) -> None:
     if expected_version != listing.version:
         raise DomainError(
             ErrorCode.INVALID,
-            f"The listing has changed since you read it (it is now at version {listing.version}); reload it.",
-            "expectedVersion",
+            "The listing has changed since you read it (it is now at version {version}); reload it.",
+            "expectedVersion", version=str(listing.version),
         )
 
 
 def _wrong_state(listing: Listing, doing: str, allowed: Collection[ListingStatus]) -> DomainError:
     return DomainError(
         ErrorCode.INVALID_TRANSITION,
-        f"The listing is {listing.status.value}; only a listing that is "
-        f"{' or '.join(s.value for s in allowed)} can be {doing}.",
-        "listingId",
+        "The listing is {status}; only a listing that is {allowed} can be {doing}.",
+        "listingId", status=listing.status, allowed=list(allowed), doing=Phrase(doing),
     )
 
 
@@ -278,7 +277,7 @@ async def _check_regions(
     known = set((await session.execute(select(Region.id).where(Region.id.in_(ids)))).scalars())
     missing = [i for i in ids if i not in known]
     if missing:
-        errors.add(DomainError(ErrorCode.NOT_FOUND, f"No such region: {', '.join(map(str, missing))}.", "regionIds"))
+        errors.add(DomainError(ErrorCode.NOT_FOUND, "No such region: {ids}.", "regionIds", ids=missing))
         return None
     served = set(await provider_region_ids(session, provider_id))
     not_served = [i for i in ids if i not in served]
@@ -289,8 +288,8 @@ async def _check_regions(
         errors.add(
             DomainError(
                 ErrorCode.REGION_NOT_SERVED,
-                f"The provider does not serve {', '.join(codes)}; add the region to its profile first.",
-                "regionIds",
+                "The provider does not serve {regions}; add the region to its profile first.",
+                "regionIds", regions=list(codes),
             )
         )
         return None
@@ -578,10 +577,10 @@ async def submit_listing(session: AsyncSession, viewer: Viewer, listing_id: int)
     """The owner: DRAFT or REJECTED → PENDING_REVIEW."""
     listing = await _own_listing(session, viewer, listing_id, admin=False)
     if listing.status not in SUBMITTABLE:
-        raise _wrong_state(listing, "submitted", SUBMITTABLE)
+        raise _wrong_state(listing, N_("submitted"), SUBMITTABLE)
     await _check_can_be_offered(session, listing)
     return await _transition(
-        session, viewer, listing, SUBMITTABLE, ListingStatus.PENDING_REVIEW, "listing.submitted", "submitted"
+        session, viewer, listing, SUBMITTABLE, ListingStatus.PENDING_REVIEW, "listing.submitted", N_("submitted")
     )
 
 
@@ -608,16 +607,16 @@ async def review_listing(
     note = clean_reason(reason, required=verdict == ReviewDecision.REJECT)
     old = (ListingStatus.PENDING_REVIEW,)
     if listing.status not in old:
-        raise _wrong_state(listing, "reviewed", old)
+        raise _wrong_state(listing, N_("reviewed"), old)
     _check_version(listing, expected_version)
     if verdict == ReviewDecision.APPROVE:
         await _check_can_be_offered(session, listing)
         return await _transition(
-            session, viewer, listing, old, ListingStatus.PUBLISHED, "listing.approved", "reviewed",
+            session, viewer, listing, old, ListingStatus.PUBLISHED, "listing.approved", N_("reviewed"),
             expected_version=expected_version, review_note=note,
         )
     return await _transition(
-        session, viewer, listing, old, ListingStatus.REJECTED, "listing.rejected", "reviewed",
+        session, viewer, listing, old, ListingStatus.REJECTED, "listing.rejected", N_("reviewed"),
         expected_version=expected_version, review_note=note,
     )
 
@@ -628,7 +627,7 @@ async def archive_listing(session: AsyncSession, viewer: Viewer, listing_id: int
     listing = await _own_listing(session, viewer, listing_id, admin=True)
     note = clean_reason(reason, required=False)
     return await _transition(
-        session, viewer, listing, ARCHIVABLE, ListingStatus.ARCHIVED, "listing.archived", "archived",
+        session, viewer, listing, ARCHIVABLE, ListingStatus.ARCHIVED, "listing.archived", N_("archived"),
         note={"reason": note} if note else None,
     )
 
@@ -678,7 +677,8 @@ async def list_provider_listings(
     status: ListingStatus | str | None = None,
     limit: int = 20,
     after_id: int | None = None,
-) -> list[Listing]:
+    count_only: bool = False,
+) -> list[Listing] | int:
     """A provider's listings the viewer may see (its owner: all), newest first;
     up to ``limit + 1`` rows, ``after_id`` being the last id of the previous page."""
     limit, after_id = _page(limit, after_id)
@@ -688,6 +688,8 @@ async def list_provider_listings(
     stmt = select(Listing).where(Listing.provider_id == pid, visible_listing_clause(viewer))
     if status is not None:
         stmt = stmt.where(Listing.status == _enum(ListingStatus, status, "status"))
+    if count_only:
+        return await count_rows(session, stmt)
     if after_id is not None:
         stmt = stmt.where(Listing.id < after_id)
     rows = await session.execute(stmt.order_by(Listing.id.desc()).limit(limit + 1))
@@ -695,8 +697,8 @@ async def list_provider_listings(
 
 
 async def moderation_queue(
-    session: AsyncSession, viewer: Viewer, *, limit: int = 20, after_id: int | None = None
-) -> list[Listing]:
+    session: AsyncSession, viewer: Viewer, *, limit: int = 20, after_id: int | None = None, count_only: bool = False
+) -> list[Listing] | int:
     """Listings waiting for review that serve the officer's region (an ADMIN:
     all), oldest first; up to ``limit + 1`` rows, ``after_id`` being the last id seen."""
     viewer.require_role(Role.LOCAL_BODY, Role.ADMIN)
@@ -706,6 +708,8 @@ async def moderation_queue(
         stmt = stmt.where(
             exists().where(ListingRegion.listing_id == Listing.id, ListingRegion.region_id == viewer.region_id)
         )
+    if count_only:
+        return await count_rows(session, stmt)
     if after_id is not None:
         stmt = stmt.where(Listing.id > after_id)
     rows = await session.execute(stmt.order_by(Listing.id).limit(limit + 1))
@@ -794,7 +798,7 @@ async def update_provider_profile(
             missing = [i for i in new_regions if i not in known]
             if missing:
                 errors.add(
-                    DomainError(ErrorCode.NOT_FOUND, f"No such region: {', '.join(map(str, missing))}.", "regionIds")
+                    DomainError(ErrorCode.NOT_FOUND, "No such region: {ids}.", "regionIds", ids=missing)
                 )
                 new_regions = None
     errors.raise_if_any()
@@ -821,9 +825,8 @@ async def update_provider_profile(
         if stranded:
             raise DomainError(
                 ErrorCode.INVALID,
-                "These listings would be left with no region: "
-                f"{', '.join(map(str, sorted(stranded)))}; give them another region or archive them first.",
-                "regionIds",
+                "These listings would be left with no region: {ids}; give them another region or archive them first.",
+                "regionIds", ids=sorted(stranded),
             )
 
     changes = {k: v for k, v in values.items() if not _same(getattr(provider, k), v)}
@@ -890,7 +893,8 @@ async def verify_provider(
     old = provider.verification_status
     if new not in VERIFICATION_MOVES[old]:
         raise DomainError(
-            ErrorCode.INVALID_TRANSITION, f"The provider is {old.value}; it cannot become {new.value}.", "status"
+            ErrorCode.INVALID_TRANSITION, "The provider is {status}; it cannot become {new}.", "status",
+            status=old, new=new,
         )
     regions = await provider_region_ids(session, provider.id)
     before = _provider_snapshot(provider, regions)
@@ -904,8 +908,8 @@ async def verify_provider(
     if result.rowcount != 1:  # pragma: no cover - the row is locked
         raise DomainError(
             ErrorCode.INVALID_TRANSITION,
-            f"The provider is {provider.verification_status.value}; it cannot become {new.value}.",
-            "status",
+            "The provider is {status}; it cannot become {new}.",
+            "status", status=provider.verification_status, new=new,
         )
     after = _provider_snapshot(provider, regions)
     if note:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import phonenumbers
 
 from marketplace.catalog.models import DeliveryOption
-from marketplace.errors import DomainError, ErrorCode, ValidationErrors
+from marketplace.errors import DomainError, ErrorCode, not_found, Tenge, ValidationErrors
 
 T = TypeVar("T")
 
@@ -80,21 +80,21 @@ def _has_control(value: str, allowed: str = "") -> bool:
 def clean_id(value: Any, what: str, field: str) -> int:
     """A database id; anything that cannot be one is simply not found."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DB_ID:
-        raise DomainError(ErrorCode.NOT_FOUND, f"No such {what}.", field)
+        raise not_found(what, field)
     return value
 
 
 def clean_ids(values: Any, what: str, field: str, *, max_count: int = MAX_REGION_IDS) -> list[int]:
     """A non-empty list of ids, duplicates dropped, order kept."""
     if values is None:
-        raise DomainError(ErrorCode.REQUIRED, f"Give at least one {what}.", field)
+        raise DomainError(ErrorCode.REQUIRED, "Give at least one id.", field)
     if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
-        raise DomainError(ErrorCode.INVALID, f"Must be a list of {what} ids.", field)
+        raise DomainError(ErrorCode.INVALID, "Must be a list of ids.", field)
     values = list(values)
     if not values:
-        raise DomainError(ErrorCode.REQUIRED, f"Give at least one {what}.", field)
+        raise DomainError(ErrorCode.REQUIRED, "Give at least one id.", field)
     if len(values) > max_count:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {max_count}.", field)
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {count}.", field, count=max_count)
     out: list[int] = []
     for v in values:
         v = clean_id(v, what, field)
@@ -116,7 +116,7 @@ def clean_text(value: Any, field: str, max_len: int, *, multiline: bool = False)
     if _has_control(value, "\n\t" if multiline else ""):
         raise DomainError(ErrorCode.INVALID, "Contains control characters.", field)
     if len(value) > max_len:
-        raise DomainError(ErrorCode.TOO_LONG, f"At most {max_len} characters.", field)
+        raise DomainError(ErrorCode.TOO_LONG, "At most {count} characters.", field, count=max_len)
     return value
 
 
@@ -157,7 +157,7 @@ def clean_price(value: Any, field: str = "unitPrice") -> Decimal:
     if price <= 0:
         raise DomainError(ErrorCode.OUT_OF_RANGE, "Must be more than zero.", field)
     if price > MAX_PRICE:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {MAX_PRICE:,} KZT.", field)
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {price}.", field, price=Tenge(MAX_PRICE))
     if price != price.quantize(Decimal("0.01")):
         raise DomainError(ErrorCode.INVALID, "At most two decimal places (tiyn).", field)
     return price.quantize(Decimal("0.01"))
@@ -169,7 +169,7 @@ def clean_int(value: Any, field: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise DomainError(ErrorCode.INVALID, "Must be a whole number.", field)
     if not low <= value <= high:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"Must be between {low} and {high}.", field)
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "Must be between {low} and {high}.", field, low=low, high=high)
     return value
 
 
@@ -195,7 +195,7 @@ def clean_delivery_options(values: Any, field: str = "deliveryOptions") -> list[
             option = v if isinstance(v, DeliveryOption) else DeliveryOption(v)
         except (ValueError, TypeError) as exc:
             raise DomainError(
-                ErrorCode.INVALID, f"One of {', '.join(o.value for o in DeliveryOption)}.", field
+                ErrorCode.INVALID, "One of {allowed}.", field, allowed=list(DeliveryOption)
             ) from exc
         if option.value not in out:
             out.append(option.value)
@@ -209,23 +209,23 @@ def _attribute_value(key: str, value: Any, field: str) -> Any:
         return value
     if isinstance(value, int):
         if abs(value) > MAX_SAFE_INT:
-            raise DomainError(ErrorCode.OUT_OF_RANGE, f"The number of '{key}' is too large.", field)
+            raise DomainError(ErrorCode.OUT_OF_RANGE, "The number of '{key}' is too large.", field, key=key)
         return value
     if isinstance(value, float | Decimal):
         if not math.isfinite(value) or abs(value) > MAX_SAFE_INT:
-            raise DomainError(ErrorCode.INVALID, f"The number of '{key}' is not usable.", field)
+            raise DomainError(ErrorCode.INVALID, "The number of '{key}' is not usable.", field, key=key)
         if isinstance(value, Decimal):
             return int(value) if value == value.to_integral_value() else float(value)
         return value
     if isinstance(value, str):
         text = value.strip()
         if _has_control(text):
-            raise DomainError(ErrorCode.INVALID, f"The value of '{key}' contains control characters.", field)
+            raise DomainError(ErrorCode.INVALID, "The value of '{key}' contains control characters.", field, key=key)
         if len(text) > MAX_ATTRIBUTE_TEXT:
-            raise DomainError(ErrorCode.TOO_LONG, f"The value of '{key}' has at most {MAX_ATTRIBUTE_TEXT} characters.",
+            raise DomainError(ErrorCode.TOO_LONG, "The value of '{key}' has at most {count} characters.", key=key, count=MAX_ATTRIBUTE_TEXT, field=
                               field)
         return text
-    raise DomainError(ErrorCode.INVALID, f"The value of '{key}' must be text, a number, true/false or empty.", field)
+    raise DomainError(ErrorCode.INVALID, "The value of '{key}' must be text, a number, true/false or empty.", field, key=key)
 
 
 def clean_attributes(value: Any, field: str = "attributes") -> dict[str, Any]:
@@ -235,7 +235,7 @@ def clean_attributes(value: Any, field: str = "attributes") -> dict[str, Any]:
     if not isinstance(value, dict):
         raise DomainError(ErrorCode.INVALID, "Must be an object of names and values.", field)
     if len(value) > MAX_ATTRIBUTES:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {MAX_ATTRIBUTES} attributes.", field)
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {count} attributes.", field, count=MAX_ATTRIBUTES)
     out: dict[str, Any] = {}
     for raw_key, raw_value in value.items():
         if not isinstance(raw_key, str):
@@ -246,13 +246,13 @@ def clean_attributes(value: Any, field: str = "attributes") -> dict[str, Any]:
         if _has_control(key):
             raise DomainError(ErrorCode.INVALID, "An attribute name contains control characters.", field)
         if len(key) > MAX_ATTRIBUTE_KEY:
-            raise DomainError(ErrorCode.TOO_LONG, f"Attribute names have at most {MAX_ATTRIBUTE_KEY} characters.",
+            raise DomainError(ErrorCode.TOO_LONG, "Attribute names have at most {count} characters.", count=MAX_ATTRIBUTE_KEY, field=
                               field)
         if key in out:
-            raise DomainError(ErrorCode.INVALID, f"The attribute '{key}' is given twice.", field)
+            raise DomainError(ErrorCode.INVALID, "The attribute '{key}' is given twice.", field, key=key)
         out[key] = _attribute_value(key, raw_value, field)
     if len(json.dumps(out, ensure_ascii=False).encode()) > MAX_ATTRIBUTES_JSON:
-        raise DomainError(ErrorCode.TOO_LONG, f"The attributes take at most {MAX_ATTRIBUTES_JSON} bytes.", field)
+        raise DomainError(ErrorCode.TOO_LONG, "The attributes take at most {count} bytes.", field, count=MAX_ATTRIBUTES_JSON)
     return out
 
 
@@ -300,7 +300,7 @@ def clean_website(value: Any, field: str = "website") -> str | None:
     if not _HOST.match(host):  # also refuses user:password@ in a public link
         raise DomainError(ErrorCode.INVALID, "Give an http or https address.", field)
     if len(text) > MAX_WEBSITE:
-        raise DomainError(ErrorCode.TOO_LONG, f"At most {MAX_WEBSITE} characters.", field)
+        raise DomainError(ErrorCode.TOO_LONG, "At most {count} characters.", field, count=MAX_WEBSITE)
     return f"{scheme.lower()}://{rest}"
 
 
@@ -313,14 +313,14 @@ def clean_accessibility(values: Any, field: str = "accessibility") -> list[str]:
         raise DomainError(ErrorCode.INVALID, "Must be a list of short texts.", field)
     values = list(values)
     if len(values) > 2 * MAX_ACCESSIBILITY_ITEMS:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {MAX_ACCESSIBILITY_ITEMS} items.", field)
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {count} items.", field, count=MAX_ACCESSIBILITY_ITEMS)
     out: list[str] = []
     for v in values:
         text = clean_text(v, field, MAX_ACCESSIBILITY_TEXT)
         if text and text not in out:
             out.append(text)
     if len(out) > MAX_ACCESSIBILITY_ITEMS:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {MAX_ACCESSIBILITY_ITEMS} items.", field)
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {count} items.", field, count=MAX_ACCESSIBILITY_ITEMS)
     return out
 
 

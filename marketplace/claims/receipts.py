@@ -49,8 +49,8 @@ _STORAGE_NAME_RE = re.compile(r"^[0-9a-f]{64}$")
 _PENDING_KEY = "tirek_pending_receipt_files"
 
 
-def _reject(message: str, field: str = "file") -> DomainError:
-    return DomainError(ErrorCode.FILE_REJECTED, message, field)
+def _reject(message: str, field: str = "file", **params: Any) -> DomainError:
+    return DomainError(ErrorCode.FILE_REJECTED, message, field, **params)
 
 
 def clean_content_type(content_type: str | None) -> str:
@@ -85,7 +85,7 @@ def check_content(data: bytes, content_type: str, max_bytes: int) -> None:
     if len(data) == 0:
         raise _reject("The file is empty.")
     if len(data) > max_bytes:
-        raise _reject(f"The file is larger than {max_bytes // 1024} KiB.")
+        raise _reject("The file is larger than {size} KiB.", size=max_bytes // 1024)
     if not bytes(data[: len(MAGIC[content_type])]) == MAGIC[content_type]:
         raise _reject("The file's content is not what its type says.")
 

@@ -54,8 +54,8 @@ from marketplace.audit.services import snapshot
 from marketplace.calendar import add_working_days
 from marketplace.catalog.models import ClassifierItem, ItemKind, Unit
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim, Receipt
-from marketplace.db import Database, Quantity, utcnow
-from marketplace.errors import DomainError, ErrorCode, not_found
+from marketplace.db import Database, Quantity, count_rows, utcnow
+from marketplace.errors import DomainError, ErrorCode, not_found, Tenge
 from marketplace.orders.models import Order, OrderStatus, ServiceLog, ServiceLogStatus
 from marketplace.orders.pricing import released_so_far
 from marketplace.queues import due_date_cursor, parse_due_date_cursor
@@ -127,7 +127,7 @@ def clean_money(value: Any, field: str, *, max_value: Decimal = MAX_AMOUNT) -> D
     if amount <= 0:
         raise DomainError(ErrorCode.OUT_OF_RANGE, "Must be more than zero.", field)
     if amount > max_value:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {max_value}.", field)
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {amount}.", field, amount=Tenge(max_value))
     if amount != amount.quantize(CENT):
         raise DomainError(ErrorCode.INVALID, "At most two decimal places (tiyn).", field)
     return amount.quantize(CENT)
@@ -140,9 +140,9 @@ def clean_reason(reason: str | None) -> str:
     if not text:
         raise DomainError(ErrorCode.REQUIRED, "Give the reason for the rejection.", "reason")
     if len(text) < MIN_REASON:
-        raise DomainError(ErrorCode.INVALID, f"At least {MIN_REASON} characters.", "reason")
+        raise DomainError(ErrorCode.INVALID, "At least {count} characters.", "reason", count=MIN_REASON)
     if len(text) > MAX_REASON:
-        raise DomainError(ErrorCode.TOO_LONG, f"At most {MAX_REASON} characters.", "reason")
+        raise DomainError(ErrorCode.TOO_LONG, "At most {count} characters.", "reason", count=MAX_REASON)
     return text
 
 
@@ -155,7 +155,8 @@ def clean_payment_reference(value: str | None) -> str | None:
     if not value:
         return None
     if len(value) > MAX_PAYMENT_REFERENCE:
-        raise DomainError(ErrorCode.TOO_LONG, f"At most {MAX_PAYMENT_REFERENCE} characters.", "paymentReference")
+        raise DomainError(ErrorCode.TOO_LONG, "At most {count} characters.", "paymentReference",
+                          count=MAX_PAYMENT_REFERENCE)
     if not value.isprintable():
         raise DomainError(ErrorCode.INVALID, "Letters, digits and punctuation only.", "paymentReference")
     return value
@@ -296,8 +297,8 @@ async def submit_provider_claim(
     if order.status != OrderStatus.CONFIRMED:
         raise DomainError(
             ErrorCode.INVALID_TRANSITION,
-            f"The order is {order.status.value.lower()}; only a confirmed order can be claimed.",
-            "orderId",
+            "The order is {status}; only a confirmed order can be claimed.",
+            "orderId", status=order.status,
         )
     existing = await session.execute(
         select(CompensationClaim.id).where(
@@ -441,9 +442,9 @@ async def _reserve(session: AsyncSession, viewer: Viewer, ent: Entitlement, qty:
             raise DomainError(ErrorCode.NO_ENTITLEMENT, "This entitlement is not active.", "entitlementId")
         raise DomainError(
             ErrorCode.INSUFFICIENT_BALANCE,
-            f"Only {max(Decimal(0), ent.balance)} left on this entitlement"
-            + (" (released so far this quarter)." if ent.quarterly_release is not None else "."),
-            "quantity",
+            "Only {left} left on this entitlement (released so far this quarter)."
+            if ent.quarterly_release is not None else "Only {left} left on this entitlement.",
+            "quantity", left=max(Decimal(0), ent.balance),
         )
     audit(session, viewer, "entitlement.reserved", ent,
           {"reserved": str(ent.reserved - qty)}, {"reserved": str(ent.reserved), "claim_id": claim.id})
@@ -533,7 +534,8 @@ async def submit_self_purchase_claim(
             "entitlementId",
         )
     if ent.balance < qty:  # a clear answer early; the conditional UPDATE below is the real guard
-        raise DomainError(ErrorCode.INSUFFICIENT_BALANCE, f"Only {ent.balance} left on this entitlement.", "quantity")
+        raise DomainError(ErrorCode.INSUFFICIENT_BALANCE, "Only {left} left on this entitlement.", "quantity",
+                          left=ent.balance)
     person = await session.get(Person, pid)
     assert person is not None
     approvable = min(paid, money(item.price_cap * qty))
@@ -581,10 +583,10 @@ def _refusal(claim: CompensationClaim, attempted: str) -> DomainError:
             return DomainError(ErrorCode.ALREADY_DECIDED, "This claim has already been paid.", "claimId")
         return DomainError(
             ErrorCode.INVALID_TRANSITION,
-            f"The claim is {status.value.lower()}; only an approved claim can be paid.",
-            "claimId",
+            "The claim is {status}; only an approved claim can be paid.",
+            "claimId", status=status,
         )
-    return DomainError(ErrorCode.ALREADY_DECIDED, f"This claim is already {status.value.lower()}.", "claimId")
+    return DomainError(ErrorCode.ALREADY_DECIDED, "This claim is already {status}.", "claimId", status=status)
 
 
 async def _transition(
@@ -630,7 +632,8 @@ async def approve_claim(
         approved = clean_money(amount, "amount")
         if approved > claim.amount_approvable:
             raise DomainError(
-                ErrorCode.OUT_OF_RANGE, f"At most the approvable {claim.amount_approvable}.", "amount"
+                ErrorCode.OUT_OF_RANGE, "At most the approvable {amount}.", "amount",
+                amount=Tenge(claim.amount_approvable),
             )
     if claim.status != ClaimStatus.SUBMITTED:
         raise _refusal(claim, "approve")
@@ -749,7 +752,8 @@ async def list_claims(
     overdue_only: bool = False,
     first: int = 20,
     after: Sequence[Any] | None = None,
-) -> list[CompensationClaim]:
+    count_only: bool = False,
+) -> list[CompensationClaim] | int:
     """The claims in the viewer's scope, keyset-paged by (due date, id).
 
     Officers (their region's queue) and admins (everything) get the soonest due
@@ -760,7 +764,7 @@ async def list_claims(
     means there is a next page (as ``schema.core.pagination.build_connection`` expects).
     """
     if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= MAX_PAGE:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"first must be between 0 and {MAX_PAGE}.", "first")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and {most}.", "first", most=MAX_PAGE)
     conditions = _scope(viewer)
     if status is not None:
         try:
@@ -770,6 +774,8 @@ async def list_claims(
         conditions.append(CompensationClaim.status == status)
     if overdue_only:
         conditions += [CompensationClaim.status == ClaimStatus.SUBMITTED, CompensationClaim.due_date < almaty_today()]
+    if count_only:
+        return await count_rows(session, select(CompensationClaim).where(*conditions))
     ascending = queue_order_ascending(viewer)
     cursor = parse_due_date_cursor(after)
     if cursor is not None:

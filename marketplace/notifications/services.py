@@ -51,7 +51,7 @@ from marketplace.audit.models import AuditEvent
 from marketplace.calendar import add_working_days, working_days_between
 from marketplace.catalog.models import ClassifierItem, Listing, Provider, Unit
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim
-from marketplace.db import Database, utcnow
+from marketplace.db import Database, count_rows, utcnow
 from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.notifications import delivery, messages
 from marketplace.notifications.delivery import OutgoingMessage
@@ -466,16 +466,19 @@ def _account_of(viewer: Viewer) -> int:
 
 
 async def list_notifications(
-    session: AsyncSession, viewer: Viewer, *, unread_only: bool = False, first: int = 20, after: int | None = None
-) -> list[Notification]:
+    session: AsyncSession, viewer: Viewer, *, unread_only: bool = False, first: int = 20, after: int | None = None,
+    count_only: bool = False,
+) -> list[Notification] | int:
     """The viewer's own notifications, newest first, keyset-paged by id (``after``: the last id
     of the previous page). Returns up to ``first + 1`` rows (an extra row: there is a next page)."""
     account_id = _account_of(viewer)
     if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= MAX_PAGE:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"first must be between 0 and {MAX_PAGE}.", "first")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and {most}.", "first", most=MAX_PAGE)
     stmt = select(Notification).where(Notification.account_id == account_id)
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
+    if count_only:
+        return await count_rows(session, stmt)
     if after is not None:
         if isinstance(after, bool) or not isinstance(after, int):
             raise DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
@@ -522,7 +525,7 @@ async def mark_read(
     if not wanted:
         raise DomainError(ErrorCode.REQUIRED, "Name at least one notification.", "ids")
     if len(wanted) > MAX_MARK:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {MAX_MARK} at a time.", "ids")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {count} at a time.", "ids", count=MAX_MARK)
     own = set(
         (await session.execute(
             select(Notification.id).where(Notification.id.in_(wanted), Notification.account_id == account_id)

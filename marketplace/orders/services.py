@@ -67,7 +67,7 @@ from marketplace.catalog.models import (
     Unit,
     VerificationStatus,
 )
-from marketplace.db import Database, Quantity, utcnow
+from marketplace.db import Database, Quantity, count_rows, utcnow
 from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.orders.models import (
     Order,
@@ -307,7 +307,7 @@ def _clean_option(value: str | None) -> str | None:
         return DeliveryOption(value).value
     except ValueError as exc:
         raise DomainError(
-            ErrorCode.INVALID, f"One of {', '.join(o.value for o in DeliveryOption)}.", "deliveryOption"
+            ErrorCode.INVALID, "One of {allowed}.", "deliveryOption", allowed=list(DeliveryOption)
         ) from exc
 
 
@@ -371,15 +371,16 @@ async def _reserve(session: AsyncSession, viewer: Viewer, ent: Entitlement, qty:
             raise DomainError(ErrorCode.NO_ENTITLEMENT, "This entitlement is closed.", "entitlementId")
         if ent.balance < qty:
             raise DomainError(
-                ErrorCode.INSUFFICIENT_BALANCE, f"Only {ent.balance} left on this entitlement.", "quantity"
+                ErrorCode.INSUFFICIENT_BALANCE, "Only {left} left on this entitlement.", "quantity",
+                left=ent.balance,
             )
         nxt = next_release_date(ent, day)
         left = max(Decimal(0), (released if released is not None else ent.quantity) - ent.reserved - ent.consumed)
         raise DomainError(
             ErrorCode.INSUFFICIENT_BALANCE,
-            f"Only {left} released so far this quarter"
-            + (f"; the next release comes on {nxt.isoformat()}." if nxt else "."),
-            "quantity",
+            "Only {left} released so far this quarter; the next release comes on {next}."
+            if nxt else "Only {left} released so far this quarter.",
+            "quantity", left=left, next=nxt,
         )
     for name, value in updated._mapping.items():  # what the database now holds, as if refreshed
         set_committed_value(ent, name, value)
@@ -488,8 +489,8 @@ async def _transition(
     if result.rowcount != 1:
         raise DomainError(
             ErrorCode.INVALID_TRANSITION,
-            f"The order is {order.status.value.lower()}; it cannot be {new.value.lower()} now.",
-            "orderId",
+            "The order is {status}; it cannot be {new} now.",
+            "orderId", status=order.status, new=new,
         )
     audit(session, viewer, action, order, before, snapshot(order))
     return before
@@ -662,8 +663,8 @@ async def log_service_hours(
     if order.status != OrderStatus.ACCEPTED:
         raise DomainError(
             ErrorCode.INVALID_TRANSITION,
-            f"The order is {order.status.value.lower()}; hours are logged on accepted orders.",
-            "orderId",
+            "The order is {status}; hours are logged on accepted orders.",
+            "orderId", status=order.status,
         )
 
     counted = ServiceLog.status != ServiceLogStatus.DISPUTED
@@ -676,8 +677,8 @@ async def log_service_hours(
         if s < end and start < e:
             raise DomainError(
                 ErrorCode.OVERLAPPING_HOURS,
-                f"This worker already has hours from {s:%H:%M} to {e:%H:%M} on that date.",
-                "startTime",
+                "This worker already has hours from {start} to {end} on that date.",
+                "startTime", start=s, end=e,
             )
 
     day_rows = (
@@ -693,9 +694,8 @@ async def log_service_hours(
         if assistant + minutes > ASSISTANT_MINUTES_PER_DAY:
             raise DomainError(
                 ErrorCode.DAILY_LIMIT_EXCEEDED,
-                f"A personal assistant works at most 8 hours a day for one person; "
-                f"{_hours(ASSISTANT_MINUTES_PER_DAY - assistant)} left on that date.",
-                "endTime",
+                "A personal assistant works at most 8 hours a day for one person; {left} h left on that date.",
+                "endTime", left=_hours(ASSISTANT_MINUTES_PER_DAY - assistant),
             )
     ent = await session.get(Entitlement, order.entitlement_id)
     assert ent is not None
@@ -704,16 +704,15 @@ async def log_service_hours(
         if Decimal(used + minutes) > ent.daily_limit * 60:
             raise DomainError(
                 ErrorCode.DAILY_LIMIT_EXCEEDED,
-                f"At most {ent.daily_limit} hours a day on this entitlement; "
-                f"{_hours(max(0, int(ent.daily_limit * 60) - used))} left on that date.",
-                "endTime",
+                "At most {limit} hours a day on this entitlement; {left} h left on that date.",
+                "endTime", limit=ent.daily_limit, left=_hours(max(0, int(ent.daily_limit * 60) - used)),
             )
     on_order = await _minutes(session, [ServiceLog.order_id == order.id, counted])
     if Decimal(on_order + minutes) > order.quantity * 60:
         raise DomainError(
             ErrorCode.INSUFFICIENT_BALANCE,
-            f"The order booked {order.quantity} hours; {_hours(max(0, int(order.quantity * 60) - on_order))} left.",
-            "endTime",
+            "The order booked {quantity} hours; {left} h left.",
+            "endTime", quantity=order.quantity, left=_hours(max(0, int(order.quantity * 60) - on_order)),
         )
 
     log = ServiceLog(
@@ -737,7 +736,7 @@ async def log_service_hours(
 
 def _hours(minutes: int) -> str:
     h, m = divmod(minutes, 60)
-    return f"{h}:{m:02d} h"
+    return f"{h}:{m:02d}"
 
 
 async def _logs_of_recipient(
@@ -748,7 +747,7 @@ async def _logs_of_recipient(
     if not ids:
         raise DomainError(ErrorCode.REQUIRED, "Name at least one service log.", "logIds")
     if len(ids) > MAX_LOGS_PER_CALL:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {MAX_LOGS_PER_CALL} at a time.", "logIds")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {count} at a time.", "logIds", count=MAX_LOGS_PER_CALL)
     logs = list((await session.execute(select(ServiceLog).where(ServiceLog.id.in_(ids)))).scalars())
     if len(logs) != len(ids) or any(not viewer.acts_for_person(log.person_id) for log in logs):
         raise not_found("service log", "logIds")
@@ -762,7 +761,7 @@ async def _logs_of_recipient(
     ).scalars()
     for o in orders:
         if o.status not in _OPEN_FOR_HOURS:
-            raise DomainError(ErrorCode.INVALID_TRANSITION, f"The order is {o.status.value.lower()}.", "logIds")
+            raise DomainError(ErrorCode.INVALID_TRANSITION, "The order is {status}.", "logIds", status=o.status)
     return sorted(logs, key=lambda log: log.id)
 
 
@@ -811,7 +810,7 @@ async def review_order(
         raise DomainError(ErrorCode.OUT_OF_RANGE, "A rating from 1 to 5.", "rating")
     body = (text or "").strip()
     if len(body) > MAX_REVIEW:
-        raise DomainError(ErrorCode.TOO_LONG, f"At most {MAX_REVIEW} characters.", "text")
+        raise DomainError(ErrorCode.TOO_LONG, "At most {count} characters.", "text", count=MAX_REVIEW)
     if order.status != OrderStatus.CONFIRMED:
         raise DomainError(ErrorCode.INVALID_TRANSITION, "Only a confirmed order can be reviewed.", "orderId")
     if (await session.execute(select(Review.id).where(Review.order_id == order.id))).first() is not None:
@@ -868,6 +867,26 @@ async def get_order(session: AsyncSession, viewer: Viewer, order_id: int) -> Ord
     return order
 
 
+async def get_service_log(session: AsyncSession, viewer: Viewer, log_id: int) -> ServiceLog:
+    """A service log, for whoever may see its order."""
+    viewer.require_authenticated()
+    log = await session.get(ServiceLog, log_id)
+    order = await session.get(Order, log.order_id) if log is not None else None
+    if order is None or not can_see_order(viewer, order):
+        raise not_found("service log", "id")
+    return log  # type: ignore[return-value]
+
+
+async def get_review(session: AsyncSession, viewer: Viewer, review_id: int) -> Review:
+    """A review, for whoever may see the order it reviews."""
+    viewer.require_authenticated()
+    review = await session.get(Review, review_id)
+    order = await session.get(Order, review.order_id) if review is not None else None
+    if order is None or not can_see_order(viewer, order):
+        raise not_found("review", "id")
+    return review  # type: ignore[return-value]
+
+
 async def list_orders(
     session: AsyncSession,
     viewer: Viewer,
@@ -876,7 +895,8 @@ async def list_orders(
     person_id: int | None = None,
     first: int = 20,
     after: int | None = None,
-) -> list[Order]:
+    count_only: bool = False,
+) -> list[Order] | int:
     """The orders in the viewer's scope, newest (highest id) first, keyset-paged.
 
     ``after`` is the id of the last order of the previous page. Returns up to
@@ -894,6 +914,8 @@ async def list_orders(
         stmt = stmt.where(Order.status == status)
     if person_id is not None:
         stmt = stmt.where(Order.person_id == person_id)
+    if count_only:
+        return await count_rows(session, stmt)
     if after is not None:
         stmt = stmt.where(Order.id < int(after))
     rows = await session.execute(stmt.order_by(Order.id.desc()).limit(first + 1))

@@ -65,16 +65,16 @@ def _date(value: str, name: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError as exc:
-        raise DomainError(ErrorCode.INVALID, f"{name} must be a date YYYY-MM-DD.", name) from exc
+        raise DomainError(ErrorCode.INVALID, "{name} must be a date YYYY-MM-DD.", name, name=name) from exc
 
 
 def _decimal(value: str, name: str) -> Decimal:
     try:
         number = Decimal(value.strip().replace(",", "."))
     except InvalidOperation as exc:
-        raise DomainError(ErrorCode.INVALID, f"{name} must be a number.", name) from exc
+        raise DomainError(ErrorCode.INVALID, "{name} must be a number.", name, name=name) from exc
     if not number.is_finite():
-        raise DomainError(ErrorCode.INVALID, f"{name} must be a number.", name)
+        raise DomainError(ErrorCode.INVALID, "{name} must be a number.", name, name=name)
     return number
 
 
@@ -82,8 +82,8 @@ def _enum(cls, value: str, name: str):  # type: ignore[no-untyped-def]
     try:
         return cls(value.strip().upper())
     except ValueError as exc:
-        allowed = ", ".join(m.value for m in cls)
-        raise DomainError(ErrorCode.INVALID, f"{name} must be one of {allowed}.", name) from exc
+        raise DomainError(ErrorCode.INVALID, "{name} must be one of {allowed}.", name, name=name,
+                          allowed=list(cls)) from exc
 
 
 def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
@@ -91,7 +91,7 @@ def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise DomainError(ErrorCode.INVALID, f"The header lacks columns: {', '.join(missing)}.", "header")
+        raise DomainError(ErrorCode.INVALID, "The header lacks columns: {columns}.", "header", columns=missing)
     for row in reader:
         yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
 
@@ -101,7 +101,7 @@ async def _import_row(session: AsyncSession, viewer: Viewer, row: dict[str, str]
     made = [0, 0, 0]
     for name in REQUIRED:
         if not row.get(name):
-            raise DomainError(ErrorCode.REQUIRED, f"{name} is required.", name)
+            raise DomainError(ErrorCode.REQUIRED, "{name} is required.", name, name=name)
     region = (await session.execute(select(Region).where(Region.code == row["region_code"].upper()))).scalar_one_or_none()
     if region is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such region code.", "region_code")
@@ -185,7 +185,7 @@ async def import_irp(
 
 def read_file(path: Path) -> str:
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise DomainError(ErrorCode.TOO_LONG, f"The file is over {MAX_FILE_BYTES} bytes.", "file")
+        raise DomainError(ErrorCode.TOO_LONG, "The file is over {count} bytes.", "file", count=MAX_FILE_BYTES)
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")

@@ -25,8 +25,9 @@ from marketplace.accounts.models import Language, Person, Region, Role, Sex
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import ClassifierItem, ItemCategory, Unit
-from marketplace.errors import DomainError, ErrorCode, not_found
-from marketplace.identifiers import InvalidIdentifier, iin_birth_date, iin_sex, validate_iin
+from marketplace.catalog.validation import clean_phone
+from marketplace.errors import DomainError, ErrorCode, not_found, Phrase
+from marketplace.identifiers import REASONS, InvalidIdentifier, iin_birth_date, iin_sex, validate_iin
 from marketplace.orders.pricing import add_months
 from marketplace.records.models import (
     DisabilityGroup,
@@ -67,7 +68,7 @@ def clean_text(value: str | None, field: str, max_len: int, *, required: bool = 
             raise DomainError(ErrorCode.REQUIRED, "Required.", field)
         return None
     if len(value) > max_len:
-        raise DomainError(ErrorCode.TOO_LONG, f"At most {max_len} characters.", field)
+        raise DomainError(ErrorCode.TOO_LONG, "At most {count} characters.", field, count=max_len)
     return value
 
 
@@ -85,7 +86,7 @@ def clean_quantity(value: Any, field: str = "quantity", *, max_value: Decimal = 
     if q <= 0:
         raise DomainError(ErrorCode.OUT_OF_RANGE, "Must be more than zero.", field)
     if q > max_value:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {max_value}.", field)
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {most}.", field, most=max_value)
     if q != q.quantize(Decimal("0.01")):
         raise DomainError(ErrorCode.INVALID, "At most two decimal places.", field)
     return q.quantize(Decimal("0.01"))
@@ -93,14 +94,19 @@ def clean_quantity(value: Any, field: str = "quantity", *, max_value: Decimal = 
 
 def require_whole(quantity: Decimal, unit: Unit, field: str = "quantity") -> None:
     if unit in WHOLE_UNITS and quantity != quantity.to_integral_value():
-        raise DomainError(ErrorCode.INVALID, f"Counted in whole units ({unit.value.lower()}).", field)
+        raise DomainError(ErrorCode.INVALID, "Counted in whole units ({unit}).", field, unit=unit)
+
+
+def invalid_identifier(exc: InvalidIdentifier, field: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID_IIN, "Not a valid {kind}: {reason} ({rule}).", field,
+                       kind=exc.kind, reason=Phrase(REASONS[exc.reason]), rule=exc.reason)
 
 
 def clean_iin(value: str | None, field: str = "iin") -> str:
     try:
         return validate_iin(value or "")
     except InvalidIdentifier as exc:
-        raise DomainError(ErrorCode.INVALID_IIN, f"Not a valid IIN: {exc}", field) from exc
+        raise invalid_identifier(exc, field) from exc
 
 
 def age_on(birth: dt.date, day: dt.date) -> int:
@@ -181,13 +187,13 @@ async def register_person(
         birth_date = iin_birth_date(iin)
         sex = Sex(iin_sex(iin))
     except InvalidIdentifier as exc:  # pragma: no cover - validate_iin already checked these digits
-        raise DomainError(ErrorCode.INVALID_IIN, str(exc), "iin") from exc
+        raise invalid_identifier(exc, "iin") from exc
     if birth_date > today():
         raise DomainError(ErrorCode.INVALID_IIN, "The IIN gives a birth date in the future.", "iin")
     last = clean_text(last_name, "lastName", MAX_NAME)
     first = clean_text(first_name, "firstName", MAX_NAME)
     middle = clean_text(middle_name, "middleName", MAX_NAME, required=False)
-    phone = clean_text(phone, "phone", 32, required=False)
+    phone = clean_phone(phone)  # the same rule as a provider's phone
     address = clean_text(address, "address", 300, required=False)
     if legal_representative_id is not None and await session.get(Person, legal_representative_id) is None:
         raise not_found("person", "legalRepresentativeId")
@@ -378,6 +384,19 @@ async def extend_disability_record(
     return rec
 
 
+async def get_record(session: AsyncSession, viewer: Viewer, record_id: int) -> DisabilityRecord:
+    """A disability record, for whoever may see its person (as ``list_records``)."""
+    viewer.require_authenticated()
+    rec = await session.get(DisabilityRecord, record_id)
+    if rec is None:
+        raise not_found("disability record", "id")
+    try:
+        await _visible_person(session, viewer, rec.person_id)
+    except DomainError:
+        raise not_found("disability record", "id") from None
+    return rec
+
+
 async def list_records(session: AsyncSession, viewer: Viewer, person_id: int) -> list[DisabilityRecord]:
     person = await _visible_person(session, viewer, person_id)
     rows = await session.execute(
@@ -393,7 +412,7 @@ def _enum(cls: Any, value: Any, field: str) -> Any:
     try:
         return value if isinstance(value, cls) else cls(value)
     except ValueError as exc:
-        raise DomainError(ErrorCode.INVALID, f"One of {', '.join(m.value for m in cls)}.", field) from exc
+        raise DomainError(ErrorCode.INVALID, "One of {allowed}.", field, allowed=list(cls)) from exc
 
 
 async def issue_entitlement(
@@ -512,8 +531,8 @@ async def issue_entitlement(
             possible = max(add_months(e.valid_from, months) for e in blocking)
             raise DomainError(
                 ErrorCode.SERVICE_LIFE_NOT_EXPIRED,
-                f"The service life of {months} months has not run out: possible from {possible.isoformat()}.",
-                "validFrom",
+                "The service life of {months} months has not run out: possible from {day}.",
+                "validFrom", months=months, day=possible,
             )
     overlapping = [
         e

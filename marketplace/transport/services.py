@@ -61,8 +61,8 @@ from marketplace.catalog.models import (
     Unit,
     VerificationStatus,
 )
-from marketplace.db import utcnow
-from marketplace.errors import DomainError, ErrorCode, not_found
+from marketplace.db import count_rows, utcnow
+from marketplace.errors import DomainError, ErrorCode, N_, not_found, Phrase
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.records.models import DisabilityGroup, Entitlement
@@ -107,7 +107,7 @@ def _clean_plate(value: str | None) -> str:
 
 def _clean_seats(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_SEATS:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"1 to {MAX_SEATS} passenger seats.", "seats")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "1 to {most} passenger seats.", "seats", most=MAX_SEATS)
     return value
 
 
@@ -206,7 +206,8 @@ async def update_vehicle(
         problem = _unfit(vehicle, trip, region_id)
         if problem is not None:
             raise DomainError(ErrorCode.INVALID_TRANSITION,
-                              f"Trip №{trip.id} at {trip.starts_at.isoformat()} relies on it: {problem}", "vehicleId")
+                              "Trip №{number} at {starts} relies on it: {problem}", "vehicleId",
+                              number=str(trip.id), starts=trip.starts_at, problem=Phrase(problem))
     await session.flush()
     audit(session, viewer, "vehicle.updated", vehicle, before, snapshot(vehicle))
     return vehicle
@@ -215,19 +216,19 @@ async def update_vehicle(
 def _unfit(vehicle: Vehicle, trip: Trip, region_id: int) -> str | None:
     """Why ``vehicle`` cannot do ``trip``, or None."""
     if not vehicle.is_active:
-        return "the vehicle is not in service."
+        return N_("the vehicle is not in service.")
     if trip.needs_wheelchair and not vehicle.wheelchair_accessible:
-        return "the trip needs a wheelchair-accessible vehicle."
+        return N_("the trip needs a wheelchair-accessible vehicle.")
     if region_id not in (vehicle.service_region_ids or []):
-        return "the vehicle does not serve the person's region."
+        return N_("the vehicle does not serve the person's region.")
     if vehicle.seats < 1 + int(trip.with_companion):
-        return "not enough seats for the companion."
+        return N_("not enough seats for the companion.")
     return None
 
 
 async def list_vehicles(
-    session: AsyncSession, viewer: Viewer, *, first: int = 20, after: int | None = None
-) -> list[Vehicle]:
+    session: AsyncSession, viewer: Viewer, *, first: int = 20, after: int | None = None, count_only: bool = False
+) -> list[Vehicle] | int:
     """A provider's own vehicles; an officer's: those serving their region; an admin's: all.
     By id, keyset-paged (``after``: the last id). Returns up to ``first + 1`` rows."""
     viewer.require_role(Role.PROVIDER, Role.LOCAL_BODY, Role.ADMIN)
@@ -238,11 +239,13 @@ async def list_vehicles(
     elif viewer.role == Role.LOCAL_BODY:
         stmt = stmt.join(ProviderRegion, and_(ProviderRegion.provider_id == Vehicle.provider_id,
                                               ProviderRegion.region_id == viewer.region_id))
-    if after is not None:
+    if after is not None and not count_only:
         stmt = stmt.where(Vehicle.id > _id(after, "cursor", "after"))
     rows = list((await session.execute(stmt.order_by(Vehicle.id))).scalars())
     if viewer.role == Role.LOCAL_BODY:
         rows = [v for v in rows if viewer.region_id in (v.service_region_ids or [])]
+    if count_only:
+        return len(rows)
     return rows[: first + 1]
 
 
@@ -263,7 +266,7 @@ async def get_vehicle(session: AsyncSession, viewer: Viewer, vehicle_id: int) ->
 
 def _check_first(first: Any) -> None:
     if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= MAX_PAGE:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"first must be between 0 and {MAX_PAGE}.", "first")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and {most}.", "first", most=MAX_PAGE)
 
 
 # -- booking ----------------------------------------------------------------------------------
@@ -275,7 +278,7 @@ def _clean_moment(value: Any, field: str) -> dt.datetime:
     if moment <= now:
         raise DomainError(ErrorCode.OUT_OF_RANGE, "The pickup time must be in the future.", field)
     if moment > now + MAX_AHEAD:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {MAX_AHEAD.days} days ahead.", field)
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {days} days ahead.", field, days=MAX_AHEAD.days)
     return moment
 
 
@@ -286,7 +289,8 @@ def _clean_duration(value: Any) -> int:
         MIN_DURATION_MINUTES <= value <= MAX_DURATION_MINUTES
     ):
         raise DomainError(ErrorCode.OUT_OF_RANGE,
-                          f"{MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES} minutes.", "durationMinutes")
+                          "{low} to {high} minutes.", "durationMinutes",
+                          low=MIN_DURATION_MINUTES, high=MAX_DURATION_MINUTES)
     return value
 
 
@@ -418,13 +422,13 @@ async def _move(
     )
     await session.refresh(trip)
     if result.rowcount != 1:
-        raise DomainError(ErrorCode.INVALID_TRANSITION, f"The trip is {trip.status.value.lower()}.", "tripId")
+        raise DomainError(ErrorCode.INVALID_TRANSITION, "The trip is {status}.", "tripId", status=trip.status)
     return before
 
 
 def _require(trip: Trip, *allowed: TripStatus) -> None:
     if trip.status not in allowed:
-        raise DomainError(ErrorCode.INVALID_TRANSITION, f"The trip is {trip.status.value.lower()}.", "tripId")
+        raise DomainError(ErrorCode.INVALID_TRANSITION, "The trip is {status}.", "tripId", status=trip.status)
 
 
 async def confirm_trip(session: AsyncSession, viewer: Viewer, trip_id: int, vehicle_id: int) -> Trip:
@@ -441,7 +445,8 @@ async def confirm_trip(session: AsyncSession, viewer: Viewer, trip_id: int, vehi
     problem = _unfit(vehicle, trip, person.region_id)
     if problem is not None:
         code = ErrorCode.REGION_NOT_SERVED if "region" in problem else ErrorCode.NOT_ELIGIBLE
-        raise DomainError(code, f"Vehicle {vehicle.plate_number}: {problem}", "vehicleId")
+        raise DomainError(code, "Vehicle {plate}: {problem}", "vehicleId", plate=vehicle.plate_number,
+                          problem=Phrase(problem))
     clash = (await session.execute(
         select(Trip).where(
             Trip.vehicle_id == vehicle.id, Trip.id != trip.id, Trip.status.in_(LIVE),
@@ -451,9 +456,8 @@ async def confirm_trip(session: AsyncSession, viewer: Viewer, trip_id: int, vehi
     if clash is not None:
         raise DomainError(
             ErrorCode.OVERLAPPING_HOURS,
-            f"Vehicle {vehicle.plate_number} is already booked from {clash.starts_at:%Y-%m-%d %H:%M} "
-            f"to {clash.ends_at:%H:%M} UTC.",
-            "vehicleId",
+            "Vehicle {plate} is already booked from {starts} to {ends}.",
+            "vehicleId", plate=vehicle.plate_number, starts=clash.starts_at, ends=clash.ends_at,
         )
     before = await _move(session, trip, [TripStatus.REQUESTED], TripStatus.CONFIRMED, vehicle_id=vehicle.id)
     if trip.order_id is not None:
@@ -580,7 +584,8 @@ async def list_trips(
     since: dt.datetime | None = None,
     first: int = 20,
     after: Sequence[Any] | None = None,
-) -> list[Trip]:
+    count_only: bool = False,
+) -> list[Trip] | int:
     """Trips in the viewer's scope by pickup time (earliest first), keyset-paged by (starts_at, id);
     ``since`` keeps those starting at or after it. Returns up to ``first + 1`` rows."""
     viewer.require_authenticated()
@@ -603,6 +608,8 @@ async def list_trips(
         if not isinstance(since, dt.datetime) or since.tzinfo is None:
             raise DomainError(ErrorCode.INVALID, "A date and time with its time zone.", "since")
         stmt = stmt.where(Trip.starts_at >= since)
+    if count_only:
+        return await count_rows(session, stmt)
     if after is not None:
         bad = DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
         if isinstance(after, str | bytes) or len(after) != 2 or not isinstance(after[0], str) \

@@ -7,8 +7,10 @@ import datetime as dt
 import strawberry
 
 from marketplace.accounts import services
+from marketplace.accounts.models import Role
 from marketplace.errors import DomainError
 from schema.core.errors import UserError, user_errors
+from schema.core.ids import decode_id
 from schema.core.mutations import in_transaction
 
 
@@ -22,6 +24,12 @@ class LoginPayload:
 
 @strawberry.type
 class ChangePasswordPayload:
+    ok: bool = False
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class DisableAccountPayload:
     ok: bool = False
     errors: list[UserError] = strawberry.field(default_factory=list)
 
@@ -49,3 +57,14 @@ class AccountMutations:
             info, lambda s: services.change_password(s, info.context.viewer, old_password, new_password)
         )
         return ChangePasswordPayload(ok=not errors, errors=errors)
+
+    @strawberry.mutation(description="ADMIN: disable an account; its tokens stop working at once and it cannot "
+                                     "sign in (`tirek disable-account` does the same from the command line).")
+    async def disable_account(self, info: strawberry.Info, account_id: strawberry.ID) -> DisableAccountPayload:
+        async def work(session):  # type: ignore[no-untyped-def]
+            info.context.viewer.require_role(Role.ADMIN)
+            return await services.set_account_active(
+                session, info.context.viewer, decode_id(account_id, "Account", "accountId"), False)
+
+        _, errors = await in_transaction(info, work)
+        return DisableAccountPayload(ok=not errors, errors=errors)

@@ -19,6 +19,7 @@ from schema.core.node import node_fetcher
 from schema.core.pagination import (
     Connection,
     build_connection,
+    counter,
     decode_cursor,
     page_size,
 )
@@ -84,6 +85,8 @@ class ApplicationQueries:
                 after=decode_cursor(after),
             )
         return build_connection(rows, size, key=services.application_cursor, wrap=lambda a: application_type(info, a),
+                                count=counter(info, services.list_applications, status=status, kind=kind,
+                                              overdue_only=overdue_only),
                                 has_previous=after is not None)
 
     @strawberry.field(description="One application in the viewer's scope.")

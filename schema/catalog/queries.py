@@ -10,7 +10,7 @@ from marketplace.errors import DomainError, ErrorCode, not_found
 from schema.catalog.types import ClassifierItem, ItemCategory, ItemKind, Listing, ListingStatus, Provider
 from schema.core.ids import decode_id
 from schema.core.node import node_fetcher
-from schema.core.pagination import Connection, build_connection, decode_cursor, page_size
+from schema.core.pagination import Connection, build_connection, counter, decode_id_cursor, page_size
 
 
 @node_fetcher("Provider")
@@ -24,15 +24,6 @@ async def fetch_provider(info: strawberry.Info, pk: int) -> Provider:
 async def fetch_listing(info: strawberry.Info, pk: int) -> Listing:
     async with info.context.db.session() as session:
         return Listing.from_model(await services.get_listing(session, info.context.viewer, pk))
-
-
-def after_id(after: str | None) -> int | None:
-    values = decode_cursor(after)
-    if values is None:
-        return None
-    if len(values) != 1 or not isinstance(values[0], int):
-        raise DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
-    return values[0]
 
 
 @node_fetcher("ClassifierItem")
@@ -75,14 +66,16 @@ class CatalogQueries:
         async with info.context.db.session() as session:
             rows = await services.list_provider_listings(
                 session, info.context.viewer, decode_id(provider_id, "Provider", "providerId"), status=status,
-                limit=size, after_id=after_id(after))
-        return build_connection(rows, size, key=lambda x: [x.id], wrap=Listing.from_model,
+                limit=size, after_id=decode_id_cursor(after))
+        count = counter(info, services.list_provider_listings, decode_id(provider_id, "Provider", "providerId"),
+                        status=status)
+        return build_connection(rows, size, key=lambda x: [x.id], wrap=Listing.from_model, count=count,
                                 has_previous=after is not None)
 
     @strawberry.field(description="Officer: listings waiting for review in the officer's region, oldest first.")
     async def moderation_queue(self, info: strawberry.Info, first: int | None = None, after: str | None = None) -> Connection[Listing]:
         size = page_size(first)
         async with info.context.db.session() as session:
-            rows = await services.moderation_queue(session, info.context.viewer, limit=size, after_id=after_id(after))
+            rows = await services.moderation_queue(session, info.context.viewer, limit=size, after_id=decode_id_cursor(after))
         return build_connection(rows, size, key=lambda x: [x.id], wrap=Listing.from_model,
-                                has_previous=after is not None)
+                                count=counter(info, services.moderation_queue), has_previous=after is not None)

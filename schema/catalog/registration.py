@@ -8,7 +8,7 @@ import strawberry
 from marketplace.catalog import registration as services
 from marketplace.errors import DomainError
 from schema.catalog.mutations import ProviderPayload, _provider_payload, _regions
-from schema.catalog.queries import after_id
+from schema.core.pagination import decode_id_cursor
 from schema.catalog.types import ItemCategory, Provider, VerificationStatus
 from schema.core.errors import UserError, user_errors
 from schema.core.ids import decode_id, to_global_id
@@ -57,7 +57,7 @@ class ProviderRegistrationQueries:
         size = page_size(first)
         async with info.context.db.session() as session:
             rows = await services.list_providers(session, info.context.viewer, verification_status=verification_status,
-                                                 first=size, after=after_id(after))
+                                                 first=size, after=decode_id_cursor(after))
         return build_connection(rows, size, key=lambda p: [p.id], wrap=Provider.from_model,
                                 has_previous=after is not None)
 

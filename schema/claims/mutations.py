@@ -44,7 +44,7 @@ class ClaimPayload:
 
 def _required(value, field: str):  # type: ignore[no-untyped-def]
     if value is None:
-        raise DomainError(ErrorCode.REQUIRED, f"{field} is required for this kind of claim.", field)
+        raise DomainError(ErrorCode.REQUIRED, "{name} is required for this kind of claim.", field, name=field)
     return value
 
 

@@ -8,7 +8,7 @@ from marketplace.claims import services
 from schema.claims.types import ClaimStatus, CompensationClaim
 from schema.core.ids import decode_id
 from schema.core.node import node_fetcher
-from schema.core.pagination import Connection, build_connection, decode_cursor, page_size
+from schema.core.pagination import Connection, build_connection, counter, decode_cursor, page_size
 
 
 def claim_type(claim) -> CompensationClaim:  # type: ignore[no-untyped-def]
@@ -39,7 +39,9 @@ class ClaimQueries:
                 session, info.context.viewer, status=status, overdue_only=overdue_only, first=size,
                 after=decode_cursor(after),
             )
-        return build_connection(rows, size, key=services.claim_cursor, wrap=claim_type, has_previous=after is not None)
+        return build_connection(rows, size, key=services.claim_cursor, wrap=claim_type,
+                                count=counter(info, services.list_claims, status=status, overdue_only=overdue_only),
+                                has_previous=after is not None)
 
     @strawberry.field(description="One claim in the viewer's scope.")
     async def claim(self, info: strawberry.Info, id: strawberry.ID) -> CompensationClaim:

@@ -36,14 +36,22 @@ graphql-core's validation plus these walks (the largest block of pure-Python
 time in a profile of the home page). ``QueryLimiter`` keeps, per query text,
 the validation errors, the alias count, each operation's depth and its cost
 compiled into an expression of the page-size variables, so a request only
-evaluates that expression (``_DocumentPlan``). ``limits_rule`` remains, the
-same checks as a plain validation rule.
+evaluates that expression (``_DocumentPlan``).
+
+**Validation budget.** graphql-core's validation is not linear in the document (its
+overlapping-fields rule compares every pair of same-named fields): a document is first
+measured in one linear walk (``over_budget``: fields of one name in a selection, fields in the
+document), then validated in a worker thread, one document at a time, so that no request holds
+the event loop. Plans are keyed by the printed document, so comments and spacing do not make
+new entries, and the cache keeps documents asked for twice apart from those seen once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from functools import lru_cache
+import asyncio
+import weakref
+from collections import Counter, OrderedDict
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from graphql import (
@@ -59,10 +67,11 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    ValidationContext,
     ValidationRule,
     VariableNode,
     get_named_type,
+    parse,
+    print_ast,
     value_from_ast_untyped,
 )
 from strawberry.extensions import SchemaExtension
@@ -180,106 +189,6 @@ def _page_multiplier(field: FieldNode, takes_page: bool, variables: Mapping[str,
     return DEFAULT_PAGE if takes_page else 1
 
 
-class _Cost:
-    def __init__(self, context: ValidationContext, limit: int, variables: Mapping[str, Any],
-                 defaults: Mapping[str, Any]) -> None:
-        self.schema = context.schema
-        self.fragments = _fragments(context.document)
-        self.cap = limit + 1  # sums saturate here: any value >= cap means "over the limit"
-        self.variables = variables
-        self.defaults = defaults
-        self.memo: dict[str, int] = {}
-        self.in_progress: set[str] = set()
-
-    def selection_set(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None) -> int:
-        total = 0
-        for selection in selection_set.selections if selection_set else ():
-            if isinstance(selection, FieldNode):
-                total += self.field(selection, parent)
-            elif isinstance(selection, InlineFragmentNode):
-                target = parent
-                if selection.type_condition is not None:
-                    target = self.schema.get_type(selection.type_condition.name.value)
-                total += self.selection_set(selection.selection_set, target)
-            else:
-                total += self.fragment(selection.name.value, parent)
-            if total >= self.cap:
-                return self.cap
-        return total
-
-    def fragment(self, name: str, parent: GraphQLNamedType | None) -> int:
-        if name in self.memo:
-            return self.memo[name]
-        definition = self.fragments.get(name)
-        if definition is None or name in self.in_progress:
-            return 0
-        self.in_progress.add(name)
-        try:
-            target = self.schema.get_type(definition.type_condition.name.value) or parent
-            self.memo[name] = self.selection_set(definition.selection_set, target)
-        finally:
-            self.in_progress.discard(name)
-        return self.memo[name]
-
-    def field(self, node: FieldNode, parent: GraphQLNamedType | None) -> int:
-        definition = None
-        if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)):
-            definition = parent.fields.get(node.name.value)
-        child_type = get_named_type(definition.type) if definition is not None else None
-        takes_page = definition is not None and any(a in definition.args for a in PAGE_ARGUMENTS)
-        children = self.selection_set(node.selection_set, child_type)
-        if children == 0:
-            return 1
-        return min(self.cap, 1 + _page_multiplier(node, takes_page, self.variables, self.defaults) * children)
-
-
-def operation_cost(context: ValidationContext, operation: OperationDefinitionNode, limit: int,
-                   variables: Mapping[str, Any] | None = None) -> int:
-    """The cost of one operation, saturated at ``limit + 1``."""
-    defaults = {
-        d.variable.name.value: value_from_ast_untyped(d.default_value)
-        for d in operation.variable_definitions or ()
-        if d.default_value is not None
-    }
-    root = {
-        OperationType.QUERY: context.schema.query_type,
-        OperationType.MUTATION: context.schema.mutation_type,
-        OperationType.SUBSCRIPTION: context.schema.subscription_type,
-    }[operation.operation]
-    return _Cost(context, limit, variables or {}, defaults).selection_set(operation.selection_set, root)
-
-
-# -- the rule and the extension ------------------------------------------------------
-def limits_rule(
-    *, max_depth: int | None, max_aliases: int | None, max_cost: int | None,
-    variables: Mapping[str, Any] | None = None,
-) -> type[ValidationRule]:
-    class QueryLimitsRule(ValidationRule):
-        def enter_document(self, node: DocumentNode, *_: Any) -> None:
-            if max_aliases is not None and (count := alias_count(node)) > max_aliases:
-                self.report_error(GraphQLError(
-                    f"{count} aliases found. Allowed: {max_aliases}.",
-                    extensions={"code": ALIASES_CODE, "maxAliases": max_aliases},
-                ))
-
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            name = node.name.value if node.name else "anonymous"
-            if max_depth is not None and (depth := operation_depth(self.context.document, node)) > max_depth:
-                self.report_error(GraphQLError(
-                    f"'{name}' exceeds maximum operation depth of {max_depth} (it is {depth} deep).", node,
-                    extensions={"code": DEPTH_CODE, "maxDepth": max_depth},
-                ))
-                return
-            if max_cost is not None and operation_cost(self.context, node, max_cost, variables) > max_cost:
-                self.report_error(GraphQLError(
-                    f"'{name}' is too costly: it costs more than the limit of {max_cost}. Ask for smaller "
-                    "pages (`first`) or fewer nested fields.", node,
-                    extensions={"code": COST_CODE, "maxCost": max_cost},
-                ))
-
-    return QueryLimitsRule
-
-
 # -- compiled per document: what does not depend on the variables is worked out once --------------
 _MultiplierSpec = int | str  # a constant multiplier, or the name of the variable holding ``first``
 
@@ -287,7 +196,7 @@ _MultiplierSpec = int | str  # a constant multiplier, or the name of the variabl
 class _Compiler:
     """Turns an operation into a cost expression: ``int`` (leaf fields), ``("F", spec, expr)``
     (a field with a selection, multiplied by its page), ``("R", name)`` (a fragment spread).
-    The same walk as ``_Cost`` (schema lookups, fragments, page arguments), done once."""
+    Schema lookups, fragments and page arguments are walked once per document."""
 
     def __init__(self, schema: Any, document: DocumentNode) -> None:
         self.schema = schema
@@ -324,7 +233,7 @@ class _Compiler:
             return True
         definition = self.fragments.get(name)
         if definition is None or name in self.in_progress:
-            return False  # unknown or cyclic: counts 0, as in _Cost (graphql-core's own rules refuse it)
+            return False  # unknown or cyclic: counts 0 (graphql-core's own rules refuse it)
         self.in_progress.add(name)
         try:
             target = self.schema.get_type(definition.type_condition.name.value) or parent
@@ -360,7 +269,7 @@ def _multiplier_value(value: Any) -> int:
 
 
 class _CompiledCost:
-    """An operation's cost as a function of its variables (``_Cost`` without the AST walk)."""
+    """An operation's cost as a function of its variables (compiled once, evaluated per request)."""
 
     def __init__(self, schema: Any, document: DocumentNode, operation: OperationDefinitionNode, limit: int) -> None:
         root = {
@@ -418,7 +327,9 @@ class _DocumentPlan:
     the validation errors, the alias count, each operation's depth, and its cost expression."""
 
     def __init__(self, schema: Any, document: DocumentNode, rules: tuple[type[ValidationRule], ...], *,
-                 max_depth: int | None, max_aliases: int | None, max_cost: int | None) -> None:
+                 max_depth: int | None, max_aliases: int | None, max_cost: int | None,
+                 refusal: GraphQLError | None = None) -> None:
+        """``refusal``: the document is over the validation budget; said instead of validating it."""
         from strawberry.schema.schema import validate_document
 
         self.max_depth, self.max_cost = max_depth, max_cost
@@ -433,7 +344,14 @@ class _DocumentPlan:
             if max_cost is not None and not (max_depth is not None and depth > max_depth):
                 cost = _CompiledCost(schema, document, definition, max_cost)
             self.operations.append((definition, depth, cost))
-        self.validation_errors = validate_document(schema, document, rules) if rules else []
+        over_limits = (max_aliases is not None and self.aliases > max_aliases) or (
+            max_depth is not None and any(depth > max_depth for _, depth, _ in self.operations))
+        if refusal is not None:
+            self.validation_errors = [refusal]
+        elif over_limits:  # refused already, in linear time: graphql-core's validation would only cost
+            self.validation_errors = []
+        else:
+            self.validation_errors = validate_document(schema, document, rules) if rules else []
 
     def errors(self, variables: Mapping[str, Any]) -> list[GraphQLError]:
         """New error objects for the limits (they are per request), then the cached validation errors."""
@@ -460,27 +378,216 @@ class _DocumentPlan:
         return errors + list(self.validation_errors)
 
 
-#: Plans of recent documents (bounded: unique query texts cannot grow memory without limit).
-PLAN_CACHE_SIZE = 256
+# -- the validation budget: what graphql-core's validation would cost, bounded before it runs ---------
+#: graphql-core's OverlappingFieldsCanBeMergedRule compares every pair of fields that share a
+#: response name in a selection set (inline and named fragments merged in), and for each pair
+#: their sub-selections, pair by pair again: 990 identical fields (10 KB, under the token limit)
+#: cost 1-2 s of CPU, three levels of 8 identical fields 0.3 s. ``over_budget`` estimates that
+#: work in one linear walk: a pair of fields named alike costs 1 + the cross comparison of their
+#: sub-selections, where comparing two selections costs, per name, the product of its counts
+#: times (1 + the comparison below). Real documents, whose names are unique per selection but
+#: for a field asked for beside a fragment asking for it too, cost next to nothing; the limit is
+#: about 20 ms of validation.
+MAX_OVERLAP_WORK = 10_000
+#: Field nodes in a document, each fragment counted once (a page of the portal asks for ~100).
+MAX_FIELDS = 1000
+#: Comparing two fragments spread in one selection (150 fragments of two fields: 0.3 s).
+FRAGMENT_PAIR_WORK = 10
+BUDGET_CODE = COST_CODE
 
 
-@lru_cache(maxsize=PLAN_CACHE_SIZE)
-def _cached_plan(schema: Any, query: str, document: _Uncompared, rules: tuple[type[ValidationRule], ...],
-                 limits: tuple[int | None, int | None, int | None]) -> _DocumentPlan:
-    # Keyed by the query text (the document is its parse, passed along outside the key).
-    return _DocumentPlan(schema, document.value, rules, max_depth=limits[0], max_aliases=limits[1],
-                         max_cost=limits[2])
+class _Merged:
+    """A selection set with its fragments merged in: per response name, how many fields, and the
+    costliest comparison of one of their sub-selections with another."""
+
+    __slots__ = ("counts", "cross", "spreads")
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.cross: dict[str, int] = {}
+        self.spreads: set[str] = set()  # fragments spread here, directly or through other fragments
+
+    def add(self, name: str, count: int, cross: int) -> None:
+        self.counts[name] += count
+        self.cross[name] = max(self.cross.get(name, 0), cross)
+
+    def merge(self, other: _Merged) -> None:
+        for name, count in other.counts.items():
+            self.add(name, count, other.cross[name])
+        self.spreads |= other.spreads
+
+    def pairs_work(self, cap: int) -> int:
+        """graphql-core's work inside this selection set: pairs of same-named fields, and each
+        fragment spread compared with the fields and with every other fragment spread."""
+        spreads = len(self.spreads)
+        fragments = FRAGMENT_PAIR_WORK * spreads * (spreads - 1) // 2 + spreads * sum(self.counts.values())
+        return min(cap, fragments + sum(n * (n - 1) // 2 * (1 + self.cross[name])
+                                        for name, n in self.counts.items() if n > 1))
+
+    def cross_work(self, cap: int) -> int:
+        """Comparing this selection with one like it (two fields of the same name holding it)."""
+        return min(cap, sum(n * n * (1 + self.cross[name]) for name, n in self.counts.items()))
+
+
+class _Budget:
+    """One walk, fragments memoised: the fields of the document and the estimated overlap work."""
+
+    def __init__(self, fragments: Mapping[str, FragmentDefinitionNode]) -> None:
+        self.fragments = fragments
+        self.memo: dict[str, _Merged] = {}
+        self.in_progress: set[str] = set()
+        self.fields = 0
+        self.work = 0
+        self.cap = MAX_OVERLAP_WORK + 1
+
+    def selection_set(self, selection_set: SelectionSetNode | None, *, count: bool = True) -> _Merged:
+        merged = _Merged()
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                self.fields += 1
+                cross = 0
+                if selection.selection_set is not None:
+                    cross = self.selection_set(selection.selection_set).cross_work(self.cap)
+                merged.add((selection.alias or selection.name).value, 1, cross)
+            elif isinstance(selection, InlineFragmentNode):
+                merged.merge(self.selection_set(selection.selection_set, count=False))
+            else:
+                merged.merge(self.fragment(selection.name.value))
+                merged.spreads.add(selection.name.value)
+        if count:  # graphql-core checks each selection set once, fragments included where spread
+            self.work = min(self.cap, self.work + merged.pairs_work(self.cap))
+        return merged
+
+    def fragment(self, name: str) -> _Merged:
+        if name in self.memo:
+            return self.memo[name]
+        definition = self.fragments.get(name)
+        if definition is None or name in self.in_progress:
+            return _Merged()
+        self.in_progress.add(name)
+        try:
+            self.memo[name] = self.selection_set(definition.selection_set, count=False)
+        finally:
+            self.in_progress.discard(name)
+        return self.memo[name]
+
+
+def over_budget(document: DocumentNode) -> GraphQLError | None:
+    """A refusal when graphql-core's validation of ``document`` could take long, else None."""
+    budget = _Budget(_fragments(document))
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            budget.selection_set(definition.selection_set)
+        elif isinstance(definition, FragmentDefinitionNode):
+            budget.work = min(budget.cap, budget.work + budget.fragment(definition.name.value).pairs_work(budget.cap))
+    if budget.work > MAX_OVERLAP_WORK:
+        return GraphQLError(
+            "Too many fields of the same name in one selection (or in its fragments): validating the document "
+            "would take too long. Ask for each field once.",
+            extensions={"code": BUDGET_CODE, "maxOverlapWork": MAX_OVERLAP_WORK})
+    if budget.fields > MAX_FIELDS:
+        return GraphQLError(f"{budget.fields} fields; at most {MAX_FIELDS} in one document.",
+                            extensions={"code": BUDGET_CODE, "maxFields": MAX_FIELDS})
+    return None
+
+
+# -- the cache of plans -------------------------------------------------------------------------------
+class PlanCache:
+    """Plans keyed by the document as printed (so a comment or spacing makes no new entry), in two
+    bounded LRU segments: a document enters on probation and is protected once asked for again, so a
+    flood of documents seen once (random aliases, arguments) churns the probation segment only and
+    the portal's own documents stay cached."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self.probation: OrderedDict[Any, Any] = OrderedDict()
+        self.protected: OrderedDict[Any, Any] = OrderedDict()
+
+    def get(self, key: Any) -> Any:
+        if key in self.protected:
+            self.protected.move_to_end(key)
+            return self.protected[key]
+        if key in self.probation:
+            plan = self.probation.pop(key)
+            self.protected[key] = plan
+            if len(self.protected) > self.size:  # the least recent protected plan goes back on probation
+                old_key, old_plan = self.protected.popitem(last=False)
+                self._on_probation(old_key, old_plan)
+            return plan
+        return None
+
+    def put(self, key: Any, plan: Any) -> None:
+        self._on_probation(key, plan)
+
+    def _on_probation(self, key: Any, plan: Any) -> None:
+        self.probation[key] = plan
+        self.probation.move_to_end(key)
+        if len(self.probation) > self.size:
+            self.probation.popitem(last=False)
+
+    def clear(self) -> None:
+        self.probation.clear()
+        self.protected.clear()
+
+
+PLANS = PlanCache()
+#: Uncached documents are validated one at a time per process, in a worker thread: the event loop
+#: goes on serving (cached documents, resolvers, I/O) while graphql-core's validation runs.
+_VALIDATING: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def _validation_slot() -> asyncio.Semaphore:
+    """The event loop's one validation slot (a semaphore belongs to one loop; tests run many)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _VALIDATING:
+        _VALIDATING[loop] = asyncio.Semaphore(1)
+    return _VALIDATING[loop]
+
+
+def _plan_key(schema: Any, document: DocumentNode, rules: tuple[type[ValidationRule], ...],
+              limits: tuple[int | None, int | None, int | None]) -> tuple[Any, ...]:
+    return (schema, ("printed", print_ast(document)), rules, limits)  # the schema itself: an id could be reused
+
+
+#: Parsed documents by query text (strawberry's ParserCache, parsing off the event loop).
+PARSE_CACHE_SIZE = 256
+
+
+class OffLoopParser(SchemaExtension):
+    """Parses a query text not seen recently in a worker thread (a 4,000-token document takes
+    milliseconds of CPU; a new comment per request makes every text new), so the event loop keeps
+    serving meanwhile; texts seen recently come from a bounded cache, as with strawberry's
+    ParserCache, which this replaces. A syntax error is raised as from strawberry's own parse."""
+
+    _documents: OrderedDict[tuple[str, tuple[Any, ...]], DocumentNode] = OrderedDict()
+
+    async def on_parse(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        if context.graphql_document is None and isinstance(context.query, str) and context.query:
+            options = context.parse_options
+            key = (context.query, tuple(sorted(options.items())))
+            document = self._documents.get(key)
+            if document is None:
+                document = await asyncio.to_thread(parse, context.query, **options)
+                self._documents[key] = document
+                if len(self._documents) > PARSE_CACHE_SIZE:
+                    self._documents.popitem(last=False)
+            else:
+                self._documents.move_to_end(key)
+            context.graphql_document = document
+        yield
 
 
 class QueryLimiter(SchemaExtension):
-    """Depth, alias and cost limits, and graphql-core's validation, cached per document.
+    """Depth, alias and cost limits, the validation budget, and graphql-core's validation, cached per document.
 
-    Everything that does not depend on the variables (the validation rules' verdict, the
-    alias count, each operation's depth, the shape of its cost) is worked out once per
-    query text and kept in an LRU cache (``PLAN_CACHE_SIZE``); a request then only
-    evaluates its page sizes (``first``/``last`` given as variables) into the cost. It
-    replaces strawberry's ``ValidationCache``, which could not cache these per-request
-    rules. ``None`` turns a limit off. Pass it as a factory:
+    Everything that does not depend on the variables (the validation rules' verdict, the alias
+    count, each operation's depth, the shape of its cost) is worked out once per document and kept
+    in ``PLANS``; a request then only evaluates its page sizes (``first``/``last`` given as
+    variables) into the cost. A document not cached yet is first checked against the validation
+    budget (``over_budget``: linear), then validated in a worker thread, one at a time. It replaces
+    strawberry's ``ValidationCache``, which could not cache these per-request rules. ``None`` turns
+    a limit off. Pass it as a factory:
     ``lambda: QueryLimiter(max_depth=..., max_aliases=..., max_cost=...)``."""
 
     def __init__(self, *, max_depth: int | None = None, max_aliases: int | None = None,
@@ -492,7 +599,7 @@ class QueryLimiter(SchemaExtension):
         self.document_rules = tuple(document_rules)
         self.variable_checks = tuple(variable_checks)
 
-    def on_validate(self) -> Iterator[None]:
+    async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
         document = context.graphql_document
         if document is not None and context.pre_execution_errors is None:
@@ -501,38 +608,32 @@ class QueryLimiter(SchemaExtension):
             # make every key new: such checks belong in ``variable_checks``.
             rules = tuple(context.validation_rules) + self.document_rules
             limits = (self.max_depth, self.max_aliases, self.max_cost)
-            if isinstance(context.query, str):
-                plan = _cached_plan(schema, context.query, _Uncompared(document), rules, limits)
-            else:
-                plan = _DocumentPlan(schema, document, rules, max_depth=self.max_depth,
-                                     max_aliases=self.max_aliases, max_cost=self.max_cost)
+            # The query text first (a dict lookup), then the printed document: a text seen before costs
+            # nothing, a new text of a known document (another comment) costs one print of it.
+            text_key = (schema, context.query, rules, limits) if isinstance(context.query, str) else None
+            plan = PLANS.get(text_key) if text_key is not None else None
+            key = None
+            if plan is None:
+                key = await asyncio.to_thread(_plan_key, schema, document, rules, limits)  # prints the document
+                plan = PLANS.get(key)
+            if plan is None:
+                refusal = over_budget(document)
+                options = {"max_depth": self.max_depth, "max_aliases": self.max_aliases, "max_cost": self.max_cost}
+                if refusal is not None:  # the limits (linear) are still worked out: each refusal is said
+                    plan = _DocumentPlan(schema, document, rules, refusal=refusal, **options)
+                else:
+                    async with _validation_slot():
+                        plan = await asyncio.to_thread(_DocumentPlan, schema, document, rules, **options)
+                PLANS.put(key, plan)
+            if key is not None and text_key is not None and text_key != key:
+                PLANS.put(text_key, plan)
             variables = context.variables if isinstance(context.variables, Mapping) else {}
             errors = [e for check in self.variable_checks for e in check(variables)]
             context.pre_execution_errors = errors + plan.errors(variables)
         yield
 
 
-class _Uncompared:
-    """Passes a value through ``lru_cache`` without taking part in its key."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-    def __hash__(self) -> int:
-        return 0
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Uncompared)
-
-
-def QueryCostLimiter(max_cost: int) -> QueryLimiter:
-    """The cost limit alone."""
-    return QueryLimiter(max_cost=max_cost)
-
-
 __all__ = [
-    "ALIASES_CODE", "COST_CODE", "DEPTH_CODE", "QueryCostLimiter", "QueryLimiter", "alias_count",
-    "limits_rule", "operation_cost", "operation_depth",
+    "ALIASES_CODE", "COST_CODE", "DEPTH_CODE", "MAX_FIELDS", "MAX_OVERLAP_WORK", "PLANS", "QueryLimiter",
+    "alias_count", "operation_depth", "over_budget",
 ]

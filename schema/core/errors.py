@@ -6,16 +6,19 @@ import errno
 import logging
 import re
 import uuid
+from collections.abc import Iterator
 from enum import Enum
 
 import strawberry
-from graphql import GraphQLError
+from graphql import DocumentNode, FragmentDefinitionNode, GraphQLError, OperationDefinitionNode, get_operation_ast
 from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 from strawberry.exceptions import StrawberryInputCoercionError
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, SchemaExtension
 
-from marketplace.errors import DomainError, ValidationErrors
+from marketplace.errors import N_, DomainError, ValidationErrors
+from marketplace.i18n import translate
+from schema.core.fields import field_for_info, graphql_field, root_field
 from marketplace.errors import ErrorCode as DomainErrorCode
 
 log = logging.getLogger("tirek.errors")
@@ -29,14 +32,53 @@ ErrorCode = strawberry.enum(
 
 @strawberry.type(description="A refusal: which input field (if any), a stable code, and a message for people.")
 class UserError:
-    field: str | None
     code: ErrorCode  # type: ignore[valid-type]
-    message: str
+    error: strawberry.Private[DomainError]
+
+    @strawberry.field(description="The argument or input field refused, as a path (`input.priceMin`, "
+                                  "`input.attachments.0.kind`), or null when the refusal concerns no one field.")
+    def field(self, info: strawberry.Info) -> str | None:
+        return field_for_info(info, self.error.field)
+
+    @strawberry.field(description="What is wrong, in the viewer's language.")
+    def message(self, info: strawberry.Info) -> str:
+        return translate(self.error, info.context.language)
 
 
 def user_errors(exc: DomainError) -> list[UserError]:
     errors = exc.errors if isinstance(exc, ValidationErrors) else [exc]
-    return [UserError(field=e.field, code=ErrorCode(e.code.value), message=e.message) for e in errors]
+    return [UserError(code=ErrorCode(e.code.value), error=e) for e in errors]
+
+
+class TranslateErrors(SchemaExtension):
+    """A refusal raised by a resolver (a query's NOT_FOUND, UNAUTHENTICATED, ...) answered in the
+    viewer's language, like the payload errors of mutations."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        context = self.execution_context.context
+        if result is None or not result.errors or context is None:
+            return
+        document = self.execution_context.graphql_document
+        operation = _operation(document, self.execution_context.operation_name) if document else None
+        fragments = {d.name.value: d for d in document.definitions
+                     if isinstance(d, FragmentDefinitionNode)} if document else {}
+        for error in result.errors:
+            original = error.original_error
+            if not isinstance(original, DomainError):
+                continue
+            error.message = translate(original, context.language)
+            if operation is not None and error.path and error.extensions and error.extensions.get("field"):
+                name, root = root_field(self.execution_context.schema._schema, operation, fragments, str(error.path[0]))
+                error.extensions = {**error.extensions, "field": graphql_field(original.field, root, name)}
+
+
+def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    try:
+        return get_operation_ast(document, name)
+    except GraphQLError:  # pragma: no cover - validation refused the document already
+        return None
 
 
 def _bad_input(error: GraphQLError, original: BaseException) -> bool:
@@ -93,7 +135,7 @@ class MaskUnexpectedErrors(MaskErrors):
         )
 
 
-RETRY_MESSAGE = "The database cannot be reached just now; try again in a moment."
+RETRY_MESSAGE = N_("The database cannot be reached just now; try again in a moment.")
 # SQLSTATE classes of an unreachable server: 08 connection exception, 57P operator
 # intervention (shutting down, starting up), 53300 too many connections.
 _UNAVAILABLE_STATES = ("08", "57P", "53300")

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 
-from marketplace.errors import DomainError, ErrorCode
+from marketplace.errors import DomainError, ErrorCode, not_found
+from marketplace.syntax import positive_integer
+
+_TYPE_NAME = re.compile(r"[A-Z][A-Za-z]{0,63}")
 
 # Primary keys are PostgreSQL integers, but for the tables of bigint ids.
 INTEGER_MAX = 2**31 - 1
 BIGINT_MAX = 2**62
+_CAMEL_BREAK = re.compile(r"(?<!^)(?=[A-Z])")  # ServiceLog -> Service Log
 BIGINT_TYPES = frozenset({"Notification", "AuditEvent", "SearchOutbox"})
 
 
@@ -23,10 +28,10 @@ def parse_global_id(value: str | None) -> tuple[str, int]:
     try:
         padded = value + "=" * (-len(value) % 4)
         type_name, _, pk = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
-        number = int(pk)
+        number = positive_integer(pk)  # "Order: 1", "Order:١", "Order:1_0" are no ids
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise DomainError(ErrorCode.INVALID, "Not a valid id.", "id") from exc
-    if not type_name or number <= 0 or number > 2**62:
+    if _TYPE_NAME.fullmatch(type_name) is None or number > 2**62:
         raise DomainError(ErrorCode.INVALID, "Not a valid id.", "id")
     if number > (BIGINT_MAX if type_name in BIGINT_TYPES else INTEGER_MAX):
         # No row can have it, and PostgreSQL would refuse the number in a query (an INTERNAL error).
@@ -45,5 +50,5 @@ def decode_id(value: str | None, expected: str, field: str = "id") -> int:
         exc.field = field
         raise
     if type_name != expected:
-        raise DomainError(ErrorCode.NOT_FOUND, f"No such {expected}.", field)
+        raise not_found(_CAMEL_BREAK.sub(" ", expected).lower(), field)
     return pk

@@ -1,61 +1,81 @@
-"""Input text the database cannot hold is refused before anything runs.
+"""What no input may carry, refused before anything runs (``extensions.code`` INVALID or OUT_OF_RANGE).
 
-PostgreSQL's text types cannot store the NUL character (U+0000): a string
-carrying one makes asyncpg fail *inside* a query ("invalid byte sequence for
-encoding UTF8: 0x00"), which a client would see as an INTERNAL error, and
-only on PostgreSQL (SQLite stores it). No text of the portal has a use for
-it, so one rule refuses it anywhere in a request: in the document's string
-literals and in every variable, however deeply nested (JSON scalars
-included, keys too), with ``extensions.code == "INVALID"``.
+* **NUL** (U+0000): PostgreSQL's text types cannot store it; a string carrying one made asyncpg
+  fail *inside* a query, an INTERNAL error, and only on PostgreSQL.
+* **Lone surrogates** (U+D800..U+DFFF not in a pair): valid JSON (``"\\ud800"``) decodes to a Python
+  string that cannot be encoded as UTF-8, so the database driver, Meilisearch (which then refused
+  the whole search) and every log line fail on it: INTERNAL in 9 of 14 text inputs.
+* **Long lists**: a list argument with 40,000 classifier codes was refused with "At most 100
+  values." only after seconds of quadratic de-duplication (and graphql-core's coercion of every
+  item) while the event loop served nothing else. No list of the API has a use for more than
+  ``MAX_LIST_ITEMS`` items, so a longer one is refused before it is read at all.
+
+One walk of the variables (however deeply nested; JSON scalars included, keys too) and of the
+document's string and list literals, in ``schema/schema.py::build_schema`` (the literals with
+the validation cached per document, the variables on every request).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Mapping
 from typing import Any
 
-from graphql import GraphQLError, StringValueNode, ValidationRule
-from strawberry.extensions import AddValidationRules
+from graphql import GraphQLError, ListValueNode, StringValueNode, ValidationRule
 
-NUL = "\x00"
-MESSAGE = "Text must not contain the NUL character (U+0000)."
+MAX_LIST_ITEMS = 1000
+NUL_MESSAGE = "Text must not contain the NUL character (U+0000)."
+SURROGATE_MESSAGE = "Text must not contain unpaired surrogates (U+D800 to U+DFFF): it is not valid Unicode."
+LIST_MESSAGE = f"At most {MAX_LIST_ITEMS} values in a list."
+_NUL = re.compile("\x00")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_MAX_DEPTH = 200  # deeper than any JSON the parser lets through; nothing to find below
 
 
-def _has_nul(value: Any, depth: int = 0) -> bool:
+def _text_refusal(text: str) -> GraphQLError | None:
+    if _NUL.search(text):
+        return GraphQLError(NUL_MESSAGE, extensions={"code": "INVALID"})
+    if _SURROGATE.search(text):
+        return GraphQLError(SURROGATE_MESSAGE, extensions={"code": "INVALID"})
+    return None
+
+
+def input_refusal(value: Any, depth: int = 0) -> GraphQLError | None:
+    """The first reason ``value`` (a request's variables, or any part of them) is refused, or None."""
     if isinstance(value, str):
-        return NUL in value
-    if depth > 200:  # deeper than any JSON the parser lets through; nothing to find
-        return False
+        return _text_refusal(value)
+    if depth > _MAX_DEPTH:
+        return None
     if isinstance(value, Mapping):
-        return any(_has_nul(k, depth + 1) or _has_nul(v, depth + 1) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v, depth + 1) for v in value)
-    return False
+        for key, item in value.items():
+            if (refusal := input_refusal(key, depth + 1) or input_refusal(item, depth + 1)) is not None:
+                return refusal
+    elif isinstance(value, list | tuple):
+        if len(value) > MAX_LIST_ITEMS:
+            return GraphQLError(LIST_MESSAGE, extensions={"code": "OUT_OF_RANGE", "maxItems": MAX_LIST_ITEMS})
+        for item in value:
+            if (refusal := input_refusal(item, depth + 1)) is not None:
+                return refusal
+    return None
 
 
-def nul_rule(variables: Mapping[str, Any] | None) -> type[ValidationRule]:
-    class NoNulRule(ValidationRule):
-        def enter_document(self, *_: Any) -> None:
-            if variables and _has_nul(variables):
-                self.report_error(GraphQLError(MESSAGE, extensions={"code": "INVALID"}))
-
-        def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
-            if NUL in node.value:
-                self.report_error(GraphQLError(MESSAGE, node, extensions={"code": "INVALID"}))
-
-    return NoNulRule
+def variables_refusals(variables: Mapping[str, Any]) -> list[GraphQLError]:
+    """For ``QueryLimiter(variable_checks=...)``: run on every request, before the variables are coerced."""
+    refusal = input_refusal(variables) if variables else None
+    return [refusal] if refusal is not None else []
 
 
-class RefuseNulCharacters(AddValidationRules):
-    """Pass it as a class or a factory; it reads the request's variables."""
+class DocumentInputRule(ValidationRule):
+    """The same refusals for the literals written in the document (cached with its validation)."""
 
-    def __init__(self) -> None:
-        super().__init__([])
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+        if (refusal := _text_refusal(node.value)) is not None:
+            self.report_error(GraphQLError(refusal.message, node, extensions=refusal.extensions))
 
-    def on_operation(self) -> Iterator[None]:
-        variables = self.execution_context.variables
-        self.validation_rules = [nul_rule(variables if isinstance(variables, Mapping) else None)]
-        yield from super().on_operation()
+    def enter_list_value(self, node: ListValueNode, *_: Any) -> None:
+        if len(node.values) > MAX_LIST_ITEMS:
+            self.report_error(GraphQLError(LIST_MESSAGE, node,
+                                           extensions={"code": "OUT_OF_RANGE", "maxItems": MAX_LIST_ITEMS}))
 
 
-__all__ = ["RefuseNulCharacters", "nul_rule"]
+__all__ = ["MAX_LIST_ITEMS", "DocumentInputRule", "input_refusal", "variables_refusals"]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 import strawberry
 
 from marketplace.errors import DomainError, ErrorCode
+from schema.core.ids import INTEGER_MAX
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
@@ -35,18 +36,35 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
-    total_count: int | None = None
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field
     def nodes(self) -> list[T]:
         return [e.node for e in self.edges]
+
+    @strawberry.field(description="How many items the filters match over all pages (counted only when asked).")
+    async def total_count(self) -> int:
+        return await self.count()
+
+
+def counter(info: Any, service: Callable[..., Awaitable[Any]], *args: Any, **filters: Any) -> Callable[[], Awaitable[int]]:
+    """``totalCount`` of a connection: the list service called again with the same filters and
+    ``count_only=True`` (in a session of its own, when the field is selected)."""
+
+    async def count() -> int:
+        async with info.context.db.session() as session:
+            return int(await service(session, info.context.viewer, *args, count_only=True, **filters))
+
+    return count
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(values), default=str).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> list[Any] | None:
+def decode_cursor(cursor: str | None, max_integer: int = INTEGER_MAX) -> list[Any] | None:
+    """The values of a cursor: up to 4 integers (within ``max_integer``: a forged id past the
+    column's range would reach the database and fail there, an INTERNAL error) and short strings."""
     if cursor is None:
         return None
     try:
@@ -54,14 +72,18 @@ def decode_cursor(cursor: str | None) -> list[Any] | None:
         values = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after") from exc
-    if not isinstance(values, list) or len(values) > 4 or len(cursor) > 500:
+    if not isinstance(values, list) or len(values) > 4 or len(cursor) > 500 or not all(
+        (isinstance(v, int) and not isinstance(v, bool) and -max_integer <= v <= max_integer)
+        or (isinstance(v, str) and len(v) <= 64)
+        for v in values
+    ):
         raise DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
     return values
 
 
-def decode_id_cursor(after: str | None) -> int | None:
+def decode_id_cursor(after: str | None, max_id: int = INTEGER_MAX) -> int | None:
     """The id in a cursor of a list ordered by id (``encode_cursor([id])``), or None without one."""
-    values = decode_cursor(after)
+    values = decode_cursor(after, max_id)
     if values is None:
         return None
     if len(values) != 1 or isinstance(values[0], bool) or not isinstance(values[0], int):
@@ -73,7 +95,7 @@ def page_size(first: int | None) -> int:
     if first is None:
         return DEFAULT_PAGE
     if first < 0 or first > MAX_PAGE:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"first must be between 0 and {MAX_PAGE}.", "first")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and {most}.", "first", most=MAX_PAGE)
     return first
 
 
@@ -82,7 +104,7 @@ def build_connection(
     first: int,
     key: Callable[[Any], Sequence[Any]],
     wrap: Callable[[Any], T],
-    total_count: int | None = None,
+    count: Callable[[], Awaitable[int]],
     has_previous: bool = False,
 ) -> Connection[T]:
     """``rows`` holds up to first + 1 items: the extra one tells there is a next page."""
@@ -97,5 +119,5 @@ def build_connection(
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
-        total_count=total_count,
+        count=count,
     )

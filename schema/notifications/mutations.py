@@ -29,7 +29,7 @@ class NotificationMutations:
     ) -> MarkNotificationsReadPayload:
         async def work(session):  # type: ignore[no-untyped-def]
             if ids is not None and len(ids) > MAX_IDS:
-                raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {MAX_IDS} at a time.", "ids")
+                raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {count} at a time.", "ids", count=MAX_IDS)
             pks = [decode_id(i, "Notification", "ids") for i in ids or []]
             changed = await services.mark_read(session, info.context.viewer, pks, all_unread=all)
             return changed, await services.count_unread(session, info.context.viewer)

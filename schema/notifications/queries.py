@@ -7,9 +7,11 @@ import strawberry
 from marketplace.notifications import services
 from schema.core.ids import decode_id
 from schema.core.node import node_fetcher
+from schema.core.ids import BIGINT_MAX
 from schema.core.pagination import (
     Connection,
     build_connection,
+    counter,
     decode_id_cursor,
     page_size,
 )
@@ -31,9 +33,10 @@ class NotificationQueries:
         size = page_size(first)
         async with info.context.db.session() as session:
             rows = await services.list_notifications(
-                session, info.context.viewer, unread_only=unread_only, first=size, after=decode_id_cursor(after)
+                session, info.context.viewer, unread_only=unread_only, first=size, after=decode_id_cursor(after, BIGINT_MAX)
             )
         return build_connection(rows, size, key=lambda n: [n.id], wrap=Notification.from_model,
+                                count=counter(info, services.list_notifications, unread_only=unread_only),
                                 has_previous=after is not None)
 
     @strawberry.field(description="How many of the signed-in account's notifications are unread.")

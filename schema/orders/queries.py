@@ -10,16 +10,29 @@ from schema.core.node import node_fetcher
 from schema.core.pagination import (
     Connection,
     build_connection,
+    counter,
     decode_id_cursor,
     page_size,
 )
-from schema.orders.types import Order, OrderStatus
+from schema.orders.types import Order, OrderStatus, Review, ServiceLog
 
 
 @node_fetcher("Order")
 async def fetch_order(info: strawberry.Info, pk: int) -> Order:
     async with info.context.db.session() as session:
         return Order.from_model(await services.get_order(session, info.context.viewer, pk))
+
+
+@node_fetcher("ServiceLog")
+async def fetch_service_log(info: strawberry.Info, pk: int) -> ServiceLog:
+    async with info.context.db.session() as session:
+        return ServiceLog.from_model(await services.get_service_log(session, info.context.viewer, pk))
+
+
+@node_fetcher("Review")
+async def fetch_review(info: strawberry.Info, pk: int) -> Review:
+    async with info.context.db.session() as session:
+        return Review.from_model(await services.get_review(session, info.context.viewer, pk))
 
 
 @strawberry.type
@@ -35,13 +48,12 @@ class OrderQueries:
         after: str | None = None,
     ) -> Connection[Order]:
         size = page_size(first)
+        filters = {"status": status, "person_id": decode_id(person_id, "Person", "personId") if person_id else None}
         async with info.context.db.session() as session:
-            rows = await services.list_orders(
-                session, info.context.viewer, status=status,
-                person_id=decode_id(person_id, "Person", "personId") if person_id else None,
-                first=size, after=decode_id_cursor(after),
-            )
-        return build_connection(rows, size, key=lambda o: [o.id], wrap=Order.from_model, has_previous=after is not None)
+            rows = await services.list_orders(session, info.context.viewer, **filters, first=size,
+                                              after=decode_id_cursor(after))
+        return build_connection(rows, size, key=lambda o: [o.id], wrap=Order.from_model,
+                                count=counter(info, services.list_orders, **filters), has_previous=after is not None)
 
     @strawberry.field(description="One order in the viewer's scope.")
     async def order(self, info: strawberry.Info, id: strawberry.ID) -> Order:

@@ -17,6 +17,12 @@ async def fetch_entitlement(info: strawberry.Info, pk: int) -> Entitlement:
         return Entitlement.from_model(await services.get_entitlement(session, info.context.viewer, pk))
 
 
+@node_fetcher("DisabilityRecord")
+async def fetch_record(info: strawberry.Info, pk: int) -> DisabilityRecord:
+    async with info.context.db.session() as session:
+        return DisabilityRecord.from_model(await services.get_record(session, info.context.viewer, pk))
+
+
 @strawberry.type
 class RecordQueries:
     @strawberry.field(description="The signed-in recipient's IRP entitlements (and those of persons they represent), with balances.")

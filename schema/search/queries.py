@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -9,7 +10,7 @@ import strawberry
 
 from marketplace.errors import DomainError, ErrorCode
 from schema.catalog.types import DeliveryOption, ItemCategory, ItemKind, Listing
-from schema.core.ids import decode_id
+from schema.core.ids import decode_id, to_global_id
 from schema.core.pagination import PageInfo, decode_cursor, encode_cursor, page_size
 from schema.search.types import Coverage, Facet, FacetValue, ListingHit, ListingHitEdge, ListingSearchConnection
 from search.catalogue import Hit, search_catalogue
@@ -33,6 +34,24 @@ class ListingFilter:
     in_stock: bool | None = None
     min_rating: Decimal | None = None
     provider_id: strawberry.ID | None = None
+
+
+# A facet of the index -> the ListingFilter field its values narrow, and the value that field takes.
+FACET_FILTERS: dict[str, tuple[str, Callable[[str], str]]] = {
+    "classifier_code": ("classifierCodes", str),
+    "category": ("categories", str),
+    "kind": ("kind", str),
+    "region_ids": ("regionIds", lambda v: to_global_id("Region", int(v))),
+    "delivery_options": ("deliveryOptions", str),
+    "provider_verified": ("providerVerified", str.lower),
+    "in_stock": ("inStock", str.lower),
+}
+
+
+def facet(name: str, counts: dict[str, int]) -> Facet:
+    field, value_of = FACET_FILTERS[name]
+    return Facet(name=name, filter=field,
+                 values=[FacetValue(value=value_of(str(v)), count=c) for v, c in sorted(counts.items())])
 
 
 def _offset(after: str | None) -> int:
@@ -118,7 +137,6 @@ class SearchQueries:
                 start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None,
             ),
             total_count=results.total,
-            facets=[Facet(name=name, values=[FacetValue(value=str(v), count=c) for v, c in sorted(values.items())])
-                    for name, values in sorted(results.facets.items())],
+            facets=[facet(name, values) for name, values in sorted(results.facets.items())],
             backend=results.backend,
         )

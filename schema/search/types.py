@@ -46,13 +46,16 @@ class ListingHitEdge:
 
 @strawberry.type
 class FacetValue:
-    value: str
+    value: str = strawberry.field(description="A value of the filter field: a code, an enum value, a global id, "
+                                              "or true/false for a Boolean field.")
     count: int
 
 
-@strawberry.type
+@strawberry.type(description="How the hits spread over one attribute; each value can be given back to "
+                               "`filter` as it is, in the field `filter` names.")
 class Facet:
     name: str
+    filter: str = strawberry.field(description="The ListingFilter field these values narrow (`regionIds`, `inStock`).")
     values: list[FacetValue]
 
 

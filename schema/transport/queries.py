@@ -12,6 +12,7 @@ from schema.core.node import node_fetcher
 from schema.core.pagination import (
     Connection,
     build_connection,
+    counter,
     decode_cursor,
     decode_id_cursor,
     page_size,
@@ -38,7 +39,8 @@ class TransportQueries:
         size = page_size(first)
         async with info.context.db.session() as session:
             rows = await services.list_vehicles(session, info.context.viewer, first=size, after=decode_id_cursor(after))
-        return build_connection(rows, size, key=lambda v: [v.id], wrap=Vehicle.from_model, has_previous=after is not None)
+        return build_connection(rows, size, key=lambda v: [v.id], wrap=Vehicle.from_model,
+                                count=counter(info, services.list_vehicles), has_previous=after is not None)
 
     @strawberry.field(description="Invataxi trips in the viewer's scope by pickup time, earliest first.")
     async def trips(
@@ -53,7 +55,9 @@ class TransportQueries:
         async with info.context.db.session() as session:
             rows = await services.list_trips(session, info.context.viewer, status=status, since=since, first=size,
                                              after=decode_cursor(after))
-        return build_connection(rows, size, key=services.trip_cursor, wrap=Trip.from_model, has_previous=after is not None)
+        return build_connection(rows, size, key=services.trip_cursor, wrap=Trip.from_model,
+                                count=counter(info, services.list_trips, status=status, since=since),
+                                has_previous=after is not None)
 
     @strawberry.field(description="One trip in the viewer's scope.")
     async def trip(self, info: strawberry.Info, id: strawberry.ID) -> Trip:

@@ -113,7 +113,8 @@ async def test_apply_approve_order_log_confirm_pay_with_notifications(api, gw: G
     assert application["status"] == "SUBMITTED" and application["dueDate"] == form["dueDateIfSubmittedToday"]
     not_eligible = await api.login(gw.accounts["walks"].username)
     refusal = (await api.data(SUBMIT, {"kind": "INDIVIDUAL_ASSISTANT"}, token=not_eligible))["submitApplication"]
-    assert refusal["errors"][0]["code"] == "NOT_ELIGIBLE" and "difficulty moving" in refusal["errors"][0]["message"]
+    # The account speaks Russian (the default): so does the refusal ("difficulty moving" in its words).
+    assert refusal["errors"][0]["code"] == "NOT_ELIGIBLE" and "затруднениями в передвижении" in refusal["errors"][0]["message"]
 
     feed = (await api.data(NOTIFICATIONS, token=recipient))["notifications"]["edges"]
     assert [e["node"]["kind"] for e in feed] == ["application.submitted"]

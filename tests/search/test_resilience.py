@@ -58,3 +58,29 @@ async def test_no_meilisearch_configured_means_the_database(db: Database, catalo
     assert isinstance(search, DatabaseListingSearch)
     assert any("no Meilisearch configured" in r.getMessage() for r in caplog.records)
     assert (await search.search("", ListingFilter(), None, 5, 0)).total == 9
+
+
+async def test_a_refused_request_is_no_outage(db: Database, catalog: Catalog, meili_client: Any, index_name: str,
+                                              caplog: Any) -> None:
+    """Meilisearch refusing one request (a 4xx: here a filter the index was not set up for, like the
+    lone-surrogate payload it refused in the attack) is answered from the database for that request
+    only; the breaker opens for an unreachable server, never for a refused request."""
+    from search.client import create_index
+    from search.indexer import reindex
+
+    await reindex(db, meili_client, index_name, progress=False)
+    search = ResilientListingSearch(MeilisearchListingSearch(meili_client, index_name), DatabaseListingSearch(db))
+    assert (await search.search("", ListingFilter(), None, 10, 0)).backend == "meilisearch"
+    bare = f"{index_name}_bare"
+    await create_index(meili_client, bare, apply_settings=False)  # nothing filterable: every search refused
+    refusing = ResilientListingSearch(MeilisearchListingSearch(meili_client, bare), DatabaseListingSearch(db))
+    with caplog.at_level(logging.WARNING, logger="tirek.search"):
+        for _ in range(3):
+            result = await refusing.search("wheelchair", ListingFilter(), None, 10, 0)
+            assert result.backend == "database" and sorted(result.ids) == catalog.ids("L1", "L2", "L3")
+            assert not refusing.degraded
+    assert any("refused" in r.getMessage() for r in caplog.records)
+    assert not any("falls back to the database for" in r.getMessage() for r in caplog.records)
+    # The search the index can answer is still Meilisearch's, request after request.
+    assert (await search.search("wheelchair", ListingFilter(), None, 10, 0)).backend == "meilisearch"
+    assert not search.degraded

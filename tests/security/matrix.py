@@ -255,9 +255,8 @@ async def _audit_provider(sc: Scene, side: str) -> Call:
                 {"id": gid("Provider", sc.sides[side].provider.id)})
 
 
-@entry("auditTrail", QUERY, SIGNED_IN, variant="publishedListing",
-       note="A published listing is public, so its trail (who moderated it, when) is shown to anyone signed in: "
-            "see docs/SECURITY.md, open questions.")
+@entry("auditTrail", QUERY, expect("NOT_FOUND", provider="ok", officer="ok", admin="ok"), variant="publishedListing",
+       note="A published listing is public, its history is not: its provider, the officers of its regions, the admin.")
 async def _audit_listing(sc: Scene, side: str) -> Call:
     return Call("query($id: ID!) { auditTrail(subjectId: $id) { action } }",
                 {"id": gid("Listing", sc.sides[side].listing.id)})
@@ -278,6 +277,17 @@ async def _change_password(sc: Scene, side: str) -> Call:
 
     return Call(f"mutation($o: String!, $n: String!) {{ changePassword(oldPassword: $o, newPassword: $n) {{ ok {ERR} }} }}",
                 {"o": TEST_PASSWORD, "n": TEST_PASSWORD})
+
+
+@entry("disableAccount", MUTATION, expect("FORBIDDEN", admin="ok"), note="The administrator only.")
+async def _disable_account(sc: Scene, side: str) -> Call:
+    from marketplace.accounts.models import Role
+    from tests import factories as f
+
+    async with sc.db.transaction() as s:  # a fresh provider account: the scene's own stay usable
+        account = await f.account(s, Role.PROVIDER, provider_id=sc.sides[side].provider.id)
+    return Call(f"mutation($id: ID!) {{ disableAccount(accountId: $id) {{ ok {ERR} }} }}",
+                {"id": gid("Account", account.id)})
 
 
 # == mutations: catalogue ===============================================================
@@ -779,3 +789,61 @@ async def _live(sc: Scene, side: str) -> Call:
     note = await sc.notification(side)
     return Call("subscription($after: ID) { notifications(after: $after) { id } }",
                 {"after": gid("Notification", marker.id)}, target=gid("Notification", note.id))
+
+
+# == auditTrail: every subject type ====================================================
+AUDIT_TRAIL = "query($id: ID!) { auditTrail(subjectId: $id) { action } }"
+#: The subject type each auditTrail entry reads the trail of (every type of marketplace/audit/trail.py::VISIBILITY).
+AUDIT_SUBJECTS: dict[str, str] = {"auditTrail": "Order", "auditTrail/provider": "Provider",
+                                  "auditTrail/publishedListing": "Listing"}
+
+
+def _audit_entry(variant: str, outcomes: dict[str, str], note: str = "", *, subject: str | None = None
+                 ) -> Callable[[Any], Any]:
+    AUDIT_SUBJECTS[f"auditTrail/{variant}"] = subject or variant
+    return entry("auditTrail", QUERY, outcomes, variant=variant, note=note)
+
+
+@_audit_entry("CompensationClaim", PARTIES)
+async def _audit_claim(sc: Scene, side: str) -> Call:
+    return Call(AUDIT_TRAIL, {"id": gid("CompensationClaim", (await sc.claim(side)).id)})
+
+
+@_audit_entry("Entitlement", PERSON_DATA)
+async def _audit_entitlement(sc: Scene, side: str) -> Call:
+    return Call(AUDIT_TRAIL, {"id": gid("Entitlement", sc.sides[side].entitlement.id)})
+
+
+@_audit_entry("Person", PERSON_DATA)
+async def _audit_person(sc: Scene, side: str) -> Call:
+    return Call(AUDIT_TRAIL, {"id": gid("Person", sc.sides[side].person.id)})
+
+
+@_audit_entry("DisabilityRecord", PERSON_DATA)
+async def _audit_record(sc: Scene, side: str) -> Call:
+    from tests import factories as f
+
+    async with sc.db.transaction() as s:
+        record = await f.disability_record(s, sc.sides[side].person)
+    return Call(AUDIT_TRAIL, {"id": gid("DisabilityRecord", record.id)})
+
+
+@_audit_entry("DraftListing", expect("NOT_FOUND", provider="ok", officer="ok", admin="ok"), subject="Listing")
+async def _audit_draft(sc: Scene, side: str) -> Call:
+    return Call(AUDIT_TRAIL, {"id": gid("Listing", (await sc.listing(side, ListingStatus.DRAFT)).id)})
+
+
+@_audit_entry("Application", APPLICATION_PARTIES)
+async def _audit_application(sc: Scene, side: str) -> Call:
+    return Call(AUDIT_TRAIL, {"id": gid("Application", (await sc.application(side)).id)})
+
+
+@_audit_entry("Trip", PARTIES)
+async def _audit_trip(sc: Scene, side: str) -> Call:
+    return Call(AUDIT_TRAIL, {"id": gid("Trip", (await sc.trip(side)).id)})
+
+
+@_audit_entry("Vehicle", expect("NOT_FOUND", provider="ok", officer="ok", admin="ok"),
+              note="A provider's vehicle: the provider, the officers of the regions it serves, the admin.")
+async def _audit_vehicle(sc: Scene, side: str) -> Call:
+    return Call(AUDIT_TRAIL, {"id": gid("Vehicle", sc.sides[side].vehicle.id)})

@@ -212,3 +212,26 @@ async def test_an_unexpected_error_reading_a_token_is_masked_and_logged(client: 
     caplog.set_level(logging.ERROR)
     response = await client.post("{ me { id } }", token=await scene.token("recipient"))
     logged_with_stack(caplog, masked(response, 500), exc)
+
+
+async def test_ordinary_refusals_are_one_line_of_log(client: GraphQLClient, scene: Scene,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    """NOT_FOUND, UNAUTHENTICATED, a validation error, a syntax error, bad input: one line each, no
+    stack trace (strawberry logged 2 KB of traceback for each); an unexpected error keeps its stack
+    (the tests above)."""
+    token = await scene.token("recipient")
+    refusals = [
+        ("query($id: ID!) { order(id: $id) { id } }", {"id": gid("Order", 999999)}, token),  # NOT_FOUND
+        ("{ orders(first: 1) { edges { node { id } } } }", {}, None),  # UNAUTHENTICATED
+        ("{ regions { nope } }", {}, None),  # validation
+        ("{ regions { code }", {}, None),  # syntax
+        ("query($q: Decimal!) { __typename } ", {"q": "1_0"}, None),  # bad input
+    ]
+    for query, variables, who in refusals:
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            body = await client.execute(query, variables, token=who)
+        assert body["errors"][0]["extensions"]["code"], body
+        records = [r for r in caplog.records if r.levelno >= logging.INFO and r.name.startswith(("tirek", "strawberry"))]
+        assert [r.name for r in records] == ["tirek.refusals"], (query, [(r.name, r.getMessage()) for r in records])
+        assert records[0].exc_info is None and "\n" not in records[0].getMessage()

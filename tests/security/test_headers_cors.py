@@ -208,3 +208,36 @@ def from_global(response: httpx.Response) -> str:
     from schema.core.ids import decode_id
 
     return str(decode_id(response.request.url.path.rsplit("/", 1)[-1], "Receipt"))
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_plain_http_refusals_are_json_with_a_code(client: GraphQLClient, scene: Scene) -> None:
+    """/receipts, the other plain routes and the GraphQL endpoint's HTTP layer answer every refusal as a
+    JSON ``errors`` list with a code."""
+    token = await scene.token("recipient")
+    auth = {"authorization": f"Bearer {token}"}
+    broken_multipart = await client.http.post(
+        "/receipts", content=b"--x\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nno end",
+        headers={**auth, "content-type": "multipart/form-data; boundary=x"})
+    not_multipart = await client.http.post("/receipts", content=b"plain", headers={**auth, "content-type": "text/plain"})
+    answers = {
+        "malformed multipart": broken_multipart,
+        "not multipart": not_multipart,
+        "no such path": await client.http.get("/nowhere"),
+        "wrong method": await client.http.delete("/receipts"),
+        "bad receipt id": await client.http.get("/receipts/garbage", headers=auth),
+        "GraphQL body not JSON": await client.http.post("/graphql", content=b"{bad", headers={
+            "content-type": "application/json"}),
+        "GraphQL batch": await client.http.post("/graphql", json=[{"query": "{ me { id } }"}]),
+        "GraphQL without a query": await client.http.post("/graphql", json={}),
+        "GraphQL query over GET": await client.http.get("/graphql?query={regions{code}}",
+                                                        headers={"accept": "application/json"}),
+    }
+    for what, response in answers.items():
+        assert response.status_code >= 400, (what, response.status_code)
+        assert response.headers["content-type"].startswith("application/json"), (what, response.text)
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert int(response.headers["content-length"]) == len(response.content)
+        errors = response.json()["errors"]
+        code = errors[0].get("code") or errors[0].get("extensions", {}).get("code")
+        assert code, (what, response.text)

@@ -44,6 +44,7 @@ from marketplace.catalog.models import ListingStatus
 from marketplace.errors import ErrorCode
 from marketplace.settings import Settings
 from schema.core.cost import ALIASES_CODE, COST_CODE, DEPTH_CODE
+from schema.core.fields import argument_paths, names_an_argument
 from schema.schema import build_schema
 from tests.conftest import BACKENDS
 from tests.factories import TEST_PASSWORD
@@ -93,6 +94,19 @@ async def _(sc: Scene, side: str) -> dict[str, Any]:
 @valid("changePassword", "recipient")
 async def _(sc: Scene, side: str) -> dict[str, Any]:
     return {"oldPassword": TEST_PASSWORD, "newPassword": TEST_PASSWORD}
+
+
+@valid("disableAccount", "admin")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    from sqlalchemy import update
+
+    from marketplace.accounts.models import Account, Role
+    from tests import factories as f
+
+    async with sc.db.transaction() as s:  # an earlier example may have disabled a scene account (its id is in the pool)
+        await s.execute(update(Account).values(is_active=True))
+        account = await f.account(s, Role.PROVIDER, provider_id=sc.sides[side].provider.id)
+    return {"accountId": gid("Account", account.id)}
 
 
 @valid("createListing", "provider")
@@ -404,6 +418,8 @@ def document(kind: str, name: str) -> str:
 
 
 FIELDS = sorted([("mutation", n) for n in ROOTS["mutation"].fields] + [("query", n) for n in ROOTS["query"].fields])
+# Every path a client can name under each root field's arguments: an error's ``field`` is one of them.
+PATHS = {(kind, n): argument_paths(ROOTS[kind].fields[n]) for kind, n in FIELDS}
 
 
 def test_every_mutation_has_a_valid_starting_point() -> None:
@@ -453,11 +469,17 @@ def check_answer(kind: str, name: str, status: int, text: str, sent: list[str]) 
             return f"unknown code {code}: {text[:300]}"
         if code is None and error.get("path"):
             return f"an error without a code from a resolver: {text[:300]}"
+        field = (error.get("extensions") or {}).get("field")
+        if field is not None and not names_an_argument(field, PATHS[kind, name]):
+            return f"field {field!r} is no argument of {name}: {error}"
     data = body.get("data")
     if kind == "mutation" and data and data.get(name):
         for error in data[name]["errors"]:
             if error["code"] not in KNOWN_CODES:
                 return f"payload error with an unknown code: {error}"
+            if error["field"] is not None and not names_an_argument(error["field"], PATHS[kind, name]):
+                return f"field {error['field']!r} is no argument or input field of {name}: {error}"
+            STATS["fields checked"] += 1
     return None
 
 

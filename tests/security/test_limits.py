@@ -163,15 +163,18 @@ def test_every_connection_is_listed_here() -> None:
     assert connection_fields() == set(CONNECTIONS), "add the new connection to CONNECTIONS"
 
 
+async def connection_call(scene: Scene, name: str, arguments: str) -> tuple[str | None, str]:
+    """The token of the role that lists ``name``, and the connection called with its own arguments and these."""
+    role, own = CONNECTIONS[name]
+    own = own.format(provider=gid("Provider", scene.sides["a"].provider.id))
+    return await scene.token(role), f"{name}({own}{', ' if own else ''}{arguments})"
+
+
 @pytest.mark.parametrize("name", sorted(CONNECTIONS))
 async def test_first_is_capped_at_100(client: GraphQLClient, scene: Scene, name: str) -> None:
-    role, args = CONNECTIONS[name]
-    token = await scene.token(role)
-    args = args.format(provider=gid("Provider", scene.sides["a"].provider.id))
-    sep = ", " if args else ""
     for first, expected in [(MAX_PAGE + 1, "OUT_OF_RANGE"), (-1, "OUT_OF_RANGE"), (10**9, None), (MAX_PAGE, "ok")]:
-        body = await client.execute(f"{{ {name}({args}{sep}first: {first}) {{ pageInfo {{ hasNextPage }} }} }}",
-                                    token=token)
+        token, call = await connection_call(scene, name, f"first: {first}")
+        body = await client.execute(f"{{ {call} {{ pageInfo {{ hasNextPage }} }} }}", token=token)
         if expected == "ok":
             assert not body.get("errors"), (first, body)
         else:
@@ -230,7 +233,81 @@ async def test_failed_sign_ins_are_limited_per_address(client: GraphQLClient, db
     for n in range(per_address):
         body = await client.data(LOGIN, {"u": f"guess-{n}", "p": "wrong password!"})
         assert body["login"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    client.http.headers["accept-language"] = "en"  # an anonymous caller reading English
     body = await client.data(LOGIN, {"u": victim.username, "p": f.TEST_PASSWORD})
     assert body["login"]["token"] is None
     error = body["login"]["errors"][0]
     assert error["code"] == "RATE_LIMITED" and "wait a minute" in error["message"]
+
+
+# -- the validation budget: graphql-core's validation bounded before it runs --------------------------
+def nested_fields(levels: int, width: int) -> str:
+    inner = "code"
+    for _ in range(levels):
+        inner = "regions { " + " ".join([inner] * width) + " }"
+    return "{ " + inner + " }"
+
+
+WORST_DOCUMENTS = {
+    "990 identical fields": "{ " + "regions { id } " * 990 + "}",
+    "990 identical leaves": "{ me { " + "id " * 990 + "} }",
+    "three levels of 8 identical fields": nested_fields(3, 8),
+    "200 fragments asking for the same field": "{ " + " ".join(f"...F{i}" for i in range(200)) + " } " + " ".join(
+        f"fragment F{i} on Query {{ me {{ id username }} }}" for i in range(200)),
+}
+
+
+@pytest.fixture
+def validations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many documents graphql-core validated (strawberry's validate_document, as QueryLimiter calls it)."""
+    import strawberry.schema.schema as strawberry_schema
+
+    from schema.core.cost import PLANS
+
+    PLANS.clear()
+    calls: list[int] = []
+    real = strawberry_schema.validate_document
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(strawberry_schema, "validate_document", counted)
+    return calls
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("name", sorted(WORST_DOCUMENTS))
+async def test_documents_over_the_validation_budget_are_refused_before_validation(
+        client: GraphQLClient, db: Database, validations: list[int], name: str) -> None:
+    """Each of these cost graphql-core's overlapping-fields rule 0.15-6 s of CPU (measured on a loaded
+    2-core machine); each is under the token limit. Refused in one linear walk, never validated."""
+    with sql_statements(db) as statements:  # no timing asserted: graphql-core is never called, which is the point
+        response = await client.post(WORST_DOCUMENTS[name])
+    assert codes(response)[-1] == "QUERY_TOO_COSTLY", response.text[:300]
+    assert validations == [] and statements == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_comments_and_spacing_do_not_defeat_the_document_cache(client: GraphQLClient,
+                                                                     validations: list[int]) -> None:
+    import random
+
+    for n in range(20):
+        noise = f"# {random.random()}\n" * (n % 3 + 1)
+        body = await client.execute(f"{noise}{{ regions {{ {' ' * n}code }} }} # {n}")
+        assert not body.get("errors"), body
+    assert len(validations) == 1
+
+
+def test_a_flood_of_one_off_documents_does_not_evict_the_portals_own() -> None:
+    from schema.core.cost import PlanCache
+
+    cache = PlanCache(size=4)
+    cache.put("me", "plan of me")
+    assert cache.get("me") == "plan of me"  # asked for twice: protected
+    for n in range(1000):
+        cache.put(f"flood {n}", n)
+    assert cache.get("me") == "plan of me"
+    assert cache.get("flood 0") is None and cache.get("flood 999") == 999
+    assert len(cache.probation) + len(cache.protected) <= 8

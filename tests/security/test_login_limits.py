@@ -1,6 +1,6 @@
 """Sign-in limits: failed attempts are counted per account and per client address
-(``marketplace.accounts.services.login``: TIREK_LOGIN_ATTEMPTS_PER_MINUTE per account, three
-times that per address, over a sliding minute, in the database so every API process shares
+(``marketplace.accounts.services.sign_in``: TIREK_LOGIN_ATTEMPTS_PER_MINUTE per account and address, three
+times that per address, ten times per account, over a sliding minute, in the database so every API process shares
 them). The address is the connecting one, or -- only when the connection comes from one of
 TIREK_TRUSTED_PROXIES -- the client a proxy names in X-Forwarded-For (``schema.app.forwarded_client``).
 
@@ -11,6 +11,7 @@ here, the ways around them that must not work, and the ways back that must.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -65,21 +66,90 @@ async def victim(db: Database) -> Any:
 
 
 @SQLITE
-async def test_the_account_limit_holds_whatever_address_the_guesses_come_from(db: Database, settings: Settings) -> None:
+async def test_a_stranger_cannot_lock_the_owner_out(db: Database, settings: Settings) -> None:
+    """The limit of TIREK_LOGIN_ATTEMPTS_PER_MINUTE is per account *and* address: a stranger who fails
+    ten times holds up only their own address; the owner, from theirs, signs in."""
     account = await victim(db)
     limit = settings.login_attempts_per_minute
     async with portal(db, settings, peer=PROXY, trusted_proxies=[PROXY]) as client:
-        for n in range(limit):  # each guess from another client behind the proxy
-            assert await attempt(client, account.username, "wrong password!", f"203.0.113.{n + 1}") == "INVALID_CREDENTIALS"
-        assert await attempt(client, account.username, f.TEST_PASSWORD, "198.51.100.1") == "RATE_LIMITED"
+        for _ in range(limit):
+            assert await attempt(client, account.username, "wrong password!", "203.0.113.9") == "INVALID_CREDENTIALS"
+        assert await attempt(client, account.username, f.TEST_PASSWORD, "203.0.113.9") == "RATE_LIMITED"
         # Usernames are one account however they are written.
-        assert await attempt(client, "  " + account.username.upper() + " ", f.TEST_PASSWORD, "198.51.100.2") == "RATE_LIMITED"
-    async with portal(db, settings, peer="192.0.2.99") as direct:  # another connection altogether
-        response = await direct.http.post("/graphql", json={"query": LOGIN, "variables": {
-            "u": account.username, "p": f.TEST_PASSWORD}})
+        assert await attempt(client, "  " + account.username.upper() + " ", f.TEST_PASSWORD, "203.0.113.9") == "RATE_LIMITED"
+        assert await attempt(client, account.username, f.TEST_PASSWORD, "198.51.100.1") == "ok"  # the owner
+    async with portal(db, settings, peer="203.0.113.9") as same_address_directly:
+        response = await same_address_directly.http.post("/graphql", json={"query": LOGIN, "variables": {
+            "u": account.username, "p": f.TEST_PASSWORD}}, headers={"accept-language": "en"})
         error = response.json()["data"]["login"]["errors"][0]
         assert error["code"] == "RATE_LIMITED"
         assert error["message"] == "Too many failed sign-ins; wait a minute and try again."
+
+
+@SQLITE
+async def test_the_account_wide_limit_holds_whatever_address_the_guesses_come_from(db: Database,
+                                                                                    settings: Settings) -> None:
+    """Guesses spread over many addresses meet the account-wide limit (ACCOUNT_FACTOR × the limit)."""
+    from marketplace.accounts.services import ACCOUNT_FACTOR
+
+    account = await victim(db)
+    per_account = settings.login_attempts_per_minute * ACCOUNT_FACTOR
+    async with portal(db, settings, peer=PROXY, trusted_proxies=[PROXY]) as client:
+        for n in range(per_account):  # each guess from another client behind the proxy
+            code = await attempt(client, account.username, "wrong password!", f"203.0.{n // 200}.{n % 200 + 1}")
+            assert code == "INVALID_CREDENTIALS", n
+        assert await attempt(client, account.username, f.TEST_PASSWORD, "198.51.100.1") == "RATE_LIMITED"
+        assert await attempt(client, account.username, f.TEST_PASSWORD, "198.51.100.2") == "RATE_LIMITED"
+
+
+async def test_concurrent_guesses_are_counted_before_the_password_is_checked(db: Database,
+                                                                              settings: Settings) -> None:
+    """41 sign-ins for one account at once, 40 wrong and the right one last: at most the limit reach
+    the password check (the attempt is reserved first), and the right password after them is refused.
+    Then the same from one address over 41 accounts at once against the address limit."""
+    from marketplace.accounts import services
+    from marketplace.errors import DomainError
+
+    account = await victim(db)
+    limit = settings.login_attempts_per_minute
+    checked = 0
+    real_verify = services.verify_password
+
+    def counting_verify(password_hash: str, password: str) -> bool:
+        nonlocal checked
+        checked += 1
+        return real_verify(password_hash, password)
+
+    async def one(username: str, password: str, address: str) -> str:
+        STATS["sign-in attempts"] += 1
+        try:
+            await services.sign_in(db, settings, username, password, address)
+        except DomainError as exc:
+            return exc.code.value
+        return "ok"
+
+    services.verify_password = counting_verify
+    try:
+        guesses = [one(account.username, "wrong password!", "203.0.113.5") for _ in range(40)]
+        codes = await asyncio.gather(*guesses, one(account.username, f.TEST_PASSWORD, "203.0.113.5"))
+        assert checked <= limit, (checked, codes)
+        assert codes.count("RATE_LIMITED") >= 41 - limit, codes
+        assert codes.count("INVALID_CREDENTIALS") + codes.count("ok") == checked
+        if codes[-1] != "ok":  # the right password was among those held back: the rest of the limit, then none
+            for _ in range(limit - codes.count("INVALID_CREDENTIALS")):
+                assert await one(account.username, "wrong password!", "203.0.113.5") == "INVALID_CREDENTIALS"
+            assert await one(account.username, f.TEST_PASSWORD, "203.0.113.5") == "RATE_LIMITED"
+        # One address over many accounts: the address limit, as atomic.
+        checked = 0
+        per_address = limit * services.ADDRESS_FACTOR
+        codes = await asyncio.gather(*(one(f"guess-{n}", "wrong password!", "198.51.100.77")
+                                       for n in range(per_address + 11)))
+        assert checked <= per_address, (checked, codes)
+        for n in range(per_address - codes.count("INVALID_CREDENTIALS")):
+            assert await one(f"more-{n}", "wrong password!", "198.51.100.77") == "INVALID_CREDENTIALS"
+        assert await one(account.username, f.TEST_PASSWORD, "198.51.100.77") == "RATE_LIMITED"
+    finally:
+        services.verify_password = real_verify
 
 
 @SQLITE

@@ -24,7 +24,8 @@ from tests.conftest import BACKENDS, database_url
 from tests.graphql_client import GraphQLClient
 from tests.security.conftest import make_app
 from tests.security.hostile import STATS
-from tests.security.matrix import MATRIX, MUTATION, QUERY, SUBSCRIPTION, Call, Entry
+from marketplace.audit.trail import VISIBILITY
+from tests.security.matrix import AUDIT_SUBJECTS, MATRIX, MUTATION, QUERY, SUBSCRIPTION, Call, Entry
 from tests.security.scene import MIRROR, ROLES, Scene
 
 
@@ -43,6 +44,12 @@ def test_every_schema_field_has_a_matrix_entry() -> None:
     assert not stale, f"matrix entries for fields the schema no longer has: {stale}"
     for name, e in MATRIX.items():
         assert set(e.outcomes) == set(ROLES), name
+
+
+def test_every_audit_subject_type_is_in_the_matrix() -> None:
+    """auditTrail is tried by every role on the trail of every subject type it serves."""
+    assert set(AUDIT_SUBJECTS.values()) == set(VISIBILITY)
+    assert set(AUDIT_SUBJECTS) == {name for name, e in MATRIX.items() if e.field == "auditTrail"}
 
 
 def outcome(entry: Entry, call: Call, body: dict[str, Any]) -> str:

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import os
 from typing import Any
 
 import httpx
@@ -251,3 +252,74 @@ async def test_a_revoked_token_cannot_open_a_subscription(scene: Scene) -> None:
             await stream.aclose()
         assert result.errors and result.errors[0].extensions["code"] == "TOKEN_INVALID", result
         STATS["token checks"] += 1
+
+
+async def test_the_lifetime_is_the_servers_not_the_tokens(client: GraphQLClient, scene: Scene) -> None:
+    """A correctly signed token that claims a longer life than TIREK_TOKEN_TTL is refused, and a token
+    issued longer than the TTL ago has expired even if its ``exp`` is still ahead (the TTL was shortened)."""
+    account, secret, ttl = scene.account("recipient"), scene.settings.secret_key, scene.settings.token_ttl
+    now = dt.datetime.now(dt.UTC)
+    claims = {"sub": str(account.id), "ver": account.token_version, "iss": "tirek"}
+    a_year = jwt.encode({**claims, "iat": now, "exp": now + dt.timedelta(days=365)}, secret, algorithm="HS256")
+    await refused(client, a_year)
+    no_iat_a_year = jwt.encode({**claims, "exp": now + dt.timedelta(days=365)}, secret, algorithm="HS256")
+    await refused(client, no_iat_a_year)
+    from_the_future = jwt.encode({**claims, "iat": now + dt.timedelta(hours=1), "exp": now + dt.timedelta(hours=2)},
+                                 secret, algorithm="HS256")
+    await refused(client, from_the_future)
+    issued_long_ago = jwt.encode({**claims, "iat": now - dt.timedelta(seconds=ttl + 1),
+                                  "exp": now + dt.timedelta(seconds=30)}, secret, algorithm="HS256")
+    await refused(client, issued_long_ago, "TOKEN_EXPIRED")
+    within = jwt.encode({**claims, "iat": now, "exp": now + dt.timedelta(seconds=ttl)}, secret, algorithm="HS256")
+    assert (await client.data(ME, token=within))["me"]["username"] == account.username
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_disable_account_over_graphql_and_the_command_line(client: GraphQLClient, scene: Scene,
+                                                                 db: Database) -> None:
+    """disableAccount (admin only) ends the account's sessions at once and refuses its sign-in; it is
+    audited; an admin cannot disable themself; `tirek disable-account` does the same."""
+    from sqlalchemy import select
+
+    from marketplace.audit.models import AuditEvent
+
+    disable = "mutation($id: ID!) { disableAccount(accountId: $id) { ok errors { code field } } }"
+    target, admin = scene.account("provider"), scene.account("admin")
+    session = (await signed_in(client, target.username))["token"]
+    admin_token = await scene.token("admin")
+    for role in ("recipient", "provider", "officer"):
+        body = await client.data(disable, {"id": gid("Account", target.id)}, token=await scene.token(role))
+        assert body["disableAccount"] == {"ok": False, "errors": [{"code": "FORBIDDEN", "field": None}]}
+    assert (await client.data(ME, token=session))["me"]["username"] == target.username  # nothing changed
+    for garbage, code in (("garbage", "INVALID"), (gid("Order", target.id), "NOT_FOUND"),
+                          (gid("Account", 999999), "NOT_FOUND")):
+        body = await client.data(disable, {"id": garbage}, token=admin_token)
+        assert body["disableAccount"]["errors"][0]["code"] == code, garbage
+    body = await client.data(disable, {"id": gid("Account", admin.id)}, token=admin_token)
+    assert body["disableAccount"]["errors"] == [{"code": "INVALID", "field": "accountId"}]
+    body = await client.data(disable, {"id": gid("Account", target.id)}, token=admin_token)
+    assert body["disableAccount"] == {"ok": True, "errors": []}
+    await refused(client, session, {"TOKEN_INVALID", "ACCOUNT_DISABLED"})
+    login = await client.data(LOGIN, {"u": target.username, "p": f.TEST_PASSWORD})
+    assert login["login"]["errors"][0]["code"] == "ACCOUNT_DISABLED"
+    async with db.session() as s:
+        events = (await s.execute(select(AuditEvent).where(
+            AuditEvent.subject_type == "Account", AuditEvent.subject_id == target.id))).scalars().all()
+    assert [(e.action, e.actor_account_id, e.after) for e in events] == [
+        ("account.activation", admin.id, {"is_active": False})]
+
+    # The command line, on the same database: enable again, then disable.
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TIREK_DATABASE_URL": db.url,
+           "TIREK_SECRET_KEY": scene.settings.secret_key or ""}
+    run = [sys.executable, "-m", "marketplace.cli", "disable-account"]
+    done = subprocess.run([*run, target.username, "--enable"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    fresh = (await signed_in(client, target.username))["token"]
+    done = subprocess.run([*run, target.username.upper()], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Disabled account" in done.stdout, done.stderr
+    await refused(client, fresh, {"TOKEN_INVALID", "ACCOUNT_DISABLED"})
+    done = subprocess.run([*run, "nobody-by-that-name"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "NOT_FOUND" in done.stderr
