@@ -186,14 +186,15 @@ async def test_sign_up_over_http(api: GraphQLClient, db: Database, world: f.Worl
              "serviceKinds": ["PROSTHETICS"], "username": "bionika", "password": "протез-2026-кисть",
              "accessibility": ["Пандус"], "language": "KK"}
     bad = (await api.data(REGISTER, {"i": {**given, "bin": "190340007770", "phone": "x"}}))["registerProvider"]
-    assert {(e["field"], e["code"]) for e in bad["errors"]} == {("bin", "INVALID_BIN"), ("phone", "INVALID")}
+    # error fields are GraphQL paths: the input's fields under "input."
+    assert {(e["field"], e["code"]) for e in bad["errors"]} == {("input.bin", "INVALID_BIN"), ("input.phone", "INVALID")}
     got = (await api.data(REGISTER, {"i": given}))["registerProvider"]
     assert got["errors"] == []
     p = got["provider"]
     assert (p["verificationStatus"], p["phone"], p["serviceKinds"], p["nameKk"]) == (
         "PENDING", "+77015551234", ["PROSTHETICS"], '"Бионика" ЖШС')
     again = (await api.data(REGISTER, {"i": {**given, "username": "bionika2"}}))["registerProvider"]
-    assert [(e["field"], e["code"]) for e in again["errors"]] == [("bin", "DUPLICATE")]
+    assert [(e["field"], e["code"]) for e in again["errors"]] == [("input.bin", "DUPLICATE")]
     token = await api.login("bionika", "протез-2026-кисть")
     denied = await api.execute(QUEUE, {"s": "PENDING"}, token)
     assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
