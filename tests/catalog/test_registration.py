@@ -174,7 +174,7 @@ REGISTER = """mutation($i: RegisterProviderInput!) { registerProvider(input: $i)
   provider { id bin name nameKk nameEn phone email verificationStatus serviceKinds accessibility regions { id } }
   accountId errors { field code message } } }"""
 QUEUE = """query($s: VerificationStatus) { providers(verificationStatus: $s, first: 10) {
-  edges { node { id bin verificationStatus } } } }"""
+  edges { node { id bin verificationStatus } } totalCount } }"""
 SUSPEND = """mutation($id: ID!, $r: String!) { suspendProvider(providerId: $id, reason: $r) {
   provider { id verificationStatus } errors { field code message } } }"""
 
@@ -199,8 +199,8 @@ async def test_sign_up_over_http(api: GraphQLClient, db: Database, world: f.Worl
     denied = await api.execute(QUEUE, {"s": "PENDING"}, token)
     assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     admin = await api.login(w.admin_account.username)
-    queue = (await api.data(QUEUE, {"s": "PENDING"}, admin))["providers"]["edges"]
-    assert [e["node"]["id"] for e in queue] == [p["id"]]
+    pending = (await api.data(QUEUE, {"s": "PENDING"}, admin))["providers"]
+    assert [e["node"]["id"] for e in pending["edges"]] == [p["id"]] and pending["totalCount"] == 1
     suspended = (await api.data(SUSPEND, {"id": p["id"], "r": "Документы не подтверждены"}, admin))["suspendProvider"]
     assert suspended["errors"] == [] and suspended["provider"]["verificationStatus"] == "SUSPENDED"
     refused = (await api.data(SUSPEND, {"id": p["id"], "r": "x"}, token))["suspendProvider"]
