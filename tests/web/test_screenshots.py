@@ -17,12 +17,11 @@ from marketplace.settings import PROJECT_ROOT
 from tests.web.conftest import DEMO_PASSWORD
 
 SHOTS = PROJECT_ROOT / "docs" / "screenshots"
-PAGES = [
-    ("home", "/"),
-    ("search", "/search?q=wheelchair"),
+PAGES = [  # the case pages (home and search have their own pictures, by tests/web's ordering journey)
     ("claim", "/claims/new"),
     ("application", "/applications/new/assistant"),
     ("trip", "/trips/new"),
+    ("notifications", "/notifications"),
     ("accessibility", "/accessibility"),
 ]
 LANGUAGES = ("kk", "ru", "en")
