@@ -40,5 +40,14 @@ SORT = {
     "RATING_DESC": N_("Rating, best first"), "LEAD_TIME_ASC": N_("Soonest delivery first"),
 }
 
+ACCESSIBILITY = {
+    "STEP_FREE_ENTRANCE": N_("step-free entrance"), "RAMP": N_("ramp"), "ELEVATOR": N_("lift"),
+    "ACCESSIBLE_TOILET": N_("accessible toilet"), "ACCESSIBLE_PARKING": N_("accessible parking"),
+    "TACTILE_PAVING": N_("tactile paving"), "BRAILLE_SIGNAGE": N_("Braille signs"),
+    "HEARING_LOOP": N_("hearing loop"), "SIGN_LANGUAGE": N_("sign language"),
+    "SIGN_LANGUAGE_STAFF": N_("staff who sign"), "HOME_VISITS": N_("home visits"),
+}
+
 ALL = {"status_names": ORDER_STATUS, "unit_names": UNIT, "delivery_names": DELIVERY, "category_names": CATEGORY,
-       "coverage_reasons": COVERAGE_REASON, "sort_names": SORT}
+       "coverage_reasons": COVERAGE_REASON,
+       "accessibility_names": ACCESSIBILITY, "sort_names": SORT}

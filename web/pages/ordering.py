@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from marketplace.accounts.drafts import discard_draft, save_draft
 from web import labels
+from web.labels import N_
 from web.pages.listings import ORDER_DRAFT, ORDER_FIELDS, listing_with_coverage, order_draft
 from web.portal import FormErrors, Portal, parse_quantity
 from web.visitor import Visitor
@@ -35,7 +36,7 @@ async def start_order(portal: Portal, request: Request) -> Response:
     errors: list[dict[str, Any]] = []
     quantity = parse_quantity(typed)
     if quantity is None:
-        message = "Enter how many you need" if not typed else "Enter how many as a number, like 1"
+        message = N_("Enter how many you need") if not typed else N_("Enter how many as a number, like 1")
         errors.append({"field": "quantity", "code": "INVALID", "message": portal.gettext(visitor, message)})
     if delivery and delivery not in labels.DELIVERY:
         errors.append({"field": "deliveryOption", "code": "INVALID",
@@ -46,7 +47,7 @@ async def start_order(portal: Portal, request: Request) -> Response:
     await _keep(portal, visitor, {"listing_id": listing_id, "quantity": typed, "delivery": delivery,
                                   "idempotency_key": key, "errors": errors})
     if errors:
-        return portal.redirect(visitor, f"/listings/{listing_id}#order")
+        return portal.redirect(visitor, f"/listings/{listing_id}")  # no fragment: it would cancel the summary's autofocus
     return portal.redirect(visitor, "/order/check")
 
 
@@ -98,5 +99,5 @@ async def place_order(portal: Portal, request: Request) -> Response:
     draft["errors"] = errors
     await _keep(portal, visitor, draft)
     if any(e.get("field") in ORDER_FIELDS for e in errors):
-        return portal.redirect(visitor, f"/listings/{values['listing_id']}#order")
+        return portal.redirect(visitor, f"/listings/{values['listing_id']}")
     return portal.redirect(visitor, "/order/check")
