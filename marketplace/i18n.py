@@ -99,7 +99,8 @@ class Catalogues:
 
     def parts(self, language: Language) -> list[Path]:
         """The catalogue's files: ``<domain>.po``, then its parts ``<domain>.<part>.po`` (a journey
-        of the portal may keep its own messages in a file of its own)."""
+        of the portal may keep its own messages in a file of its own; a message of ``<domain>.po``
+        keeps its translation there)."""
         main = self.path(language)
         found = [main] if main.exists() else []
         return found + sorted(main.parent.glob(f"{self.domain}.*.po"))
@@ -115,8 +116,9 @@ class Catalogues:
             if catalog is None:
                 catalog = read
             else:
-                for message in read:
-                    if message.id and message.string:
+                for message in read:  # a part adds what the catalogue lacks; it never rewords it
+                    known = catalog.get(message.id) if message.id else None
+                    if message.id and message.string and not (known is not None and known.string):
                         catalog[message.id] = message
         assert catalog is not None
         compiled = io.BytesIO()

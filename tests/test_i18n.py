@@ -63,6 +63,8 @@ def test_a_catalogue_in_parts(tmp_path):
     (folder / "web.claims.po").write_text(header + 'msgid "Claims"\nmsgstr "Заявки"\n', encoding="utf-8")
     assert Catalogues(tmp_path, "web").gettext(RU, "Claims") == "Заявки"
     (folder / "web.po").write_text(header + 'msgid "Orders"\nmsgstr "Заказы"\n', encoding="utf-8")
+    (folder / "web.trips.po").write_text(header + 'msgid "Orders"\nmsgstr "Поездки"\n', encoding="utf-8")
     both = Catalogues(tmp_path, "web")
+    # A part adds messages; it does not reword one that web.po translates.
     assert (both.gettext(RU, "Orders"), both.gettext(RU, "Claims")) == ("Заказы", "Заявки")
     assert Catalogues(tmp_path, "other").gettext(RU, "Claims") == "Claims"  # another domain's parts are not its
