@@ -12,7 +12,8 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from web.pages.claims import forward_file, keep, load
+from web.pages.claims import forward_file
+from web.pages.drafts import keep, load
 from web.pages.representing import acting_for
 from web.portal import FormErrors, Portal, parse_quantity
 
@@ -51,7 +52,7 @@ async def my_applications(portal: Portal, request: Request) -> Response:
 
 async def _draft_for(portal: Portal, visitor: Any, kind: str, person_id: str | None) -> dict[str, Any]:
     draft = await load(portal, visitor, APPLICATION_DRAFT)
-    if draft.get("kind") != kind or draft.get("person_id") != person_id or draft.get("application_id"):
+    if draft.get("kind") != kind or draft.get("person_id") != person_id or draft.get("done_id"):
         draft = {"kind": kind, "person_id": person_id}
     return draft
 
@@ -137,7 +138,7 @@ async def check_application(portal: Portal, request: Request, errors: FormErrors
     if not visitor.signed_in:
         return portal.sign_in_first(request, visitor)
     draft = await load(portal, visitor, APPLICATION_DRAFT)
-    if not draft.get("kind") or draft.get("application_id"):
+    if not draft.get("kind") or draft.get("done_id"):
         return portal.redirect(visitor, "/applications")
     acting = await acting_for(portal, request, visitor)
     form = await _form(portal, request, visitor, draft["kind"], draft.get("person_id"), draft)
@@ -157,8 +158,8 @@ async def submit_application(portal: Portal, request: Request) -> Response:
     if not visitor.signed_in:
         return portal.sign_in_first(request, visitor)
     draft = await load(portal, visitor, APPLICATION_DRAFT)
-    if draft.get("application_id"):
-        return portal.redirect(visitor, f"/applications/{draft['application_id']}")  # sent again: the one it sent
+    if draft.get("done_id"):
+        return portal.redirect(visitor, f"/applications/{draft['done_id']}")  # sent again: the one it sent
     if not draft.get("kind"):
         return portal.redirect(visitor, "/applications")
     attachments = None
@@ -170,7 +171,7 @@ async def submit_application(portal: Portal, request: Request) -> Response:
     errors.extend(outcome.payload_errors("submitApplication"))
     application = (outcome.data.get("submitApplication") or {}).get("application")
     if application and not errors:
-        await keep(portal, visitor, APPLICATION_DRAFT, {"application_id": application["id"]})
+        await keep(portal, visitor, APPLICATION_DRAFT, {"done_id": application["id"]})
         return portal.redirect(visitor, f"/applications/{application['id']}?done=submitted")
     if not errors:
         errors.add(portal.gettext(visitor, "The application could not be sent. Check the answers and try again."))

@@ -17,7 +17,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from marketplace.accounts.drafts import discard_draft, load_draft, save_draft
+from web.pages.drafts import done, keep, keyed, load
 from web.pages.representing import acting_for
 from web.portal import FormErrors, Portal, parse_quantity
 from web.visitor import Visitor
@@ -25,21 +25,6 @@ from web.visitor import Visitor
 CLAIM_DRAFT = "claim"
 CLAIM_FIELDS = {"entitlementId": "entitlement", "quantity": "quantity", "amountPaid": "amount-paid",
                 "receiptId": "receipt", "file": "receipt", "personId": "entitlement"}
-
-
-async def load(portal: Portal, visitor: Visitor, kind: str) -> dict[str, Any]:
-    async with portal.db.session() as session:
-        return await load_draft(session, visitor.viewer, kind) or {}
-
-
-async def keep(portal: Portal, visitor: Visitor, kind: str, draft: dict[str, Any]) -> None:
-    async with portal.db.transaction() as session:
-        await save_draft(session, visitor.viewer, kind, draft)
-
-
-async def forget(portal: Portal, visitor: Visitor, kind: str) -> None:
-    async with portal.db.transaction() as session:
-        await discard_draft(session, visitor.viewer, kind)
 
 
 async def forward_file(request: Request, visitor: Visitor, person_id: str, upload: UploadFile,
@@ -82,11 +67,7 @@ async def new_claim(portal: Portal, request: Request, errors: FormErrors | None 
     acting = await acting_for(portal, request, visitor)
     lines = claimable((await portal.run(request, visitor, "ClaimableLines")).data.get("myEntitlements") or [],
                       acting.person_id)
-    draft = await load(portal, visitor, CLAIM_DRAFT)
-    if not draft.get("idempotency_key") or draft.get("person_id") != acting.person_id or draft.get("claim_id"):
-        # The key is minted with the form: however often it is sent, it claims once.
-        draft = {"person_id": acting.person_id, "idempotency_key": secrets.token_urlsafe(18)}
-        await keep(portal, visitor, CLAIM_DRAFT, draft)
+    draft = await keyed(portal, visitor, CLAIM_DRAFT, acting.person_id)  # however often it is sent, it claims once
     if errors is None:
         errors = FormErrors(items=list(draft.get("errors") or []), fields=CLAIM_FIELDS, fallback="entitlement")
     return portal.render(request, visitor, "pages/claim_new.html", acting=acting, lines=lines, draft=draft,
@@ -100,8 +81,9 @@ async def submit_claim(portal: Portal, request: Request) -> Response:
         return portal.sign_in_first(request, visitor)
     acting = await acting_for(portal, request, visitor)
     draft = await load(portal, visitor, CLAIM_DRAFT)
-    if draft.get("claim_id") and form.get("idempotency_key") == draft.get("idempotency_key"):
-        return portal.redirect(visitor, f"/claims/{draft['claim_id']}")  # sent again: the claim it made
+    made = done(draft, form.get("idempotency_key"))
+    if made:
+        return portal.redirect(visitor, f"/claims/{made}")  # sent again: the claim it made
     typed = {name: str(form.get(name) or "").strip()[:40] for name in ("entitlement", "quantity", "amount_paid")}
     key = str(form.get("idempotency_key") or "") or draft.get("idempotency_key") or secrets.token_urlsafe(18)
     draft.update(typed, person_id=acting.person_id, idempotency_key=key)
@@ -133,7 +115,7 @@ async def submit_claim(portal: Portal, request: Request) -> Response:
         errors.extend(outcome.payload_errors("submitClaim"))
         claim = (outcome.data.get("submitClaim") or {}).get("claim")
         if claim and not errors:
-            await keep(portal, visitor, CLAIM_DRAFT, {"idempotency_key": key, "claim_id": claim["id"]})
+            await keep(portal, visitor, CLAIM_DRAFT, {"idempotency_key": key, "done_id": claim["id"]})
             return portal.redirect(visitor, f"/claims/{claim['id']}?done=submitted")
         if not errors:
             errors.add(portal.gettext(visitor, "The claim could not be sent. Check the answers and try again."))

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from marketplace.i18n import KAZAKHSTAN_TIME
-from web.pages.claims import keep, load
+from web.pages.drafts import done, keep, keyed, load
 from web.pages.representing import acting_for
 from web.portal import FormErrors, Portal
 from web.visitor import Visitor
@@ -82,10 +82,7 @@ async def new_trip(portal: Portal, request: Request, errors: FormErrors | None =
         return portal.sign_in_first(request, visitor)
     acting = await acting_for(portal, request, visitor)
     found = await offers(portal, request, visitor, acting.person_id)
-    draft = await load(portal, visitor, TRIP_DRAFT)
-    if not draft.get("idempotency_key") or draft.get("trip_id") or draft.get("person_id") != acting.person_id:
-        draft = {"person_id": acting.person_id, "idempotency_key": secrets.token_urlsafe(18)}
-        await keep(portal, visitor, TRIP_DRAFT, draft)
+    draft = await keyed(portal, visitor, TRIP_DRAFT, acting.person_id)
     if errors is None:
         errors = FormErrors(items=list(draft.get("errors") or []), fields=TRIP_FIELDS, fallback="date")
     return portal.render(request, visitor, "pages/trip_new.html", acting=acting, offers=found, draft=draft,
@@ -100,8 +97,9 @@ async def book_trip(portal: Portal, request: Request) -> Response:
     acting = await acting_for(portal, request, visitor)
     draft = await load(portal, visitor, TRIP_DRAFT)
     key = str(form.get("idempotency_key") or "")
-    if draft.get("trip_id") and key == draft.get("idempotency_key"):
-        return portal.redirect(visitor, f"/trips/{draft['trip_id']}")  # sent again: the trip it booked
+    made = done(draft, key)
+    if made:
+        return portal.redirect(visitor, f"/trips/{made}")  # sent again: the trip it booked
     typed = {name: str(form.get(name) or "").strip()[:300] for name in ("offer", "date", "time", "pickup", "dropoff")}
     typed.update(companion=form.get("companion") == "yes", wheelchair=form.get("wheelchair") == "yes")
     draft.update(typed, person_id=acting.person_id, idempotency_key=key or draft.get("idempotency_key")
@@ -133,7 +131,7 @@ async def book_trip(portal: Portal, request: Request) -> Response:
         errors.extend(outcome.payload_errors("bookTrip"))
         trip = (outcome.data.get("bookTrip") or {}).get("trip")
         if trip and not errors:
-            await keep(portal, visitor, TRIP_DRAFT, {"idempotency_key": draft["idempotency_key"], "trip_id": trip["id"]})
+            await keep(portal, visitor, TRIP_DRAFT, {"idempotency_key": draft["idempotency_key"], "done_id": trip["id"]})
             return portal.redirect(visitor, f"/trips/{trip['id']}?done=booked")
         if not errors:
             errors.add(portal.gettext(visitor, "The trip could not be booked. Check the answers and try again."))
