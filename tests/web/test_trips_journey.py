@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from marketplace.i18n import KAZAKHSTAN_TIME
+from marketplace.clock import KAZAKHSTAN_TIME
 from tests.web.signing import hidden_inputs, sign_in
 
 TRIPS = "{ trips(first: 50) { nodes { id status startsAt proposedStartsAt } } }"

@@ -12,7 +12,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from marketplace.i18n import KAZAKHSTAN_TIME
+from marketplace.clock import KAZAKHSTAN_TIME
 from web.pages.drafts import done, keep, keyed, load
 from web.pages.representing import acting_for
 from web.portal import FormErrors, Portal
