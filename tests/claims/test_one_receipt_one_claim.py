@@ -174,4 +174,4 @@ async def test_over_http(api, db, world, provider_claim):  # type: ignore[no-unt
 
     assert (await api.data(SUBMIT, submit("a"), token=tokens["a"]))["submitClaim"]["errors"] == []
     dup = (await api.data(SUBMIT, submit("b"), token=tokens["b"]))["submitClaim"]
-    assert dup["claim"] is None and dup["errors"] == [{"field": "receiptId", "code": "DUPLICATE"}]
+    assert dup["claim"] is None and dup["errors"] == [{"field": "input.receiptId", "code": "DUPLICATE"}]
