@@ -38,6 +38,7 @@ from marketplace.catalog.models import (
     Unit,
     VerificationStatus,
 )
+from marketplace import clock
 from marketplace.db import Database
 from marketplace.demo import data
 from marketplace.identifiers import make_bin, make_iin
@@ -101,7 +102,7 @@ async def build_catalogue(
         {
             "id": n, "code": c.code, "name_kk": c.name_kk, "name_ru": c.name_ru, "name_en": c.name_en,
             "kind": ItemKind(c.kind), "unit": Unit(c.unit), "category": ItemCategory(c.category),
-            "price_cap": c.price_cap, "service_life_months": c.service_life_months, "quota": c.quota,
+            "price_cap": c.price_cap, "service_life_months": c.service_life_months, **c.norms(),
             "is_active": True,
         }
         for n, c in enumerate(data.CLASSIFIER, start=1)
@@ -277,7 +278,7 @@ def _delivery_for(item: data.ClassifierEntry, rng: random.Random) -> list[str]:
 
 async def _recipient(db: Database, region_id: int, item_ids: dict[str, int]) -> tuple[int, int]:
     """A group I recipient in Astana with ten IRP lines; returns (account id, person id)."""
-    today = dt.date.today()
+    today = clock.today()
     start, end = today.replace(month=1, day=1), today.replace(month=12, day=31)
     async with db.transaction() as s:
         person = Person(
@@ -295,13 +296,13 @@ async def _recipient(db: Database, region_id: int, item_ids: dict[str, int]) -> 
         for n, code in enumerate(RECIPIENT_ITEMS, start=1):
             entry = data.CLASSIFIER_BY_CODE[code]
             quantity = {"PIECE": 1, "PAIR": 2, "HOUR": 2000, "DAY": 14, "COURSE": 1, "TRIP": 48}[entry.unit]
-            if entry.quota and entry.quota.get("per_year"):
-                quantity = entry.quota["per_year"]
+            norms = entry.norms()
+            if norms["yearly_max"] is not None:
+                quantity = norms["yearly_max"]
             s.add(Entitlement(
                 person_id=person.id, region_id=region_id, classifier_item_id=item_ids[code],
                 quantity=Decimal(quantity), valid_from=start, valid_until=end,
-                quarterly_release=Decimal(entry.quota["per_quarter_release"])
-                if entry.quota and entry.quota.get("per_quarter_release") else None,
+                quarterly_release=norms["quarterly_release"],
                 line_number=f"IRP-BENCH-{n}",
             ))
         account = Account(

@@ -80,7 +80,7 @@ async def pick_lines(url: str, count: int, seed: int, shared: int = 0, big: int 
         VerificationStatus,
     )
     from marketplace.db import Database
-    from marketplace.orders.pricing import today
+    from marketplace.clock import today
     from marketplace.records.models import (
         DisabilityRecord,
         Entitlement,

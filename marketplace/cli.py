@@ -258,7 +258,8 @@ def serve(
         seed_if_empty(settings)
     if settings.meili_url is None:
         meili = start_embedded_meilisearch(settings)
-    typer.echo(f"\nTirek is running: http://{host}:{port}/graphql  (GraphiQL in a browser)")
+    ide = ", GraphiQL in a browser" if settings.graphiql_enabled else ""
+    typer.echo(f"\nTirek is running: http://{host}:{port}/  (the portal; GraphQL at /graphql{ide})")
     if demo:
         from marketplace.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
 

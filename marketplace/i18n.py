@@ -26,11 +26,10 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 from marketplace.accounts.models import Language
+from marketplace.clock import local_time
 from marketplace.errors import DomainError, Phrase, Tenge
 
 DEFAULT_LANGUAGE = Language.RU
-# Kazakhstan keeps one time zone, UTC+5, since 1 March 2024.
-KAZAKHSTAN_TIME = dt.timezone(dt.timedelta(hours=5), "UTC+05:00")
 TENGE = "\u20b8"
 NBSP = "\u00a0"
 
@@ -156,13 +155,6 @@ def format_datetime(value: dt.datetime, language: Language) -> str:
     local = local_time(value)
     day = babel_dates.format_date(local.date(), format="medium", locale=locale_tag(language))
     return f"{day}, {local:%H:%M}"
-
-
-def local_time(value: dt.datetime) -> dt.datetime:
-    """A stored moment (naive values are UTC) in Kazakhstan's time, UTC+5."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(KAZAKHSTAN_TIME)
 
 
 def language_name(language: Language) -> str:

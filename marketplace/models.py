@@ -1,5 +1,6 @@
 """Every table of the portal, imported in one place for Alembic and tests."""
 
+from marketplace.accounts.drafts import FormDraft
 from marketplace.accounts.models import Account, AccountCode, Language, LoginAttempt, Person, Region, Role, Sex
 from marketplace.applications.models import Application, ApplicationKind, ApplicationStatus
 from marketplace.audit.models import AuditEvent, IdempotencyKey
@@ -35,7 +36,7 @@ from marketplace.records.models import (
 from marketplace.transport.models import Trip, TripStatus, Vehicle
 
 __all__ = [
-    "Account", "AccountCode", "Application", "DocumentSubject", "ResultDocument", "ApplicationKind", "ApplicationStatus", "AuditEvent", "Base",
+    "Account", "AccountCode", "FormDraft", "Application", "DocumentSubject", "ResultDocument", "ApplicationKind", "ApplicationStatus", "AuditEvent", "Base",
     "ClaimKind", "ClaimStatus", "ClassifierItem", "CompensationClaim", "DeliveryOption",
     "DisabilityGroup", "DisabilityRecord", "Entitlement", "EntitlementSource", "EntitlementStatus",
     "ExamFormat", "IdempotencyKey", "ItemCategory", "ItemKind", "Language", "Listing",

@@ -15,6 +15,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TIREK_", env_file=".env", extra="ignore")
 
     demo: bool = False
+    # GraphiQL at GET /graphql (its assets served by the app): on in the demo, off otherwise unless asked for.
+    graphiql: bool | None = None
     var_dir: Path = PROJECT_ROOT / "var"
     database_url: str = ""
     meili_url: str | None = None
@@ -67,6 +69,10 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.demo if self.graphiql is None else self.graphiql
 
     def engine_options(self) -> dict[str, int]:
         """Keyword arguments for ``marketplace.db.Database`` (the pool; SQLite has none to size)."""

@@ -1,4 +1,4 @@
-"""The ASGI application: GraphQL at /graphql, health probes, and the HTTP guard rails."""
+"""The ASGI application: GraphQL at /graphql, the web portal at /, health probes, and the HTTP guard rails."""
 
 from __future__ import annotations
 
@@ -10,30 +10,28 @@ import uuid
 from contextlib import asynccontextmanager
 from typing import Any
 
-from cross_web import HTTPException
-from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 
 from marketplace.accounts.services import viewer_from_token
 from marketplace.db import Database
 from marketplace.errors import DomainError
 from marketplace.i18n import negotiate, translate
 from marketplace.settings import Settings, get_settings
-from schema.context import Context, request_viewer
 from schema.core.errors import RETRY_MESSAGE, database_unavailable
 from marketplace.documents import signing
 from schema.documents import download_document, verify_document
+from schema.http import GRAPHIQL, TirekGraphQL
 from schema.receipts import download_receipt, upload_receipt
 from schema.schema import build_schema
+from web.portal import Portal
 
 log = logging.getLogger("tirek.app")
 _frozen = False
@@ -52,44 +50,6 @@ def _bearer(headers: Any) -> str | None:
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
     return None
-
-
-class TirekGraphQL(GraphQL):
-    def __init__(self, *args: Any, db: Database, settings: Settings, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.db = db
-        self.settings = settings
-
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        viewer = request_viewer(request)
-        return Context(db=self.db, settings=self.settings, viewer=viewer, request=request, response=response,
-                       services=request.app.state.services)
-
-    def decode_json(self, data: str | bytes) -> object:
-        try:
-            return super().decode_json(data)
-        except RecursionError as exc:  # [[[[...]]]] nested deeper than Python recurses: refuse, not a 500
-            raise json.JSONDecodeError("nested too deeply", data if isinstance(data, str) else "", 0) from exc
-
-    async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any, context: Any,
-                             root_value: Any, request_data: Any) -> Any:
-        # A plain POST of a subscription would run it as a query and fail inside graphql-core
-        # (an INTERNAL error); say clearly where subscriptions live instead.
-        if _is_subscription(request_data.query, request_data.operation_name, self.settings.max_query_tokens):
-            raise HTTPException(400, "Subscriptions are served over a WebSocket at /graphql (graphql-transport-ws).")
-        return await super().execute_single(request=request, request_adapter=request_adapter,
-                                            sub_response=sub_response, context=context, root_value=root_value,
-                                            request_data=request_data)
-
-
-def _is_subscription(query: Any, operation_name: Any, max_tokens: int) -> bool:
-    if not isinstance(query, str) or "subscription" not in query:
-        return False
-    try:
-        operation = get_operation_ast(parse(query, max_tokens=max_tokens), operation_name)
-    except GraphQLError:
-        return False  # the schema answers the syntax error
-    return operation is not None and operation.operation == OperationType.SUBSCRIPTION
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -269,8 +229,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None, ser
         from search.query import make_listing_search
 
         services["listing_search"] = make_listing_search(db, None, settings.meili_index)
+    schema = build_schema(settings)
     graphql_app = TirekGraphQL(
-        build_schema(settings), db=db, settings=settings, allow_queries_via_get=False, graphql_ide="graphiql"
+        schema, db=db, settings=settings, allow_queries_via_get=False,
+        graphql_ide="graphiql" if settings.graphiql_enabled else None,
     )
 
     async def healthz(_: Request) -> Response:
@@ -320,8 +282,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None, ser
             Route("/documents", verify_document, methods=["POST"]),
             Route("/documents/{code}", verify_document, methods=["GET", "POST"]),
             Route("/documents/{code}/pdf", download_document, methods=["GET"]),
+            *([Mount("/graphiql/static", StaticFiles(directory=GRAPHIQL / "static", check_dir=False))]
+              if settings.graphiql_enabled else []),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *Portal(schema, db, settings, services).routes(),  # the web portal at / (web/)
         ],
         middleware=[
             Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],

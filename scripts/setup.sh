@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Idempotent setup for a fresh Debian machine (root or a normal user):
-#   .venv with the project and its test extras, and the Meilisearch binary in var/bin.
+#   .venv with the project and its test extras, the Meilisearch binary in var/bin, and the
+#   portal's npm packages and built CSS/JS (web/).
 # Run it (`bash scripts/setup.sh`) or source it to get the functions;
-# `ensure_postgres` (PostgreSQL 15 server binaries, for tests) is only run by test.sh.
+# `ensure_postgres` (PostgreSQL 15 server binaries) and `ensure_chromium` (the browser tests) are
+# only run by test.sh.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -72,6 +74,41 @@ except MeilisearchUnavailable as exc:
 ' >/dev/null)
 }
 
+ensure_node() {
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        apt_install nodejs npm || { log "error: node and npm are needed (the HTTP audit, GraphiQL's assets)"; return 1; }
+    fi
+}
+
+# npm packages the project uses, each pinned by its own package-lock.json: installed with `npm ci`
+# only when the lock changed since the last install.
+npm_ci() {
+    local dir="$ROOT/$1" stamp digest
+    stamp="$dir/node_modules/.tirek-installed"
+    digest="$(sha256sum <"$dir/package-lock.json" | cut -d" " -f1)"
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
+        log "npm ci in $1"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+        echo "$digest" >"$stamp"
+    fi
+}
+
+# graphql-http's own audit of GraphQL over HTTP, run by tests/test_graphql_over_http.py.
+ensure_http_audit() {
+    ensure_node
+    npm_ci tests/http_audit
+}
+
+# GraphiQL and React copied where the app serves them (schema/graphiql/static/vendor): no CDN.
+ensure_graphiql_assets() {
+    ensure_node
+    npm_ci schema/graphiql
+    local from="$ROOT/schema/graphiql/node_modules" to="$ROOT/schema/graphiql/static/vendor"
+    mkdir -p "$to"
+    cp "$from/graphiql/graphiql.min.js" "$from/graphiql/graphiql.min.css" \
+        "$from/react/umd/react.production.min.js" "$from/react-dom/umd/react-dom.production.min.js" "$to/"
+}
+
 ensure_postgres() {
     if [ -x "$PG_BINDIR/postgres" ] && [ -x "$PG_BINDIR/initdb" ]; then
         return 0
@@ -94,10 +131,53 @@ ensure_document_font() {
     apt_install fonts-dejavu-core || log "warning: fonts-dejavu-core missing: result documents cannot be rendered"
 }
 
+ensure_npm() {
+    command -v npm >/dev/null 2>&1 || apt_install npm || {
+        log "error: npm is needed for the portal's design system; install npm"
+        return 1
+    }
+}
+
+# The portal's design system (GOV.UK Frontend compiled from Sass with Tirek's brand) and the
+# axe-core of the browser tests: `npm ci` from web/package-lock.json, then the CSS/JS build into
+# web/static/build (git-ignored); both only when their inputs changed.
+ensure_web_assets() {
+    local web="$ROOT/web" stamp digest
+    ensure_npm
+    digest="$(cat "$web/package-lock.json" | sha256sum | cut -d" " -f1)"
+    stamp="$web/node_modules/.tirek-installed"
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
+        log "npm ci (web/)"
+        (cd "$web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+        echo "$digest" >"$stamp"
+    fi
+    digest="$(cat "$web/package-lock.json" "$web/build.mjs" "$web"/styles/*.scss | sha256sum | cut -d" " -f1)"
+    stamp="$web/static/build/.tirek-built"
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ] || [ ! -s "$web/static/build/tirek.css" ]; then
+        log "building the portal's CSS and JS (web/static/build)"
+        (cd "$web" && node build.mjs >/dev/null)
+        echo "$digest" >"$stamp"
+    fi
+}
+
+# Debian's Chromium for the portal's browser tests (Playwright drives it; never `playwright install`).
+ensure_chromium() {
+    if [ -x "${TIREK_CHROMIUM:-/usr/bin/chromium}" ]; then
+        return 0
+    fi
+    apt_install chromium || {
+        log "error: Chromium is needed for the browser tests (tests/web); run as root or: apt-get install chromium"
+        return 1
+    }
+}
+
 setup() {
     ensure_venv
     ensure_meilisearch
     ensure_document_font
+    ensure_http_audit
+    ensure_graphiql_assets
+    ensure_web_assets
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

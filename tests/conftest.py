@@ -7,6 +7,7 @@ database migrated by Alembic. ``TIREK_TEST_DATABASES`` picks the backends
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import uuid
@@ -122,3 +123,14 @@ async def api(db: Database, settings):  # type: ignore[no-untyped-def]
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://tirek.test") as http:
         yield GraphQLClient(http)
+
+
+@pytest.fixture
+def day_is_over(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
+    """Kazakhstan's clock at 23:59 today: hours logged for today have ended (a test that logs
+    "today 09:00-12:00" would otherwise depend on the hour it runs at)."""
+    from marketplace import clock
+
+    late = clock.moment(clock.today(), dt.time(23, 59)).astimezone(dt.UTC)
+    monkeypatch.setattr(clock, "now", lambda: late)
+    return late

@@ -28,6 +28,7 @@ from marketplace.catalog.models import (
     Unit,
     VerificationStatus,
 )
+from marketplace import clock
 from marketplace.identifiers import make_bin, make_iin
 from marketplace.records.models import DisabilityGroup, DisabilityRecord, Entitlement, ExamFormat
 
@@ -44,7 +45,8 @@ def _password_hash() -> str:
 
 
 def today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
+    """Today in Kazakhstan, as the services count it."""
+    return clock.today()
 
 
 async def region(session: AsyncSession, code: str | None = None) -> Region:
@@ -101,8 +103,17 @@ def viewer_of(acc: Account, represented: frozenset[int] = frozenset()) -> Viewer
     )
 
 
+# The norms the state classifier gives items of these categories (marketplace/demo/data.py).
+_CATEGORY_NORMS: dict[ItemCategory, dict[str, Any]] = {
+    ItemCategory.PERSONAL_ASSISTANT: {"daily_max": Decimal(8)},
+    ItemCategory.SANATORIUM: {"companion_allowed": True, "course_days": 14},
+    ItemCategory.TRANSPORT: {"companion_allowed": True},
+}
+
+
 async def classifier_item(session: AsyncSession, **kw: Any) -> ClassifierItem:
     n = next(_seq)
+    kw = {**_CATEGORY_NORMS.get(kw.get("category", ItemCategory.MOBILITY), {}), **kw}
     obj = ClassifierItem(
         code=kw.pop("code", f"T-{n:05d}"),
         name_kk=kw.pop("name_kk", f"Мүгедектер арбасы {n}"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from marketplace.catalog.models import Listing, ListingRegion, ListingStatus
+from marketplace.catalog.models import ClassifierItem, Listing, ListingRegion, ListingStatus
 from marketplace.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 from marketplace.records.models import Entitlement
 
@@ -49,6 +49,14 @@ async def test_demo_seed_is_realistic_idempotent_and_logins_work(db, api) -> Non
             select(Listing.classifier_item_id).join(ListingRegion, ListingRegion.listing_id == Listing.id)
             .where(Listing.status == ListingStatus.PUBLISHED))).scalars())
         assert ent_items and ent_items <= offered
+        # The norms hold on every seeded line: a quota item's line has its release, none is looser.
+        lines = (await s.execute(select(Entitlement, ClassifierItem).join(
+            ClassifierItem, ClassifierItem.id == Entitlement.classifier_item_id))).all()
+        quota_lines = [(e, c) for e, c in lines if c.quarterly_release is not None]
+        assert quota_lines and all(e.quarterly_release == c.quarterly_release for e, c in quota_lines)
+        assert all(c.yearly_max is None or e.quantity <= c.yearly_max for e, c in lines)
+        assert all(c.daily_max is None or e.daily_limit == c.daily_max for e, c in lines)
+        assert all(c.companion_allowed for e, c in lines if e.with_companion)
         published = (await s.execute(select(func.count()).select_from(Listing).where(
             Listing.status == ListingStatus.PUBLISHED))).scalar_one()
         assert published > 60

@@ -111,7 +111,7 @@ async def test_generated_recipient_orders_through_the_service(db: Database) -> N
     # An active, unspent, non-quota IRP line of an adult recipient, and a listing that serves them.
     async with db.session() as s:
         row = (await s.execute(text("""
-            SELECT e.id, l.id, a.id FROM entitlements e
+            SELECT e.id, l.id, a.id, c.course_days, e.valid_until FROM entitlements e
             JOIN accounts a ON a.person_id = e.person_id
             JOIN classifier_items c ON c.id = e.classifier_item_id
             JOIN listings l ON l.classifier_item_id = e.classifier_item_id AND l.status = 'PUBLISHED'
@@ -122,14 +122,17 @@ async def test_generated_recipient_orders_through_the_service(db: Database) -> N
               AND (l.stock IS NULL OR l.stock > 0)
             ORDER BY e.id LIMIT 1"""))).first()
         assert row is not None
-        entitlement_id, listing_id, account_id = row
+        entitlement_id, listing_id, account_id, course_days, valid_until = row
         account = (await s.execute(select(Account).where(Account.id == account_id))).scalar_one()
         assert account.username == f"recipient-{account.person_id}"
         assert verify_password(account.password_hash, DEMO_PASSWORD)
         viewer = await viewer_for_account(s, account)
         max_order = (await s.execute(text("SELECT max(id) FROM orders"))).scalar_one()
+    # A course (sanatorium) is ordered with the day it starts, its days inside the line's validity.
+    until = valid_until if isinstance(valid_until, dt.date) else dt.date.fromisoformat(valid_until)
+    starts_on = until - dt.timedelta(days=course_days - 1) if course_days else None
     order = await place_order_once(db, viewer, listing_id=listing_id, entitlement_id=entitlement_id,
-                                   quantity=Decimal(1), idempotency_key="national-test-1")
+                                   quantity=Decimal(1), idempotency_key="national-test-1", course_starts_on=starts_on)
     assert order.id > max_order  # the id sequence continues after the generated ids
     assert await national.verify(db.url) == dict.fromkeys(national.VERIFY_QUERIES, 0)
 

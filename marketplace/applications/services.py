@@ -66,14 +66,14 @@ from marketplace.applications.models import (
 )
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
-from marketplace.calendar import add_working_days, working_days_between
+from marketplace import clock
+from marketplace.calendar import add_months, add_working_days, working_days_between
 from marketplace.catalog.models import ClassifierItem, ItemCategory, ItemKind, Unit
 from marketplace.claims.models import Receipt
-from marketplace.claims.services import almaty_date, clean_reason
+from marketplace.claims.services import clean_reason
 from marketplace.db import count_rows, utcnow
 from marketplace.errors import DomainError, ErrorCode, N_, not_found, Phrase, ValidationErrors
 from marketplace.documents.services import issue_decision_document
-from marketplace.orders.pricing import add_months
 from marketplace.queues import due_date_cursor, parse_due_date_cursor
 from marketplace.records.models import (
     DisabilityGroup,
@@ -83,7 +83,6 @@ from marketplace.records.models import (
     EntitlementStatus,
 )
 from marketplace.records.services import (
-    ASSISTANT_HOURS_PER_DAY,
     active_record,
     age_on,
     clean_quantity,
@@ -143,34 +142,23 @@ REQUIRED_ATTACHMENTS: Mapping[ApplicationKind, tuple[AttachmentKind, ...]] = {
 }
 
 
-def _now() -> dt.datetime:
-    """The current time (a seam for tests that need a fixed submission moment)."""
-    return utcnow()
-
-
-def almaty_today() -> dt.date:
-    return almaty_date(_now())
-
-
 def due_date_for(kind: ApplicationKind, submitted_at: dt.datetime) -> dt.date:
-    """Submission date in Almaty + the kind's term in working days (weekends and holidays skipped)."""
-    return add_working_days(almaty_date(submitted_at), TERM_WORKING_DAYS[kind])
+    """Submission date in Kazakhstan + the kind's term in working days (weekends and holidays skipped)."""
+    return add_working_days(clock.local_date(submitted_at), TERM_WORKING_DAYS[kind])
 
 
 def grant_start() -> dt.date:
-    """The first day of a granted entitlement by default: today. Orders check entitlements
-    against the UTC date and terms count in Almaty (UTC+5); the earlier of the two makes the
-    line usable at once under both (from 19:00 UTC Almaty is already a day ahead)."""
-    return min(almaty_today(), _now().astimezone(dt.UTC).date())
+    """The first day of a granted entitlement by default: today in Kazakhstan."""
+    return clock.today()
 
 
 def is_overdue(app: Application, today: dt.date | None = None) -> bool:
-    return app.status == ApplicationStatus.SUBMITTED and app.due_date < (today or almaty_today())
+    return app.status == ApplicationStatus.SUBMITTED and app.due_date < (today or clock.today())
 
 
 def is_due_soon(app: Application, today: dt.date | None = None) -> bool:
     """Undecided, not overdue yet, and due within two working days."""
-    day = today or almaty_today()
+    day = today or clock.today()
     return app.status == ApplicationStatus.SUBMITTED and day <= app.due_date <= add_working_days(
         day, DUE_SOON_WORKING_DAYS
     )
@@ -180,7 +168,7 @@ def working_days_left(app: Application, today: dt.date | None = None) -> int | N
     """Working days until the due date (negative once overdue); None once decided."""
     if app.status != ApplicationStatus.SUBMITTED:
         return None
-    return working_days_between(today or almaty_today(), app.due_date)
+    return working_days_between(today or clock.today(), app.due_date)
 
 
 # -- input cleaning ---------------------------------------------------------------------------
@@ -409,7 +397,7 @@ async def application_form(
     given = dict(details or {})
     if k == ApplicationKind.SPECIAL_SOCIAL_SERVICES:
         given.setdefault("service_form", ServiceForm.HOME.value)  # the facts do not depend on it
-    today = almaty_today()
+    today = clock.today()
     if k == ApplicationKind.MISSING_AID and given.get("classifier_item_id") is None:
         # No aid chosen yet: only what the records prove in general, and whether a record is in force.
         a = await assess(session, person, ApplicationKind.SPECIAL_SOCIAL_SERVICES, {}, today)
@@ -421,7 +409,7 @@ async def application_form(
     return ApplicationForm(
         kind=k, person=person, eligible=refusal is None, refusal=refusal, proven_facts=facts,
         required_attachments=list(REQUIRED_ATTACHMENTS[k]), refused_attachments=_refused_attachment_kinds(person),
-        term_working_days=TERM_WORKING_DAYS[k], due_date_if_submitted_today=due_date_for(k, _now()),
+        term_working_days=TERM_WORKING_DAYS[k], due_date_if_submitted_today=due_date_for(k, clock.now()),
     )
 
 
@@ -477,7 +465,7 @@ async def submit_application(
     files = _clean_attachments(attachments)
     # Serialise concurrent submissions for one person (PostgreSQL; SQLite serialises writers).
     await session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
-    today = almaty_today()
+    today = clock.today()
     a = await assess(session, person, k, clean, today)
     if a.refusal is not None:
         raise a.refusal
@@ -497,7 +485,7 @@ async def submit_application(
                 "Application №{number} for this is already being considered (due {due}).",
                 "kind", number=str(other.id), due=other.due_date,
             )
-    now = _now()
+    now = clock.now()
     app = Application(
         kind=k, person_id=person.id, region_id=person.region_id, submitted_by_account_id=viewer.account_id,
         details={**clean, "proven_facts": a.facts, "attachments": stored_files,
@@ -536,7 +524,7 @@ async def _decide(session: AsyncSession, viewer: Viewer, app: Application, new: 
     result = await session.execute(
         update(Application)
         .where(Application.id == app.id, Application.status == ApplicationStatus.SUBMITTED)
-        .values(status=new, decided_at=_now(), decided_by_account_id=viewer.account_id, **values)
+        .values(status=new, decided_at=clock.now(), decided_by_account_id=viewer.account_id, **values)
         .execution_options(synchronize_session=False)
     )
     await session.refresh(app)
@@ -619,7 +607,7 @@ async def approve_application(
     before = await _decide(session, viewer, app, ApplicationStatus.APPROVED)
     person = await session.get(Person, app.person_id)
     assert person is not None
-    today = almaty_today()
+    today = clock.today()
     a = await assess(session, person, app.kind, app.details, today)
     if a.refusal is not None:
         raise DomainError(a.refusal.code, "No longer eligible: {reason} Reject it with this reason.",
@@ -638,15 +626,14 @@ async def approve_application(
         end = valid_until
     if end < start:
         raise DomainError(ErrorCode.OUT_OF_RANGE, "Ends before it starts.", "validUntil")
-    limit = daily_limit
-    if app.kind == ApplicationKind.INDIVIDUAL_ASSISTANT:
-        limit = ASSISTANT_HOURS_PER_DAY if daily_limit is None else daily_limit
-        if limit > ASSISTANT_HOURS_PER_DAY:
-            raise DomainError(ErrorCode.OUT_OF_RANGE, "At most 8 hours a day.", "dailyLimit")
+    # The norms (the item's daily most, the officer's only stricter) are checked by issue_entitlement.
+    limit = daily_limit if daily_limit is not None else item.daily_max
     if quantity is not None:
         qty = quantity
     elif app.kind == ApplicationKind.INDIVIDUAL_ASSISTANT:
-        qty = Decimal(_days_in(start, end, working=True)) * (limit or ASSISTANT_HOURS_PER_DAY)
+        if limit is None:
+            raise DomainError(ErrorCode.REQUIRED, "Give the hours a day: the item has no daily norm.", "dailyLimit")
+        qty = Decimal(_days_in(start, end, working=True)) * limit
     elif app.kind == ApplicationKind.SPECIAL_SOCIAL_SERVICES and item.unit == Unit.DAY:
         residential = app.details.get("service_form") == ServiceForm.RESIDENTIAL.value
         qty = Decimal(_days_in(start, end, working=not residential))
@@ -742,7 +729,7 @@ async def list_applications(
     if kind is not None:
         conditions.append(Application.kind == _kind(kind))
     if overdue_only:
-        conditions += [Application.status == ApplicationStatus.SUBMITTED, Application.due_date < almaty_today()]
+        conditions += [Application.status == ApplicationStatus.SUBMITTED, Application.due_date < clock.today()]
     if count_only:
         return await count_rows(session, select(Application).where(*conditions))
     ascending = viewer.role in (Role.LOCAL_BODY, Role.ADMIN)
@@ -761,7 +748,7 @@ async def list_applications(
 
 async def count_overdue(session: AsyncSession, viewer: Viewer) -> int:
     conditions = _scope(viewer) + [
-        Application.status == ApplicationStatus.SUBMITTED, Application.due_date < almaty_today(),
+        Application.status == ApplicationStatus.SUBMITTED, Application.due_date < clock.today(),
     ]
     stmt = select(func.count()).select_from(Application).where(*conditions)
     return int((await session.execute(stmt)).scalar_one())

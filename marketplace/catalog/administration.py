@@ -29,7 +29,7 @@ from marketplace.catalog.validation import (
     clean_required_text,
     clean_text,
 )
-from marketplace.claims.services import almaty_today
+from marketplace import clock
 from marketplace.db import Database
 from marketplace.errors import DomainError, ErrorCode, not_found
 
@@ -61,7 +61,7 @@ def _service_life(value: Any) -> int | None:
 
 
 def _cap_day(value: Any) -> dt.date:
-    today = almaty_today()
+    today = clock.today()
     if value is None:
         return today
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
@@ -89,7 +89,7 @@ async def create_classifier_item(
     errors.raise_if_any()
     if (await session.execute(select(ClassifierItem.id).where(ClassifierItem.code == values["code"]))).first():
         raise DomainError(ErrorCode.DUPLICATE, "An item with this code exists.", "code")
-    item = ClassifierItem(**values, price_cap_from=almaty_today() if values["price_cap"] else None, is_active=True)
+    item = ClassifierItem(**values, price_cap_from=clock.today() if values["price_cap"] else None, is_active=True)
     session.add(item)
     await session.flush()
     audit(session, viewer, "classifier_item.created", item, None, snapshot(item))
@@ -131,7 +131,7 @@ async def update_classifier_item(
         cap = errors.check(clean_price, price_cap, "priceCap") if price_cap is not None else None
         day = errors.check(_cap_day, price_cap_from)
         if cap is not None and day is not None:
-            if day <= almaty_today():
+            if day <= clock.today():
                 values.update(price_cap=cap, price_cap_from=day, next_price_cap=None, next_price_cap_from=None)
             else:
                 values.update(next_price_cap=cap, next_price_cap_from=day)
@@ -149,7 +149,7 @@ async def update_classifier_item(
 async def apply_scheduled_caps(db: Database, today: dt.date | None = None) -> int:
     """Every cap set ahead whose day has come (Almaty date by default) replaces the item's cap,
     audited with no actor. Idempotent; returns how many items changed."""
-    day = today or almaty_today()
+    day = today or clock.today()
     async with db.transaction() as session:
         items = list((await session.execute(
             select(ClassifierItem).where(ClassifierItem.next_price_cap_from <= day).order_by(ClassifierItem.id)

@@ -7,10 +7,10 @@ import enum
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.db import Base, BigIntPK, Money, UTCDateTime, enum_column, utcnow
+from marketplace.db import Base, BigIntPK, Money, Quantity, UTCDateTime, enum_column, utcnow
 
 
 class ItemKind(str, enum.Enum):
@@ -70,6 +70,10 @@ class ClassifierItem(Base):
         CheckConstraint("price_cap IS NULL OR price_cap > 0", name="price_cap_positive"),
         CheckConstraint("service_life_months IS NULL OR service_life_months > 0", name="service_life_positive"),
         CheckConstraint("next_price_cap IS NULL OR next_price_cap > 0", name="next_price_cap_positive"),
+        CheckConstraint("quarterly_release IS NULL OR quarterly_release > 0", name="quarterly_release_positive"),
+        CheckConstraint("yearly_max IS NULL OR yearly_max > 0", name="yearly_max_positive"),
+        CheckConstraint("daily_max IS NULL OR daily_max > 0", name="daily_max_positive"),
+        CheckConstraint("course_days IS NULL OR course_days > 0", name="course_days_positive"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -88,7 +92,18 @@ class ClassifierItem(Base):
     next_price_cap: Mapped[Decimal | None] = mapped_column(Money)
     next_price_cap_from: Mapped[dt.date | None] = mapped_column(Date)
     service_life_months: Mapped[int | None] = mapped_column(Integer)
-    quota: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The norms (marketplace/records/norms.py holds them on every path): how much a quota item
+    # releases per quarter (hygiene items), the most per calendar year (sign language 60 hours),
+    # the most per day (personal assistant 8 hours), the days of a course (sanatorium 14), and
+    # whether a line may cover a companion (group I and children only).
+    quarterly_release: Mapped[Decimal | None] = mapped_column(Quantity)
+    yearly_max: Mapped[Decimal | None] = mapped_column(Quantity)
+    daily_max: Mapped[Decimal | None] = mapped_column(Quantity)
+    course_days: Mapped[int | None] = mapped_column(Integer)
+    companion_allowed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A "with a companion" variant (TSR-10-002) is paid from a line of its base item
+    # (TSR-10-001) that has ``with_companion`` set.
+    companion_variant_of_id: Mapped[int | None] = mapped_column(ForeignKey("classifier_items.id"))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     @property

@@ -61,6 +61,11 @@ class CompensationClaim(Base):
             "uq_compensation_claims_receipt", "receipt_id", unique=True,
             sqlite_where=text("receipt_id IS NOT NULL"), postgresql_where=text("receipt_id IS NOT NULL"),
         ),
+        # One receipt file (the same bytes, whoever uploaded them) backs one claim (migration 0007).
+        Index(
+            "uq_compensation_claims_receipt_sha256", "receipt_sha256", unique=True,
+            sqlite_where=text("receipt_sha256 IS NOT NULL"), postgresql_where=text("receipt_sha256 IS NOT NULL"),
+        ),
         # An officer's queue: WHERE region_id = ? AND status = ? ORDER BY due_date, id (keyset
         # paged), read as one index range that stops after a page (migration 0004).
         Index("ix_compensation_claims_queue", "region_id", "status", "due_date", "id"),
@@ -78,6 +83,7 @@ class CompensationClaim(Base):
     entitlement_id: Mapped[int | None] = mapped_column(ForeignKey("entitlements.id"), index=True)
     classifier_item_id: Mapped[int] = mapped_column(ForeignKey("classifier_items.id"))
     receipt_id: Mapped[int | None] = mapped_column(ForeignKey("receipts.id"))
+    receipt_sha256: Mapped[str | None] = mapped_column(String(64))
     submitted_by_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     quantity: Mapped[Decimal] = mapped_column(Quantity)
     amount_claimed: Mapped[Decimal] = mapped_column(Money)
@@ -85,6 +91,8 @@ class CompensationClaim(Base):
     amount_approved: Mapped[Decimal | None] = mapped_column(Money)
     status: Mapped[ClaimStatus] = mapped_column(enum_column(ClaimStatus), default=ClaimStatus.SUBMITTED, index=True)
     reject_reason: Mapped[str | None] = mapped_column(String(1000))
+    # Why less than claimed was approved (the officer's words, or the cap when it held the amount back).
+    reduction_reason: Mapped[str | None] = mapped_column(String(1000))
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     due_date: Mapped[dt.date] = mapped_column(Date, index=True)

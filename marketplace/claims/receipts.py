@@ -26,7 +26,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.access import Viewer
@@ -151,7 +151,10 @@ async def store_receipt(
     data: bytes,
     settings: Settings | None = None,
 ) -> Receipt:
-    """A recipient uploads a receipt for themself or a person they represent."""
+    """A recipient uploads a receipt for themself or a person they represent. The same bytes
+    uploaded again for the same person return the first receipt (nothing new is stored); the
+    same bytes for another person are stored, but can back no second claim
+    (``CompensationClaim.receipt_sha256`` is unique)."""
     settings = settings or get_settings()
     viewer.require_role(Role.RECIPIENT)
     if not viewer.acts_for_person(person_id) or await session.get(Person, person_id) is None:
@@ -160,8 +163,13 @@ async def store_receipt(
     check_content(data, ctype, settings.max_receipt_bytes)
     data = bytes(data)
     name = clean_filename(filename)
-    storage_name = secrets.token_hex(32)
     digest = hashlib.sha256(data).hexdigest()
+    first = (await session.execute(
+        select(Receipt).where(Receipt.person_id == person_id, Receipt.sha256 == digest).order_by(Receipt.id).limit(1)
+    )).scalar_one_or_none()
+    if first is not None:
+        return first
+    storage_name = secrets.token_hex(32)
 
     path = await asyncio.to_thread(_write_file, _receipts_dir(settings), storage_name, data)
     _track_for_rollback(session, path)

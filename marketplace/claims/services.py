@@ -42,7 +42,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import func, literal, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,21 +51,20 @@ from marketplace.accounts.models import Person, Role
 from marketplace.audit import idempotency
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
+from marketplace import clock
 from marketplace.calendar import add_working_days
 from marketplace.catalog.models import ClassifierItem, ItemKind, Unit
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim, Receipt
+from marketplace import clock
 from marketplace.db import Database, Quantity, count_rows, utcnow
 from marketplace.errors import DomainError, ErrorCode, not_found, Tenge
 from marketplace.documents.services import issue_decision_document
 from marketplace.orders.models import Order, OrderStatus, ServiceLog, ServiceLogStatus
-from marketplace.orders.pricing import released_so_far
+from marketplace.records.norms import check_yearly_spending, quarter_refusal, released_so_far
 from marketplace.queues import due_date_cursor, parse_due_date_cursor
 from marketplace.records.models import Entitlement, EntitlementStatus
 from marketplace.records.services import active_record, clean_quantity, require_whole
 
-# Kazakhstan has one time zone, UTC+5, since 1 March 2024. A fixed offset does
-# not depend on the tzdata installed on the host (older data says UTC+6).
-ALMATY = dt.timezone(dt.timedelta(hours=5), "Asia/Almaty")
 LEGAL_TERM_WORKING_DAYS = 17
 
 OP_SUBMIT_ORDER = "claims.submit_provider_order"
@@ -84,30 +83,15 @@ MAX_PAGE = 100
 T = TypeVar("T")
 
 
-def _now() -> dt.datetime:
-    """The current time (a seam for tests that need a fixed submission moment)."""
-    return utcnow()
-
-
 # -- dates ------------------------------------------------------------------------
-def almaty_date(moment: dt.datetime) -> dt.date:
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime given; use an aware datetime")
-    return moment.astimezone(ALMATY).date()
-
-
-def almaty_today() -> dt.date:
-    return almaty_date(_now())
-
-
 def due_date_for(submitted_at: dt.datetime) -> dt.date:
-    """Submission date in Almaty + 17 working days (weekends and public holidays skipped)."""
-    return add_working_days(almaty_date(submitted_at), LEGAL_TERM_WORKING_DAYS)
+    """Submission date in Kazakhstan + 17 working days (weekends and public holidays skipped)."""
+    return add_working_days(clock.local_date(submitted_at), LEGAL_TERM_WORKING_DAYS)
 
 
 def is_overdue(claim: CompensationClaim, today: dt.date | None = None) -> bool:
     """Still undecided after its due date."""
-    return claim.status == ClaimStatus.SUBMITTED and claim.due_date < (today or almaty_today())
+    return claim.status == ClaimStatus.SUBMITTED and claim.due_date < (today or clock.today())
 
 
 # -- cleaning ---------------------------------------------------------------------
@@ -134,12 +118,12 @@ def clean_money(value: Any, field: str, *, max_value: Decimal = MAX_AMOUNT) -> D
     return amount.quantize(CENT)
 
 
-def clean_reason(reason: str | None) -> str:
+def clean_reason(reason: str | None, why: str = "the rejection") -> str:
     if reason is not None and not isinstance(reason, str):
         raise DomainError(ErrorCode.INVALID, "A text.", "reason")
     text = (reason or "").strip()
     if not text:
-        raise DomainError(ErrorCode.REQUIRED, "Give the reason for the rejection.", "reason")
+        raise DomainError(ErrorCode.REQUIRED, f"Give the reason for {why}.", "reason")
     if len(text) < MIN_REASON:
         raise DomainError(ErrorCode.INVALID, "At least {count} characters.", "reason", count=MIN_REASON)
     if len(text) > MAX_REASON:
@@ -269,7 +253,7 @@ async def _person_region(session: AsyncSession, person_id: int) -> int:
 
 
 def _new_claim(**values: Any) -> CompensationClaim:
-    now = _now()
+    now = clock.now()
     return CompensationClaim(status=ClaimStatus.SUBMITTED, submitted_at=now, due_date=due_date_for(now), **values)
 
 
@@ -441,12 +425,10 @@ async def _reserve(session: AsyncSession, viewer: Viewer, ent: Entitlement, qty:
     if result.rowcount != 1:
         if not ent.is_active_on(day):
             raise DomainError(ErrorCode.NO_ENTITLEMENT, "This entitlement is not active.", "entitlementId")
-        raise DomainError(
-            ErrorCode.INSUFFICIENT_BALANCE,
-            "Only {left} left on this entitlement (released so far this quarter)."
-            if ent.quarterly_release is not None else "Only {left} left on this entitlement.",
-            "quantity", left=max(Decimal(0), ent.balance),
-        )
+        if ent.balance < qty:
+            raise DomainError(ErrorCode.INSUFFICIENT_BALANCE, "Only {left} left on this entitlement.", "quantity",
+                              left=max(Decimal(0), ent.balance))
+        raise quarter_refusal(ent, day)
     audit(session, viewer, "entitlement.reserved", ent,
           {"reserved": str(ent.reserved - qty)}, {"reserved": str(ent.reserved), "claim_id": claim.id})
 
@@ -514,13 +496,14 @@ async def submit_self_purchase_claim(
     earlier = await _earlier(session, viewer, OP_SUBMIT_SELF, key, payload)
     if earlier is not None:
         return earlier
-    used = await session.execute(select(CompensationClaim.id).where(CompensationClaim.receipt_id == rid))
+    used = await session.execute(select(CompensationClaim.id).where(
+        or_(CompensationClaim.receipt_id == rid, CompensationClaim.receipt_sha256 == receipt.sha256)))
     if used.first() is not None:
-        raise DomainError(ErrorCode.DUPLICATE, "This receipt is already part of a claim.", "receiptId")
+        raise DomainError(ErrorCode.DUPLICATE, "This receipt (the same file) is already part of a claim.", "receiptId")
     ent = await session.get(Entitlement, eid)
     if ent is None or ent.person_id != pid:
         raise not_found("entitlement", "entitlementId")
-    day = almaty_today()
+    day = clock.today()
     if not ent.is_active_on(day):
         raise DomainError(ErrorCode.NO_ENTITLEMENT, "This entitlement is not active.", "entitlementId")
     if await active_record(session, pid, day) is None:
@@ -537,6 +520,7 @@ async def submit_self_purchase_claim(
     if ent.balance < qty:  # a clear answer early; the conditional UPDATE below is the real guard
         raise DomainError(ErrorCode.INSUFFICIENT_BALANCE, "Only {left} left on this entitlement.", "quantity",
                           left=ent.balance)
+    await check_yearly_spending(session, item, pid, qty, day)
     person = await session.get(Person, pid)
     assert person is not None
     approvable = min(paid, money(item.price_cap * qty))
@@ -547,6 +531,7 @@ async def submit_self_purchase_claim(
         entitlement_id=ent.id,
         classifier_item_id=item.id,
         receipt_id=rid,
+        receipt_sha256=receipt.sha256,
         submitted_by_account_id=viewer.account_id,
         quantity=qty,
         amount_claimed=paid,
@@ -554,7 +539,13 @@ async def submit_self_purchase_claim(
         idempotency_key=key,
     )
     session.add(claim)
-    await idempotency.flush_claiming_key(session)
+    try:
+        await idempotency.flush_claiming_key(session)
+    except IntegrityError as exc:
+        if "receipt_sha256" not in str(exc.orig).lower():
+            raise
+        # A concurrent claim on the same bytes won the unique index (the caller's transaction rolls back).
+        raise DomainError(ErrorCode.DUPLICATE, "This receipt (the same file) is already part of a claim.", "receiptId") from exc
     await _reserve(session, viewer, ent, qty, day, claim)
     audit(session, viewer, "claim.submitted", claim, None, snapshot(claim))
     await _remember(session, viewer, OP_SUBMIT_SELF, key, payload, claim.id)
@@ -623,9 +614,13 @@ async def _transition(
 
 
 async def approve_claim(
-    session: AsyncSession, viewer: Viewer, claim_id: int, amount: Decimal | None = None
+    session: AsyncSession, viewer: Viewer, claim_id: int, amount: Decimal | None = None, reason: str | None = None
 ) -> CompensationClaim:
-    """Officer: SUBMITTED → APPROVED for ``amount`` (default: the approvable amount; may be lower, never higher)."""
+    """Officer: SUBMITTED → APPROVED for ``amount`` (default: the approvable amount; may be lower, never higher).
+
+    Approving less than was claimed needs a reason, which the claimant's notification carries: the
+    officer's (required when the amount is below the approvable one), or, when only the cap held
+    the amount back, the cap itself."""
     claim = await _claim_for_officer(session, viewer, claim_id)
     if amount is None:
         approved = claim.amount_approvable
@@ -636,11 +631,19 @@ async def approve_claim(
                 ErrorCode.OUT_OF_RANGE, "At most the approvable {amount}.", "amount",
                 amount=Tenge(claim.amount_approvable),
             )
+    why = None
+    if approved < claim.amount_approvable:
+        why = clean_reason(reason, "approving less than was claimed")
+    elif approved < claim.amount_claimed:
+        why = (clean_reason(reason, "approving less than was claimed") if reason and reason.strip()
+               else f"The state pays at most the guaranteed price: {claim.amount_approvable} of the {claim.amount_claimed} claimed.")
+    elif reason is not None and reason.strip():
+        raise DomainError(ErrorCode.INVALID, "A reason is given only when less than claimed is approved.", "reason")
     if claim.status != ClaimStatus.SUBMITTED:
         raise _refusal(claim, "approve")
     before = await _transition(
         session, viewer, claim, ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, "approve",
-        amount_approved=approved, decided_at=_now(), decided_by_account_id=viewer.account_id,
+        amount_approved=approved, reduction_reason=why, decided_at=clock.now(), decided_by_account_id=viewer.account_id,
     )
     if before is None:
         raise _refusal(claim, "approve")
@@ -657,7 +660,7 @@ async def reject_claim(session: AsyncSession, viewer: Viewer, claim_id: int, rea
         raise _refusal(claim, "reject")
     before = await _transition(
         session, viewer, claim, ClaimStatus.SUBMITTED, ClaimStatus.REJECTED, "reject",
-        reject_reason=why, decided_at=_now(), decided_by_account_id=viewer.account_id,
+        reject_reason=why, decided_at=clock.now(), decided_by_account_id=viewer.account_id,
     )
     if before is None:
         raise _refusal(claim, "reject")
@@ -702,7 +705,7 @@ async def mark_claim_paid(
             raise DomainError(ErrorCode.DUPLICATE, "This payment reference is already used.", "paymentReference")
     before = await _transition(
         session, viewer, claim, ClaimStatus.APPROVED, ClaimStatus.PAID, "pay",
-        paid_at=_now(), payment_reference=ref,
+        paid_at=clock.now(), payment_reference=ref,
     )
     if before is None:
         # A concurrent call won. If it carried this very key, its result is ours
@@ -776,7 +779,7 @@ async def list_claims(
             raise DomainError(ErrorCode.INVALID, "Not a claim status.", "status") from exc
         conditions.append(CompensationClaim.status == status)
     if overdue_only:
-        conditions += [CompensationClaim.status == ClaimStatus.SUBMITTED, CompensationClaim.due_date < almaty_today()]
+        conditions += [CompensationClaim.status == ClaimStatus.SUBMITTED, CompensationClaim.due_date < clock.today()]
     if count_only:
         return await count_rows(session, select(CompensationClaim).where(*conditions))
     ascending = queue_order_ascending(viewer)
@@ -804,6 +807,6 @@ async def count_overdue(session: AsyncSession, viewer: Viewer) -> int:
     """How many claims in the viewer's scope are overdue (for an officer's dashboard)."""
     conditions = _scope(viewer) + [
         CompensationClaim.status == ClaimStatus.SUBMITTED,
-        CompensationClaim.due_date < almaty_today(),
+        CompensationClaim.due_date < clock.today(),
     ]
     return int((await session.execute(select(func.count()).select_from(CompensationClaim).where(*conditions))).scalar_one())

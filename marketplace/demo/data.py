@@ -157,10 +157,26 @@ class ClassifierEntry:
     yearly_hours: int | None = None
     note_en: str = ""
     template: str = ""  # which ``listing_texts`` template describes offers of this item
+    companion_allowed: bool = False  # a line may cover a companion (group I and children)
+    companion_variant_of: str | None = None  # the base item whose line with a companion pays this one
 
     @property
     def is_custom(self) -> bool:
         return self.price_cap is None
+
+    def norms(self) -> dict[str, Decimal | int | bool | None]:
+        """The norms as ``ClassifierItem`` columns (quarterly release, most per year and per day,
+        days of a course, companion allowed)."""
+        quota = self.quota or {}
+
+        def amount(key: str) -> Decimal | None:
+            return Decimal(quota[key]) if quota.get(key) else None
+
+        return {
+            "quarterly_release": amount("per_quarter_release"), "yearly_max": amount("per_year"),
+            "daily_max": amount("per_day"), "course_days": quota.get("days"),
+            "companion_allowed": self.companion_allowed,
+        }
 
 
 def _kzt(amount: int) -> Decimal:
@@ -174,9 +190,10 @@ def _p(code: str, kk: str, ru: str, en: str, unit: UnitCode, category: Category,
 
 
 def _s(code: str, kk: str, ru: str, en: str, unit: UnitCode, category: Category, cap: int, template: str,
-       quota: dict[str, int] | None = None, yearly_hours: int | None = None, note: str = "") -> ClassifierEntry:
+       quota: dict[str, int] | None = None, yearly_hours: int | None = None, note: str = "",
+       companion: bool = False, variant_of: str | None = None) -> ClassifierEntry:
     return ClassifierEntry(code, kk, ru, en, "SERVICE", unit, category, _kzt(cap), None, quota, yearly_hours, note,
-                           template)
+                           template, companion, variant_of)
 
 
 # Hygiene quotas: issued over time, released by quarter (a fixed quarterly release stops
@@ -322,14 +339,15 @@ CLASSIFIER: Final[tuple[ClassifierEntry, ...]] = (
     # -- 10 Sanatorium ----------------------------------------------------------------------------
     _s("TSR-10-001", "Санаторийлық-курорттық емдеу (14 күн)", "Санаторно-курортное лечение (14 дней)",
        "Sanatorium treatment (14 days)", "COURSE", "SANATORIUM", 320_000, "sanatorium",
-       quota={"days": 14}),
+       quota={"days": 14}, companion=True),
     _s("TSR-10-002", "Алып жүрушімен санаторийлық-курорттық емдеу (14 күн)",
        "Санаторно-курортное лечение с сопровождающим (14 дней)",
        "Sanatorium treatment with a companion (14 days)", "COURSE", "SANATORIUM", 540_000, "sanatorium",
-       quota={"days": 14}, note="For group I and for children (a child travels with a parent)."),
+       quota={"days": 14}, note="For group I and for children (a child travels with a parent).",
+       companion=True, variant_of="TSR-10-001"),
     # -- 11 Transport -----------------------------------------------------------------------------
     _s("TSR-11-001", "Инватакси сапары", "Поездка на инватакси", "Invataxi trip", "TRIP", "TRANSPORT", 2_500,
-       "invataxi"),
+       "invataxi", companion=True),
     # -- 12 Special social services ---------------------------------------------------------------
     _s("TSR-12-001", "Үйде арнаулы әлеуметтік қызметтер көрсету", "Специальные социальные услуги на дому",
        "Special social services at home", "DAY", "SOCIAL_SERVICES", 4_500, "social_home"),

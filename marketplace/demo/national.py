@@ -76,6 +76,7 @@ import abc
 import asyncio
 import bisect
 import datetime as dt
+import functools
 import json
 import math
 import random
@@ -858,16 +859,36 @@ class History:
     logs: list[list[Any]] = field(default_factory=list)  # [order index, claim index or None, ...]
 
 
-def _quantity_rule(entry: data.ClassifierEntry) -> tuple[int, int | None, int | None]:
-    """(quantity, quarterly release, daily limit) of a year's IRP line, in whole units."""
-    quota = entry.quota or {}
-    if entry.unit == "HOUR":
-        if entry.category == "PERSONAL_ASSISTANT":
-            return 8 * 250, None, 8
-        return int(quota.get("per_year") or entry.yearly_hours or 60), None, None
-    if quota.get("per_year"):
-        return int(quota["per_year"]), quota.get("per_quarter_release"), None
-    return {"PAIR": 2, "TRIP": 48, "DAY": 120}.get(entry.unit, 1), None, None
+def _norm_row(entry: data.ClassifierEntry) -> tuple[Any, ...]:
+    """The item's norms as classifier_items values (quantities in hundredths)."""
+    n = entry.norms()
+    return (_to_cents(n["quarterly_release"]), _to_cents(n["yearly_max"]), _to_cents(n["daily_max"]),
+            n["course_days"], n["companion_allowed"])
+
+
+@functools.lru_cache(maxsize=None)
+def _quantity_rule(code: str, companion_group: bool) -> tuple[int, int | None, int | None, bool]:
+    """(quantity, quarterly release, daily limit, with a companion) of a year's IRP line, in whole
+    units, with the norms ``norms.line_norms`` gives every other path."""
+    from marketplace.catalog.models import ClassifierItem, Unit
+    from marketplace.records import norms
+    from marketplace.records.models import DisabilityGroup
+
+    entry = data.CLASSIFIER_BY_CODE[code]
+    item = ClassifierItem(unit=Unit(entry.unit), **entry.norms())
+    if item.yearly_max is not None:
+        qty = int(item.yearly_max)
+    elif entry.category == "PERSONAL_ASSISTANT" and item.daily_max is not None:
+        qty = int(item.daily_max) * 250  # the working days of a year
+    elif entry.unit == "HOUR":
+        qty = 60
+    else:
+        qty = {"PAIR": 2, "TRIP": 48, "DAY": 120}.get(entry.unit, 1)
+    group = DisabilityGroup.I if companion_group else DisabilityGroup.II
+    kept = norms.line_norms(item, group, quantity=Decimal(qty),
+                            with_companion=companion_group and entry.category == "SANATORIUM")
+    return (qty, None if kept.quarterly_release is None else int(kept.quarterly_release),
+            None if kept.daily_limit is None else int(kept.daily_limit), kept.with_companion)
 
 
 def _eligible_items(plan: Plan, nosology: data.Nosology, group: int, flags: int) -> list[str]:
@@ -927,7 +948,7 @@ def _plan_history(plan: Plan, lo: int, hi: int) -> History:
             for n, code in enumerate(chosen):
                 entry = data.CLASSIFIER_BY_CODE[code]
                 item = plan.item_by_code[code]
-                qty, quarterly, daily = _quantity_rule(entry)
+                qty, quarterly, daily, companion = _quantity_rule(code, g in (0, 3))
                 periods = [(this_year, True)]
                 if record_start.year < this_year and rnd() < 0.4:
                     periods.insert(0, (this_year - 1, False))
@@ -938,7 +959,7 @@ def _plan_history(plan: Plan, lo: int, hi: int) -> History:
                     created = _ts(vf, _ri(rng, 3 * 3600, 12 * 3600))
                     ent = [pid, region_id, item["id"], qty * 100, 0, 0, vf, vu,
                            None if quarterly is None else quarterly * 100, None if daily is None else daily * 100,
-                           entry.category == "SANATORIUM" and (g in (0, 3)), "ACTIVE" if current else "CLOSED",
+                           companion, "ACTIVE" if current else "CLOSED",
                            "IRP", f"IRP-{pid:07d}-{year}-{n + 1}", created]
                     h.entitlements.append(ent)
                     listings = plan.listing_map.get((item["id"], region_id))
@@ -1289,11 +1310,17 @@ async def _phase_reference(gen: _Generator, phase: PhaseReport, chunk: int, budg
                     [(r.code, r.name_kk, r.name_ru, r.name_en) for r in data.REGIONS if r.code not in have])
     have = {code for (code,) in await sink.query("SELECT code FROM classifier_items")}
     items = Batch("classifier_items", ("code", "name_kk", "name_ru", "name_en", "kind", "unit", "category",
-                                       "price_cap", "service_life_months", "quota", "is_active"),
+                                       "price_cap", "service_life_months", "quarterly_release", "yearly_max",
+                                       "daily_max", "course_days", "companion_allowed", "is_active"),
                   [(c.code, c.name_kk, c.name_ru, c.name_en, c.kind, c.unit, c.category, _to_cents(c.price_cap),
-                    c.service_life_months, c.quota, True) for c in data.CLASSIFIER if c.code not in have])
+                    c.service_life_months, *_norm_row(c), True) for c in data.CLASSIFIER if c.code not in have])
     if regions.rows or items.rows:
         await sink.write([regions, items])
+        for c in data.CLASSIFIER:
+            if c.companion_variant_of and c.code not in have:
+                await sink.execute(
+                    "UPDATE classifier_items SET companion_variant_of_id = (SELECT id FROM classifier_items "
+                    f"WHERE code = '{c.companion_variant_of}') WHERE code = '{c.code}'")
         phase.rows.update({"regions": len(regions.rows), "classifier_items": len(items.rows)})
     await _load_reference(gen)
     if await sink.scalar(f"SELECT count(*) FROM accounts WHERE username = '{ADMIN}'"):
@@ -1545,6 +1572,18 @@ VERIFY_QUERIES = {
     "service logs beyond their order's hours": """
         SELECT count(*) FROM (SELECT order_id, sum(hours) AS h FROM service_logs GROUP BY order_id) l
         JOIN orders o ON o.id = l.order_id WHERE l.h > o.quantity""",
+    # The classifier's norms (marketplace/records/norms.py) on every generated line.
+    "lines of a quota item without its release, or looser than the norm": """
+        SELECT count(*) FROM entitlements e JOIN classifier_items c ON c.id = e.classifier_item_id
+        WHERE c.quarterly_release IS NOT NULL
+          AND (e.quarterly_release IS NULL OR e.quarterly_release > c.quarterly_release)
+           OR c.daily_max IS NOT NULL AND (e.daily_limit IS NULL OR e.daily_limit > c.daily_max)
+           OR e.with_companion AND NOT c.companion_allowed""",
+    "persons over an item's yearly most": """
+        SELECT count(*) FROM (
+            SELECT e.person_id, e.classifier_item_id, e.valid_from FROM entitlements e
+            JOIN classifier_items c ON c.id = e.classifier_item_id
+            WHERE c.yearly_max IS NOT NULL AND e.quantity > c.yearly_max) over_norm""",
 }
 
 

@@ -32,9 +32,11 @@ from marketplace.catalog.models import (
     Unit,
     VerificationStatus,
 )
+from marketplace import clock
 from marketplace.db import Database
 from marketplace.demo import data
 from marketplace.identifiers import make_bin, make_iin
+from marketplace.records import norms
 from marketplace.records.models import DisabilityGroup, DisabilityRecord, Entitlement, ExamFormat
 from marketplace.transport.models import Vehicle
 
@@ -115,12 +117,24 @@ async def _seed_classifier(s: AsyncSession) -> list[ClassifierItem]:
             code=_get(c, "code"), name_kk=_get(c, "name_kk"), name_ru=_get(c, "name_ru"), name_en=_get(c, "name_en"),
             kind=ItemKind(_get(c, "kind")), unit=Unit(_get(c, "unit")), category=ItemCategory(_get(c, "category")),
             price_cap=Decimal(cap) if cap is not None else None, service_life_months=_get(c, "service_life_months"),
-            quota=_get(c, "quota"),
+            **_norms(c),
         )
         s.add(item)
         existing[item.code] = item
     await s.flush()
+    for c in data.CLASSIFIER:
+        base = _get(c, "companion_variant_of", None)
+        if base and base in existing:
+            existing[_get(c, "code")].companion_variant_of_id = existing[base].id
+    await s.flush()
     return sorted(existing.values(), key=lambda c: c.code)
+
+
+def _norms(entry: Any) -> dict[str, Any]:
+    if isinstance(entry, Mapping):
+        return {k: entry.get(k) for k in ("quarterly_release", "yearly_max", "daily_max", "course_days")} | {
+            "companion_allowed": bool(entry.get("companion_allowed"))}
+    return entry.norms()
 
 
 _PROFILE_CATEGORIES: dict[str, set[str]] = {}
@@ -246,7 +260,7 @@ async def _seed_recipients(
 ) -> None:
     if await _count(s, Person):
         return
-    today = dt.date.today()
+    today = clock.today()
     weights = [float(_get(r, "share", 1.0)) for r in data.REGIONS]
     by_code = {r.code: r for r in regions}
     region_list = [by_code[_get(r, "code")] for r in data.REGIONS]
@@ -279,33 +293,31 @@ async def _seed_recipients(
         )
         s.add(record)
         for k, item in enumerate(_items_for(nosology, items, rng)):
-            s.add(_entitlement_for(person, item, f"IRP-DEMO-{n + 1:06d}-{k + 1}", today))
+            s.add(_entitlement_for(person, group, item, f"IRP-DEMO-{n + 1:06d}-{k + 1}", today))
     await s.flush()
 
 
-def _entitlement_for(person: Person, item: ClassifierItem, line: str, today: dt.date) -> Entitlement:
-    quota = item.quota or {}
+def _entitlement_for(person: Person, group: DisabilityGroup, item: ClassifierItem, line: str,
+                     today: dt.date) -> Entitlement:
+    """A calendar-year line of ``item`` with the classifier's norms (``norms.line_norms``)."""
     quantity = Decimal(1)
-    quarterly = None
-    daily = None
-    if item.unit == Unit.HOUR:
-        quantity = Decimal(quota.get("per_year") or quota.get("yearly_hours") or 60)
-        if item.category == ItemCategory.PERSONAL_ASSISTANT:
-            quantity = Decimal(8 * 250)
-            daily = Decimal(8)
-    elif quota.get("per_year"):
-        quantity = Decimal(quota["per_year"])
-        if quota.get("per_quarter_release"):
-            quarterly = Decimal(quota["per_quarter_release"])
+    if item.yearly_max is not None:
+        quantity = item.yearly_max
+    elif item.category == ItemCategory.PERSONAL_ASSISTANT and item.daily_max is not None:
+        quantity = item.daily_max * 250  # the working days of a year
+    elif item.unit == Unit.HOUR:
+        quantity = Decimal(60)
     elif item.unit == Unit.PAIR:
         quantity = Decimal(2)
     elif item.unit == Unit.TRIP:
         quantity = Decimal(48)
+    companion = item.companion_allowed and group in norms.COMPANION_GROUPS and item.category == ItemCategory.SANATORIUM
+    kept = norms.line_norms(item, group, quantity=quantity, with_companion=companion)
     start = today.replace(month=1, day=1)
     return Entitlement(
         person_id=person.id, region_id=person.region_id, classifier_item_id=item.id, quantity=quantity,
-        valid_from=start, valid_until=start.replace(month=12, day=31), quarterly_release=quarterly,
-        daily_limit=daily, with_companion=item.category == ItemCategory.SANATORIUM, line_number=line,
+        valid_from=start, valid_until=start.replace(month=12, day=31), quarterly_release=kept.quarterly_release,
+        daily_limit=kept.daily_limit, with_companion=kept.with_companion, line_number=line,
     )
 
 
@@ -314,7 +326,7 @@ async def _seed_demo_accounts(
 ) -> None:
     if (await s.execute(select(Account.id).where(Account.username == "admin"))).first():
         return
-    today = dt.date.today()
+    today = clock.today()
     by_code = {r.code: r for r in regions}
     astana, almaty = by_code["ASTANA"], by_code["ALMATY_CITY"]
     password = hash_password(DEMO_PASSWORD)
@@ -353,11 +365,12 @@ async def _seed_demo_accounts(
         aigerim: ["MOBILITY", "SIGN_LANGUAGE", "HYGIENE", "SANATORIUM"],
         child: ["MOBILITY", "ORTHOTICS", "SANATORIUM"],
     }
+    groups = {aigerim: DisabilityGroup.I, child: DisabilityGroup.CHILD}
     for person, categories in wanted.items():
         for k, category in enumerate(categories):
             item = next((i for i in items if i.category.value == category and i.price_cap is not None), None)
             if item is not None:
-                s.add(_entitlement_for(person, item, f"IRP-DEMO-{person.first_name}-{k + 1}", today))
+                s.add(_entitlement_for(person, groups[person], item, f"IRP-DEMO-{person.first_name}-{k + 1}", today))
     supplier = providers[1] if len(providers) > 1 else providers[0]
     supplier.verification_status = VerificationStatus.VERIFIED
     for region in (astana, almaty):
@@ -462,7 +475,8 @@ async def _seed_demo_invataxi(s: AsyncSession, regions: list[Region], items: lis
     has_trips = (await s.execute(select(Entitlement.id).where(
         Entitlement.person_id == aigerim.id, Entitlement.classifier_item_id == item.id))).first()
     if not has_trips:
-        s.add(_entitlement_for(aigerim, item, f"IRP-DEMO-{aigerim.first_name}-9", dt.date.today()))
+        s.add(_entitlement_for(aigerim, DisabilityGroup.I, item, f"IRP-DEMO-{aigerim.first_name}-9",
+                               clock.today()))
     s.add(Account(username="invataxi", password_hash=hash_password(DEMO_PASSWORD), role=Role.PROVIDER,
                   provider_id=provider.id, display_name=provider.name, language=Language.RU))
     await s.flush()

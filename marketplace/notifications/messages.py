@@ -17,11 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from marketplace.accounts.models import Language
+from marketplace.clock import local_time
 
 KK, RU, EN = Language.KK, Language.RU, Language.EN
 
-# Kazakhstan has one time zone, UTC+5 (as in claims.services.ALMATY).
-ALMATY = dt.timezone(dt.timedelta(hours=5), "Asia/Almaty")
 MAX_TITLE = 300
 MAX_BODY = 4000
 NBSP = "\u00a0"
@@ -65,7 +64,7 @@ def render_value(value: Any, language: Language) -> str:
             return f"{_group_thousands(value.amount, ',', '.')} KZT"
         return f"{_group_thousands(value.amount, NBSP, ',')}{NBSP}₸"
     if isinstance(value, dt.datetime):
-        return value.astimezone(ALMATY).strftime("%d.%m.%Y %H:%M")
+        return local_time(value).strftime("%d.%m.%Y %H:%M")
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
     if isinstance(value, dt.time):
@@ -157,6 +156,11 @@ TEMPLATES: dict[str, dict[Language, tuple[str, str]]] = {
         EN: ("Claim №{claim} approved", "Approved amount: {amount}."),
         RU: ("Заявка №{claim} одобрена", "Одобренная сумма: {amount}."),
         KK: ("№{claim} өтінім мақұлданды", "Мақұлданған сома: {amount}."),
+    },
+    "claim.approved.partly": {
+        EN: ("Claim №{claim} approved in part", "Approved {amount} of the {claimed} claimed. Reason: {reason}"),
+        RU: ("Заявка №{claim} одобрена частично", "Одобрено {amount} из заявленных {claimed}. Причина: {reason}"),
+        KK: ("№{claim} өтінім ішінара мақұлданды", "Сұралған {claimed} ішінен {amount} мақұлданды. Себебі: {reason}"),
     },
     "claim.rejected": {
         EN: ("Claim №{claim} rejected", "Reason: {reason}"),
@@ -366,6 +370,14 @@ TEMPLATES: dict[str, dict[Language, tuple[str, str]]] = {
              "{what} №{number} необходимо рассмотреть до {due} (осталось рабочих дней: {left})."),
         KK: ("Мерзімі {due} аяқталады: {what} №{number}",
              "{what} №{number} {due} дейін қаралуы тиіс (қалған жұмыс күндері: {left})."),
+    },
+    "term.overdue": {
+        EN: ("Overdue since {due}: {what} №{number}",
+             "{what} №{number} was due by {due} and is still undecided (working days late: {late})."),
+        RU: ("Срок истёк {due}: {what} №{number}",
+             "{what} №{number} следовало рассмотреть до {due}, решения всё ещё нет (просрочено рабочих дней: {late})."),
+        KK: ("Мерзімі {due} өтті: {what} №{number}",
+             "{what} №{number} {due} дейін қаралуы тиіс еді, шешім әлі жоқ (кешіккен жұмыс күндері: {late})."),
     },
 }
 

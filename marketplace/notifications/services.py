@@ -48,6 +48,7 @@ from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Account, Language, Person, Role
 from marketplace.applications.models import Application, ApplicationStatus
 from marketplace.audit.models import AuditEvent
+from marketplace import clock
 from marketplace.calendar import add_working_days, working_days_between
 from marketplace.catalog.models import ClassifierItem, Listing, Provider, Unit
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim
@@ -174,6 +175,7 @@ def _claim_notices(s: Session, ev: AuditEvent) -> list[Notice]:
     params = {
         "claim": claim.id, "item": _name(item), "provider": provider.name if provider else "",
         "amount": Money(amount), "due": claim.due_date, "reason": _value(ev, "reject_reason", claim.reject_reason),
+        "claimed": Money(claim.amount_claimed),
     }
     ids = {"claim_id": claim.id, "order_id": claim.order_id}
     claimant = (PROVIDER, claim.provider_id) if by_provider and claim.provider_id else (PERSON, claim.person_id)
@@ -183,6 +185,10 @@ def _claim_notices(s: Session, ev: AuditEvent) -> list[Notice]:
         if by_provider:
             # The recipient sees what is claimed for their service: fake acts are caught by the person they name.
             notices.append(_notice(ev, "claim.submitted.person", (PERSON, claim.person_id), params, **ids))
+    elif ev.action == "claim.approved" and claim.reduction_reason:
+        # Less than claimed: the claimant reads why.
+        notices.append(_notice(ev, "claim.approved.partly", claimant,
+                               {**params, "reason": _value(ev, "reduction_reason", claim.reduction_reason)}, **ids))
     else:
         notices.append(_notice(ev, ev.action, claimant, params, **ids))
         if ev.action == "claim.paid" and by_provider:
@@ -605,14 +611,10 @@ async def live_notifications(
             await waiter.wait(poll_interval)
 
 
-# -- reminders: terms about to be missed ------------------------------------------------------
-def _almaty_today() -> dt.date:
-    from marketplace.claims.services import almaty_today
-
-    return almaty_today()
-
-
+# -- reminders: terms about to be missed, and missed ------------------------------------------
 async def _term_notices(s: AsyncSession, today: dt.date, horizon: dt.date) -> list[Notice]:
+    """A reminder for each undecided application and claim due by ``horizon``: "due soon" until
+    its due date, "overdue" every day after it until it is decided."""
     notices: list[Notice] = []
     sources = (
         (Application, Application.status == ApplicationStatus.SUBMITTED, "application_id"),
@@ -621,16 +623,17 @@ async def _term_notices(s: AsyncSession, today: dt.date, horizon: dt.date) -> li
     for model, pending, id_key in sources:
         rows = (await s.execute(
             select(model.id, model.region_id, model.due_date)  # type: ignore[attr-defined]
-            .where(pending, model.due_date >= today, model.due_date <= horizon)  # type: ignore[attr-defined]
+            .where(pending, model.due_date <= horizon)  # type: ignore[attr-defined]
             .order_by(model.due_date, model.id)  # type: ignore[attr-defined]
         )).all()
         subject = model.__name__
         for pk, region_id, due in rows:
+            template = "term.overdue" if due < today else "term.due_soon"
             notices.append(Notice(
-                template="term.due_soon", audience=(REGION, region_id), subject_type=subject, subject_id=pk,
+                template=template, audience=(REGION, region_id), subject_type=subject, subject_id=pk,
                 params={"what": messages.SUBJECTS[subject], "number": pk, "due": due,
-                        "left": working_days_between(today, due)},
-                payload={"action": "term.due_soon", id_key: pk, "due_date": due.isoformat()},
+                        "left": working_days_between(today, due), "late": working_days_between(due, today)},
+                payload={"action": template, id_key: pk, "due_date": due.isoformat()},
                 dedup_key=f"term:{subject}:{pk}:{today.isoformat()}",
             ))
     return notices
@@ -659,12 +662,13 @@ def _add_reminders(sync: Session, notices: list[Notice], done: set[tuple[int, st
 
 async def notify_terms_due(db: Database, today: dt.date | None = None) -> int:
     """Tell the region's officers about every SUBMITTED application and claim whose due date
-    falls within ``DUE_SOON_WORKING_DAYS`` working days of ``today`` (Almaty date by default).
+    falls within ``DUE_SOON_WORKING_DAYS`` working days of ``today`` (Kazakhstan's date by
+    default), and, every day until it is decided, about each one already overdue.
 
     Idempotent per (subject, officer, day): a second run the same day adds nothing (a unique
     index on (account, dedup key) settles even two runs at once). Returns how many were created.
     """
-    day = today or _almaty_today()
+    day = today or clock.today()
     horizon = add_working_days(day, DUE_SOON_WORKING_DAYS)
     for attempt in range(3):
         try:

@@ -65,6 +65,8 @@ class Order(Base):
     state_share: Mapped[Decimal] = mapped_column(Money)
     co_payment: Mapped[Decimal] = mapped_column(Money)
     delivery_option: Mapped[str | None] = mapped_column(String(32))
+    # A course (sanatorium, 14 days) starts on this local date; its days lie inside the line's validity.
+    course_starts_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[OrderStatus] = mapped_column(enum_column(OrderStatus), default=OrderStatus.PLACED, index=True)
     decline_reason: Mapped[str | None] = mapped_column(String(1000))
     idempotency_key: Mapped[str] = mapped_column(String(100))

@@ -27,7 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Person, Role
 from marketplace.catalog.models import ClassifierItem, Listing, ListingRegion, ProviderRegion
+from marketplace.clock import today
 from marketplace.records.models import DisabilityRecord, Entitlement, EntitlementStatus, RecordStatus
+from marketplace.records.norms import available, line_covers, line_item_ids
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -44,10 +46,6 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
 @dataclass(frozen=True)
 class Shares:
     total: Decimal
@@ -60,51 +58,6 @@ def shares(unit_price: Decimal, cap: Decimal, quantity: Decimal) -> Shares:
     total = money(unit_price * quantity)
     state = money(min(unit_price, cap) * quantity)
     return Shares(total=total, state_share=state, co_payment=total - state)
-
-
-def quarters_started(valid_from: dt.date, on: dt.date) -> int:
-    """How many quarters of an entitlement period have begun by ``on`` (0 before it starts)."""
-    if on < valid_from:
-        return 0
-    months = (on.year - valid_from.year) * 12 + (on.month - valid_from.month)
-    if on.day < valid_from.day:
-        months -= 1
-    return months // 3 + 1
-
-
-def released_so_far(entitlement: Entitlement, on: dt.date) -> Decimal:
-    """How much of a quota entitlement has been released by ``on`` (all of it if not a quota item)."""
-    if entitlement.quarterly_release is None:
-        return entitlement.quantity
-    return min(entitlement.quantity, entitlement.quarterly_release * quarters_started(entitlement.valid_from, on))
-
-
-def next_release_date(entitlement: Entitlement, on: dt.date) -> dt.date | None:
-    """The day the next quarterly release comes, or None when everything is released."""
-    if entitlement.quarterly_release is None or released_so_far(entitlement, on) >= entitlement.quantity:
-        return None
-    return add_months(entitlement.valid_from, 3 * quarters_started(entitlement.valid_from, on))
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def available(entitlement: Entitlement, on: dt.date) -> Decimal:
-    """What can be ordered now: the balance, bounded by the quarterly releases for quota items."""
-    free = entitlement.quantity - entitlement.reserved - entitlement.consumed
-    if entitlement.quarterly_release is not None:
-        free = min(free, released_so_far(entitlement, on) - entitlement.reserved - entitlement.consumed)
-    return max(free, ZERO)
 
 
 @dataclass(frozen=True)
@@ -191,8 +144,8 @@ async def coverage_for_listings(
     ``listings`` are Listing rows or mappings with ``id``,
     ``classifier_item_id`` and ``unit_price`` (a search hit will do). Anyone
     who is not a recipient gets an empty dict: coverage is a recipient's view.
-    Four queries whatever the page size: the person and their record, their
-    entitlements for the page's items, the items' caps, the regions served.
+    Four queries whatever the page size: the person and their record, the page's items
+    (caps, companion variants), the entitlements that may pay for them, the regions served.
     """
     rows = list(listings)
     if viewer.role != Role.RECIPIENT or not rows:
@@ -217,27 +170,30 @@ async def coverage_for_listings(
     listing_ids = {int(_field(r, "id")) for r in rows}
     item_ids = {int(_field(r, "classifier_item_id")) for r in rows}
 
-    # 2. Active entitlements for the page's classifier items.
+    # 2. The caps (the state norm per unit) of those items, and the base item of a "with a
+    # companion" variant, whose line with a companion pays for it (norms.line_covers).
+    item_rows = (await session.execute(
+        select(ClassifierItem).where(ClassifierItem.id.in_(item_ids))
+    )).scalars().all()
+    page_items = {i.id: i for i in item_rows}
+    caps: dict[int, Decimal | None] = {i.id: i.price_cap for i in item_rows}
+    line_items = {line_item for i in item_rows for line_item in line_item_ids(i)}
+
+    # 3. Active entitlements that may pay for the page's classifier items.
     ents = (
         await session.execute(
             select(Entitlement).where(
                 Entitlement.person_id == pid,
-                Entitlement.classifier_item_id.in_(item_ids),
+                Entitlement.classifier_item_id.in_(line_items),
                 Entitlement.status == EntitlementStatus.ACTIVE,
                 Entitlement.valid_from <= day,
                 Entitlement.valid_until >= day,
             )
         )
-    ).scalars()
+    ).scalars().all()
     by_item: dict[int, list[Entitlement]] = {}
-    for e in ents:
-        by_item.setdefault(e.classifier_item_id, []).append(e)
-
-    # 3. The caps (the state norm per unit) of those items.
-    cap_rows = await session.execute(
-        select(ClassifierItem.id, ClassifierItem.price_cap).where(ClassifierItem.id.in_(item_ids))
-    )
-    caps: dict[int, Decimal | None] = {item_id: cap for item_id, cap in cap_rows.all()}
+    for item_id, item in page_items.items():
+        by_item[item_id] = [e for e in ents if line_covers(e, item)]
 
     # 4. Which listings serve the person's region (the listing and its provider both must).
     served = set(

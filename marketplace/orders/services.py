@@ -56,7 +56,6 @@ from marketplace.audit.services import snapshot
 from marketplace.catalog.models import (
     ClassifierItem,
     DeliveryOption,
-    ItemCategory,
     ItemKind,
     Listing,
     ListingRegion,
@@ -67,6 +66,8 @@ from marketplace.catalog.models import (
     Unit,
     VerificationStatus,
 )
+from marketplace import clock
+from marketplace.clock import today
 from marketplace.db import Database, Quantity, count_rows, utcnow
 from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.orders.models import (
@@ -76,7 +77,14 @@ from marketplace.orders.models import (
     ServiceLog,
     ServiceLogStatus,
 )
-from marketplace.orders.pricing import next_release_date, released_so_far, shares
+from marketplace.orders.pricing import shares
+from marketplace.records.norms import (
+    check_course,
+    check_yearly_spending,
+    line_covers,
+    quarter_refusal,
+    released_so_far,
+)
 from marketplace.records.models import (
     DisabilityRecord,
     Entitlement,
@@ -96,14 +104,9 @@ MAX_REASON = 1000
 MAX_REVIEW = 2000
 MAX_LOGS_PER_CALL = 200
 MAX_WORKER_NAME = 200
-ASSISTANT_MINUTES_PER_DAY = 8 * 60
 # Listings a recipient never saw: asking for them is the same as asking for a missing id.
 _NEVER_PUBLIC = frozenset({ListingStatus.DRAFT, ListingStatus.PENDING_REVIEW, ListingStatus.REJECTED})
 _OPEN_FOR_HOURS = (OrderStatus.ACCEPTED, OrderStatus.DELIVERED)
-
-
-def today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
 
 
 def _qty(value: Decimal) -> Any:
@@ -129,18 +132,27 @@ async def place_order(
     quantity: Decimal,
     idempotency_key: str,
     delivery_option: str | None = None,
+    course_starts_on: dt.date | None = None,
 ) -> Order:
     """Order ``quantity`` units of a listing, paid from an entitlement of the
     viewer or of a person they represent. The same key with the same request
-    returns the same order; with another request, IDEMPOTENCY_CONFLICT."""
+    returns the same order; with another request, IDEMPOTENCY_CONFLICT.
+
+    A "with a companion" course (TSR-10-002) is paid from a line of its base item with
+    ``with_companion``; a course takes the day it starts (``norms.check_course``)."""
     viewer.require_role(Role.RECIPIENT)
     assert viewer.account_id is not None
     key = idempotency.clean_key(idempotency_key)
     qty = clean_quantity(quantity, max_value=MAX_ORDER_QUANTITY)
     option = _clean_option(delivery_option)
-    payload_hash = idempotency.request_hash(
-        {"listing_id": int(listing_id), "entitlement_id": int(entitlement_id), "quantity": str(qty), "delivery": option}
-    )
+    if course_starts_on is not None and (
+            not isinstance(course_starts_on, dt.date) or isinstance(course_starts_on, dt.datetime)):
+        raise DomainError(ErrorCode.INVALID, "A date.", "courseStartsOn")
+    request = {"listing_id": int(listing_id), "entitlement_id": int(entitlement_id), "quantity": str(qty),
+               "delivery": option}
+    if course_starts_on is not None:
+        request["course_starts_on"] = course_starts_on.isoformat()
+    payload_hash = idempotency.request_hash(request)
     # Identical requests queue on their key (PostgreSQL), so the second one reads the
     # first one's result instead of racing it to the balance; the unique constraints stay the backstop.
     await _advisory_locks(session, [("idempotency", viewer.account_id, PLACE_ORDER, key)])
@@ -173,7 +185,9 @@ async def place_order(
         raise DomainError(ErrorCode.NO_ENTITLEMENT, "This entitlement is closed.", "entitlementId")
     if not ent.is_active_on(day):
         raise DomainError(ErrorCode.NO_ENTITLEMENT, "This entitlement is not valid today.", "entitlementId")
-    if ent.classifier_item_id != listing.classifier_item_id:
+    if not line_covers(ent, item):
+        if ent.classifier_item_id == item.companion_variant_of_id:
+            raise DomainError(ErrorCode.NO_ENTITLEMENT, "This line does not cover a companion.", "entitlementId")
         raise DomainError(ErrorCode.NO_ENTITLEMENT, "This entitlement does not cover this item.", "entitlementId")
     if listing.status != ListingStatus.PUBLISHED:
         raise DomainError(ErrorCode.LISTING_NOT_AVAILABLE, "This listing is no longer offered.", "listingId")
@@ -190,7 +204,12 @@ async def place_order(
             "A custom item has no guaranteed price: it needs an approved quote before it can be ordered.",
             "listingId",
         )
+    starts_on = check_course(item, ent, course_starts_on, qty, day)
 
+    if item.yearly_max is not None:
+        # The person's orders of the item this year are summed, then one more is added: one at a time.
+        await _advisory_locks(session, [("person-item", person.id, item.id)])
+        await check_yearly_spending(session, item, person.id, qty, day)
     reserved_event = await _reserve(session, viewer, ent, qty, day, audit_now=False)
     if listing.stock is not None:
         units = _stock_units(qty)
@@ -222,6 +241,7 @@ async def place_order(
         state_share=split.state_share,
         co_payment=split.co_payment,
         delivery_option=option,
+        course_starts_on=starts_on,
         status=OrderStatus.PLACED,
         idempotency_key=key,
         placed_at=utcnow(),
@@ -374,14 +394,7 @@ async def _reserve(session: AsyncSession, viewer: Viewer, ent: Entitlement, qty:
                 ErrorCode.INSUFFICIENT_BALANCE, "Only {left} left on this entitlement.", "quantity",
                 left=ent.balance,
             )
-        nxt = next_release_date(ent, day)
-        left = max(Decimal(0), (released if released is not None else ent.quantity) - ent.reserved - ent.consumed)
-        raise DomainError(
-            ErrorCode.INSUFFICIENT_BALANCE,
-            "Only {left} released so far this quarter; the next release comes on {next}."
-            if nxt else "Only {left} released so far this quarter.",
-            "quantity", left=left, next=nxt,
-        )
+        raise quarter_refusal(ent, day)
     for name, value in updated._mapping.items():  # what the database now holds, as if refreshed
         set_committed_value(ent, name, value)
     event = (
@@ -624,10 +637,11 @@ async def log_service_hours(
 ) -> ServiceLog:
     """Provider: log a worker's hours on an ACCEPTED hourly service order.
 
-    Refused: a date in the future or before the order was placed; a worker's
+    Refused: a date in the future or before the order was placed, or hours not over yet (all in
+    Kazakhstan's time, UTC+5); a worker's
     interval overlapping another of theirs that day, for anyone
-    (OVERLAPPING_HOURS); a personal assistant over 8 hours a day for one
-    person across all providers, or over the entitlement's daily limit
+    (OVERLAPPING_HOURS); more of an item a day than its daily most (a personal assistant
+    8 hours) for one person across all providers, or over the entitlement's daily limit
     (DAILY_LIMIT_EXCEEDED); more hours than the order booked
     (INSUFFICIENT_BALANCE). Disputed logs do not count. Shifts that cross
     midnight are logged as two entries.
@@ -643,9 +657,12 @@ async def log_service_hours(
         raise DomainError(ErrorCode.OUT_OF_RANGE, "Ends after it starts (log a night shift as two entries).",
                           "endTime")
     minutes = _minutes_between(start, end)
+    # Kazakhstan's clock: hours are logged once they are over there, never ahead of time.
     if service_date > today():
         raise DomainError(ErrorCode.OUT_OF_RANGE, "Hours cannot be logged ahead of time.", "serviceDate")
-    if service_date < order.placed_at.date():
+    if clock.moment(service_date, end) > clock.now():
+        raise DomainError(ErrorCode.OUT_OF_RANGE, f"These hours have not ended yet: it is {clock.local_now():%H:%M} in Kazakhstan.", "endTime")
+    if service_date < clock.local_date(order.placed_at):
         raise DomainError(ErrorCode.OUT_OF_RANGE, "Before the order was placed.", "serviceDate")
 
     # Serialise every check-then-insert that reads the same sums: the order row,
@@ -683,19 +700,20 @@ async def log_service_hours(
 
     day_rows = (
         await session.execute(
-            select(ServiceLog.start_time, ServiceLog.end_time, Order.entitlement_id, ClassifierItem.category)
+            select(ServiceLog.start_time, ServiceLog.end_time, Order.entitlement_id, Order.classifier_item_id)
             .join(Order, Order.id == ServiceLog.order_id)
-            .join(ClassifierItem, ClassifierItem.id == Order.classifier_item_id)
             .where(ServiceLog.person_id == order.person_id, ServiceLog.service_date == service_date, counted)
         )
     ).all()
-    if item.category == ItemCategory.PERSONAL_ASSISTANT:
-        assistant = sum(_minutes_between(s, e) for s, e, _, cat in day_rows if cat == ItemCategory.PERSONAL_ASSISTANT)
-        if assistant + minutes > ASSISTANT_MINUTES_PER_DAY:
+    if item.daily_max is not None:
+        # The item's daily most holds for the person across all providers and lines of the item.
+        most = int(item.daily_max * 60)
+        same_item = sum(_minutes_between(s, e) for s, e, _, item_id in day_rows if item_id == item.id)
+        if same_item + minutes > most:
             raise DomainError(
                 ErrorCode.DAILY_LIMIT_EXCEEDED,
-                "A personal assistant works at most 8 hours a day for one person; {left} h left on that date.",
-                "endTime", left=_hours(ASSISTANT_MINUTES_PER_DAY - assistant),
+                "At most {most} hours a day of this service for one person; {left} left on that date.",
+                "endTime", most=item.daily_max, left=_hours(max(0, most - same_item)),
             )
     ent = await session.get(Entitlement, order.entitlement_id)
     assert ent is not None
@@ -869,22 +887,21 @@ async def get_order(session: AsyncSession, viewer: Viewer, order_id: int) -> Ord
 
 async def get_service_log(session: AsyncSession, viewer: Viewer, log_id: int) -> ServiceLog:
     """A service log, for whoever may see its order."""
-    viewer.require_authenticated()
-    log = await session.get(ServiceLog, log_id)
-    order = await session.get(Order, log.order_id) if log is not None else None
-    if order is None or not can_see_order(viewer, order):
-        raise not_found("service log", "id")
-    return log  # type: ignore[return-value]
+    return await _of_visible_order(session, viewer, ServiceLog, log_id, "service log")
 
 
 async def get_review(session: AsyncSession, viewer: Viewer, review_id: int) -> Review:
     """A review, for whoever may see the order it reviews."""
+    return await _of_visible_order(session, viewer, Review, review_id, "review")
+
+
+async def _of_visible_order(session: AsyncSession, viewer: Viewer, model: Any, pk: int, what: str) -> Any:
     viewer.require_authenticated()
-    review = await session.get(Review, review_id)
-    order = await session.get(Order, review.order_id) if review is not None else None
+    row = await session.get(model, pk)
+    order = await session.get(Order, row.order_id) if row is not None else None
     if order is None or not can_see_order(viewer, order):
-        raise not_found("review", "id")
-    return review  # type: ignore[return-value]
+        raise not_found(what, "id")
+    return row
 
 
 async def list_orders(

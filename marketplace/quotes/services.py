@@ -61,7 +61,8 @@ from marketplace.catalog.models import (
     SearchOutbox,
     VerificationStatus,
 )
-from marketplace.claims.services import almaty_today, clean_money, clean_reason
+from marketplace import clock
+from marketplace.claims.services import clean_money, clean_reason
 from marketplace.db import Database, utcnow
 from marketplace.errors import N_, DomainError, ErrorCode, Phrase, Tenge, not_found
 from marketplace.orders import services as orders
@@ -102,7 +103,7 @@ def _id(value: Any, what: str, field: str) -> int:
 
 def is_overdue(quote: Quote, today: dt.date | None = None) -> bool:
     """Awaiting the officer's decision past its due date."""
-    return quote.status == QuoteStatus.QUOTED and quote.due_date < (today or almaty_today())
+    return quote.status == QuoteStatus.QUOTED and quote.due_date < (today or clock.today())
 
 
 def state_share(quote: Quote) -> Decimal | None:
@@ -172,7 +173,7 @@ async def request_quote(
         person_id=person.id, region_id=person.region_id, listing_id=listing.id, provider_id=provider.id,
         classifier_item_id=item.id, entitlement_id=ent.id, requested_by_account_id=viewer.account_id,
         quantity=qty, note=text, status=QuoteStatus.REQUESTED, revision=0, requested_at=utcnow(),
-        due_date=add_working_days(almaty_today(), QUOTE_TERM_WORKING_DAYS),
+        due_date=add_working_days(clock.today(), QUOTE_TERM_WORKING_DAYS),
     )
     session.add(quote)
     await session.flush()
@@ -252,9 +253,9 @@ async def submit_quote(
     values: dict[str, Any] = {"unit_price": price, "lead_time_days": lead_time_days, "specification": spec,
                               "revision": Quote.revision + 1, "quoted_at": utcnow()}
     if first:
-        if quote.due_date < almaty_today():
+        if quote.due_date < clock.today():
             raise DomainError(ErrorCode.INVALID_TRANSITION, "The request's term has passed.", "quoteId")
-        values["due_date"] = add_working_days(almaty_today(), DECISION_TERM_WORKING_DAYS)
+        values["due_date"] = add_working_days(clock.today(), DECISION_TERM_WORKING_DAYS)
     # The status it was read in: a concurrent decision (or first answer) makes this INVALID_TRANSITION.
     return await _move(session, viewer, quote, [quote.status], QuoteStatus.QUOTED,
                        "quote.submitted" if first else "quote.revised", **values)
@@ -293,7 +294,7 @@ async def approve_quote(
     now = utcnow()
     return await _move(session, viewer, quote, [QuoteStatus.QUOTED], QuoteStatus.APPROVED, "quote.approved",
                        *conditions, approved_unit_price=approved, decided_at=now, decided_by_account_id=viewer.account_id,
-                       due_date=add_working_days(almaty_today(), ORDER_TERM_WORKING_DAYS))
+                       due_date=add_working_days(clock.today(), ORDER_TERM_WORKING_DAYS))
 
 
 async def reject_quote(session: AsyncSession, viewer: Viewer, quote_id: int, reason: str,
@@ -349,7 +350,7 @@ async def place_quoted_order(
     )).scalar_one()
     if quote.status != QuoteStatus.APPROVED:
         raise _cannot(quote, QuoteStatus.ORDERED)
-    if quote.due_date < almaty_today():
+    if quote.due_date < clock.today():
         raise DomainError(ErrorCode.INVALID_TRANSITION, "The approval has lapsed: ask for a new quote.", "quoteId")
     assert quote.unit_price is not None and quote.approved_unit_price is not None
     listing = await session.get(Listing, quote.listing_id)
@@ -414,7 +415,7 @@ async def expire_quotes(db: Database, today: dt.date | None = None, *, batch: in
     by default), audited with no actor; the parties are notified. Safe to run anywhere at once:
     each quote moves by a conditional UPDATE. Returns how many expired. The served app runs it
     hourly (``marketplace.upkeep``), ``tirek expire-quotes`` from cron."""
-    day = today or almaty_today()
+    day = today or clock.today()
     total = 0
     while True:
         async with db.transaction() as session:
@@ -463,7 +464,7 @@ async def list_quotes(
         except ValueError as exc:
             raise DomainError(ErrorCode.INVALID, "Not a quote status.", "status") from exc
     if overdue_only:
-        conditions += [Quote.status == QuoteStatus.QUOTED, Quote.due_date < almaty_today()]
+        conditions += [Quote.status == QuoteStatus.QUOTED, Quote.due_date < clock.today()]
     cursor = parse_due_date_cursor(after)
     if cursor is not None:
         due, qid = cursor
@@ -476,5 +477,5 @@ async def list_quotes(
 async def count_overdue(session: AsyncSession, viewer: Viewer) -> int:
     conditions = viewer.case_filter(Quote.person_id, Quote.provider_id, Quote.region_id)
     stmt = select(func.count()).select_from(Quote).where(
-        *conditions, Quote.status == QuoteStatus.QUOTED, Quote.due_date < almaty_today())
+        *conditions, Quote.status == QuoteStatus.QUOTED, Quote.due_date < clock.today())
     return int((await session.execute(stmt)).scalar_one())

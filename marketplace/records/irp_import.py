@@ -34,6 +34,8 @@ COLUMNS = (
     "decision_number", "group", "cause", "nosology_code", "exam_format", "record_valid_from", "record_valid_until",
     "classifier_code", "quantity", "valid_from", "valid_until", "line_number",
 )
+# Optional: an officer's stricter norms for the line (the classifier item's own when left out).
+NORM_COLUMNS = ("quarterly_release", "daily_limit", "with_companion")
 REQUIRED = set(COLUMNS) - {"middle_name", "record_valid_until"}
 MAX_FILE_BYTES = 200 * 1024 * 1024
 BATCH = 200
@@ -76,6 +78,15 @@ def _decimal(value: str, name: str) -> Decimal:
     if not number.is_finite():
         raise DomainError(ErrorCode.INVALID, "{name} must be a number.", name, name=name)
     return number
+
+
+def _flag(value: str, name: str) -> bool:
+    value = value.strip().lower()
+    if value in ("", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise DomainError(ErrorCode.INVALID, f"{name} must be true or false.", name)
 
 
 def _enum(cls, value: str, name: str):  # type: ignore[no-untyped-def]
@@ -145,6 +156,10 @@ async def _import_row(session: AsyncSession, viewer: Viewer, row: dict[str, str]
             session, viewer, person_id=person.id, classifier_item_id=item.id,
             quantity=_decimal(row["quantity"], "quantity"), valid_from=_date(row["valid_from"], "valid_from"),
             valid_until=_date(row["valid_until"], "valid_until"), line_number=row["line_number"],
+            quarterly_release=_decimal(row["quarterly_release"], "quarterly_release")
+            if row.get("quarterly_release") else None,
+            daily_limit=_decimal(row["daily_limit"], "daily_limit") if row.get("daily_limit") else None,
+            with_companion=_flag(row.get("with_companion", ""), "with_companion"),
         )
         made[2] = 1
     elif line.person_id != person.id or line.classifier_item_id != item.id:

@@ -26,9 +26,11 @@ from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import ClassifierItem, ItemCategory, Unit
 from marketplace.catalog.validation import clean_phone
+from marketplace.clock import today
 from marketplace.errors import DomainError, ErrorCode, not_found, Phrase
 from marketplace.identifiers import REASONS, InvalidIdentifier, iin_birth_date, iin_sex, validate_iin
-from marketplace.orders.pricing import add_months
+from marketplace.calendar import add_months
+from marketplace.records import norms
 from marketplace.records.models import (
     DisabilityGroup,
     DisabilityRecord,
@@ -50,14 +52,8 @@ MAX_LINE = 60
 MAX_NAME = 100
 # Units counted in whole things: half a wheelchair or half a course is nonsense.
 WHOLE_UNITS = frozenset({Unit.PIECE, Unit.PAIR, Unit.COURSE, Unit.TRIP, Unit.DAY})
-# Personal assistance: at most 8 hours a day (the legal norm).
-ASSISTANT_HOURS_PER_DAY = Decimal("8")
 # A child under 18 has the CHILD category; groups I-III are set from 16 on.
 CHILD_AGE_LIMIT = 18
-
-
-def today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
 
 
 # -- cleaning helpers (shared with orders) ------------------------------------
@@ -461,15 +457,7 @@ async def issue_entitlement(
     if quarterly_release is not None:
         release = clean_quantity(quarterly_release, "quarterlyRelease")
         require_whole(release, item.unit, "quarterlyRelease")
-        if release > qty:
-            raise DomainError(ErrorCode.OUT_OF_RANGE, "A quarter's release cannot exceed the quantity.", "quarterlyRelease")
-    limit = None
-    if daily_limit is not None:
-        limit = clean_quantity(daily_limit, "dailyLimit")
-        if limit > qty:
-            raise DomainError(ErrorCode.OUT_OF_RANGE, "The daily limit cannot exceed the quantity.", "dailyLimit")
-        if item.unit == Unit.HOUR and limit > 24:
-            raise DomainError(ErrorCode.OUT_OF_RANGE, "A day has 24 hours.", "dailyLimit")
+    limit = clean_quantity(daily_limit, "dailyLimit") if daily_limit is not None else None
     line = clean_text(line_number, "lineNumber", MAX_LINE, required=False)
 
     # The record: an active one covering the start of the period and not over today.
@@ -503,9 +491,8 @@ async def issue_entitlement(
                 "Not for a person whose carer is paid a carer's allowance.",
                 "classifierItemId",
             )
-        limit = min(limit or ASSISTANT_HOURS_PER_DAY, ASSISTANT_HOURS_PER_DAY)
-    if with_companion and rec.group not in (DisabilityGroup.I, DisabilityGroup.CHILD):
-        raise DomainError(ErrorCode.NOT_ELIGIBLE, "A companion is for group I and for children.", "withCompanion")
+    line_norms = norms.line_norms(item, rec.group, quantity=qty, quarterly_release=release, daily_limit=limit,
+                                  with_companion=with_companion)
 
     # Service life: a wheelchair issued in 2024 with a 5-year life cannot be issued again before 2029.
     earlier = list(
@@ -549,6 +536,8 @@ async def issue_entitlement(
         await session.execute(select(Entitlement.id).where(Entitlement.line_number == line))
     ).first():
         raise DomainError(ErrorCode.DUPLICATE, "This IRP line is already registered.", "lineNumber")
+    await norms.check_yearly_lines(session, item, person.id, quantity=qty, valid_from=valid_from,
+                                   valid_until=valid_until)
 
     ent = Entitlement(
         person_id=person.id,
@@ -559,9 +548,9 @@ async def issue_entitlement(
         consumed=Decimal("0"),
         valid_from=valid_from,
         valid_until=valid_until,
-        quarterly_release=release,
-        daily_limit=limit,
-        with_companion=bool(with_companion),
+        quarterly_release=line_norms.quarterly_release,
+        daily_limit=line_norms.daily_limit,
+        with_companion=line_norms.with_companion,
         status=EntitlementStatus.ACTIVE,
         source=_enum(EntitlementSource, source, "source"),
         line_number=line,

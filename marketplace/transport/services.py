@@ -61,6 +61,7 @@ from marketplace.catalog.models import (
     Unit,
     VerificationStatus,
 )
+from marketplace import clock
 from marketplace.db import count_rows, utcnow
 from marketplace.errors import DomainError, ErrorCode, N_, not_found, Phrase
 from marketplace.orders import services as orders
@@ -82,11 +83,6 @@ MAX_PAGE = 100
 PLATE_RE = re.compile(r"^[0-9A-Z]{4,16}$")
 # Trips that hold their vehicle's time.
 LIVE = (TripStatus.REQUESTED, TripStatus.CONFIRMED, TripStatus.RESCHEDULE_PROPOSED)
-
-
-def _now() -> dt.datetime:
-    """The current time (a seam for tests)."""
-    return utcnow()
 
 
 def _id(value: Any, what: str, field: str) -> int:
@@ -199,7 +195,7 @@ async def update_vehicle(
         vehicle.is_active = bool(is_active)
     coming = (await session.execute(
         select(Trip, Person.region_id).join(Person, Person.id == Trip.person_id).where(
-            Trip.vehicle_id == vehicle.id, Trip.status == TripStatus.CONFIRMED, Trip.ends_at > _now(),
+            Trip.vehicle_id == vehicle.id, Trip.status == TripStatus.CONFIRMED, Trip.ends_at > clock.now(),
         ).order_by(Trip.starts_at)
     )).all()
     for trip, region_id in coming:
@@ -274,7 +270,7 @@ def _clean_moment(value: Any, field: str) -> dt.datetime:
     if not isinstance(value, dt.datetime) or value.tzinfo is None:
         raise DomainError(ErrorCode.INVALID, "A date and time with its time zone.", field)
     moment = value.astimezone(dt.UTC).replace(second=0, microsecond=0)
-    now = _now()
+    now = clock.now()
     if moment <= now:
         raise DomainError(ErrorCode.OUT_OF_RANGE, "The pickup time must be in the future.", field)
     if moment > now + MAX_AHEAD:
@@ -308,6 +304,22 @@ async def _earlier_trip(session: AsyncSession, viewer: Viewer, key: str, payload
     return (await session.execute(
         select(Trip).where(Trip.id == trip_id).execution_options(populate_existing=True)
     )).scalar_one()
+
+
+async def _refuse_person_clash(session: AsyncSession, person_id: int, starts_at: dt.datetime, ends_at: dt.datetime,
+                               trip_id: int | None = None) -> None:
+    """One person is on one trip at a time, whichever vehicles: OVERLAPPING_HOURS when another live
+    trip of the person overlaps [starts_at, ends_at). Locks the person's row first (PostgreSQL; SQLite
+    serialises writers), so two bookings racing for the same hour cannot both pass."""
+    await session.execute(select(Person.id).where(Person.id == person_id).with_for_update())
+    clash = (await session.execute(
+        select(Trip).where(
+            Trip.person_id == person_id, Trip.status.in_(LIVE), Trip.starts_at < ends_at, Trip.ends_at > starts_at,
+            *([Trip.id != trip_id] if trip_id is not None else []),
+        ).order_by(Trip.starts_at).limit(1)
+    )).scalar_one_or_none()
+    if clash is not None:
+        raise DomainError(ErrorCode.OVERLAPPING_HOURS, f"The person already has trip №{clash.id} from {clash.starts_at:%Y-%m-%d %H:%M} to {clash.ends_at:%H:%M} UTC.", "startsAt")
 
 
 async def book_trip(
@@ -374,6 +386,7 @@ async def book_trip(
         raise DomainError(ErrorCode.REGION_NOT_SERVED,
                           "This provider has no wheelchair-accessible vehicle in your region.", "needsWheelchair")
 
+    await _refuse_person_clash(session, person.id, start, start + dt.timedelta(minutes=minutes))
     order = await orders.place_order(
         session, viewer, listing_id=lid, entitlement_id=eid, quantity=1, idempotency_key=_order_key(key),
     )
@@ -384,7 +397,7 @@ async def book_trip(
         person_id=order.person_id, order_id=order.id, provider_id=order.provider_id, starts_at=start,
         ends_at=start + dt.timedelta(minutes=minutes), pickup_address=pickup, dropoff_address=dropoff,
         with_companion=bool(with_companion), needs_wheelchair=bool(needs_wheelchair), status=TripStatus.REQUESTED,
-        created_at=_now(),
+        created_at=clock.now(),
     )
     session.add(trip)
     await session.flush()
@@ -447,6 +460,7 @@ async def confirm_trip(session: AsyncSession, viewer: Viewer, trip_id: int, vehi
         code = ErrorCode.REGION_NOT_SERVED if "region" in problem else ErrorCode.NOT_ELIGIBLE
         raise DomainError(code, "Vehicle {plate}: {problem}", "vehicleId", plate=vehicle.plate_number,
                           problem=Phrase(problem))
+    await _refuse_person_clash(session, person.id, trip.starts_at, trip.ends_at, trip.id)
     clash = (await session.execute(
         select(Trip).where(
             Trip.vehicle_id == vehicle.id, Trip.id != trip.id, Trip.status.in_(LIVE),
@@ -496,7 +510,7 @@ async def mark_trip_done(session: AsyncSession, viewer: Viewer, trip_id: int) ->
     """Provider: a CONFIRMED trip took place (its order is delivered); the recipient confirms it."""
     trip = await _trip_of_provider(session, viewer, trip_id)
     _require(trip, TripStatus.CONFIRMED)
-    if trip.starts_at > _now():
+    if trip.starts_at > clock.now():
         raise DomainError(ErrorCode.INVALID_TRANSITION, "The pickup time has not come yet.", "tripId")
     if trip.order_id is not None:
         await orders.mark_delivered(session, viewer, trip.order_id)
@@ -510,9 +524,11 @@ async def accept_trip_proposal(session: AsyncSession, viewer: Viewer, trip_id: i
     trip = await _trip_of_recipient(session, viewer, trip_id)
     _require(trip, TripStatus.RESCHEDULE_PROPOSED)
     assert trip.proposed_starts_at is not None
-    if trip.proposed_starts_at <= _now():
+    if trip.proposed_starts_at <= clock.now():
         raise DomainError(ErrorCode.OUT_OF_RANGE, "The proposed time has passed; cancel or book again.", "tripId")
     length = trip.ends_at - trip.starts_at
+    await _refuse_person_clash(session, trip.person_id, trip.proposed_starts_at, trip.proposed_starts_at + length,
+                               trip.id)
     before = await _move(
         session, trip, [TripStatus.RESCHEDULE_PROPOSED], TripStatus.REQUESTED,
         starts_at=trip.proposed_starts_at, ends_at=trip.proposed_starts_at + length, proposed_starts_at=None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from marketplace.applications import services
+from marketplace.clock import today
 from schema.applications.types import (
     Application,
     ApplicationForm,
@@ -26,7 +27,7 @@ from schema.core.pagination import (
 
 
 def application_type(info: strawberry.Info, app) -> Application:  # type: ignore[no-untyped-def]
-    return Application.from_model(app, info.context.viewer.language, services.almaty_today())
+    return Application.from_model(app, info.context.viewer.language, today())
 
 
 @node_fetcher("Application")

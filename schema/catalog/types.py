@@ -36,7 +36,11 @@ class ClassifierItem(Node):
     price_cap: Decimal | None = strawberry.field(description="The state norm per unit in KZT; none for custom items.")
     service_life_months: int | None
     is_custom: bool
-    quota: JSON | None
+    quarterly_release: Decimal | None = strawberry.field(description="Released per quarter (quota items).")
+    yearly_max: Decimal | None = strawberry.field(description="The most per calendar year for one person.")
+    daily_max: Decimal | None = strawberry.field(description="The most per day for one person.")
+    course_days: int | None = strawberry.field(description="The days of one course (sanatorium).")
+    companion_allowed: bool = strawberry.field(description="A line may cover a companion (group I, children).")
     price_cap_from: dt.date | None = strawberry.field(default=None, description="Since when the cap is in force.")
     next_price_cap: Decimal | None = strawberry.field(default=None, description="A new cap set ahead: new orders "
                                                                                 "from nextPriceCapFrom use it.")
@@ -52,7 +56,9 @@ class ClassifierItem(Node):
         return cls(
             id=strawberry.ID(to_global_id("ClassifierItem", c.id)), pk=c.id, code=c.code, name_kk=c.name_kk,
             name_ru=c.name_ru, name_en=c.name_en, kind=c.kind, unit=c.unit, category=c.category,
-            price_cap=c.price_cap, service_life_months=c.service_life_months, is_custom=c.is_custom, quota=c.quota,
+            price_cap=c.price_cap, service_life_months=c.service_life_months, is_custom=c.is_custom,
+            quarterly_release=c.quarterly_release, yearly_max=c.yearly_max, daily_max=c.daily_max,
+            course_days=c.course_days, companion_allowed=c.companion_allowed,
             price_cap_from=c.price_cap_from, next_price_cap=c.next_price_cap, next_price_cap_from=c.next_price_cap_from,
         )
 

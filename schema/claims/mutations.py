@@ -77,9 +77,13 @@ class ClaimMutations:
 
             return ClaimPayload(errors=user_errors(exc))
 
-    @strawberry.mutation(description="Officer of the recipient's region: approve (optionally a lower amount).")
-    async def approve_claim(self, info: strawberry.Info, claim_id: strawberry.ID, amount: Decimal | None = None) -> ClaimPayload:
-        return await _run(info, services.approve_claim, decode_id(claim_id, "CompensationClaim", "claimId"), amount)
+    @strawberry.mutation(description="Officer of the recipient's region: approve (optionally a lower amount, "
+                                     "with the reason the claimant reads).")
+    async def approve_claim(
+        self, info: strawberry.Info, claim_id: strawberry.ID, amount: Decimal | None = None, reason: str | None = None,
+    ) -> ClaimPayload:
+        return await _run(info, services.approve_claim, decode_id(claim_id, "CompensationClaim", "claimId"), amount,
+                          reason)
 
     @strawberry.mutation(description="Officer of the recipient's region: reject with a reason the claimant reads.")
     async def reject_claim(self, info: strawberry.Info, claim_id: strawberry.ID, reason: str) -> ClaimPayload:

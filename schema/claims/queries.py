@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from marketplace.claims import services
+from marketplace.clock import today
 from schema.claims.types import ClaimStatus, CompensationClaim
 from schema.core.ids import decode_id
 from schema.core.node import node_fetcher
@@ -12,7 +13,7 @@ from schema.core.pagination import Connection, build_connection, counter, decode
 
 
 def claim_type(claim) -> CompensationClaim:  # type: ignore[no-untyped-def]
-    return CompensationClaim.from_model(claim, services.almaty_today())
+    return CompensationClaim.from_model(claim, today())
 
 
 @node_fetcher("CompensationClaim")

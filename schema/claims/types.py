@@ -27,6 +27,7 @@ class CompensationClaim(Node):
     amount_approvable: Decimal
     amount_approved: Decimal | None
     reject_reason: str | None
+    reduction_reason: str | None = strawberry.field(description="Why less than claimed was approved.")
     submitted_at: dt.datetime
     due_date: dt.date = strawberry.field(description="Submission + 17 working days.")
     is_overdue: bool
@@ -73,7 +74,7 @@ class CompensationClaim(Node):
             provider_pk=c.provider_id, order_pk=c.order_id, item_pk=c.classifier_item_id, kind=c.kind,
             status=c.status, quantity=c.quantity, amount_claimed=c.amount_claimed,
             amount_approvable=c.amount_approvable, amount_approved=c.amount_approved,
-            reject_reason=c.reject_reason, submitted_at=c.submitted_at, due_date=c.due_date,
+            reject_reason=c.reject_reason, reduction_reason=c.reduction_reason, submitted_at=c.submitted_at, due_date=c.due_date,
             is_overdue=c.status == m.ClaimStatus.SUBMITTED and c.due_date < today, decided_at=c.decided_at,
             paid_at=c.paid_at, payment_reference=c.payment_reference,
             receipt_id=strawberry.ID(to_global_id("Receipt", c.receipt_id)) if c.receipt_id else None,

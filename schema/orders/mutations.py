@@ -50,6 +50,7 @@ class OrderMutations:
         delivery_option: str | None = None, quote_id: strawberry.ID | None = None,
         accept_co_payment: Annotated[bool, strawberry.argument(
             description="With quoteId: pay the difference when the approved price is below the quote.")] = False,
+        course_starts_on: dt.date | None = None,
     ) -> OrderPayload:
         if quote_id is not None:
             return _order_payload(*await guarded(lambda: place_quoted_order(
@@ -62,7 +63,7 @@ class OrderMutations:
             return await services.place_order_once(
                 info.context.db, info.context.viewer, listing_id=decode_id(listing_id, "Listing", "listingId"),
                 entitlement_id=decode_id(entitlement_id, "Entitlement", "entitlementId"), quantity=quantity,
-                idempotency_key=idempotency_key, delivery_option=delivery_option,
+                idempotency_key=idempotency_key, delivery_option=delivery_option, course_starts_on=course_starts_on,
             )
 
         return _order_payload(*await guarded(work))

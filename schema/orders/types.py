@@ -54,6 +54,7 @@ class Order(Node):
     state_share: Decimal = strawberry.field(description="min(price, cap) × quantity: what the state pays.")
     co_payment: Decimal = strawberry.field(description="What the recipient pays.")
     delivery_option: str | None
+    course_starts_on: dt.date | None = strawberry.field(description="The day a course (sanatorium) starts.")
     status: OrderStatus  # type: ignore[valid-type]
     decline_reason: str | None
     placed_at: dt.datetime
@@ -101,7 +102,8 @@ class Order(Node):
             id=strawberry.ID(to_global_id("Order", o.id)), pk=o.id, person_pk=o.person_id, listing_pk=o.listing_id,
             provider_pk=o.provider_id, entitlement_pk=o.entitlement_id, item_pk=o.classifier_item_id,
             quantity=o.quantity, unit_price=o.unit_price, price_cap=o.price_cap, total=o.total,
-            state_share=o.state_share, co_payment=o.co_payment, delivery_option=o.delivery_option, status=o.status,
+            state_share=o.state_share, co_payment=o.co_payment, delivery_option=o.delivery_option,
+            course_starts_on=o.course_starts_on, status=o.status,
             decline_reason=o.decline_reason, placed_at=o.placed_at, accepted_at=o.accepted_at,
             delivered_at=o.delivered_at, confirmed_at=o.confirmed_at,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from marketplace.claims.services import almaty_today
+from marketplace import clock
 from marketplace.quotes import services
 from schema.core.ids import decode_id
 from schema.core.node import node_fetcher
@@ -13,7 +13,7 @@ from schema.quotes.types import Quote, QuoteStatus
 
 
 def quote_type(q) -> Quote:  # type: ignore[no-untyped-def]
-    return Quote.from_model(q, almaty_today())
+    return Quote.from_model(q, clock.today())
 
 
 @node_fetcher("Quote")

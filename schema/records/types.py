@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import strawberry
 
+from marketplace.clock import today
 from marketplace.records import models as m
+from marketplace.records.norms import available, next_release_date
 from schema.accounts.types import Person
 from schema.catalog.types import ClassifierItem
 from schema.core.ids import to_global_id
@@ -56,6 +58,10 @@ class Entitlement(Node):
     quarterly_release: Decimal | None
     daily_limit: Decimal | None
     with_companion: bool
+    available_now: Decimal = strawberry.field(
+        description="What can be ordered today: the balance, for a quota item no more than released so far.")
+    next_release_on: dt.date | None = strawberry.field(
+        description="The day the next quarterly release comes; none when all is released or not a quota item.")
     status: EntitlementStatus  # type: ignore[valid-type]
     line_number: str | None
     pk: strawberry.Private[int]
@@ -72,10 +78,11 @@ class Entitlement(Node):
 
     @classmethod
     def from_model(cls, e: m.Entitlement) -> "Entitlement":
+        day = today()
         return cls(
             id=strawberry.ID(to_global_id("Entitlement", e.id)), pk=e.id, person_pk=e.person_id,
             item_pk=e.classifier_item_id, quantity=e.quantity, reserved=e.reserved, consumed=e.consumed,
             balance=e.balance, valid_from=e.valid_from, valid_until=e.valid_until,
             quarterly_release=e.quarterly_release, daily_limit=e.daily_limit, with_companion=e.with_companion,
-            status=e.status, line_number=e.line_number,
+            available_now=available(e, day), next_release_on=next_release_date(e, day), status=e.status, line_number=e.line_number,
         )

@@ -13,6 +13,7 @@ import anyio
 import pytest
 from starlette.testclient import TestClient
 
+from marketplace import clock
 from marketplace.accounts.models import Sex
 from marketplace.db import Database
 from marketplace.identifiers import make_iin
@@ -87,7 +88,7 @@ def live_client(db, settings):  # type: ignore[no-untyped-def]
         yield client
 
 
-async def test_apply_approve_order_log_confirm_pay_with_notifications(api, gw: GrantWorld, live_client) -> None:  # type: ignore[no-untyped-def]
+async def test_apply_approve_order_log_confirm_pay_with_notifications(api, gw: GrantWorld, live_client, day_is_over) -> None:  # type: ignore[no-untyped-def]
     recipient = await api.login(gw.accounts["eligible"].username)
     officer = await api.login(gw.accounts["officer_a"].username)
     other_officer = await api.login(gw.accounts["officer_b"].username)
@@ -162,7 +163,7 @@ async def test_apply_approve_order_log_confirm_pay_with_notifications(api, gw: G
     order_id = order["order"]["id"]
     assert (await api.data(ACCEPT, {"id": order_id}, token=provider))["acceptOrder"]["errors"] == []
     worker = make_iin(dt.date(1991, 3, 2), Sex.F.value, 55)
-    logged = (await api.data(LOG, {"id": order_id, "iin": worker, "d": dt.datetime.now(dt.UTC).date().isoformat()},
+    logged = (await api.data(LOG, {"id": order_id, "iin": worker, "d": clock.today().isoformat()},
                              token=provider))["logServiceHours"]
     assert logged["errors"] == [] and logged["serviceLogs"][0]["hours"] == "4.00"
     confirmed = (await api.data(CONFIRM_HOURS, {"ids": [logged["serviceLogs"][0]["id"]]}, token=recipient))

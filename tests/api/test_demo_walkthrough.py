@@ -52,11 +52,12 @@ async def test_demo_accounts_walk_the_whole_money_path(db, api) -> None:  # type
 
 
 async def test_demo_accounts_book_an_invataxi_trip_to_a_paid_claim(db, api, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The README's trip: search, book, the accessible vehicle taken for the same hour, another time
-    proposed and accepted, the ride, the recipient's confirmation, the provider's claim, approved."""
+    """The README's trip: search, book (a second ride at the same hour refused: one person, one trip
+    at a time), the ride back on the accessible vehicle at another time proposed and accepted, the
+    ride, the recipient's confirmation, the provider's claim, approved."""
     import datetime as dt
 
-    from marketplace.transport import services as transport
+    from marketplace import clock
 
     await seed_demo(db, recipients=20, listings=60, providers=8)
     recipient = await api.login("recipient", DEMO_PASSWORD)
@@ -73,16 +74,21 @@ async def test_demo_accounts_book_an_invataxi_trip_to_a_paid_claim(db, api, monk
     pickup = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)).replace(second=0, microsecond=0)
     book = """mutation($i: BookTripInput!) { bookTrip(input: $i) { trip { id status startsAt } errors { code message } } }"""
 
-    async def booking(key: str) -> dict:  # type: ignore[type-arg]
-        trip = (await api.data(book, {"i": {
+    async def booking(key: str, starts_at: dt.datetime) -> dict:  # type: ignore[type-arg]
+        return (await api.data(book, {"i": {
             "listingId": hit["listing"]["id"], "entitlementId": hit["coverage"]["entitlementId"],
-            "startsAt": pickup.isoformat(), "pickupAddress": "Астана, пр. Мәңгілік Ел, 25",
+            "startsAt": starts_at.isoformat(), "pickupAddress": "Астана, пр. Мәңгілік Ел, 25",
             "dropoffAddress": "Астана, ул. Сыганак, 2 (поликлиника)", "needsWheelchair": True,
             "withCompanion": True, "idempotencyKey": key}}, token=recipient))["bookTrip"]
-        assert trip["errors"] == [] and trip["trip"]["status"] == "REQUESTED", trip
-        return trip["trip"]
 
-    first, second = await booking("w-trip-1"), await booking("w-trip-2")
+    first = (await booking("w-trip-1", pickup))["trip"]
+    assert first["status"] == "REQUESTED"
+    # One person, one trip at a time: a second ride at the same time is refused.
+    same_time = await booking("w-trip-2", pickup)
+    assert same_time["trip"] is None and [e["code"] for e in same_time["errors"]] == ["OVERLAPPING_HOURS"]
+    back = await booking("w-trip-3", pickup + dt.timedelta(hours=2))
+    assert back["errors"] == [] and back["trip"]["status"] == "REQUESTED", back
+    second = back["trip"]
     fleet = (await api.data("{ vehicles(first: 5) { edges { node { id wheelchairAccessible } } } }",
                             token=taxi))["vehicles"]["edges"]
     ramp = next(e["node"]["id"] for e in fleet if e["node"]["wheelchairAccessible"])
@@ -90,12 +96,10 @@ async def test_demo_accounts_book_an_invataxi_trip_to_a_paid_claim(db, api, monk
     confirm = """mutation($t: ID!, $v: ID!) { confirmTrip(tripId: $t, vehicleId: $v) { trip { status } errors { code } } }"""
     assert (await api.data(confirm, {"t": first["id"], "v": ramp}, token=taxi))["confirmTrip"] == {
         "trip": {"status": "CONFIRMED"}, "errors": []}
-    taken = (await api.data(confirm, {"t": second["id"], "v": ramp}, token=taxi))["confirmTrip"]
-    assert taken["trip"] is None and [e["code"] for e in taken["errors"]] == ["OVERLAPPING_HOURS"]
     no_ramp = (await api.data(confirm, {"t": second["id"], "v": other}, token=taxi))["confirmTrip"]
     assert no_ramp["trip"] is None and [e["code"] for e in no_ramp["errors"]] == ["NOT_ELIGIBLE"]
 
-    later = (pickup + dt.timedelta(hours=2)).isoformat()
+    later = (pickup + dt.timedelta(hours=3)).isoformat()
     proposed = (await api.data(
         "mutation($t: ID!, $s: DateTime!) { proposeTripTime(tripId: $t, startsAt: $s) { trip { status } errors { code } } }",
         {"t": second["id"], "s": later}, token=taxi))["proposeTripTime"]
@@ -106,7 +110,7 @@ async def test_demo_accounts_book_an_invataxi_trip_to_a_paid_claim(db, api, monk
     assert (await api.data(confirm, {"t": second["id"], "v": ramp}, token=taxi))["confirmTrip"]["errors"] == []
 
     # The ride takes place: the pickup time has come (the clock moved on instead of waiting).
-    monkeypatch.setattr(transport, "_now", lambda: pickup + dt.timedelta(minutes=70))
+    monkeypatch.setattr(clock, "now", lambda: pickup + dt.timedelta(minutes=70))
     done = (await api.data("mutation($t: ID!) { markTripDone(tripId: $t) { trip { awaitingConfirmation } errors { code } } }",
                            {"t": first["id"]}, token=taxi))["markTripDone"]
     assert done == {"trip": {"awaitingConfirmation": True}, "errors": []}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import httpx
+
+from marketplace.settings import Settings
 from schema.app import create_app
 
 
@@ -22,11 +25,15 @@ async def test_healthz_and_readyz_report_database_and_search(api, db, settings):
     assert degraded.json()["checks"] == {"database": "ok", "search": "down"}
 
 
-async def test_graphiql_on_get_and_queries_only_by_post(api):  # type: ignore[no-untyped-def]
-    page = await api.http.get("/graphql", headers={"accept": "text/html"})
-    assert page.status_code == 200 and "graphiql" in page.text.lower()
-    via_get = await api.http.get("/graphql", params={"query": "{ regions { code } }"}, headers={"accept": "application/json"})
-    assert via_get.status_code in {400, 405}
+async def test_graphiql_on_get_and_queries_only_by_post(db, settings):  # type: ignore[no-untyped-def]
+    # GraphiQL is off by default outside the demo (tests/test_graphiql.py); switched on here.
+    app = create_app(settings=Settings(**{**settings.model_dump(), "graphiql": True}), db=db)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://tirek.test") as http:
+        page = await http.get("/graphql", headers={"accept": "text/html"})
+        assert page.status_code == 200 and "graphiql" in page.text.lower()
+        via_get = await http.get("/graphql", params={"query": "{ regions { code } }"},
+                                 headers={"accept": "application/json"})
+        assert via_get.status_code in {400, 405}
 
 
 async def test_oversized_body_is_refused_before_parsing(api):  # type: ignore[no-untyped-def]

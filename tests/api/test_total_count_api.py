@@ -4,22 +4,16 @@ The connections are read from the schema: a new one without an entry here fails 
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-import httpx
 import pytest
 from graphql import get_named_type
 
 from marketplace.catalog.models import ListingStatus
-from marketplace.db import Database
 from marketplace.settings import Settings
 from schema.core.ids import to_global_id
 from schema.schema import build_schema
-from tests.conftest import BACKENDS, database_url
-from tests.graphql_client import GraphQLClient
-from tests.security.conftest import make_app
 from tests.security.scene import Scene
 
 
@@ -54,24 +48,9 @@ def test_every_connection_is_counted_here() -> None:
     assert sorted(CONNECTIONS) == connection_fields()
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-async def env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-              ) -> AsyncIterator[tuple[GraphQLClient, Scene]]:
-    tmp = tmp_path_factory.mktemp("counts")
-    db = Database(database_url(request, request.param, tmp))
-    settings = Settings(database_url=db.url, secret_key="counts-" + uuid.uuid4().hex, var_dir=tmp / "var")
-    try:
-        scene = await Scene.build(db, settings)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=make_app(db, settings)),
-                                     base_url="http://tirek.test") as http:
-            yield GraphQLClient(http), scene
-    finally:
-        await db.dispose()
-
-
 @pytest.mark.parametrize("field", connection_fields())
-async def test_total_count_is_the_number_of_items_over_all_pages(env, field: str) -> None:  # type: ignore[no-untyped-def]
-    client, scene = env
+async def test_total_count_is_the_number_of_items_over_all_pages(scene_env, field: str) -> None:  # type: ignore[no-untyped-def]
+    client, scene = scene_env
     role, arguments, make = CONNECTIONS[field]
     await make(scene)
     token = await scene.token(role)

@@ -17,9 +17,8 @@ from marketplace.applications.models import (
     ApplicationStatus,
 )
 from marketplace.audit.models import AuditEvent
-from marketplace.calendar import working_days_between
+from marketplace.calendar import add_months, working_days_between
 from marketplace.errors import DomainError, ErrorCode
-from marketplace.orders.pricing import add_months
 from marketplace.records.models import Entitlement, EntitlementSource
 from tests.applications.world import GrantWorld, refused, run
 
@@ -106,8 +105,11 @@ async def test_approve_and_reject_at_once_one_wins(db, gw: GrantWorld) -> None:
 async def test_the_officer_may_grant_fewer_hours(db, gw: GrantWorld) -> None:
     app = await run(db, apps.submit_application, gw.viewer("eligible"), kind=ASSISTANT)
     start = apps.grant_start()
-    await refused(db, ErrorCode.OUT_OF_RANGE, apps.approve_application, gw.viewer("officer_a"), app.id,
-                  daily_limit=Decimal(9))
+    error = await refused(db, ErrorCode.OUT_OF_RANGE, apps.approve_application, gw.viewer("officer_a"), app.id,
+                          daily_limit=Decimal(9))
+    assert error.field == "dailyLimit"  # the same refusal issueEntitlement gives: never clamped to 8
+    assert (await application(db, app.id)).status == ApplicationStatus.SUBMITTED
+    assert await entitlements_of(db, gw.eligible.id) == []
     approved = await run(db, apps.approve_application, gw.viewer("officer_a"), app.id, quantity=Decimal(120),
                          daily_limit=Decimal(4), valid_from=start, valid_until=start + dt.timedelta(days=90))
     [ent] = await entitlements_of(db, gw.eligible.id)

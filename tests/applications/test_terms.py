@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from marketplace import clock
 from marketplace.applications import services as apps
 from marketplace.applications.models import ApplicationKind
 from marketplace.calendar import add_working_days, is_working_day
@@ -51,7 +52,7 @@ async def test_the_officers_queue_is_ordered_by_due_date_and_flags_overdue(db, g
     now = dt.datetime.now(UTC)
 
     async def submit_at(moment: dt.datetime, viewer, **kw):  # type: ignore[no-untyped-def]
-        monkeypatch.setattr(apps, "_now", lambda: moment)
+        monkeypatch.setattr(clock, "now", lambda: moment)
         try:
             return await run(db, apps.submit_application, viewer, **kw)
         finally:
@@ -66,7 +67,7 @@ async def test_the_officers_queue_is_ordered_by_due_date_and_flags_overdue(db, g
 
     queue = await run(db, apps.list_applications, gw.viewer("officer_a"))
     assert [a.id for a in queue] == [late.id, soon.id, fresh.id]
-    today = apps.almaty_today()
+    today = clock.today()
     assert [apps.is_overdue(a, today) for a in queue] == [True, False, False]
     assert apps.working_days_left(late, today) < 0
     overdue = await run(db, apps.list_applications, gw.viewer("officer_a"), overdue_only=True)

@@ -25,6 +25,7 @@ from marketplace.catalog.models import (
     Provider,
     Unit,
 )
+from marketplace import clock
 from marketplace.db import Database
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.records.models import DisabilityGroup
@@ -39,7 +40,7 @@ def new_key(prefix: str = "key") -> str:
 
 
 def today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
+    return clock.today()
 
 
 @dataclass

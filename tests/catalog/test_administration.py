@@ -18,7 +18,7 @@ from marketplace.accounts.models import Account, AccountCode, Region, Role
 from marketplace.audit.models import AuditEvent
 from marketplace.catalog import administration as classifier
 from marketplace.catalog.models import ClassifierItem
-from marketplace.claims.services import almaty_today
+from marketplace import clock
 from marketplace.db import Database
 from marketplace.errors import DomainError, ErrorCode, ValidationErrors
 from marketplace.notifications import delivery
@@ -67,7 +67,7 @@ async def test_the_admin_creates_and_edits_classifier_items(db: Database, world:
             (None, ErrorCode.FORBIDDEN)]
     item = await run(db, classifier.create_classifier_item, admin, **ITEM)
     assert (item.code, item.price_cap, item.price_cap_from, item.is_custom) == (
-        "TSR-09-101", Decimal("180000.00"), almaty_today(), False)
+        "TSR-09-101", Decimal("180000.00"), clock.today(), False)
     custom = await run(db, classifier.create_classifier_item, admin, **{**ITEM, "code": "TSR-09-102",
                                                                        "price_cap": None})
     assert custom.is_custom and custom.price_cap_from is None
@@ -81,7 +81,7 @@ async def test_the_admin_creates_and_edits_classifier_items(db: Database, world:
     assert (renamed.name_en, renamed.is_active, renamed.price_cap) == ("Behind-the-ear hearing aid", False,
                                                                        Decimal("180000.00"))
     for kwargs, expected in (({"price_cap": None}, [("priceCap", ErrorCode.INVALID)]),
-                             ({"price_cap": Decimal("1"), "price_cap_from": almaty_today() + dt.timedelta(days=5000)},
+                             ({"price_cap": Decimal("1"), "price_cap_from": clock.today() + dt.timedelta(days=5000)},
                               [("priceCapFrom", ErrorCode.OUT_OF_RANGE)]),
                              ({"is_active": "yes"}, [("isActive", ErrorCode.INVALID)])):
         assert await refused(db, classifier.update_classifier_item, admin, item.id, **kwargs) == expected
@@ -100,7 +100,7 @@ async def test_a_new_cap_applies_to_orders_from_its_date_and_earlier_orders_keep
     before = await run(db, orders.place_order, recipient, listing_id=world.listing_a.id,
                        entitlement_id=world.entitlement_a.id, quantity=Decimal(1), idempotency_key="before")
     assert before.price_cap == Decimal("250000.00") and before.co_payment == Decimal("0.00")
-    tomorrow = almaty_today() + dt.timedelta(days=1)
+    tomorrow = clock.today() + dt.timedelta(days=1)
     item = await run(db, classifier.update_classifier_item, admin, item_id, price_cap=Decimal("150000"),
                      price_cap_from=tomorrow)
     assert (item.price_cap, item.next_price_cap, item.next_price_cap_from) == (
@@ -121,7 +121,7 @@ async def test_a_new_cap_applies_to_orders_from_its_date_and_earlier_orders_keep
         assert (event.actor_account_id, event.after["price_cap"]) == (None, "150000.00")
     # A cap from today (or earlier) applies at once.
     now = await run(db, classifier.update_classifier_item, admin, item_id, price_cap=Decimal("160000"))
-    assert (now.price_cap, now.price_cap_from, now.next_price_cap) == (Decimal("160000.00"), almaty_today(), None)
+    assert (now.price_cap, now.price_cap_from, now.next_price_cap) == (Decimal("160000.00"), clock.today(), None)
 
 
 async def test_the_upkeep_loop_applies_caps_and_survives_a_failing_round(db: Database, world: f.World) -> None:
@@ -131,10 +131,10 @@ async def test_the_upkeep_loop_applies_caps_and_survives_a_failing_round(db: Dat
         calls.append(1)
         if len(calls) == 1:
             raise OSError("database away")
-        return await classifier.apply_scheduled_caps(db, almaty_today() + dt.timedelta(days=2))
+        return await classifier.apply_scheduled_caps(db, clock.today() + dt.timedelta(days=2))
 
     await run(db, classifier.update_classifier_item, world.viewer("admin"), world.item.id,
-              price_cap=Decimal("99000"), price_cap_from=almaty_today() + dt.timedelta(days=2))
+              price_cap=Decimal("99000"), price_cap_from=clock.today() + dt.timedelta(days=2))
     stop = asyncio.Event()
     loop = asyncio.create_task(run_periodically(flaky, "caps", every_seconds=0.02, stop=stop))
     for _ in range(200):
@@ -257,7 +257,7 @@ async def test_administration_over_http(api: GraphQLClient, db: Database, world:
     assert denied["errors"] == [{"field": None, "code": "FORBIDDEN"}]
     made = (await api.data(ADMIN_DOCS["item"], {"i": item}, admin))["createClassifierItem"]
     assert made["errors"] == [] and made["classifierItem"]["priceCap"] == "120000.00"
-    later = (almaty_today() + dt.timedelta(days=10)).isoformat()
+    later = (clock.today() + dt.timedelta(days=10)).isoformat()
     ahead = (await api.data(ADMIN_DOCS["update"], {"id": made["classifierItem"]["id"],
                                                    "i": {"priceCap": "125000", "priceCapFrom": later}}, admin))
     assert ahead["updateClassifierItem"]["classifierItem"] == {"priceCap": "120000.00", "nextPriceCap": "125000.00",
@@ -290,7 +290,7 @@ async def test_the_apply_caps_command_applies_a_cap_once(db: Database, world: f.
     import os
     import sys
 
-    day = almaty_today() + dt.timedelta(days=3)
+    day = clock.today() + dt.timedelta(days=3)
     await run(db, classifier.update_classifier_item, world.viewer("admin"), world.item.id,
               price_cap=Decimal("98000"), price_cap_from=day)
     env = {**os.environ, "TIREK_DATABASE_URL": db.url, "TIREK_SECRET_KEY": "cli-test-" + "k" * 32}

@@ -13,7 +13,7 @@ from marketplace.claims import services as cs
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.records.models import Entitlement
-from tests.claims.conftest import audit_count, make_order, make_receipt
+from tests.claims.conftest import PDF, audit_count, make_order, make_receipt
 
 N = 20
 
@@ -117,7 +117,8 @@ async def test_concurrent_claims_with_different_keys_for_one_order_make_one_clai
 async def test_concurrent_self_purchases_never_overspend(db, world, claim_settings):  # type: ignore[no-untyped-def]
     # entitlement A has 2 units; 10 receipts race for 1 unit each
     async with db.transaction() as s:
-        receipts = [await make_receipt(s, world, claim_settings) for _ in range(10)]
+        # Ten different files: the same bytes could back one claim only.
+        receipts = [await make_receipt(s, world, claim_settings, data=PDF + b"%%%d" % n) for n in range(10)]
     viewer = world.viewer("recipient_a")
     results = await asyncio.gather(
         *[cs.run_in_transaction(db, cs.submit_self_purchase_claim, viewer, person_id=world.recipient_a.id,

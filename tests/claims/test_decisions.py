@@ -67,7 +67,9 @@ async def test_officer_may_approve_a_lower_amount_never_a_higher_one(db, world, 
         ), bad
     async with db.session() as s:
         assert (await s.get(CompensationClaim, claim.id)).status == ClaimStatus.SUBMITTED
-    approved = await call(db, cs.approve_claim, officer, claim.id, Decimal("150000.50"))
+    # Less than claimed: only with the reason the claimant reads.
+    assert await code_of(db, cs.approve_claim, officer, claim.id, Decimal("150000.50")) == ErrorCode.REQUIRED
+    approved = await call(db, cs.approve_claim, officer, claim.id, Decimal("150000.50"), "One item was not delivered.")
     assert approved.amount_approved == Decimal("150000.50")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import pytest
 
+from marketplace import clock
 from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Role
 from marketplace.claims import services as cs
@@ -36,16 +37,16 @@ def test_due_date_skips_nauryz():
     assert cs.due_date_for(at(2025, 3, 20)) == dt.date(2025, 4, 17)
 
 
-def test_due_date_counts_from_the_almaty_date_not_the_utc_date():
+def test_due_date_counts_from_the_kazakhstan_date_not_the_utc_date():
     # 19 March 2025 19:30 UTC is already Thursday 20 March 00:30 in Almaty (UTC+5)
-    assert cs.almaty_date(at(2025, 3, 19, 19, 30)) == dt.date(2025, 3, 20)
+    assert clock.local_date(at(2025, 3, 19, 19, 30)) == dt.date(2025, 3, 20)
     assert cs.due_date_for(at(2025, 3, 19, 19, 30)) == dt.date(2025, 4, 17)
     # 18:59 UTC is still Wednesday 19 March in Almaty: one working day earlier
     assert cs.due_date_for(at(2025, 3, 19, 18, 59)) == dt.date(2025, 4, 16)
 
 
 async def test_a_submitted_claim_gets_its_due_date_from_the_submission_moment(db, world, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(cs, "_now", lambda: at(2025, 3, 19, 19, 30))
+    monkeypatch.setattr(clock, "now", lambda: at(2025, 3, 19, 19, 30))
     async with db.transaction() as s:
         order = await make_order(s, world)
         claim = await cs.submit_provider_claim(s, world.viewer("provider_a"), order_id=order.id, idempotency_key="k")
@@ -71,17 +72,17 @@ async def _claim(db, world, side="a", key=None):  # type: ignore[no-untyped-def]
 
 
 async def test_overdue_listing(db, world, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(cs, "_now", lambda: at(2025, 3, 20))
+    monkeypatch.setattr(clock, "now", lambda: at(2025, 3, 20))
     old = await _claim(db, world)
     old_decided = await _claim(db, world)
     old_b = await _claim(db, world, side="b")
     async with db.transaction() as s:
         await cs.approve_claim(s, world.viewer("officer_a"), old_decided.id)
-    monkeypatch.setattr(cs, "_now", lambda: at(2025, 4, 17, 12))  # the due date itself: not yet overdue
+    monkeypatch.setattr(clock, "now", lambda: at(2025, 4, 17, 12))  # the due date itself: not yet overdue
     async with db.session() as s:
         assert await cs.list_claims(s, world.viewer("officer_a"), overdue_only=True) == []
     recent = await _claim(db, world)
-    monkeypatch.setattr(cs, "_now", lambda: at(2025, 4, 17, 19, 5))  # 18 April 00:05 in Almaty
+    monkeypatch.setattr(clock, "now", lambda: at(2025, 4, 17, 19, 5))  # 18 April 00:05 in Almaty
     async with db.session() as s:
         overdue = await cs.list_claims(s, world.viewer("officer_a"), overdue_only=True)
         assert [c.id for c in overdue] == [old.id]
@@ -124,7 +125,7 @@ async def test_each_role_lists_its_own_scope(db, world, monkeypatch):  # type: i
 async def test_the_officers_queue_is_ordered_by_due_date_then_id_and_pages_by_cursor(db, world, monkeypatch):  # type: ignore[no-untyped-def]
     ids = []
     for day in (5, 3, 3, 4, 1, 2, 1):  # submission days in Sept 2025 (1-5: Mon-Fri)
-        monkeypatch.setattr(cs, "_now", lambda day=day: at(2025, 9, day))
+        monkeypatch.setattr(clock, "now", lambda day=day: at(2025, 9, day))
         ids.append((await _claim(db, world)).id)
     officer = world.viewer("officer_a")
     async with db.session() as s:

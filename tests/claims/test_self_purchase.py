@@ -69,8 +69,8 @@ async def test_paid_below_the_cap_is_approvable_in_full(db, world, claim_setting
 async def test_rejection_releases_and_payment_consumes_the_reservation(db, world, claim_settings):  # type: ignore[no-untyped-def]
     viewer, officer = world.viewer("recipient_a"), world.viewer("officer_a")
     async with db.transaction() as s:
-        r1 = await make_receipt(s, world, claim_settings)
-        r2 = await make_receipt(s, world, claim_settings)
+        r1 = await make_receipt(s, world, claim_settings, data=PDF + b"%1")
+        r2 = await make_receipt(s, world, claim_settings, data=PDF + b"%2")
     c1 = await submit(db, viewer, **args(world, r1, idempotency_key="1"))
     c2 = await submit(db, viewer, **args(world, r2, idempotency_key="2"))
     assert await balance(db, world.entitlement_a.id) == (Decimal("2.00"), Decimal("0.00"))
@@ -94,7 +94,7 @@ async def test_rejection_releases_and_payment_consumes_the_reservation(db, world
 async def test_reserved_balance_cannot_be_spent_twice(db, world, claim_settings):  # type: ignore[no-untyped-def]
     viewer = world.viewer("recipient_a")
     async with db.transaction() as s:
-        receipts = [await make_receipt(s, world, claim_settings) for _ in range(3)]
+        receipts = [await make_receipt(s, world, claim_settings, data=PDF + b"%%%d" % n) for n in range(3)]
         # an order already holds one of the two units
         await s.execute(update(Entitlement).where(Entitlement.id == world.entitlement_a.id)
                         .values(reserved=Decimal("1")))
@@ -202,8 +202,8 @@ async def test_quarterly_release_bounds_a_self_purchase(db, world, claim_setting
         ent = await f.entitlement(s, world.recipient_a, diapers, quantity=1460, quarterly_release=365,
                                   valid_from=f.today() - dt.timedelta(days=10),
                                   valid_until=f.today() + dt.timedelta(days=300))
-        r1 = await make_receipt(s, world, claim_settings)
-        r2 = await make_receipt(s, world, claim_settings)
+        r1 = await make_receipt(s, world, claim_settings, data=PDF + b"%1")
+        r2 = await make_receipt(s, world, claim_settings, data=PDF + b"%2")
     viewer = world.viewer("recipient_a")
     with pytest.raises(DomainError) as err:
         await submit(db, viewer, **args(world, r1, entitlement_id=ent.id, quantity=Decimal("366"),

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import insert, select, update
 
+from marketplace import clock
 from marketplace.accounts.models import Sex
 from marketplace.applications import services as apps
 from marketplace.applications.models import Application, ApplicationKind
@@ -49,7 +50,7 @@ async def assistant_order(db, gw: GrantWorld):  # type: ignore[no-untyped-def]
                      entitlement_id=ent.id, quantity=Decimal(10), idempotency_key=new_key())
 
 
-async def test_the_service_hours_path_notifies_each_party_in_its_language(db, gw: GrantWorld, adapter) -> None:  # type: ignore[no-untyped-def]
+async def test_the_service_hours_path_notifies_each_party_in_its_language(db, gw: GrantWorld, adapter, day_is_over) -> None:  # type: ignore[no-untyped-def]
     acc = gw.accounts
     order = await assistant_order(db, gw)
     # The provider (English) hears of the order; the recipient who placed it does not.
@@ -60,7 +61,7 @@ async def test_the_service_hours_path_notifies_each_party_in_its_language(db, gw
     assert await notes(db, acc["eligible"].id) == []
 
     await run(db, orders.accept_order, gw.viewer("provider"), order.id)
-    today = dt.datetime.now(UTC).date()
+    today = clock.today()
     log = await run(db, orders.log_service_hours, gw.viewer("provider"), order_id=order.id, worker_iin=WORKER,
                     worker_name="Сәуле Ахметова", service_date=today, start_time=dt.time(9, 0),
                     end_time=dt.time(12, 30))
@@ -227,20 +228,23 @@ async def test_terms_about_to_be_missed_are_told_once_a_day(db, gw: GrantWorld) 
         await s.execute(update(Application).where(Application.id == later.id).values(due_date=dt.date(2027, 2, 16)))
         await s.execute(update(Application).where(Application.id == late.id).values(due_date=dt.date(2027, 2, 10)))
     before = len(await notes(db, gw.accounts["officer_a"].id))
-    # Due within two working days: the application and the claim (not the later one, nor the overdue one),
-    # to each of the region's two officers.
-    assert await notifications.notify_terms_due(db, day) == 4
+    # Due within two working days: the application and the claim (not the later one); the overdue one
+    # keeps reminding until it is decided; to each of the region's two officers.
+    assert await notifications.notify_terms_due(db, day) == 6
     got = (await notes(db, gw.accounts["officer_a"].id))[before:]
     assert [(n.kind, n.subject_type, n.subject_id) for n in got] == [
-        ("term.due_soon", "Application", app.id), ("term.due_soon", "CompensationClaim", claim.id)]
-    assert got[0].title == f"Срок истекает 15.02.2027: Заявление №{app.id}"
-    assert "осталось рабочих дней: 2" in got[0].body
+        ("term.overdue", "Application", late.id), ("term.due_soon", "Application", app.id),
+        ("term.due_soon", "CompensationClaim", claim.id)]
+    assert got[0].title == f"Срок истёк 10.02.2027: Заявление №{late.id}"
+    assert "просрочено рабочих дней: 1" in got[0].body
+    assert got[1].title == f"Срок истекает 15.02.2027: Заявление №{app.id}"
+    assert "осталось рабочих дней: 2" in got[1].body
     assert (await notes(db, gw.accounts["officer_a2"].id))[-1].title == (
         f"Term ends 12.02.2027: Compensation claim №{claim.id}")
     assert await kinds(db, gw.accounts["officer_b"].id) == []
     assert await notifications.notify_terms_due(db, day) == 0  # the same day again: nothing new
-    # The next day (Friday): the application, the claim due today and the one due Tuesday.
-    assert await notifications.notify_terms_due(db, day + dt.timedelta(days=1)) == 6
+    # The next day (Friday): the application, the claim due today, the one due Tuesday and the overdue one.
+    assert await notifications.notify_terms_due(db, day + dt.timedelta(days=1)) == 8
     assert add_working_days(day, 2) == dt.date(2027, 2, 15)
 
 
@@ -302,7 +306,7 @@ async def test_invataxi_steps_notify_the_other_side_and_not_twice(db, gw: GrantW
     await run(db, transport.propose_trip_time, gw.viewer("taxi"), trip.id, pickup + dt.timedelta(hours=2))
     await run(db, transport.accept_trip_proposal, gw.viewer("eligible"), trip.id)
     await run(db, transport.confirm_trip, gw.viewer("taxi"), trip.id, gw.van.id)
-    monkeypatch.setattr(transport, "_now", lambda: pickup + dt.timedelta(hours=3))
+    monkeypatch.setattr(clock, "now", lambda: pickup + dt.timedelta(hours=3))
     await run(db, transport.mark_trip_done, gw.viewer("taxi"), trip.id)
     await run(db, transport.complete_trip, gw.viewer("eligible"), trip.id)
     monkeypatch.undo()

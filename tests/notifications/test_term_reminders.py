@@ -4,11 +4,13 @@ served app's background loop, and from `tirek notify-terms-due` (cron), once per
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import sys
 
 from sqlalchemy import select, update
 
+from marketplace import clock
 from marketplace.applications import services as apps
 from marketplace.applications.models import Application, ApplicationKind
 from marketplace.notifications import services as notifications
@@ -20,7 +22,7 @@ async def _due_today(db, gw: GrantWorld) -> Application:  # type: ignore[no-unty
     app = await run(db, apps.submit_application, gw.viewer("eligible"), kind=ApplicationKind.INDIVIDUAL_ASSISTANT)
     async with db.transaction() as s:
         await s.execute(update(Application).where(Application.id == app.id)
-                        .values(due_date=notifications._almaty_today()))
+                        .values(due_date=clock.today()))
     return app
 
 
@@ -43,7 +45,7 @@ async def test_the_background_loop_reminds_each_officer_once_however_often_it_ru
     got = await _reminders(db)
     officers = sorted([gw.accounts["officer_a"].id, gw.accounts["officer_a2"].id])
     assert [a for a, _ in got] == officers
-    assert {k for _, k in got} == {f"term:Application:{app.id}:{notifications._almaty_today().isoformat()}"}
+    assert {k for _, k in got} == {f"term:Application:{app.id}:{clock.today().isoformat()}"}
 
 
 async def test_the_loop_survives_a_failing_round(db, gw: GrantWorld, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -105,3 +107,39 @@ async def test_the_served_app_runs_the_reminders_from_its_lifespan(db, gw: Grant
     assert len(await _reminders(db)) == 2
     off = settings.model_copy(update={"term_reminder_interval": 0})
     assert process_services(off, db)["on_startup"] == []
+
+
+async def test_an_overdue_item_reminds_its_officers_daily_in_their_language_until_decided(db, gw: GrantWorld) -> None:  # type: ignore[no-untyped-def]
+    from marketplace.calendar import add_working_days, working_days_between
+    from marketplace.notifications import messages
+
+    app = await run(db, apps.submit_application, gw.viewer("eligible"), kind=ApplicationKind.INDIVIDUAL_ASSISTANT)
+    today = clock.today()
+    due = add_working_days(today, -2)  # two working days late
+    async with db.transaction() as s:
+        await s.execute(update(Application).where(Application.id == app.id).values(due_date=due))
+
+    async def overdue() -> list[tuple[int, str, str | None]]:
+        async with db.session() as s:
+            return list((await s.execute(
+                select(Notification.account_id, Notification.title, Notification.dedup_key)
+                .where(Notification.kind == "term.overdue").order_by(Notification.id)
+            )).all())
+
+    assert await notifications.notify_terms_due(db) == 2
+    assert await notifications.notify_terms_due(db) == 0  # once per officer a day
+    got = await overdue()
+    by_officer = {a: title for a, title, _ in got}
+    late = working_days_between(due, today)
+    params = {"what": messages.SUBJECTS["Application"], "number": app.id, "due": due, "left": -late, "late": late}
+    assert by_officer == {
+        gw.accounts["officer_a"].id: messages.render("term.overdue", gw.accounts["officer_a"].language, params)[0],
+        gw.accounts["officer_a2"].id: messages.render("term.overdue", gw.accounts["officer_a2"].language, params)[0],
+    }
+    assert "Overdue since" in by_officer[gw.accounts["officer_a2"].id]  # English for the English-speaking one
+    # The next day, again; once decided, never more.
+    tomorrow = today + dt.timedelta(days=1)
+    assert await notifications.notify_terms_due(db, tomorrow) == 2
+    await run(db, apps.reject_application, gw.viewer("officer_a"), app.id, "No such measure in the IRP.")
+    assert await notifications.notify_terms_due(db, tomorrow + dt.timedelta(days=1)) == 0
+    assert {k for _, _, k in await overdue()} == {f"term:Application:{app.id}:{d.isoformat()}" for d in (today, tomorrow)}

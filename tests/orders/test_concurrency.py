@@ -120,7 +120,7 @@ async def backdate(db, *order_ids, days=10):
 ROUNDS = 6
 
 
-async def test_parallel_hours_from_two_providers_stay_within_eight(db):
+async def test_parallel_hours_from_two_providers_stay_within_eight(db, day_is_over):
     h = await hours_world(db)
     one = await accepted_order(db, h.viewer, h.provider_1_viewer, h.listing_1.id, h.entitlement.id, Decimal(40))
     two = await accepted_order(db, h.viewer, h.provider_2_viewer, h.listing_2.id, h.entitlement.id, Decimal(40))
@@ -137,7 +137,7 @@ async def test_parallel_hours_from_two_providers_stay_within_eight(db):
         assert [r for r in results if isinstance(r, ErrorCode)] == [ErrorCode.DAILY_LIMIT_EXCEEDED]
 
 
-async def test_parallel_overlapping_hours_of_one_worker(db):
+async def test_parallel_overlapping_hours_of_one_worker(db, day_is_over):
     h = await hours_world(db, category=ItemCategory.SIGN_LANGUAGE, daily_limit=None)
     mine = await accepted_order(db, h.viewer, h.provider_1_viewer, h.listing_1.id, h.entitlement.id, Decimal(40))
     theirs = await accepted_order(db, h.other_viewer, h.provider_2_viewer, h.listing_2.id, h.other_entitlement.id,

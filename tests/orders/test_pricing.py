@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, update
 
+from marketplace.calendar import add_months
 from marketplace.catalog.models import ItemCategory
 from marketplace.orders import pricing
 from marketplace.orders.pricing import Coverage, coverage_for, coverage_for_listings
+from marketplace.records import norms
 from marketplace.records.models import DisabilityRecord, Entitlement, EntitlementStatus, RecordStatus
 from tests import factories as f
 from tests.orders.conftest import run
@@ -73,20 +75,20 @@ def test_shares_round_half_up_once():
     (dt.date(2026, 1, 1), dt.date(2027, 1, 1), 5),
 ])
 def test_quarters_started(start, on, n):
-    assert pricing.quarters_started(start, on) == n
+    assert norms.quarters_started(start, on) == n
 
 
 def test_released_so_far_is_capped_by_the_quantity():
     e = ent(quantity="1000", release="365", start=dt.date(2026, 1, 1))
-    assert pricing.released_so_far(e, dt.date(2026, 7, 1)) == D(1000)
-    assert pricing.next_release_date(e, dt.date(2026, 7, 1)) is None
-    assert pricing.next_release_date(e, dt.date(2026, 2, 1)) == dt.date(2026, 4, 1)
+    assert norms.released_so_far(e, dt.date(2026, 7, 1)) == D(1000)
+    assert norms.next_release_date(e, dt.date(2026, 7, 1)) is None
+    assert norms.next_release_date(e, dt.date(2026, 2, 1)) == dt.date(2026, 4, 1)
 
 
 def test_add_months_clamps_to_the_month_end():
-    assert pricing.add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
-    assert pricing.add_months(dt.date(2024, 2, 29), 12) == dt.date(2025, 2, 28)
-    assert pricing.add_months(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)
+    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2024, 2, 29), 12) == dt.date(2025, 2, 28)
+    assert add_months(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)
 
 
 # -- for a page of listings ---------------------------------------------------------

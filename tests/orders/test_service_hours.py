@@ -17,6 +17,8 @@ from tests import factories as f
 from tests.orders.conftest import accepted_order, actions, entitlement, hours_world, new_key, refused, run, t
 
 TODAY = f.today()
+# Hours logged "today" must have ended on Kazakhstan's clock: it is 23:59 there in these tests.
+pytestmark = pytest.mark.usefixtures("day_is_over")
 WORKER_1 = make_iin(dt.date(1990, 3, 4), "F", 11)
 WORKER_2 = make_iin(dt.date(1985, 7, 8), "M", 12)
 WORKER_3 = make_iin(dt.date(1979, 1, 2), "F", 13)

@@ -10,7 +10,7 @@ import sys
 
 from sqlalchemy import update
 
-from marketplace.claims.services import almaty_today
+from marketplace import clock
 from marketplace.quotes import services as quotes
 from marketplace.quotes.models import Quote, QuoteStatus
 from marketplace.upkeep import run_periodically
@@ -20,7 +20,7 @@ from tests.quotes.world import QuoteWorld
 async def _lapsed(qw: QuoteWorld) -> Quote:
     q = await qw.request()
     async with qw.db.transaction() as s:
-        await s.execute(update(Quote).where(Quote.id == q.id).values(due_date=almaty_today() - dt.timedelta(days=1)))
+        await s.execute(update(Quote).where(Quote.id == q.id).values(due_date=clock.today() - dt.timedelta(days=1)))
     return q
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from marketplace.calendar import add_working_days
 from marketplace.catalog.models import Provider, VerificationStatus
-from marketplace.claims.services import almaty_today
+from marketplace import clock
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderStatus
@@ -23,12 +23,12 @@ from tests.quotes.world import PRICE, QuoteWorld
 async def test_a_quote_from_request_to_order_at_the_approved_price(qw: QuoteWorld) -> None:
     q = await qw.request()
     assert (q.status, q.revision, q.unit_price) == (QuoteStatus.REQUESTED, 0, None)
-    assert q.due_date == add_working_days(almaty_today(), quotes.QUOTE_TERM_WORKING_DAYS)
+    assert q.due_date == add_working_days(clock.today(), quotes.QUOTE_TERM_WORKING_DAYS)
 
     q = await qw.run(quotes.submit_quote, "provider_a", q.id, unit_price=Decimal("1500000"), lead_time_days=45,
                      specification="Модульный протез кисти")
     assert (q.status, q.revision, q.unit_price) == (QuoteStatus.QUOTED, 1, Decimal("1500000.00"))
-    assert q.due_date == add_working_days(almaty_today(), quotes.DECISION_TERM_WORKING_DAYS)
+    assert q.due_date == add_working_days(clock.today(), quotes.DECISION_TERM_WORKING_DAYS)
     first_due = q.due_date
     # The provider may revise until the officer decides; the officer's term keeps running.
     q = await qw.run(quotes.submit_quote, "provider_a", q.id, unit_price=PRICE, lead_time_days=30,
@@ -37,7 +37,7 @@ async def test_a_quote_from_request_to_order_at_the_approved_price(qw: QuoteWorl
 
     q = await qw.run(quotes.approve_quote, "officer_a", q.id, revision=2)
     assert (q.status, q.approved_unit_price) == (QuoteStatus.APPROVED, PRICE)
-    assert q.due_date == add_working_days(almaty_today(), quotes.ORDER_TERM_WORKING_DAYS)
+    assert q.due_date == add_working_days(clock.today(), quotes.ORDER_TERM_WORKING_DAYS)
     assert quotes.state_share(q) == PRICE and quotes.co_payment(q) == Decimal("0.00")
 
     async with qw.db.transaction() as s:
@@ -179,7 +179,7 @@ async def _set_due(qw: QuoteWorld, qid: int, due: dt.date) -> None:
 
 
 async def test_expiry_of_unanswered_requests_and_unordered_approvals_only(qw: QuoteWorld) -> None:
-    today = almaty_today()
+    today = clock.today()
     requested = await qw.request()
     async with qw.db.transaction() as s:
         from tests import factories as f

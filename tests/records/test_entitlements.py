@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from marketplace.catalog.models import ClassifierItem, ItemCategory, ItemKind, Unit
 from marketplace.errors import ErrorCode
-from marketplace.orders.pricing import add_months
+from marketplace.calendar import add_months
 from marketplace.records import services as records
 from marketplace.records.models import (
     DisabilityGroup,
@@ -174,9 +174,13 @@ async def test_personal_assistant_is_for_group_one_with_difficulty_moving(db, wo
     await refused(db, ErrorCode.NOT_ELIGIBLE, records.issue_entitlement, officer,
                   **args(cared, pa, quantity=Decimal(500)))
     ok = await group_one(db, world, has_mobility_difficulty=True)
+    # Looser than the legal 8 hours a day: refused, never clamped; stricter: kept.
+    error = await refused(db, ErrorCode.OUT_OF_RANGE, records.issue_entitlement, officer,
+                          **args(ok, pa, quantity=Decimal(500), daily_limit=Decimal(9)))
+    assert error.field == "dailyLimit" and "8" in error.message
     ent = await run(db, records.issue_entitlement, officer,
-                    **args(ok, pa, quantity=Decimal(500), daily_limit=Decimal(12)))
-    assert ent.daily_limit == Decimal("8.00")  # never over the legal 8 hours a day
+                    **args(ok, pa, quantity=Decimal(500), daily_limit=Decimal(6)))
+    assert ent.daily_limit == Decimal("6.00")
     ok2 = await group_one(db, world, has_mobility_difficulty=True)
     ent2 = await run(db, records.issue_entitlement, officer, **args(ok2, pa, quantity=Decimal(500)))
     assert ent2.daily_limit == Decimal("8.00")

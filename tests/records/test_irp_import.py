@@ -35,7 +35,7 @@ async def test_import_reports_bad_rows_keeps_good_ones_and_reruns_cleanly(db) ->
         item = await f.classifier_item(s, code="TSR-01-001", service_life_months=None)
         officer = await f.account(s, Role.LOCAL_BODY, region_id=region.id)
     viewer = f.viewer_of(officer)
-    today = dt.date.today()
+    today = f.today()
     good = {
         "last_name": "Иванова", "first_name": "Анна", "region_code": "ASTANA", "group": "II",
         "cause": "GENERAL_DISEASE", "nosology_code": "G80", "exam_format": "IN_ABSENTIA",

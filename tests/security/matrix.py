@@ -30,6 +30,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from marketplace import clock
 from marketplace.catalog.models import ListingStatus
 from tests.security.scene import ROLES, Scene, gid, key, serial
 
@@ -387,8 +388,8 @@ async def _register_disability(sc: Scene, side: str) -> Call:
     return Call(f"mutation($i: RegisterDisabilityInput!) {{ registerDisability(input: $i) {{ record {{ id }} {ERR} }} }}",
                 {"i": {"personId": gid("Person", person.id), "group": "II", "cause": "GENERAL_DISEASE",
                        "nosologyCode": "G80", "examFormat": "IN_PERSON",
-                       "validFrom": (dt.date.today() - dt.timedelta(days=10)).isoformat(),
-                       "validUntil": (dt.date.today() + dt.timedelta(days=300)).isoformat()}})
+                       "validFrom": (clock.today() - dt.timedelta(days=10)).isoformat(),
+                       "validUntil": (clock.today() + dt.timedelta(days=300)).isoformat()}})
 
 
 @entry("closeDisabilityRecord", MUTATION, KEEPER_ACTS)
@@ -412,8 +413,8 @@ async def _issue_entitlement(sc: Scene, side: str) -> Call:
     person = await sc.person(side, record=True)
     return Call(f"mutation($i: IssueEntitlementInput!) {{ issueEntitlement(input: $i) {{ entitlement {{ id }} {ERR} }} }}",
                 {"i": {"personId": gid("Person", person.id), "classifierItemId": gid("ClassifierItem", sc.item.id),
-                       "quantity": "1", "validFrom": dt.date.today().isoformat(),
-                       "validUntil": (dt.date.today() + dt.timedelta(days=200)).isoformat()}})
+                       "quantity": "1", "validFrom": clock.today().isoformat(),
+                       "validUntil": (clock.today() + dt.timedelta(days=200)).isoformat()}})
 
 
 @entry("closeEntitlement", MUTATION, KEEPER_ACTS)
@@ -450,11 +451,11 @@ entry("confirmReceipt", MUTATION, RECIPIENT_ACTS)(_order_step("confirmReceipt", 
 
 @entry("logServiceHours", MUTATION, PROVIDER_ACTS)
 async def _log_hours(sc: Scene, side: str) -> Call:
-    order = await sc.order(side, "ACCEPTED", hourly=True, quantity="4")
+    order, day = await sc.hourly_order_since_yesterday(side)
     return Call(f"mutation($id: ID!, $w: String!, $d: Date!) {{ logServiceHours(orderId: $id, workerIin: $w, "
                 f"workerName: \"Сурдопереводчик\", serviceDate: $d, startTime: \"11:00:00\", endTime: \"12:00:00\") "
                 f"{{ serviceLogs {{ id }} {ERR} }} }}",
-                {"id": gid("Order", order.id), "w": sc.iin(), "d": order.placed_at.date().isoformat()})
+                {"id": gid("Order", order.id), "w": sc.iin(), "d": day.isoformat()})
 
 
 @entry("confirmServiceHours", MUTATION, RECIPIENT_ACTS)

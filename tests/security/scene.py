@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import update
 
+from marketplace import clock
 from marketplace.accounts import password_reset
 from marketplace.accounts.models import Account, AccountCode, Role
 from marketplace.accounts.security import issue_token
@@ -43,6 +44,7 @@ from marketplace.notifications.models import Notification
 from marketplace.orders import services as orders
 from marketplace.quotes import services as quote_services
 from marketplace.quotes.models import Quote, QuoteStatus
+from marketplace.orders.models import Order
 from marketplace.records.models import Entitlement
 from marketplace.settings import Settings
 from marketplace.transport import services as transport
@@ -71,6 +73,7 @@ PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n"
 BIG = 100_000
 
 _seq = itertools.count(1)
+_receipt_files = itertools.count(1)  # each receipt a file of its own: the same bytes back one claim only
 
 
 def gid(type_name: str, pk: int) -> str:
@@ -194,11 +197,20 @@ class Scene:
             order = await self.run(step, self.viewer(side, who), order.id)
         return order
 
-    async def service_log(self, side: str) -> Any:
+    async def hourly_order_since_yesterday(self, side: str) -> tuple[Any, dt.date]:
+        """An accepted hourly order placed yesterday, and yesterday's date: its hours 09:00-12:00
+        are over on Kazakhstan's clock whatever the hour the test runs at."""
         order = await self.order(side, "ACCEPTED", hourly=True, quantity="4")
+        async with self.db.transaction() as s:
+            await s.execute(update(Order).where(Order.id == order.id)
+                            .values(placed_at=order.placed_at - dt.timedelta(days=1)))
+        return order, clock.today() - dt.timedelta(days=1)
+
+    async def service_log(self, side: str) -> Any:
+        order, day = await self.hourly_order_since_yesterday(side)
         return await self.run(
             orders.log_service_hours, self.viewer(side, "provider"), order_id=order.id, worker_iin=self.iin(),
-            worker_name="Сурдопереводчик", service_date=orders.today(), start_time=dt.time(9, 0),
+            worker_name="Сурдопереводчик", service_date=day, start_time=dt.time(9, 0),
             end_time=dt.time(10, 0))
 
     async def claim(self, side: str, status: str = "SUBMITTED") -> Any:
@@ -247,7 +259,8 @@ class Scene:
     async def receipt(self, side: str) -> Any:
         return await self.run(receipt_services.store_receipt, self.viewer(side, "recipient"),
                               person_id=self.sides[side].person.id, filename="r.pdf",
-                              content_type="application/pdf", data=PDF, settings=self.settings)
+                              content_type="application/pdf", data=PDF + b"%%%d" % next(_receipt_files),
+                              settings=self.settings)
 
     async def vehicle(self, side: str) -> Any:
         return await self.run(transport.add_vehicle, self.viewer(side, "provider"), plate_number=self.plate(),

@@ -40,6 +40,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from marketplace import clock
 from marketplace.catalog.models import ListingStatus
 from marketplace.errors import ErrorCode
 from marketplace.settings import Settings
@@ -217,7 +218,7 @@ order_step("reviewOrder", "recipient", "CONFIRMED", rating=4, text="Хорошо
 async def _(sc: Scene, side: str) -> dict[str, Any]:
     order = await sc.order(side, "ACCEPTED", hourly=True, quantity="4")
     return {"orderId": gid("Order", order.id), "workerIin": sc.iin(), "workerName": "Сурдопереводчик",
-            "serviceDate": order.placed_at.date().isoformat(), "startTime": "11:00:00", "endTime": "12:00:00"}
+            "serviceDate": clock.local_date(order.placed_at).isoformat(), "startTime": "11:00:00", "endTime": "12:00:00"}
 
 
 @valid("confirmServiceHours", "recipient")

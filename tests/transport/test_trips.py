@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from marketplace import clock
 from marketplace.claims import services as claims
 from marketplace.claims.models import ClaimStatus
 from marketplace.errors import DomainError, ErrorCode
@@ -156,7 +157,7 @@ async def test_completion_consumes_the_trip_and_feeds_a_provider_claim(db, gw: G
     await run(db, transport.confirm_trip, provider, trip.id, gw.van.id)
     await refused(db, ErrorCode.INVALID_TRANSITION, transport.mark_trip_done, provider, trip.id)  # not yet
     await refused(db, ErrorCode.INVALID_TRANSITION, transport.complete_trip, recipient, trip.id)  # not reported
-    monkeypatch.setattr(transport, "_now", lambda: at(10.5))
+    monkeypatch.setattr(clock, "now", lambda: at(10.5))
     await run(db, transport.mark_trip_done, provider, trip.id)
     await refused(db, ErrorCode.INVALID_TRANSITION, transport.cancel_trip, recipient, trip.id)
     completed = await run(db, transport.complete_trip, recipient, trip.id)

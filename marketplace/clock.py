@@ -1,0 +1,50 @@
+"""Kazakhstan's clock for the domain: one time zone, UTC+5, since 1 March 2024.
+
+"Today", service dates and times, terms and reminders are local; moments are stored in UTC.
+A fixed offset, not a zone name, because the country keeps no daylight saving time and the
+offset must not depend on the host's tz database (older ones still say UTC+6 for Almaty).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+KAZAKHSTAN_TIME = dt.timezone(dt.timedelta(hours=5), "UTC+05:00")
+
+
+def now() -> dt.datetime:
+    """This moment, aware, in UTC (what the database stores)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def local_now() -> dt.datetime:
+    """This moment on Kazakhstan's clock."""
+    return now().astimezone(KAZAKHSTAN_TIME)
+
+
+def today() -> dt.date:
+    """Today's date in Kazakhstan."""
+    return local_now().date()
+
+
+def local_time(value: dt.datetime) -> dt.datetime:
+    """A stored moment (naive values are UTC) on Kazakhstan's clock."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(KAZAKHSTAN_TIME)
+
+
+def local_date(value: dt.datetime) -> dt.date:
+    """The local calendar date of a stored moment."""
+    return local_time(value).date()
+
+
+def moment(day: dt.date, time: dt.time) -> dt.datetime:
+    """A local date and time of day as an aware moment."""
+    return dt.datetime.combine(day, time, tzinfo=KAZAKHSTAN_TIME)
+
+
+def local_year(year: int) -> tuple[dt.datetime, dt.datetime]:
+    """The moments a calendar year starts and ends in Kazakhstan (end excluded), in UTC."""
+    return (moment(dt.date(year, 1, 1), dt.time()).astimezone(dt.UTC),
+            moment(dt.date(year + 1, 1, 1), dt.time()).astimezone(dt.UTC))

@@ -1,0 +1,201 @@
+"""The portal in a real browser: Debian's Chromium driven by Playwright, against a real
+uvicorn serving the app on a free loopback port with the demo data (SQLite) and a real
+Meilisearch; axe-core checks every page a journey visits.
+
+- ``portal``: one server for the session (pages that read, forms whose effects a test undoes).
+- ``fresh_portal``: a server of its own on a fresh copy of the demo database (a journey that
+  spends the recipient's wheelchair line).
+- ``browser``: one Chromium for the session; ``context``/``page`` per test, with JavaScript on
+  or off (``js`` parameter); every request to a host other than the server's is refused and
+  fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from marketplace.settings import PROJECT_ROOT
+
+CHROMIUM = os.environ.get("TIREK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+DEMO_PASSWORD = "tirek-demo-2026"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database with the demo data (``tirek migrate`` and ``tirek seed --demo``,
+    as ``scripts/demo.sh`` does), copied for each server."""
+    path = tmp_path_factory.mktemp("portal-demo") / "demo.sqlite3"
+    env = {**os.environ, "TIREK_DEMO": "1", "TIREK_DATABASE_URL": f"sqlite+aiosqlite:///{path}",
+           "TIREK_VAR_DIR": str(path.parent)}
+    tirek = Path(sys.executable).parent / "tirek"
+    for command in (["migrate"], ["seed", "--demo"]):
+        subprocess.run([str(tirek), *command], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
+    return path
+
+
+@dataclass
+class PortalServer:
+    """A uvicorn process serving ``schema.asgi:app`` on a loopback port."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    database: Path
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def graphql(self, query: str, variables: dict[str, Any] | None = None, login: str | None = None) -> dict[str, Any]:
+        """Post to the API as a demo login (the provider delivering, say) and return ``data``."""
+        headers = {}
+        if login is not None:
+            if login not in self.tokens:
+                data = self.graphql('mutation($u: String!, $p: String!) { login(username: $u, password: $p) '
+                                    '{ token errors { code message } } }', {"u": login, "p": DEMO_PASSWORD})
+                assert data["login"]["errors"] == [], data
+                self.tokens[login] = data["login"]["token"]
+            headers["authorization"] = f"Bearer {self.tokens[login]}"
+        response = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}},
+                              headers=headers, timeout=30)
+        body = response.json()
+        assert not body.get("errors"), body
+        return body["data"]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_server(demo_template: Path, directory: Path, meili: Any, index: str) -> PortalServer:
+    directory.mkdir(parents=True, exist_ok=True)
+    database = directory / "tirek.sqlite3"
+    shutil.copyfile(demo_template, database)
+    port = free_port()
+    env = {
+        **os.environ,
+        "TIREK_DEMO": "1",
+        "TIREK_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "TIREK_VAR_DIR": str(directory),
+        "TIREK_MEILI_URL": meili.url,
+        "TIREK_MEILI_KEY": meili.master_key or "",
+        "TIREK_MEILI_INDEX": index,
+        "TIREK_TERM_REMINDER_INTERVAL": "0",
+        "TIREK_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
+    }
+    log = directory / "uvicorn.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "schema.asgi:app", "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "warning"],
+        cwd=PROJECT_ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )
+    server = PortalServer(url=f"http://127.0.0.1:{port}", process=process, log=log, database=database)
+    deadline = time.monotonic() + 120
+    while True:  # up, and the search index built from the demo data
+        if process.poll() is not None:
+            raise RuntimeError(f"the portal did not start:\n{log.read_text()}")
+        try:
+            found = server.graphql('{ searchListings(query: "") { totalCount backend } }')["searchListings"]
+            if found["backend"] == "meilisearch" and found["totalCount"] > 0:
+                return server
+        except (httpx.HTTPError, json.JSONDecodeError, AssertionError):
+            pass
+        if time.monotonic() > deadline:
+            server.stop()
+            raise RuntimeError(f"the portal's search did not become ready:\n{log.read_text()}")
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def portal_index() -> str:
+    return f"portal{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture(scope="session")
+def portal(demo_template: Path, tmp_path_factory: pytest.TempPathFactory, meili: Any,
+           portal_index: str) -> Iterator[PortalServer]:
+    server = start_server(demo_template, tmp_path_factory.mktemp("portal"), meili, portal_index)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def fresh_portal(demo_template: Path, tmp_path: Path, meili: Any, portal_index: str,
+                 portal: PortalServer) -> Iterator[PortalServer]:
+    """A server of its own on a fresh copy of the demo database (the same listings, so it
+    shares the session's search index, already built by ``portal``)."""
+    server = start_server(demo_template, tmp_path / "portal", meili, portal_index)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+# -- the browser ----------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Any]:
+    from playwright.async_api import async_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: bash scripts/setup.sh installs Debian's chromium")
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+@pytest.fixture(params=[True, False], ids=["js", "no-js"])
+def js(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param)
+
+
+@pytest.fixture
+async def visit(browser: Any, js: bool) -> AsyncIterator[Any]:
+    """``await visit(server)`` → a fresh page (a new browser context: no cookies) on that server."""
+    from tests.web.browsing import Visit
+
+    opened: list[Any] = []
+
+    async def open_page(server: PortalServer, *, language: str = "ru") -> Visit:
+        context = await browser.new_context(java_script_enabled=js, bypass_csp=True, locale=language,
+                                            extra_http_headers={"accept-language": language},
+                                            viewport={"width": 1024, "height": 900})
+        opened.append(context)
+        auditor = None
+        if not js:
+            audit_context = await browser.new_context(bypass_csp=True, viewport={"width": 1024, "height": 900})
+            opened.append(audit_context)
+            auditor = await audit_context.new_page()
+        return await Visit.open(context, server, js, auditor)
+
+    yield open_page
+    for context in opened:
+        await context.close()

@@ -1,0 +1,78 @@
+"""My orders: the list, an order's page with what can be done next (confirm receipt, cancel,
+review), and the confirmation page after ordering."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from web.portal import FormErrors, Portal
+
+ACTIONS = {
+    # action: (operation, payload root, where the order page says it was done)
+    "cancel": ("CancelOrder", "cancelOrder", "cancelled"),
+    "confirm": ("ConfirmReceipt", "confirmReceipt", "confirmed"),
+    "review": ("ReviewOrder", "reviewOrder", "reviewed"),
+}
+REVIEW_FIELDS = {"rating": "rating", "text": "review-text"}
+
+
+async def my_orders(portal: Portal, request: Request) -> Response:
+    visitor = await portal.visitor(request)
+    if not visitor.signed_in:
+        return portal.sign_in_first(request, visitor)
+    outcome = await portal.run(request, visitor, "MyOrders", after=request.query_params.get("after") or None)
+    if not outcome.ok:
+        outcome = await portal.run(request, visitor, "MyOrders", after=None)
+    orders = outcome.data.get("orders") or {"nodes": [], "pageInfo": {"hasNextPage": False}}
+    return portal.render(request, visitor, "pages/orders.html", orders=orders["nodes"],
+                         next_cursor=orders["pageInfo"]["endCursor"] if orders["pageInfo"]["hasNextPage"] else None,
+                         paged=bool(request.query_params.get("after")))
+
+
+async def _order_page(portal: Portal, request: Request, template: str, errors: FormErrors | None = None,
+                      status_code: int = 200, **context: object) -> Response:
+    visitor = await portal.visitor(request)
+    if not visitor.signed_in:
+        return portal.sign_in_first(request, visitor)
+    outcome = await portal.run(request, visitor, "Order", id=request.path_params["id"])
+    order = outcome.data.get("order") if outcome.ok else None
+    if order is None:
+        return portal.not_found(request, visitor)
+    return portal.render(request, visitor, template, order=order, errors=errors, status_code=status_code,
+                         done=request.query_params.get("done"), **context)
+
+
+async def order_page(portal: Portal, request: Request) -> Response:
+    return await _order_page(portal, request, "pages/order.html", review={})
+
+
+async def placed(portal: Portal, request: Request) -> Response:
+    return await _order_page(portal, request, "pages/order_placed.html")
+
+
+async def order_action(portal: Portal, request: Request) -> Response:
+    visitor = await portal.visitor(request)
+    form = await portal.form(request, visitor)
+    if not visitor.signed_in:
+        return portal.sign_in_first(request, visitor)
+    action = ACTIONS.get(request.path_params["action"])
+    if action is None:
+        return portal.not_found(request, visitor)
+    operation, root, done = action
+    order_id = request.path_params["id"]
+    variables: dict[str, object] = {"orderId": order_id}
+    errors = FormErrors(fields=REVIEW_FIELDS, fallback="rating" if operation == "ReviewOrder" else None)
+    review = {"rating": str(form.get("rating") or ""), "text": str(form.get("text") or "")[:2000]}
+    if operation == "ReviewOrder":
+        if review["rating"] not in {"1", "2", "3", "4", "5"}:
+            errors.add(portal.gettext(visitor, "Choose a rating from 1 to 5"), "rating", "REQUIRED")
+        variables.update(rating=int(review["rating"]) if review["rating"].isdigit() else 0, text=review["text"] or None)
+    if not errors:
+        outcome = await portal.run(request, visitor, operation, **variables)
+        errors.extend(outcome.payload_errors(root))
+        if not errors and not outcome.ok:
+            return portal.not_found(request, visitor)
+        if not errors:
+            return portal.redirect(visitor, f"/orders/{order_id}?done={done}")
+    return await _order_page(portal, request, "pages/order.html", errors=errors, status_code=400, review=review)

@@ -1,0 +1,241 @@
+"""The portal: what every page shares (templates in three languages, the operations, the
+visitor, forms with their CSRF check and their errors), and its routes.
+
+A page is an ``async def page(portal, request) -> Response`` in ``web/pages/``; it runs named
+operations (``portal.run``) and renders a template (``portal.render``). See web/README.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import strawberry
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from marketplace.accounts.models import Language
+from marketplace.db import Database
+from marketplace.i18n import (
+    Catalogues,
+    format_date,
+    format_datetime,
+    format_money,
+    format_number,
+    language_name,
+    locale_tag,
+)
+from marketplace.settings import Settings
+from schema.context import Context
+from web import labels
+from web.operations import Outcome, load_operations
+from web.visitor import Visitor, csrf_matches, keep_browser, visitor_for
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+LANGUAGES = (Language.KK, Language.RU, Language.EN)
+# The portal's own pages send no request to any other host and run only their own script.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+@dataclass
+class FormErrors:
+    """Payload ``errors { field code message }`` (or the form's own) for a page: the summary at
+    the top links each message to its field; each field shows its own message.
+
+    ``fields`` maps an API argument (``quantity``) to the id of the input that holds it; an
+    error on an argument the page has no input for, or on none, links to ``fallback``."""
+
+    items: list[dict[str, Any]] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+    fallback: str | None = None
+
+    def add(self, message: str, field_name: str | None = None, code: str = "INVALID") -> None:
+        self.items.append({"field": field_name, "code": code, "message": message})
+
+    def extend(self, errors: list[dict[str, Any]]) -> None:
+        self.items.extend(errors)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def summary(self) -> list[dict[str, str | None]]:
+        seen: set[tuple[str | None, str]] = set()
+        links = []
+        for item in self.items:
+            target = self.fields.get(item.get("field") or "", self.fallback)
+            key = (target, item["message"])
+            if key not in seen:
+                seen.add(key)
+                links.append({"href": f"#{target}" if target else None, "message": item["message"]})
+        return links
+
+    def for_field(self, input_id: str) -> str | None:
+        """The message shown at the input ``input_id`` (the first one that concerns it)."""
+        for item in self.items:
+            if self.fields.get(item.get("field") or "", self.fallback) == input_id:
+                return str(item["message"])
+        return None
+
+
+class CsrfRefused(Exception):
+    pass
+
+
+class Portal:
+    def __init__(self, schema: strawberry.Schema, db: Database, settings: Settings, services: dict[str, Any]) -> None:
+        self.schema = schema
+        self.db = db
+        self.settings = settings
+        self.services = services
+        self.operations = load_operations()
+        self.catalogues = Catalogues(HERE / "locale", "web")
+        self.environments = {language: self._environment(language) for language in LANGUAGES}
+
+    # -- templates ---------------------------------------------------------------------
+    def _environment(self, language: Language) -> Environment:
+        env = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(["html"]),
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.install_gettext_translations(self.catalogues.translations(language), newstyle=True)  # type: ignore[attr-defined]
+        env.filters["money"] = lambda amount: Markup('<span class="tirek-money">{}</span>').format(
+            format_money(Decimal(str(amount)), language))
+        env.filters["number"] = lambda value: format_number(Decimal(str(value)), language)
+        env.filters["date"] = lambda value: format_date(_as_date(value), language)
+        env.filters["datetime"] = lambda value: format_datetime(_as_datetime(value), language)
+        translations = self.catalogues.translations(language)
+        for name, words in labels.ALL.items():
+            env.globals[name] = {key: translations.gettext(text) for key, text in words.items()}
+        env.globals["text_language"] = lambda obj, name: shown_language(obj, name, language)
+        env.globals.update(language=language, lang=locale_tag(language), languages=LANGUAGES,
+                           language_name=language_name, locale_tag=locale_tag, Language=Language)
+        return env
+
+    def gettext(self, visitor: Visitor, message: str, **params: Any) -> str:
+        return self.catalogues.gettext(visitor.language, message, **params)
+
+    def render(self, request: Request, visitor: Visitor, template: str, status_code: int = 200,
+               **context: Any) -> HTMLResponse:
+        env = self.environments[visitor.language]
+        html = env.get_template(template).render(
+            request=request, visitor=visitor, path=request.url.path,
+            here=request.url.path + (f"?{request.url.query}" if request.url.query else ""), **context)
+        response = HTMLResponse(html, status_code=status_code)
+        response.headers["content-security-policy"] = CONTENT_SECURITY_POLICY
+        keep_browser(response, visitor, self.settings)
+        return response
+
+    def redirect(self, visitor: Visitor, url: str) -> RedirectResponse:
+        """POST-redirect-GET: 303 See Other."""
+        response = RedirectResponse(url, status_code=303)
+        keep_browser(response, visitor, self.settings)
+        return response
+
+    def not_found(self, request: Request, visitor: Visitor) -> HTMLResponse:
+        return self.render(request, visitor, "pages/not_found.html", status_code=404)
+
+    def sign_in_first(self, request: Request, visitor: Visitor) -> RedirectResponse:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return self.redirect(visitor, "/sign-in?" + urlencode({"next": target}))
+
+    # -- data ----------------------------------------------------------------------------
+    async def visitor(self, request: Request) -> Visitor:
+        return await visitor_for(request, self.db, self.settings)
+
+    async def run(self, request: Request, visitor: Visitor, name: str, **variables: Any) -> Outcome:
+        """Execute the named operation with the visitor's viewer, as the API would over HTTP."""
+        context = Context(db=self.db, settings=self.settings, viewer=visitor.viewer, request=request,
+                          response=None, services=self.services)
+        result = await self.schema.execute(self.operations[name], variable_values=variables,
+                                           context_value=context, operation_name=name)
+        codes = [str((error.extensions or {}).get("code", "INTERNAL")) for error in result.errors or []]
+        return Outcome(data=result.data or {}, codes=codes)
+
+    async def form(self, request: Request, visitor: Visitor) -> FormData:
+        """The POSTed form, after its CSRF token was checked (``CsrfRefused`` otherwise)."""
+        form = await request.form()
+        token = form.get("csrf_token")
+        if not csrf_matches(visitor, token if isinstance(token, str) else None):
+            raise CsrfRefused()
+        return form
+
+    # -- routes --------------------------------------------------------------------------
+    def routes(self) -> list[BaseRoute]:
+        from web.pages import accounts, home, listings, ordering, orders, search
+
+        def page(handler: Any) -> Any:
+            async def endpoint(request: Request) -> Response:
+                try:
+                    return await handler(self, request)
+                except CsrfRefused:
+                    visitor = await self.visitor(request)
+                    return self.render(request, visitor, "pages/csrf.html", status_code=403)
+            return endpoint
+
+        return [
+            Route("/", page(home.home), methods=["GET"]),
+            Route("/sign-in", page(accounts.sign_in_page), methods=["GET"]),
+            Route("/sign-in", page(accounts.sign_in), methods=["POST"]),
+            Route("/sign-out", page(accounts.sign_out), methods=["POST"]),
+            Route("/language/{tag}", page(accounts.switch_language), methods=["GET"]),
+            Route("/search", page(search.search), methods=["GET"]),
+            Route("/listings/{id}", page(listings.listing), methods=["GET"]),
+            Route("/listings/{id}/order", page(ordering.start_order), methods=["POST"]),
+            Route("/order/check", page(ordering.check_answers), methods=["GET"]),
+            Route("/order/check", page(ordering.place_order), methods=["POST"]),
+            Route("/orders", page(orders.my_orders), methods=["GET"]),
+            Route("/orders/{id}", page(orders.order_page), methods=["GET"]),
+            Route("/orders/{id}/placed", page(orders.placed), methods=["GET"]),
+            Route("/orders/{id}/{action:str}", page(orders.order_action), methods=["POST"]),
+            Mount("/assets", app=StaticFiles(directory=STATIC, check_dir=False), name="assets"),
+        ]
+
+
+def parse_quantity(text: str | None) -> Decimal | None:
+    """A quantity as typed (``2``, ``1,5``), or None when it is not a number."""
+    cleaned = (text or "").strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    if not cleaned or len(cleaned) > 20:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def shown_language(obj: dict[str, Any], name: str, wanted: Language) -> str | None:
+    """The language of the text the API shows for ``name`` (``title``) when ``wanted`` is asked:
+    its own, or the one it fell back to (ru, then kk, then en; ``schema.core.scalars.localized``)."""
+    order = [wanted, Language.RU, Language.KK, Language.EN]
+    for language in order:
+        if obj.get(f"{name}{language.value.capitalize()}"):
+            return locale_tag(language)
+    return None
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _as_datetime(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
