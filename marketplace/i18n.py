@@ -98,12 +98,30 @@ class Catalogues:
                 self._loaded[language] = found
             return found
 
+    def parts(self, language: Language) -> list[Path]:
+        """The catalogue's files: ``<domain>.po``, then its parts ``<domain>.<part>.po`` (a journey
+        of the portal may keep its own messages in a file of its own; a message of ``<domain>.po``
+        keeps its translation there)."""
+        main = self.path(language)
+        found = [main] if main.exists() else []
+        return found + sorted(main.parent.glob(f"{self.domain}.*.po"))
+
     def _compile(self, language: Language) -> Translations:
-        path = self.path(language)
-        if not path.exists():
+        paths = self.parts(language)
+        if not paths:
             return Translations()  # msgids (English) as they are
-        with path.open("rb") as po:
-            catalog = read_po(po, locale=locale_tag(language), domain=self.domain)
+        catalog = None
+        for path in paths:
+            with path.open("rb") as po:
+                read = read_po(po, locale=locale_tag(language), domain=self.domain)
+            if catalog is None:
+                catalog = read
+            else:
+                for message in read:  # a part adds what the catalogue lacks; it never rewords it
+                    known = catalog.get(message.id) if message.id else None
+                    if message.id and message.string and not (known is not None and known.string):
+                        catalog[message.id] = message
+        assert catalog is not None
         compiled = io.BytesIO()
         write_mo(compiled, catalog, use_fuzzy=False)
         compiled.seek(0)

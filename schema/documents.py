@@ -20,7 +20,6 @@ import strawberry
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Language
 from marketplace.documents.models import ResultDocument as ResultDocumentModel
 from marketplace.documents.services import (
@@ -35,6 +34,7 @@ from marketplace.documents.services import (
 from marketplace.errors import DomainError
 from marketplace.i18n import format_date, local_time, negotiate
 from schema.core.scalars import Language as LanguageEnum
+from schema.context import request_viewer
 from schema.receipts import _error
 
 
@@ -129,7 +129,7 @@ async def verify_document(request: Request) -> Response:
             async with db.session() as session:
                 verdict = await verify_code(session, code or "")
     except DomainError as exc:
-        return _error(exc)
+        return _error(exc, request_viewer(request))
     status = 200 if verdict.genuine or request.method == "POST" else 404
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse(_json(verdict), status_code=status)
@@ -138,12 +138,12 @@ async def verify_document(request: Request) -> Response:
 
 
 async def download_document(request: Request) -> Response:
-    viewer: Viewer = request.scope.get("tirek.viewer") or Viewer.anonymous()
+    viewer = request_viewer(request)
     try:
         async with request.app.state.db.session() as session:
             document = await open_document(session, viewer, request.path_params["code"])
     except DomainError as exc:
-        return _error(exc)
+        return _error(exc, viewer)
     return Response(
         document.pdf,
         media_type="application/pdf",

@@ -53,3 +53,18 @@ def test_catalogue_compiled_from_po(tmp_path):
     assert catalogues.gettext(EN, "Only {left} left.", left=3) == "Only 3 left."
     # A message the catalogue lacks falls back to the msgid.
     assert catalogues.gettext(KK, "Unknown.") == "Unknown."
+
+
+def test_a_catalogue_in_parts(tmp_path):
+    """``web.po`` and ``web.<part>.po`` make one catalogue; a part alone is enough."""
+    folder = tmp_path / "ru" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    (folder / "web.claims.po").write_text(header + 'msgid "Claims"\nmsgstr "Заявки"\n', encoding="utf-8")
+    assert Catalogues(tmp_path, "web").gettext(RU, "Claims") == "Заявки"
+    (folder / "web.po").write_text(header + 'msgid "Orders"\nmsgstr "Заказы"\n', encoding="utf-8")
+    (folder / "web.trips.po").write_text(header + 'msgid "Orders"\nmsgstr "Поездки"\n', encoding="utf-8")
+    both = Catalogues(tmp_path, "web")
+    # A part adds messages; it does not reword one that web.po translates.
+    assert (both.gettext(RU, "Orders"), both.gettext(RU, "Claims")) == ("Заказы", "Заявки")
+    assert Catalogues(tmp_path, "other").gettext(RU, "Claims") == "Claims"  # another domain's parts are not its

@@ -178,6 +178,7 @@ class Portal:
     # -- routes --------------------------------------------------------------------------
     def routes(self) -> list[BaseRoute]:
         from web.pages import accounts, home, listings, ordering, orders, search
+        from web.pages import applications, claims, notifications, representing, settings, trips
 
         def page(handler: Any) -> Any:
             async def endpoint(request: Request) -> Response:
@@ -203,6 +204,30 @@ class Portal:
             Route("/orders/{id}", page(orders.order_page), methods=["GET"]),
             Route("/orders/{id}/placed", page(orders.placed), methods=["GET"]),
             Route("/orders/{id}/{action:str}", page(orders.order_action), methods=["POST"]),
+            Route("/claims", page(claims.my_claims), methods=["GET"]),
+            Route("/claims/new", page(claims.new_claim), methods=["GET"]),
+            Route("/claims/new", page(claims.submit_claim), methods=["POST"]),
+            Route("/claims/{id}", page(claims.claim_page), methods=["GET"]),
+            Route("/applications", page(applications.my_applications), methods=["GET"]),
+            Route("/applications/new/{kind}", page(applications.new_application), methods=["GET"]),
+            Route("/applications/new/{kind}", page(applications.answer_application), methods=["POST"]),
+            Route("/applications/check", page(applications.check_application), methods=["GET"]),
+            Route("/applications/check", page(applications.submit_application), methods=["POST"]),
+            Route("/applications/{id}", page(applications.application_page), methods=["GET"]),
+            Route("/trips", page(trips.my_trips), methods=["GET"]),
+            Route("/trips/new", page(trips.new_trip), methods=["GET"]),
+            Route("/trips/new", page(trips.book_trip), methods=["POST"]),
+            Route("/trips/{id}", page(trips.trip_page), methods=["GET"]),
+            Route("/trips/{id}/{action:str}", page(trips.trip_action), methods=["POST"]),
+            Route("/notifications", page(notifications.notifications), methods=["GET"]),
+            Route("/notifications/read", page(notifications.mark_read), methods=["POST"]),
+            Route("/history/{id}", page(notifications.history), methods=["GET"]),
+            Route("/acting-for", page(representing.acting_for_page), methods=["GET"]),
+            Route("/acting-for", page(representing.choose_acting_for), methods=["POST"]),
+            Route("/settings", page(settings.settings_page), methods=["GET"]),
+            Route("/settings/language", page(settings.change_language), methods=["POST"]),
+            Route("/settings/password", page(settings.change_password), methods=["POST"]),
+            Route("/accessibility", page(settings.accessibility_statement), methods=["GET"]),
             Mount("/assets", app=StaticFiles(directory=STATIC, check_dir=False), name="assets"),
         ]
 

@@ -41,6 +41,7 @@ from marketplace.catalog.validation import (
     clean_required_text,
     clean_website,
 )
+from marketplace.db import count_rows
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.identifiers import InvalidIdentifier, validate_bin
 
@@ -157,7 +158,8 @@ async def list_providers(
     verification_status: VerificationStatus | str | None = None,
     first: int = 20,
     after: int | None = None,
-) -> list[Provider]:
+    count_only: bool = False,
+) -> list[Provider] | int:
     """The admin's queue: providers (of a status), oldest registration first, keyset-paged by id.
     Returns up to ``first + 1`` rows."""
     viewer.require_role(Role.ADMIN)
@@ -169,6 +171,8 @@ async def list_providers(
             stmt = stmt.where(Provider.verification_status == VerificationStatus(verification_status))
         except ValueError as exc:
             raise DomainError(ErrorCode.INVALID, "Not a verification status.", "verificationStatus") from exc
+    if count_only:
+        return await count_rows(session, stmt)
     if after is not None:
         stmt = stmt.where(Provider.id > after)
     return list((await session.execute(stmt.order_by(Provider.id).limit(first + 1))).scalars())

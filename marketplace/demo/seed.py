@@ -524,7 +524,7 @@ async def _seed_demo_quotes(s: AsyncSession, regions: list[Region], items: list[
     has_line = (await s.execute(select(Entitlement.id).where(
         Entitlement.person_id == aigerim.id, Entitlement.classifier_item_id == item.id))).first()
     if not has_line:
-        s.add(_entitlement_for(aigerim, item, f"IRP-DEMO-{aigerim.first_name}-10", dt.date.today()))
+        s.add(_entitlement_for(aigerim, DisabilityGroup.I, item, f"IRP-DEMO-{aigerim.first_name}-10", clock.today()))
     pending = Provider(bin=make_bin(2024, 5, 9201), name=PENDING_PROVIDER_NAME, name_kk='"Бионика Протез" ЖШС',
                        name_en="Bionika Protez LLP", verification_status=VerificationStatus.PENDING,
                        phone="+77172550202", email="info@bionika-protez.kz", address="Астана, ул. Сыганак, 10",

@@ -25,7 +25,7 @@ from marketplace.accounts.models import Role
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import Listing, Provider, SearchOutbox
-from marketplace.db import utcnow
+from marketplace.db import count_rows, utcnow
 from marketplace.errors import DomainError, ErrorCode, forbidden, not_found
 from marketplace.orders.models import Order, Review
 from marketplace.records.services import clean_text
@@ -115,3 +115,9 @@ async def visible_reviews(
     for review in rows.scalars():
         out[review.listing_id if owner == "listing" else review.provider_id].append(review)
     return out
+
+
+async def count_visible_reviews(session: AsyncSession, owner: str, owner_id: int) -> int:
+    """How many visible reviews a listing (or provider) has (``totalCount``, asked for one owner)."""
+    column = {"listing": Review.listing_id, "provider": Review.provider_id}[owner]
+    return await count_rows(session, select(Review.id).where(column == owner_id, Review.hidden_at.is_(None)))

@@ -63,7 +63,7 @@ from marketplace.catalog.models import (
 )
 from marketplace import clock
 from marketplace.claims.services import clean_money, clean_reason
-from marketplace.db import Database, utcnow
+from marketplace.db import Database, count_rows, utcnow
 from marketplace.errors import N_, DomainError, ErrorCode, Phrase, Tenge, not_found
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderStatus
@@ -451,7 +451,8 @@ async def list_quotes(
     overdue_only: bool = False,
     first: int = 20,
     after: Sequence[Any] | None = None,
-) -> list[Quote]:
+    count_only: bool = False,
+) -> list[Quote] | int:
     """Quotes in the viewer's scope, soonest due first, keyset-paged by (due date, id): the
     officer's queue (``status=QUOTED``), the provider's requests, the recipient's own.
     ``overdue_only``: awaiting the officer past the due date. Returns up to ``first + 1`` rows."""
@@ -465,6 +466,8 @@ async def list_quotes(
             raise DomainError(ErrorCode.INVALID, "Not a quote status.", "status") from exc
     if overdue_only:
         conditions += [Quote.status == QuoteStatus.QUOTED, Quote.due_date < clock.today()]
+    if count_only:
+        return await count_rows(session, select(Quote).where(*conditions))
     cursor = parse_due_date_cursor(after)
     if cursor is not None:
         due, qid = cursor

@@ -13,7 +13,7 @@ from schema.catalog.types import ItemCategory, Provider, VerificationStatus
 from schema.core.errors import UserError, user_errors
 from schema.core.ids import decode_id, to_global_id
 from schema.core.mutations import in_transaction
-from schema.core.pagination import Connection, build_connection, page_size
+from schema.core.pagination import Connection, build_connection, counter, page_size
 from schema.core.scalars import Language
 
 
@@ -59,6 +59,7 @@ class ProviderRegistrationQueries:
             rows = await services.list_providers(session, info.context.viewer, verification_status=verification_status,
                                                  first=size, after=decode_id_cursor(after))
         return build_connection(rows, size, key=lambda p: [p.id], wrap=Provider.from_model,
+                                count=counter(info, services.list_providers, verification_status=verification_status),
                                 has_previous=after is not None)
 
 

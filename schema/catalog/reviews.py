@@ -65,5 +65,11 @@ async def reviews_of(info: strawberry.Info, owner: str, pk: int, first: int | No
                      ) -> Connection[Review]:
     size = page_size(first)
     rows = await info.context.loaders.visible_reviews.load((owner, pk, size, decode_id_cursor(after)))
-    return build_connection(rows, size, key=lambda r: [r.id], wrap=Review.from_model, has_previous=after is not None)
+
+    async def count() -> int:
+        async with info.context.db.session() as session:
+            return await services.count_visible_reviews(session, owner, pk)
+
+    return build_connection(rows, size, key=lambda r: [r.id], wrap=Review.from_model, count=count,
+                            has_previous=after is not None)
 

@@ -8,7 +8,7 @@ from marketplace import clock
 from marketplace.quotes import services
 from schema.core.ids import decode_id
 from schema.core.node import node_fetcher
-from schema.core.pagination import Connection, build_connection, decode_cursor, page_size
+from schema.core.pagination import Connection, build_connection, counter, decode_cursor, page_size
 from schema.quotes.types import Quote, QuoteStatus
 
 
@@ -40,6 +40,7 @@ class QuoteQueries:
             rows = await services.list_quotes(session, info.context.viewer, status=status, overdue_only=overdue_only,
                                               first=size, after=decode_cursor(after))
         return build_connection(rows, size, key=services.quote_cursor, wrap=quote_type,
+                                count=counter(info, services.list_quotes, status=status, overdue_only=overdue_only),
                                 has_previous=after is not None)
 
     @strawberry.field(description="One quote in the viewer's scope.")

@@ -49,6 +49,7 @@ BUILDERS: dict[str, Callable[[Scene], Awaitable[tuple[int, Any]]]] = {
     "Order": lambda sc: _with(sc.order("a"), ("recipient", "provider", "officer", "admin")),
     "Person": lambda sc: _pk(sc.sides["a"].person.id, ("recipient", "officer", "admin")),
     "Provider": lambda sc: _pk(sc.sides["a"].provider.id, PUBLIC),
+    "Quote": lambda sc: _with(sc.quote("a", "QUOTED"), ("recipient", "provider", "officer", "admin")),
     "Region": lambda sc: _pk(sc.sides["a"].region.id, PUBLIC),
     "Review": lambda sc: _id(_review(sc), ("recipient", "provider", "officer", "admin")),
     "ServiceLog": lambda sc: _with(sc.service_log("a"), ("recipient", "provider", "officer", "admin")),

@@ -58,10 +58,10 @@ async def test_a_looser_value_is_refused_by_name_never_clamped(api, db, world): 
             "validUntil": str(TODAY + dt.timedelta(days=300))}
     cases = [
         ({"classifierItemId": to_global_id("ClassifierItem", world.assistant.id), "quantity": "500",
-          "dailyLimit": "9"}, "dailyLimit"),
+          "dailyLimit": "9"}, "input.dailyLimit"),
         ({"classifierItemId": to_global_id("ClassifierItem", world.diapers.id), "quantity": "1460",
-          "quarterlyRelease": "400"}, "quarterlyRelease"),
-        ({"classifierItemId": to_global_id("ClassifierItem", world.diapers.id), "quantity": "2000"}, "quantity"),
+          "quarterlyRelease": "400"}, "input.quarterlyRelease"),
+        ({"classifierItemId": to_global_id("ClassifierItem", world.diapers.id), "quantity": "2000"}, "input.quantity"),
     ]
     for extra, field in cases:
         payload = (await api.data(ISSUE, {"input": {**base, **extra}}, token=token))["issueEntitlement"]

@@ -20,7 +20,7 @@ REQUEST = f"""mutation($l: ID!, $e: ID!) {{ requestQuote(listingId: $l, entitlem
 SUBMIT = f"""mutation($q: ID!, $p: Decimal!) {{ submitQuote(quoteId: $q, unitPrice: $p, leadTimeDays: 30,
   specification: "Модульный протез кисти, 6 схватов") {{ quote {{ {FIELDS} }} {ERR} }} }}"""
 QUEUE = f"""query($s: QuoteStatus) {{ quotes(status: $s, first: 10) {{ edges {{ node {{ {FIELDS} }} }}
-  pageInfo {{ hasNextPage }} }} }}"""
+  pageInfo {{ hasNextPage }} totalCount }} }}"""
 APPROVE = f"""mutation($q: ID!, $r: Int) {{ approveQuote(quoteId: $q, revision: $r) {{ quote {{ {FIELDS} }} {ERR} }} }}"""
 REJECT = f"""mutation($q: ID!) {{ rejectQuote(quoteId: $q, reason: "Цена завышена") {{ quote {{ id }} {ERR} }} }}"""
 ORDER = f"""mutation($q: ID!, $k: String!) {{ placeOrder(quoteId: $q, idempotencyKey: $k) {{
@@ -70,7 +70,9 @@ async def test_a_quote_over_http(api: GraphQLClient, qw: QuoteWorld) -> None:  #
     assert (quoted["revision"], revised["revision"], revised["unitPrice"]) == (1, 2, "1450000.00")
 
     # The officer's queue: due date, not overdue; another region's officer sees nothing of it.
-    queue = (await api.data(QUEUE, {"s": "QUOTED"}, t["officer"]))["quotes"]["edges"]
+    officer_queue = (await api.data(QUEUE, {"s": "QUOTED"}, t["officer"]))["quotes"]
+    assert officer_queue["totalCount"] == 1
+    queue = officer_queue["edges"]
     node = queue[0]["node"]
     assert (node["id"], node["dueDate"], node["isOverdue"], node["stateShare"]) == (
         q["id"], revised["dueDate"], False, "1450000.00")

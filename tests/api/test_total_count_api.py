@@ -34,6 +34,8 @@ CONNECTIONS: dict[str, tuple[str, Callable[[Scene], str], Callable[[Scene], Awai
     "vehicles": ("provider", lambda sc: "", lambda sc: _twice(lambda: sc.vehicle("a"))),
     "trips": ("recipient", lambda sc: "", lambda sc: _twice(lambda: sc.trip("a"))),
     "applications": ("recipient", lambda sc: "", lambda sc: _twice(lambda: sc.application("a"))),
+    "quotes": ("recipient", lambda sc: "", lambda sc: _twice(lambda: sc.quote("a"))),
+    "providers": ("admin", lambda sc: "verificationStatus: PENDING", lambda sc: _twice(lambda: sc.pending_provider("a"))),
     "searchListings": ("anonymous", lambda sc: 'query: ""', lambda sc: _twice(lambda: sc.listing("a", ListingStatus.PUBLISHED))),
 }
 

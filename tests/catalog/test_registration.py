@@ -174,7 +174,7 @@ REGISTER = """mutation($i: RegisterProviderInput!) { registerProvider(input: $i)
   provider { id bin name nameKk nameEn phone email verificationStatus serviceKinds accessibility regions { id } }
   accountId errors { field code message } } }"""
 QUEUE = """query($s: VerificationStatus) { providers(verificationStatus: $s, first: 10) {
-  edges { node { id bin verificationStatus } } } }"""
+  edges { node { id bin verificationStatus } } totalCount } }"""
 SUSPEND = """mutation($id: ID!, $r: String!) { suspendProvider(providerId: $id, reason: $r) {
   provider { id verificationStatus } errors { field code message } } }"""
 
@@ -186,20 +186,21 @@ async def test_sign_up_over_http(api: GraphQLClient, db: Database, world: f.Worl
              "serviceKinds": ["PROSTHETICS"], "username": "bionika", "password": "протез-2026-кисть",
              "accessibility": ["Пандус"], "language": "KK"}
     bad = (await api.data(REGISTER, {"i": {**given, "bin": "190340007770", "phone": "x"}}))["registerProvider"]
-    assert {(e["field"], e["code"]) for e in bad["errors"]} == {("bin", "INVALID_BIN"), ("phone", "INVALID")}
+    # error fields are GraphQL paths: the input's fields under "input."
+    assert {(e["field"], e["code"]) for e in bad["errors"]} == {("input.bin", "INVALID_BIN"), ("input.phone", "INVALID")}
     got = (await api.data(REGISTER, {"i": given}))["registerProvider"]
     assert got["errors"] == []
     p = got["provider"]
     assert (p["verificationStatus"], p["phone"], p["serviceKinds"], p["nameKk"]) == (
         "PENDING", "+77015551234", ["PROSTHETICS"], '"Бионика" ЖШС')
     again = (await api.data(REGISTER, {"i": {**given, "username": "bionika2"}}))["registerProvider"]
-    assert [(e["field"], e["code"]) for e in again["errors"]] == [("bin", "DUPLICATE")]
+    assert [(e["field"], e["code"]) for e in again["errors"]] == [("input.bin", "DUPLICATE")]
     token = await api.login("bionika", "протез-2026-кисть")
     denied = await api.execute(QUEUE, {"s": "PENDING"}, token)
     assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     admin = await api.login(w.admin_account.username)
-    queue = (await api.data(QUEUE, {"s": "PENDING"}, admin))["providers"]["edges"]
-    assert [e["node"]["id"] for e in queue] == [p["id"]]
+    pending = (await api.data(QUEUE, {"s": "PENDING"}, admin))["providers"]
+    assert [e["node"]["id"] for e in pending["edges"]] == [p["id"]] and pending["totalCount"] == 1
     suspended = (await api.data(SUSPEND, {"id": p["id"], "r": "Документы не подтверждены"}, admin))["suspendProvider"]
     assert suspended["errors"] == [] and suspended["provider"]["verificationStatus"] == "SUSPENDED"
     refused = (await api.data(SUSPEND, {"id": p["id"], "r": "x"}, token))["suspendProvider"]

@@ -104,8 +104,8 @@ async def test_reviews_are_listed_newest_first_in_pages_for_many_owners_at_once(
 
 READ = """query($l: ID!, $p: ID!, $after: String) {
   listing(id: $l) { rating ratingCount reviews(first: 1, after: $after) {
-    edges { node { id rating text createdAt confirmedOrder reply { text } } } pageInfo { hasNextPage endCursor } } }
-  provider(id: $p) { rating reviews(first: 5) { edges { node { id } } } } }"""
+    edges { node { id rating text createdAt confirmedOrder reply { text } } } pageInfo { hasNextPage endCursor } totalCount } }
+  provider(id: $p) { rating reviews(first: 5) { edges { node { id } } totalCount } } }"""
 REPLY = "mutation($r: ID!) { replyToReview(reviewId: $r, text: \"Спасибо!\") { review { reply { text } } errors { code } } }"
 HIDE = "mutation($r: ID!) { hideReview(reviewId: $r, reason: \"Оскорбления\") { review { id } errors { code } } }"
 
@@ -119,6 +119,7 @@ async def test_reviews_over_http(api: GraphQLClient, db, world) -> None:  # type
     edges = page["reviews"]["edges"]
     assert [e["node"]["id"] for e in edges] == [to_global_id("Review", bad.id)]
     assert edges[0]["node"]["confirmedOrder"] is True and page["reviews"]["pageInfo"]["hasNextPage"] is True
+    assert page["reviews"]["totalCount"] == 2
     nxt = (await api.data(READ, {**ids, "after": page["reviews"]["pageInfo"]["endCursor"]}))["listing"]["reviews"]
     assert [e["node"]["id"] for e in nxt["edges"]] == [to_global_id("Review", good.id)]
 
@@ -135,4 +136,5 @@ async def test_reviews_over_http(api: GraphQLClient, db, world) -> None:  # type
     assert (after["listing"]["rating"], after["listing"]["ratingCount"], after["provider"]["rating"]) == (
         "5.00", 1, "5.00")
     assert [e["node"]["id"] for e in after["provider"]["reviews"]["edges"]] == [to_global_id("Review", good.id)]
+    assert (after["listing"]["reviews"]["totalCount"], after["provider"]["reviews"]["totalCount"]) == (1, 1)
     assert after["listing"]["reviews"]["edges"][0]["node"]["reply"] == {"text": "Спасибо!"}

@@ -149,6 +149,8 @@ CONNECTIONS: dict[str, tuple[str, str]] = {
     "vehicles": ("admin", ""),
     "trips": ("admin", ""),
     "notifications": ("admin", ""),
+    "quotes": ("admin", ""),
+    "providers": ("admin", ""),
 }
 
 

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from marketplace.accounts.drafts import load_draft
+from web.pages.representing import represented_person_id
 from web.portal import FormErrors, Portal
 from web.visitor import Visitor
 
@@ -29,7 +30,8 @@ async def listing_with_coverage(portal: Portal, request: Request, visitor: Visit
     if (outcome.data.get("me") or {}).get("role") != "RECIPIENT":
         return listing, None, None
     covered = await portal.run(request, visitor, "ListingCoverage", providerId=listing["provider"]["id"],
-                               code=listing["classifierItem"]["code"])
+                               code=listing["classifierItem"]["code"],
+                               forPersonId=await represented_person_id(portal, request, visitor))
     coverage = next((edge["node"]["coverage"] for edge in covered.data.get("searchListings", {}).get("edges", [])
                      if edge["node"]["listing"]["id"] == listing["id"]), None)
     entitlement = None

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from web import labels
+from web.pages.representing import represented_person_id
 from web.portal import Portal, parse_quantity
 
 FACETS_SHOWN = ("category", "delivery_options")
@@ -46,11 +47,12 @@ async def search(portal: Portal, request: Request) -> Response:
     if sort not in labels.SORT:
         sort = ""
     after = params.get("after") or None
+    person = await represented_person_id(portal, request, visitor)
     outcome = await portal.run(request, visitor, "SearchListings", query=q, filter=search_filter(params) or None,
-                               sort=sort or None, after=after)
+                               sort=sort or None, after=after, forPersonId=person)
     if not outcome.ok and "INVALID" in outcome.codes and after:  # a stale cursor: start again
         outcome = await portal.run(request, visitor, "SearchListings", query=q, filter=search_filter(params) or None,
-                                   sort=sort or None, after=None)
+                                   sort=sort or None, after=None, forPersonId=person)
     if not outcome.ok:
         return portal.render(request, visitor, "pages/search_unavailable.html", status_code=503, q=q)
     found = outcome.data["searchListings"]

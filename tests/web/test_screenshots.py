@@ -1,0 +1,51 @@
+"""Screenshots of the portal's main pages in Kazakh, Russian and English for the README
+(docs/screenshots/), taken in the real browser from the demo data:
+
+    TIREK_SCREENSHOTS=1 .venv/bin/python -m pytest -q -p no:cacheprovider tests/web/test_screenshots.py
+
+Skipped unless TIREK_SCREENSHOTS is set (the pictures are committed, not remade by every run).
+Each picture is a phone-sized viewport (480 × 900), not the whole page, to keep them small."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlencode
+
+import pytest
+
+from marketplace.settings import PROJECT_ROOT
+from tests.web.conftest import DEMO_PASSWORD
+
+SHOTS = PROJECT_ROOT / "docs" / "screenshots"
+PAGES = [  # the case pages (home and search have their own pictures, by tests/web's ordering journey)
+    ("claim", "/claims/new"),
+    ("application", "/applications/new/assistant"),
+    ("trip", "/trips/new"),
+    ("notifications", "/notifications"),
+    ("accessibility", "/accessibility"),
+]
+LANGUAGES = ("kk", "ru", "en")
+
+pytestmark = pytest.mark.skipif(not os.environ.get("TIREK_SCREENSHOTS"), reason="set TIREK_SCREENSHOTS=1 to retake")
+
+
+async def test_take_screenshots(browser, portal) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = await browser.new_context(viewport={"width": 480, "height": 900}, device_scale_factor=1)
+    try:
+        page = await context.new_page()
+        await page.goto(portal.url + "/sign-in")
+        await page.fill("#username", "recipient")
+        await page.fill("#password", DEMO_PASSWORD)
+        async with page.expect_navigation():
+            await page.keyboard.press("Enter")
+        for language in LANGUAGES:
+            for name, path in PAGES:
+                answer = await page.goto(f"{portal.url}/language/{language}?" + urlencode({"next": path}))
+                assert answer is not None and answer.ok, (path, answer and answer.status, await page.content())
+                assert await page.evaluate("document.documentElement.lang") == language, (path, page.url)
+                target = SHOTS / f"{name}-{language}.png"
+                await page.screenshot(path=str(target))
+                assert target.stat().st_size > 1000
+    finally:
+        await context.close()
