@@ -55,7 +55,8 @@ def _service_life(value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_SERVICE_LIFE_MONTHS:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"From 1 to {MAX_SERVICE_LIFE_MONTHS} months.", "serviceLifeMonths")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "From 1 to {most} months.", "serviceLifeMonths",
+                          most=MAX_SERVICE_LIFE_MONTHS)
     return value
 
 

@@ -54,7 +54,8 @@ def _clean_bin(value: Any) -> str:
     try:
         return validate_bin(value if isinstance(value, str) else "")
     except InvalidIdentifier as exc:
-        raise DomainError(ErrorCode.INVALID_BIN, f"Not a valid BIN ({exc.reason.lower()}).", "bin") from exc
+        raise DomainError(ErrorCode.INVALID_BIN, "Not a valid BIN ({rule}).", "bin",
+                          rule=exc.reason.lower()) from exc
 
 
 def _required(fn: Any, value: Any, field: str) -> Any:
@@ -73,8 +74,8 @@ def _clean_kinds(values: Any) -> list[str]:
         try:
             kind = (v if isinstance(v, ItemCategory) else ItemCategory(v)).value
         except (ValueError, TypeError) as exc:
-            raise DomainError(ErrorCode.INVALID, f"One of {', '.join(c.value for c in ItemCategory)}.",
-                              "serviceKinds") from exc
+            raise DomainError(ErrorCode.INVALID, "One of {allowed}.", "serviceKinds",
+                              allowed=list(ItemCategory)) from exc
         if kind not in out:
             out.append(kind)
     return out
@@ -163,7 +164,7 @@ async def list_providers(
     Returns up to ``first + 1`` rows."""
     viewer.require_role(Role.ADMIN)
     if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= MAX_PAGE:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"first must be between 0 and {MAX_PAGE}.", "first")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and {most}.", "first", most=MAX_PAGE)
     stmt = select(Provider)
     if verification_status is not None:
         try:
@@ -193,7 +194,7 @@ async def reinstate_provider(session: AsyncSession, viewer: Viewer, provider_id:
         raise DomainError(ErrorCode.NOT_FOUND, "No such provider.", "providerId")
     if provider.verification_status != VerificationStatus.SUSPENDED:
         raise DomainError(ErrorCode.INVALID_TRANSITION,
-                          f"The provider is {provider.verification_status.value}; only a suspended one is reinstated.",
-                          "providerId")
+                          "The provider is {status}; only a suspended one is reinstated.",
+                          "providerId", status=provider.verification_status)
     return await verify_provider(session, viewer, provider.id, VerificationStatus.VERIFIED, why)
 

@@ -133,7 +133,7 @@ def clean_choice(cls: Any, value: Any, field: str) -> Any:
     try:
         return value if isinstance(value, cls) else cls(value)
     except (ValueError, TypeError) as exc:
-        raise DomainError(ErrorCode.INVALID, f"One of {', '.join(m.value for m in cls)}.", field) from exc
+        raise DomainError(ErrorCode.INVALID, "One of {allowed}.", field, allowed=list(cls)) from exc
 
 
 def clean_optional_text(value: Any, field: str, max_len: int) -> str | None:

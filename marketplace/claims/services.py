@@ -57,7 +57,7 @@ from marketplace.catalog.models import ClassifierItem, ItemKind, Unit
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim, Receipt
 from marketplace import clock
 from marketplace.db import Database, Quantity, count_rows, utcnow
-from marketplace.errors import DomainError, ErrorCode, not_found, Tenge
+from marketplace.errors import N_, DomainError, ErrorCode, Phrase, not_found, Tenge
 from marketplace.documents.services import issue_decision_document
 from marketplace.orders.models import Order, OrderStatus, ServiceLog, ServiceLogStatus
 from marketplace.records.norms import check_yearly_spending, quarter_refusal, released_so_far
@@ -118,12 +118,12 @@ def clean_money(value: Any, field: str, *, max_value: Decimal = MAX_AMOUNT) -> D
     return amount.quantize(CENT)
 
 
-def clean_reason(reason: str | None, why: str = "the rejection") -> str:
+def clean_reason(reason: str | None, why: str = N_("the rejection")) -> str:
     if reason is not None and not isinstance(reason, str):
         raise DomainError(ErrorCode.INVALID, "A text.", "reason")
     text = (reason or "").strip()
     if not text:
-        raise DomainError(ErrorCode.REQUIRED, f"Give the reason for {why}.", "reason")
+        raise DomainError(ErrorCode.REQUIRED, "Give the reason for {why}.", "reason", why=Phrase(why))
     if len(text) < MIN_REASON:
         raise DomainError(ErrorCode.INVALID, "At least {count} characters.", "reason", count=MIN_REASON)
     if len(text) > MAX_REASON:
@@ -633,9 +633,9 @@ async def approve_claim(
             )
     why = None
     if approved < claim.amount_approvable:
-        why = clean_reason(reason, "approving less than was claimed")
+        why = clean_reason(reason, N_("approving less than was claimed"))
     elif approved < claim.amount_claimed:
-        why = (clean_reason(reason, "approving less than was claimed") if reason and reason.strip()
+        why = (clean_reason(reason, N_("approving less than was claimed")) if reason and reason.strip()
                else f"The state pays at most the guaranteed price: {claim.amount_approvable} of the {claim.amount_claimed} claimed.")
     elif reason is not None and reason.strip():
         raise DomainError(ErrorCode.INVALID, "A reason is given only when less than claimed is approved.", "reason")

@@ -115,7 +115,7 @@ async def open_document(session: AsyncSession, viewer: Viewer, code: str) -> Res
     text = clean_code(code)
     document = (await session.execute(select(ResultDocument).where(ResultDocument.code == text))).scalar_one_or_none()
     if document is None:
-        raise not_found("ResultDocument")
+        raise not_found("result document")
     if document.subject == DocumentSubject.APPLICATION:
         app = await session.get(Application, document.subject_id)
         visible = app is not None and can_see_application(viewer, app)
@@ -123,7 +123,7 @@ async def open_document(session: AsyncSession, viewer: Viewer, code: str) -> Res
         claim = await session.get(CompensationClaim, document.subject_id)
         visible = claim is not None and can_see_claim(viewer, claim)
     if not visible:
-        raise not_found("ResultDocument")
+        raise not_found("result document")
     return document
 
 
@@ -186,7 +186,7 @@ async def verify_file(session: AsyncSession, data: bytes, code: str | None = Non
     if not data:
         raise DomainError(ErrorCode.REQUIRED, "Attach the PDF as the 'file' part.", "file")
     if len(data) > MAX_PDF_BYTES:
-        raise DomainError(ErrorCode.TOO_LONG, f"At most {MAX_PDF_BYTES} bytes.", "file")
+        raise DomainError(ErrorCode.TOO_LONG, "At most {count} bytes.", "file", count=MAX_PDF_BYTES)
     digest = hashlib.sha256(data).hexdigest()
     stmt = select(ResultDocument).where(ResultDocument.sha256 == digest)
     if code is not None:

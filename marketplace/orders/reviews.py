@@ -100,7 +100,7 @@ async def visible_reviews(
     """For each listing (``owner="listing"``) or provider id: its visible reviews, newest first,
     below ``after`` (a review id), at most ``first + 1`` of them. One statement for all owners."""
     if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= MAX_PAGE:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"first must be between 0 and {MAX_PAGE}.", "first")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and {most}.", "first", most=MAX_PAGE)
     column = {"listing": Review.listing_id, "provider": Review.provider_id}[owner]
     conditions = [column.in_(sorted(set(owner_ids))), Review.hidden_at.is_(None)]
     if after is not None:

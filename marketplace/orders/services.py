@@ -661,7 +661,8 @@ async def log_service_hours(
     if service_date > today():
         raise DomainError(ErrorCode.OUT_OF_RANGE, "Hours cannot be logged ahead of time.", "serviceDate")
     if clock.moment(service_date, end) > clock.now():
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"These hours have not ended yet: it is {clock.local_now():%H:%M} in Kazakhstan.", "endTime")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "These hours have not ended yet: it is {now} in Kazakhstan.", "endTime",
+                          now=clock.local_now().time())
     if service_date < clock.local_date(order.placed_at):
         raise DomainError(ErrorCode.OUT_OF_RANGE, "Before the order was placed.", "serviceDate")
 

@@ -64,7 +64,7 @@ from marketplace.catalog.models import (
 from marketplace import clock
 from marketplace.claims.services import clean_money, clean_reason
 from marketplace.db import Database, count_rows, utcnow
-from marketplace.errors import DomainError, ErrorCode, not_found
+from marketplace.errors import N_, DomainError, ErrorCode, Phrase, Tenge, not_found
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.orders.pricing import money, shares
@@ -82,6 +82,16 @@ MAX_LEAD_TIME_DAYS = 365
 MAX_PAGE = 100
 OPEN = (QuoteStatus.REQUESTED, QuoteStatus.QUOTED, QuoteStatus.APPROVED)
 EXPIRING = (QuoteStatus.REQUESTED, QuoteStatus.APPROVED)
+# A quote's status as a refusal names it (a Phrase: translated with the sentence around it).
+STATUS_WORDS = {
+    QuoteStatus.REQUESTED: N_("requested"),
+    QuoteStatus.QUOTED: N_("quoted"),
+    QuoteStatus.APPROVED: N_("approved"),
+    QuoteStatus.REJECTED: N_("rejected"),
+    QuoteStatus.ORDERED: N_("ordered"),
+    QuoteStatus.WITHDRAWN: N_("withdrawn"),
+    QuoteStatus.EXPIRED: N_("expired"),
+}
 _NEVER_PUBLIC = frozenset({ListingStatus.DRAFT, ListingStatus.PENDING_REVIEW, ListingStatus.REJECTED})
 
 
@@ -148,7 +158,8 @@ async def request_quote(
         raise DomainError(ErrorCode.REGION_NOT_SERVED, "This offer is not available in your region.", "listingId")
     require_whole(qty, item.unit)
     if ent.balance < qty:
-        raise DomainError(ErrorCode.INSUFFICIENT_BALANCE, f"Only {ent.balance} left on this entitlement.", "quantity")
+        raise DomainError(ErrorCode.INSUFFICIENT_BALANCE, "Only {left} left on this entitlement.", "quantity",
+                          left=ent.balance)
     # Serialise requests for one person (PostgreSQL; SQLite serialises writers), then refuse a twin.
     await session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
     twin = (await session.execute(
@@ -156,7 +167,8 @@ async def request_quote(
                                Quote.status.in_(OPEN))
     )).scalar()
     if twin is not None:
-        raise DomainError(ErrorCode.DUPLICATE, f"Quote №{twin} for this listing is already open.", "listingId")
+        raise DomainError(ErrorCode.DUPLICATE, "Quote №{quote} for this listing is already open.", "listingId",
+                          quote=str(twin))  # a number that names, not counts: never grouped
     quote = Quote(
         person_id=person.id, region_id=person.region_id, listing_id=listing.id, provider_id=provider.id,
         classifier_item_id=item.id, entitlement_id=ent.id, requested_by_account_id=viewer.account_id,
@@ -204,14 +216,15 @@ async def _move(
 def _cannot(quote: Quote, new: QuoteStatus) -> DomainError:
     if quote.status == QuoteStatus.QUOTED and new in (QuoteStatus.APPROVED, QuoteStatus.REJECTED):
         return DomainError(ErrorCode.INVALID_TRANSITION,
-                           f"The quote was revised (now revision {quote.revision}): read it again before deciding.",
-                           "revision")
+                           "The quote was revised (now revision {revision}): read it again before deciding.",
+                           "revision", revision=quote.revision)
     if quote.status in (QuoteStatus.APPROVED, QuoteStatus.REJECTED) and new in (QuoteStatus.APPROVED,
                                                                                  QuoteStatus.REJECTED):
-        return DomainError(ErrorCode.ALREADY_DECIDED, f"This quote is already {quote.status.value.lower()}.",
-                           "quoteId")
+        return DomainError(ErrorCode.ALREADY_DECIDED, "This quote is already approved." if quote.status == QuoteStatus.APPROVED
+                           else "This quote is already rejected.", "quoteId")
     return DomainError(ErrorCode.INVALID_TRANSITION,
-                       f"The quote is {quote.status.value.lower()}; it cannot be {new.value.lower()} now.", "quoteId")
+                       "The quote is {status}; it cannot be {new} now.", "quoteId",
+                       status=Phrase(STATUS_WORDS[quote.status]), new=Phrase(STATUS_WORDS[new]))
 
 
 async def submit_quote(
@@ -231,7 +244,8 @@ async def submit_quote(
     if isinstance(lead_time_days, bool) or not isinstance(lead_time_days, int):
         raise DomainError(ErrorCode.INVALID, "A whole number of days.", "leadTimeDays")
     if not 0 <= lead_time_days <= MAX_LEAD_TIME_DAYS:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"From 0 to {MAX_LEAD_TIME_DAYS} days.", "leadTimeDays")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "From 0 to {most} days.", "leadTimeDays",
+                          most=MAX_LEAD_TIME_DAYS)
     spec = clean_text(specification, "specification", MAX_SPECIFICATION)
     if quote.status not in (QuoteStatus.REQUESTED, QuoteStatus.QUOTED):
         raise _cannot(quote, QuoteStatus.QUOTED)
@@ -274,8 +288,8 @@ async def approve_quote(
     if approved_unit_price is not None:
         approved = clean_money(approved_unit_price, "approvedUnitPrice")
         if quote.unit_price is not None and approved > quote.unit_price:
-            raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most the quoted price, {quote.unit_price}.",
-                              "approvedUnitPrice")
+            raise DomainError(ErrorCode.OUT_OF_RANGE, "At most the quoted price, {price}.",
+                              "approvedUnitPrice", price=Tenge(quote.unit_price))
         conditions.append(Quote.unit_price >= approved)
     now = utcnow()
     return await _move(session, viewer, quote, [QuoteStatus.QUOTED], QuoteStatus.APPROVED, "quote.approved",
@@ -353,9 +367,9 @@ async def place_quoted_order(
     if split.co_payment > 0 and not accept_co_payment:
         raise DomainError(
             ErrorCode.INVALID,
-            f"The approved price is below the quoted one: you would pay {split.co_payment} KZT. "
+            "The approved price is below the quoted one: you would pay {amount}. "
             "Accept the co-payment to order.",
-            "acceptCoPayment",
+            "acceptCoPayment", amount=Tenge(split.co_payment),
         )
     before = snapshot(quote)
     moved = await session.execute(
@@ -443,7 +457,7 @@ async def list_quotes(
     officer's queue (``status=QUOTED``), the provider's requests, the recipient's own.
     ``overdue_only``: awaiting the officer past the due date. Returns up to ``first + 1`` rows."""
     if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= MAX_PAGE:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"first must be between 0 and {MAX_PAGE}.", "first")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and {most}.", "first", most=MAX_PAGE)
     conditions = viewer.case_filter(Quote.person_id, Quote.provider_id, Quote.region_id)
     if status is not None:
         try:

@@ -86,7 +86,7 @@ def _flag(value: str, name: str) -> bool:
         return False
     if value in ("1", "true", "yes"):
         return True
-    raise DomainError(ErrorCode.INVALID, f"{name} must be true or false.", name)
+    raise DomainError(ErrorCode.INVALID, "{name} must be true or false.", name, name=name)
 
 
 def _enum(cls, value: str, name: str):  # type: ignore[no-untyped-def]

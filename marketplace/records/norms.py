@@ -29,7 +29,7 @@ from marketplace.catalog.models import ClassifierItem, Unit
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim
 from marketplace.clock import local_year
 from marketplace.orders.models import Order, OrderStatus
-from marketplace.errors import DomainError, ErrorCode
+from marketplace.errors import N_, DomainError, ErrorCode, Phrase
 from marketplace.records.models import DisabilityGroup, Entitlement, EntitlementStatus
 
 ZERO = Decimal("0.00")
@@ -58,12 +58,13 @@ def line_norms(
 
     ``quarterly_release`` and ``daily_limit`` are the officer's (already cleaned) values or None
     for the item's own; they may only be stricter than the item's norm."""
-    release = _stricter(item.quarterly_release, quarterly_release, quantity, "a quarter", "quarterlyRelease")
-    limit = _stricter(item.daily_max, daily_limit, quantity, "a day", "dailyLimit")
+    release = _stricter(item.quarterly_release, quarterly_release, quantity, N_("a quarter"), "quarterlyRelease")
+    limit = _stricter(item.daily_max, daily_limit, quantity, N_("a day"), "dailyLimit")
     if daily_limit is not None and item.unit == Unit.HOUR and daily_limit > 24:
         raise DomainError(ErrorCode.OUT_OF_RANGE, "A day has 24 hours.", "dailyLimit")
     if item.yearly_max is not None and quantity > item.yearly_max:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {_n(item.yearly_max)} a year for this item (the classifier's norm).", "quantity")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {most} a year for this item (the classifier's norm).", "quantity",
+                          most=_n(item.yearly_max))
     if with_companion:
         if not item.companion_allowed:
             raise DomainError(ErrorCode.NOT_ELIGIBLE, "This item is not given with a companion.", "withCompanion")
@@ -78,17 +79,17 @@ def _stricter(norm: Decimal | None, given: Decimal | None, quantity: Decimal, pe
     if given is None:
         return norm
     if norm is not None and given > norm:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {_n(norm)} {per} for this item (the classifier's norm).", field)
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {most} {per} for this item (the classifier's norm).", field,
+                          most=_n(norm), per=Phrase(per))
     if given > quantity:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most the line's quantity ({_n(quantity)}) {per}.", field)
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most the line's quantity ({quantity}) {per}.", field,
+                          quantity=_n(quantity), per=Phrase(per))
     return given
 
 
-def _n(amount: Decimal | None) -> str:
-    """An amount as people write it: 8, 1460, 2.5 (not 8.00)."""
-    if amount is None:
-        return ""
-    return f"{amount.normalize():f}" if amount == amount.to_integral_value() else f"{amount:f}"
+def _n(amount: Decimal) -> Decimal:
+    """An amount as people write it: 8, 1460, 2.5 (not 8.00); a message formats it per language."""
+    return Decimal(f"{amount.normalize():f}" if amount == amount.to_integral_value() else f"{amount:f}")
 
 
 def _year(year: int) -> tuple[dt.date, dt.date]:
@@ -119,7 +120,9 @@ async def check_yearly_lines(
         total = Decimal(held) + Decimal(spent)
         if total + quantity > item.yearly_max:
             left = max(ZERO, item.yearly_max - total)
-            raise DomainError(ErrorCode.OUT_OF_RANGE, f"At most {_n(item.yearly_max)} a year for this item: the person's lines already hold {_n(total)} in {year}, so at most {_n(left)} more.", "quantity")
+            raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {most} a year for this item: the person's lines already hold {total} in {year}, "
+                              "so at most {left} more.", "quantity",
+                              most=_n(item.yearly_max), total=_n(total), year=str(year), left=_n(left))
 
 
 async def check_yearly_spending(
@@ -148,7 +151,8 @@ async def check_yearly_spending(
     spent = Decimal(ordered) + Decimal(claimed)
     if spent + quantity > item.yearly_max:
         left = max(ZERO, item.yearly_max - spent)
-        raise DomainError(ErrorCode.INSUFFICIENT_BALANCE, f"At most {_n(item.yearly_max)} a year for this item: {_n(spent)} already ordered in {day.year}, {_n(left)} left this year.", "quantity")
+        raise DomainError(ErrorCode.INSUFFICIENT_BALANCE, "At most {most} a year for this item: {spent} already ordered in {year}, {left} left this year.",
+                          "quantity", most=_n(item.yearly_max), spent=_n(spent), year=str(day.year), left=_n(left))
 
 
 # -- quarterly releases ---------------------------------------------------------------------------
@@ -188,12 +192,15 @@ def quarter_refusal(entitlement: Entitlement, on: dt.date) -> DomainError:
     """The refusal of an order or claim larger than what the releases so far leave free."""
     now = available(entitlement, on)
     nxt = next_release_date(entitlement, on)
-    message = f"{_n(now)} can be ordered now of what has been released so far; {_n(entitlement.balance)} left on the line in all"
-    if nxt is not None:
-        message += f"; the next release of {_n(entitlement.quarterly_release)} comes on {nxt.isoformat()}."
-    else:
-        message += "."
-    return DomainError(ErrorCode.INSUFFICIENT_BALANCE, message, "quantity")
+    if nxt is None:
+        return DomainError(ErrorCode.INSUFFICIENT_BALANCE,
+                           "{now} can be ordered now of what has been released so far; {left} left on the line in all.",
+                           "quantity", now=_n(now), left=_n(entitlement.balance))
+    return DomainError(ErrorCode.INSUFFICIENT_BALANCE,
+                       "{now} can be ordered now of what has been released so far; {left} left on the line in all; "
+                       "the next release of {release} comes on {day}.",
+                       "quantity", now=_n(now), left=_n(entitlement.balance),
+                       release=_n(entitlement.quarterly_release), day=nxt)
 
 
 # -- which line pays for an item ------------------------------------------------------------------
@@ -222,12 +229,15 @@ def check_course(item: ClassifierItem, entitlement: Entitlement, starts_on: dt.d
             raise DomainError(ErrorCode.INVALID, "Only a course has a start date.", "courseStartsOn")
         return None
     if starts_on is None:
-        raise DomainError(ErrorCode.REQUIRED, f"Give the day the {item.course_days}-day course starts.", "courseStartsOn")
+        raise DomainError(ErrorCode.REQUIRED, "Give the day the {days}-day course starts.", "courseStartsOn",
+                          days=item.course_days)
     if quantity != 1:
         raise DomainError(ErrorCode.OUT_OF_RANGE, "One course per order.", "quantity")
     if starts_on < day:
         raise DomainError(ErrorCode.OUT_OF_RANGE, "The course cannot start in the past.", "courseStartsOn")
     ends_on = starts_on + dt.timedelta(days=item.course_days - 1)
     if starts_on < entitlement.valid_from or ends_on > entitlement.valid_until:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"The {item.course_days} days of the course must lie inside the line's validity, {entitlement.valid_from.isoformat()} to {entitlement.valid_until.isoformat()}.", "courseStartsOn")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "The {days} days of the course must lie inside the line's validity, {start} to {end}.",
+                          "courseStartsOn", days=item.course_days, start=entitlement.valid_from,
+                          end=entitlement.valid_until)
     return starts_on

@@ -319,7 +319,8 @@ async def _refuse_person_clash(session: AsyncSession, person_id: int, starts_at:
         ).order_by(Trip.starts_at).limit(1)
     )).scalar_one_or_none()
     if clash is not None:
-        raise DomainError(ErrorCode.OVERLAPPING_HOURS, f"The person already has trip №{clash.id} from {clash.starts_at:%Y-%m-%d %H:%M} to {clash.ends_at:%H:%M} UTC.", "startsAt")
+        raise DomainError(ErrorCode.OVERLAPPING_HOURS, "The person already has trip №{trip} from {starts} to {ends} UTC.", "startsAt",
+                          trip=str(clash.id), starts=f"{clash.starts_at:%Y-%m-%d %H:%M}", ends=clash.ends_at.time())
 
 
 async def book_trip(
