@@ -91,4 +91,4 @@ async def test_over_http_the_second_overlapping_trip_is_refused(api, gw: GrantWo
     assert first["errors"] == []
     second = (await api.data(BOOK, trip(10.25, "t-2"), token=token))["bookTrip"]
     assert second["trip"] is None
-    assert [(e["field"], e["code"]) for e in second["errors"]] == [("startsAt", "OVERLAPPING_HOURS")]
+    assert [(e["field"], e["code"]) for e in second["errors"]] == [("input.startsAt", "OVERLAPPING_HOURS")]
