@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from marketplace.accounts.models import Language
 from marketplace.catalog.models import ItemCategory, ItemKind, Unit
 
+from marketplace.i18n import format_date
 from marketplace.records import norms
 from marketplace.records.models import DisabilityGroup, Entitlement
 from schema.core.ids import to_global_id
@@ -93,6 +95,7 @@ async def test_the_entitlement_shows_what_can_be_ordered_now(api, db, world):  #
     assert payload["order"] is None
     [error] = payload["errors"]
     assert error["code"] == "INSUFFICIENT_BALANCE" and error["field"] == "quantity"
-    assert "65 can be ordered now" in error["message"] and nxt.isoformat() in error["message"]
+    # In the account's language (Russian), the date as Russian writes it.
+    assert "сейчас можно заказать 65" in error["message"] and format_date(nxt, Language.RU) in error["message"]
     ok = (await api.data(PLACE, {**variables, "q": "65", "k": "norms-2"}, token=token))["placeOrder"]
     assert ok["errors"] == []
