@@ -96,7 +96,7 @@ async def test_every_list_is_bounded_before_any_work(client: GraphQLClient, scen
         body = await client.execute(search, {"f": {"classifierCodes": codes}})
         assert body["data"] is None and error_code(body) == "OUT_OF_RANGE", str(body)[:300]
     body = await client.execute(search, {"f": {"classifierCodes": ["C1"] * (MAX_FILTER_VALUES + 1)}})
-    assert error_code(body) == "OUT_OF_RANGE" and "At most 100 values." in body["errors"][0]["message"], body
+    assert error_code(body) == "OUT_OF_RANGE" and "100" in body["errors"][0]["message"], body
     # The domain's own bound holds for any caller, before the de-duplication.
     with pytest.raises(Exception, match="At most 100 values"):
         ListingFilter(classifier_codes=tuple(f"C{n}" for n in range(40_000)))
@@ -189,7 +189,7 @@ async def test_a_persons_phone_is_checked_like_a_providers(client: GraphQLClient
     region = gid("Region", scene.sides["a"].region.id)
     for phone in ("not a phone", "123", "+7 701 555 12 34 56 78 90", "<script>", "+7 (701) 555-12-34 ext"):
         body = await client.execute(register % (scene.iin(), region), {"p": phone}, token=token)
-        assert body["data"]["registerPerson"]["errors"] == [{"code": "INVALID", "field": "phone"}], (phone, body)
+        assert body["data"]["registerPerson"]["errors"] == [{"code": "INVALID", "field": "input.phone"}], (phone, body)
     body = await client.execute(register % (scene.iin(), region), {"p": "+7 701 555 12 34"}, token=token)
     assert body["data"]["registerPerson"]["errors"] == [], body
 
