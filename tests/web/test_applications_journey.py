@@ -28,7 +28,7 @@ async def test_apply_for_an_assistant(visit, fresh_portal) -> None:  # type: ign
     await v.click(page.locator("main a[href='/applications/new/missing-aid']"))
     await v.check("apply for an aid", lang="en")
     await v.click("main form button[type=submit]")
-    assert await page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    assert await v.summary_focused()
     assert await page.locator(".govuk-error-summary a[href='#aid']").count() == 1
     await v.check("apply for an aid, failed", lang="en")
 

@@ -28,7 +28,7 @@ async def test_claim_a_purchase_with_a_receipt(visit, fresh_portal) -> None:  # 
     assert (await page.title()).startswith(await page.evaluate("document.title.split(' ')[0]"))
     summary = page.locator(".govuk-error-summary")
     assert await summary.is_visible()
-    assert await page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    assert await v.summary_focused()
     links = await summary.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
     assert links == ["#entitlement", "#quantity", "#amount-paid", "#receipt"]
     await v.check("new claim, failed", lang="kk")

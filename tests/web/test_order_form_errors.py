@@ -31,7 +31,7 @@ async def test_a_wrong_quantity_is_explained_at_the_top_and_at_the_field(visit, 
     await v.click("form[action$='/order'] button[type=submit]")
     assert v.path == f"/listings/{listing}"
     assert (await page.title()).startswith("Error:")
-    assert await page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    assert await v.summary_focused()
     link = page.locator(".govuk-error-summary a[href='#quantity']")
     assert await link.inner_text() == "Enter how many as a number, like 1"
     assert "Enter how many as a number, like 1" in await page.locator("#quantity-error").inner_text()

@@ -32,7 +32,7 @@ async def test_settings(visit, fresh_portal) -> None:  # type: ignore[no-untyped
     await page.fill("#new-password", NEW_PASSWORD)
     await page.fill("#new-password-again", NEW_PASSWORD)
     await v.click("main form[action='/settings/password'] button")
-    assert await page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    assert await v.summary_focused()
     assert await page.locator(".govuk-error-summary a[href='#old-password']").count() == 1
     assert await page.locator("#old-password-error").count() == 1
     await v.check("settings, failed", lang="ru")

@@ -24,7 +24,7 @@ async def test_sign_in_out(visit, portal) -> None:  # type: ignore[no-untyped-de
     await password.fill("not-the-password")
     await v.click("main button[type=submit]")
     assert await page.locator(".govuk-error-summary").is_visible()
-    assert await page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    assert await v.summary_focused()
     assert (await page.title()).startswith("Error:")
     assert await page.locator("#username").input_value() == "recipient"
     await v.check("sign-in, failed", lang="en")

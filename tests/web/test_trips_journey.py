@@ -41,7 +41,7 @@ async def test_book_a_trip_by_keyboard(visit, fresh_portal) -> None:  # type: ig
     await v.tab_to("#wheelchair")
     await page.keyboard.press("Space")
     await v.press("Enter")
-    assert await page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    assert await v.summary_focused()
     assert await page.locator(".govuk-error-summary a[href='#date']").count() == 1
     assert await page.locator("#pickup").input_value() == "Астана, пр. Мәңгілік Ел, 25"  # kept
     await v.check("new trip, failed", lang="ru")
