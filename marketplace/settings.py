@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     max_query_cost: int = 20000
     cors_origins: list[str] = []
     login_attempts_per_minute: int = 10
+    # Anonymous GraphQL requests served at once by one API process, and how many more may wait
+    # (schema/admission.py): beyond that they are answered 503 at once; signed-in requests never wait.
+    anonymous_concurrency: int = Field(default=2, ge=1, le=1000)
+    anonymous_queue: int = Field(default=64, ge=0, le=100_000)
     # Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed when they connect;
     # empty: the header is ignored and the connecting address is the client's (sign-in limits per address).
     trusted_proxies: list[str] = []

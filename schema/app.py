@@ -22,9 +22,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from marketplace.accounts.services import viewer_from_token
 from marketplace.db import Database
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, ErrorCode
 from marketplace.i18n import negotiate, translate
 from marketplace.settings import Settings, get_settings
+from schema.admission import AnonymousLane, LaneFull
 from schema.core.errors import RETRY_MESSAGE, database_unavailable
 from marketplace.documents import signing
 from schema.documents import download_document, verify_document
@@ -100,6 +101,7 @@ class GuardMiddleware:
         self.db = db
         self.settings = settings
         self.trusted_proxies = trusted_networks(settings.trusted_proxies)
+        self.anonymous = AnonymousLane(settings.anonymous_concurrency, settings.anonymous_queue)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -165,7 +167,16 @@ class GuardMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, send_with_headers)
+            if scope["path"] != "/graphql":
+                await self.app(scope, limited_receive, send_with_headers)
+            else:
+                admitted = self.anonymous.signed_in() if "tirek.viewer" in scope else self.anonymous.place()
+                async with admitted:
+                    await self.app(scope, limited_receive, send_with_headers)
+        except LaneFull:
+            busy = DomainError(ErrorCode.RETRYABLE, "The service is busy just now; try again in a moment.")
+            await self._error(scope, receive, send, 503, busy.code.value,
+                              translate(busy, negotiate(headers.get("accept-language"))), retry_after=1)
         except _BodyTooLarge:
             await self._error(scope, receive, send, 413, "BODY_TOO_LARGE", f"The request body is over {limit} bytes.")
         except Exception as exc:

@@ -76,6 +76,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from schema.core.document_text import canonical_text
 from schema.core.pagination import DEFAULT_PAGE, MAX_PAGE
 
 COST_CODE = "QUERY_TOO_COSTLY"
@@ -565,10 +566,18 @@ class OffLoopParser(SchemaExtension):
         context = self.execution_context
         if context.graphql_document is None and isinstance(context.query, str) and context.query:
             options = context.parse_options
-            key = (context.query, tuple(sorted(options.items())))
+            text = canonical_text(context.query)  # a new comment or spacing is not a new document
+            key = (text, tuple(sorted(options.items())))
             document = self._documents.get(key)
             if document is None:
-                document = await asyncio.to_thread(parse, context.query, **options)
+                try:
+                    document = await asyncio.to_thread(parse, text, **options)
+                except GraphQLError:
+                    # Said as the client wrote it (its lines and columns), not as the canonical text;
+                    # should the client's own text parse after all, it is run but kept for no one else.
+                    context.graphql_document = await asyncio.to_thread(parse, context.query, **options)
+                    yield
+                    return
                 self._documents[key] = document
                 if len(self._documents) > PARSE_CACHE_SIZE:
                     self._documents.popitem(last=False)
@@ -610,7 +619,7 @@ class QueryLimiter(SchemaExtension):
             limits = (self.max_depth, self.max_aliases, self.max_cost)
             # The query text first (a dict lookup), then the printed document: a text seen before costs
             # nothing, a new text of a known document (another comment) costs one print of it.
-            text_key = (schema, context.query, rules, limits) if isinstance(context.query, str) else None
+            text_key = (schema, canonical_text(context.query), rules, limits) if isinstance(context.query, str) else None
             plan = PLANS.get(text_key) if text_key is not None else None
             key = None
             if plan is None:
