@@ -120,6 +120,7 @@ class ValidationErrors(DomainError):
 # One sentence per kind of object: the noun's case and gender differ in Kazakh and Russian.
 NOT_FOUND_MESSAGES = {
     "object": N_("No such object."),
+    "upload": N_("No such upload."),
     "account": N_("No such account."),
     "application": N_("No such application."),
     "claim": N_("No such claim."),

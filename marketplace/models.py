@@ -33,9 +33,11 @@ from marketplace.records.models import (
     ExamFormat,
     RecordStatus,
 )
+from marketplace.records.uploads import IrpUpload, IrpUploadError
 from marketplace.transport.models import Trip, TripStatus, Vehicle
 
 __all__ = [
+    "IrpUpload", "IrpUploadError",
     "Account", "AccountCode", "FormDraft", "Application", "DocumentSubject", "ResultDocument", "ApplicationKind", "ApplicationStatus", "AuditEvent", "Base",
     "ClaimKind", "ClaimStatus", "ClassifierItem", "CompensationClaim", "DeliveryOption",
     "DisabilityGroup", "DisabilityRecord", "Entitlement", "EntitlementSource", "EntitlementStatus",

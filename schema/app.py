@@ -24,12 +24,14 @@ from marketplace.accounts.services import viewer_from_token
 from marketplace.db import Database
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.i18n import negotiate, translate
+from marketplace.records.irp_import import MAX_FILE_BYTES as MAX_IRP_FILE_BYTES
 from marketplace.settings import Settings, get_settings
 from schema.admission import AnonymousLane, LaneFull
 from schema.core.errors import RETRY_MESSAGE, database_unavailable
 from marketplace.documents import signing
 from schema.documents import download_document, verify_document
 from schema.http import GRAPHIQL, TirekGraphQL
+from schema.imports import irp_upload_report, irp_upload_report_csv, upload_irp
 from schema.receipts import download_receipt, upload_receipt
 from schema.schema import build_schema
 from web.portal import Portal
@@ -116,6 +118,8 @@ class GuardMiddleware:
         limit = self.settings.max_body_bytes
         if scope["path"] == "/receipts":
             limit = self.settings.max_receipt_bytes + 64 * 1024  # the file and its multipart envelope
+        elif scope["path"] == "/imports/irp":
+            limit = MAX_IRP_FILE_BYTES + 64 * 1024  # spooled to disk as it arrives, never held in memory
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await self._error(scope, receive, send, 413, "BODY_TOO_LARGE", f"The request body is over {limit} bytes.")
@@ -290,6 +294,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None, ser
             WebSocketRoute("/graphql", graphql_app),
             Route("/receipts", upload_receipt, methods=["POST"]),
             Route("/receipts/{receipt_id}", download_receipt, methods=["GET"]),
+            Route("/imports/irp", upload_irp, methods=["POST"]),
+            Route("/imports/irp/{upload_id}", irp_upload_report, methods=["GET"]),
+            Route("/imports/irp/{upload_id}/report.csv", irp_upload_report_csv, methods=["GET"]),
             Route("/documents", verify_document, methods=["POST"]),
             Route("/documents/{code}", verify_document, methods=["GET", "POST"]),
             Route("/documents/{code}/pdf", download_document, methods=["GET"]),

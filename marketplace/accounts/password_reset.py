@@ -31,6 +31,9 @@ from marketplace.errors import DomainError, ErrorCode
 from marketplace.notifications import delivery
 
 PURPOSE = "password_reset"
+#: The codes that set a password: a reset, and the invitation of a person the records brought in
+#: (marketplace/accounts/invitations.py).
+SETS_A_PASSWORD = (PURPOSE, "invitation")
 CODE_DIGITS = 12
 CODE_MINUTES = 30
 MAX_OPEN_CODES = 3
@@ -44,7 +47,7 @@ TEXTS = {
 }
 
 
-def _hash(code: str) -> str:
+def code_hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
@@ -76,7 +79,7 @@ async def request_password_reset(db: Database, username: Any) -> bool:
         if email is None and phone is None:
             return False
         code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
-        row = AccountCode(account_id=account.id, purpose=PURPOSE, code_hash=_hash(code), created_at=now,
+        row = AccountCode(account_id=account.id, purpose=PURPOSE, code_hash=code_hash(code), created_at=now,
                           expires_at=now + dt.timedelta(minutes=CODE_MINUTES))
         session.add(row)
         await session.flush()
@@ -110,7 +113,7 @@ async def reset_password(session: AsyncSession, code: Any, new_password: Any) ->
     now = utcnow()
     taken = (await session.execute(
         update(AccountCode)
-        .where(AccountCode.code_hash == _hash(digits), AccountCode.purpose == PURPOSE,
+        .where(AccountCode.code_hash == code_hash(digits), AccountCode.purpose.in_(SETS_A_PASSWORD),
                AccountCode.used_at.is_(None), AccountCode.expires_at > now)
         .values(used_at=now).returning(AccountCode.account_id)
         .execution_options(synchronize_session=False)

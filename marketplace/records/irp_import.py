@@ -13,7 +13,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -21,11 +22,14 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from marketplace.accounts import invitations
 from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Language, Person, Region
 from marketplace.catalog.models import ClassifierItem
 from marketplace.db import Database
 from marketplace.errors import DomainError, ErrorCode
+from marketplace.i18n import translate
+from marketplace.notifications import delivery
 from marketplace.records import services
 from marketplace.records.models import DisabilityGroup, DisabilityRecord, Entitlement, ExamFormat
 
@@ -36,6 +40,11 @@ COLUMNS = (
 )
 # Optional: an officer's stricter norms for the line (the classifier item's own when left out).
 NORM_COLUMNS = ("quarterly_release", "daily_limit", "with_companion")
+# Optional: what the records know of the person (an assistant needs group I *and* mobility
+# difficulty; a carer's allowance rules an assistant out), the phone an invitation goes to, the
+# language the person is written to in. On a person already registered a flag given here is the
+# records' word and replaces the old one (audited); an empty cell leaves it.
+PERSON_COLUMNS = ("mobility_difficulty", "carers_allowance", "phone", "language")
 REQUIRED = set(COLUMNS) - {"middle_name", "record_valid_until"}
 MAX_FILE_BYTES = 200 * 1024 * 1024
 BATCH = 200
@@ -56,6 +65,7 @@ class ImportReport:
     records_created: int = 0
     entitlements_created: int = 0
     unchanged: int = 0
+    invitations_sent: int = 0
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -97,9 +107,10 @@ def _enum(cls, value: str, name: str):  # type: ignore[no-untyped-def]
                           allowed=list(cls)) from exc
 
 
-def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows with their line numbers in the file (the header is line 1)."""
-    reader = csv.DictReader(io.StringIO(text))
+def read_rows(source: str | Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows with their line numbers in the file (the header is line 1), read as they come: a text,
+    or a text stream (a file opened with ``newline=""``) that is never read whole."""
+    reader = csv.DictReader(io.StringIO(source) if isinstance(source, str) else source)
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise DomainError(ErrorCode.INVALID, "The header lacks columns: {columns}.", "header", columns=missing)
@@ -107,8 +118,10 @@ def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
         yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
 
 
-async def _import_row(session: AsyncSession, viewer: Viewer, row: dict[str, str]) -> tuple[int, int, int]:
-    """Apply one row; return how many persons, records and lines it created."""
+async def _import_row(session: AsyncSession, viewer: Viewer, row: dict[str, str],
+                      invitations_out: list[delivery.OutgoingMessage] | None = None) -> tuple[int, int, int]:
+    """Apply one row; return how many persons, records and lines it created. A person registered is
+    invited (their account opened) when ``invitations_out`` is given: the message goes there."""
     made = [0, 0, 0]
     for name in REQUIRED:
         if not row.get(name):
@@ -122,15 +135,26 @@ async def _import_row(session: AsyncSession, viewer: Viewer, row: dict[str, str]
     if item is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such classifier code.", "classifier_code")
 
+    mobility = _flag(row["mobility_difficulty"], "mobility_difficulty") if row.get("mobility_difficulty") else None
+    carers = _flag(row["carers_allowance"], "carers_allowance") if row.get("carers_allowance") else None
     person = (await session.execute(select(Person).where(Person.iin == row["iin"]))).scalar_one_or_none()
     if person is None:
         person = await services.register_person(
             session, viewer, iin=row["iin"], last_name=row["last_name"], first_name=row["first_name"],
-            middle_name=row.get("middle_name") or None, region_id=region.id, language=Language.RU,
+            middle_name=row.get("middle_name") or None, region_id=region.id,
+            language=_enum(Language, row["language"], "language") if row.get("language") else Language.RU,
+            phone=row.get("phone") or None, has_mobility_difficulty=bool(mobility), receives_carer_allowance=bool(carers),
         )
         made[0] = 1
+        if invitations_out is not None:  # before the line is issued, so its notice finds the account
+            message = await invitations.invite(session, person)
+            if message is not None:
+                invitations_out.append(message)
     elif person.region_id != region.id:
         raise DomainError(ErrorCode.INVALID, "The person is registered in another region.", "region_code")
+    elif mobility is not None or carers is not None:
+        await services.set_person_flags(session, viewer, person, has_mobility_difficulty=mobility,
+                                        receives_carer_allowance=carers, reason="IRP import")
 
     record = (
         await session.execute(select(DisabilityRecord).where(DisabilityRecord.decision_number == row["decision_number"]))
@@ -170,32 +194,42 @@ async def _import_row(session: AsyncSession, viewer: Viewer, row: dict[str, str]
 async def import_irp(
     db: Database,
     viewer: Viewer,
-    text: str,
+    source: str | Iterable[str],
     *,
     progress: Callable[[int], None] | None = None,
+    invite: bool = True,
 ) -> ImportReport:
-    """Import every good row; report the bad ones. Rows go in batches, each row
-    inside a savepoint, so a bad row rolls back alone."""
+    """Import every good row; report the bad ones. Rows are read as they come and go in batches,
+    each row inside a savepoint, so a bad row rolls back alone; each batch commits on its own.
+    Each person registered gets an account invitation (sent after the batch's commit)."""
     viewer.require_authenticated()
     report = ImportReport()
-    rows = list(read_rows(text))
-    for start in range(0, len(rows), BATCH):
+    rows = read_rows(source)
+    while True:
+        batch = list(itertools.islice(rows, BATCH))
+        if not batch:
+            return report
+        messages: list[delivery.OutgoingMessage] = []
         async with db.transaction() as session:
-            for line, row in rows[start : start + BATCH]:
+            for line, row in batch:
                 report.rows += 1
+                invited: list[delivery.OutgoingMessage] = []
                 try:
                     async with session.begin_nested():
-                        persons, records, lines = await _import_row(session, viewer, row)
-                except DomainError as exc:
-                    report.errors.append(RowError(line, exc.field, exc.code.value, exc.message))
+                        persons, records, lines = await _import_row(session, viewer, row,
+                                                                    invited if invite else None)
+                except DomainError as exc:  # said in the language of the officer who imports
+                    report.errors.append(RowError(line, exc.field, exc.code.value, translate(exc, viewer.language)))
                 else:
                     report.persons_created += persons
                     report.records_created += records
                     report.entitlements_created += lines
                     report.unchanged += not (persons or records or lines)
+                    messages.extend(invited)  # a refused row's invitation was rolled back with it
                 if progress:
                     progress(1)
-    return report
+        report.invitations_sent += len(messages)
+        delivery.dispatch(messages)  # after the commit: a rolled-back batch sends nothing
 
 
 def read_file(path: Path) -> str:

@@ -217,6 +217,50 @@ async def register_person(
     return person
 
 
+async def set_person_flags(
+    session: AsyncSession,
+    viewer: Viewer,
+    person: Person,
+    *,
+    has_mobility_difficulty: bool | None = None,
+    receives_carer_allowance: bool | None = None,
+    reason: str,
+) -> Person:
+    """Set what the records say of a person (None leaves a flag as it is); audited with the reason.
+    The caller has checked the person is the viewer's to keep."""
+    before = snapshot(person)
+    if has_mobility_difficulty is not None:
+        person.has_mobility_difficulty = has_mobility_difficulty
+    if receives_carer_allowance is not None:
+        person.receives_carer_allowance = receives_carer_allowance
+    after = snapshot(person)
+    if after != before:
+        await session.flush()
+        audit(session, viewer, "person.flags_corrected", person, before, {**after, "reason": reason})
+    return person
+
+
+async def correct_person_flags(
+    session: AsyncSession,
+    viewer: Viewer,
+    person_id: int,
+    *,
+    has_mobility_difficulty: bool | None = None,
+    receives_carer_allowance: bool | None = None,
+    reason: str | None,
+) -> Person:
+    """An officer of the person's region (or the admin) corrects the person's flags, with a reason:
+    mobility difficulty (an assistant needs it with group I) and carer's allowance (it rules an
+    assistant out). A person of another region is NOT_FOUND."""
+    _require_keeper(viewer)
+    why = clean_text(reason, "reason", 500)
+    if has_mobility_difficulty is None and receives_carer_allowance is None:
+        raise DomainError(ErrorCode.REQUIRED, "Say which flag to correct.", "hasMobilityDifficulty")
+    person = await _person_for_keeper(session, viewer, person_id, lock=True)
+    return await set_person_flags(session, viewer, person, has_mobility_difficulty=has_mobility_difficulty,
+                                  receives_carer_allowance=receives_carer_allowance, reason=why or "")
+
+
 async def _flush_unique(session: AsyncSession, message: str, field: str) -> None:
     """Flush; a unique violation by a concurrent insert becomes DUPLICATE (the caller's transaction rolls back)."""
     try:

@@ -32,6 +32,14 @@ class RegisterPersonInput:
 
 
 @strawberry.input
+class CorrectPersonFlagsInput:
+    person_id: strawberry.ID
+    reason: str
+    has_mobility_difficulty: bool | None = None
+    receives_carer_allowance: bool | None = None
+
+
+@strawberry.input
 class RegisterDisabilityInput:
     person_id: strawberry.ID
     group: DisabilityGroup  # type: ignore[valid-type]
@@ -86,6 +94,19 @@ class RecordMutations:
                 language=input.language, phone=input.phone, address=input.address,
                 has_mobility_difficulty=input.has_mobility_difficulty,
                 receives_carer_allowance=input.receives_carer_allowance, legal_representative_id=rep,
+            )
+
+        person, errors = await in_transaction(info, work)
+        return PersonPayload(person=Person.from_model(person) if person else None, errors=errors)
+
+    @strawberry.mutation(description="Correct what the records say of a person (mobility difficulty, carer's "
+                                     "allowance), with a reason: the officer of the person's region or the admin; audited.")
+    async def correct_person_flags(self, info: strawberry.Info, input: CorrectPersonFlagsInput) -> PersonPayload:
+        async def work(s):  # type: ignore[no-untyped-def]
+            return await services.correct_person_flags(
+                s, info.context.viewer, decode_id(input.person_id, "Person", "input.personId"),
+                has_mobility_difficulty=input.has_mobility_difficulty,
+                receives_carer_allowance=input.receives_carer_allowance, reason=input.reason,
             )
 
         person, errors = await in_transaction(info, work)

@@ -382,6 +382,15 @@ async def _register_person(sc: Scene, side: str) -> Call:
                        "regionId": gid("Region", sc.sides[side].region.id)}})
 
 
+@entry("correctPersonFlags", MUTATION, KEEPER_ACTS,
+       note="What the records say of a person (mobility, carer's allowance), corrected with a reason.")
+async def _correct_person_flags(sc: Scene, side: str) -> Call:
+    person = await sc.person(side)
+    return Call(f"mutation($i: CorrectPersonFlagsInput!) {{ correctPersonFlags(input: $i) {{ person {{ id }} {ERR} }} }}",
+                {"i": {"personId": gid("Person", person.id), "hasMobilityDifficulty": True,
+                       "reason": "Письмо МСЭ"}})
+
+
 @entry("registerDisability", MUTATION, KEEPER_ACTS)
 async def _register_disability(sc: Scene, side: str) -> Call:
     person = await sc.person(side)
