@@ -6,4 +6,9 @@ source scripts/setup.sh
 setup
 ensure_postgres
 ensure_chromium
-exec .venv/bin/python -m pytest -q -ra -p no:cacheprovider "$@"
+# Two worker processes (the CI machine has two cores; most of a test's time is spent waiting on
+# PostgreSQL, Meilisearch, a browser or a subprocess); TIREK_TEST_WORKERS=0 runs in this one process.
+WORKERS="${TIREK_TEST_WORKERS:-2}"
+PARALLEL=()
+if [ "$WORKERS" != "0" ]; then PARALLEL=(-n "$WORKERS" --dist loadfile); fi
+exec .venv/bin/python -m pytest -q -ra -p no:cacheprovider "${PARALLEL[@]}" "$@"

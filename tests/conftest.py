@@ -43,7 +43,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_template(postgres_server) -> str:  # type: ignore[no-untyped-def]
-    name = "tirek_template"
+    # One template per pytest-xdist worker: two workers may share one external server.
+    name = f"tirek_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     postgres_server.create_database(name)
     upgrade_sync(postgres_server.url(name))
     return name
@@ -134,3 +135,32 @@ def day_is_over(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
     late = clock.moment(clock.today(), dt.time(23, 59)).astimezone(dt.UTC)
     monkeypatch.setattr(clock, "now", lambda: late)
     return late
+
+
+# -- the security figures across pytest-xdist workers -----------------------------------------------
+# Each worker counts its own hostile requests (tests/security/hostile.py::STATS); a worker hands its
+# counts to the controller when it ends, and the controller prints their sum
+# (tests/security/conftest.py::pytest_terminal_summary, loaded there through this file's import).
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        from tests.security.hostile import STATS
+
+        workeroutput["security_stats"] = dict(STATS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    from tests.security.hostile import STATS
+
+    STATS.update(getattr(node, "workeroutput", {}).get("security_stats", {}))
+
+
+def pytest_terminal_summary(terminalreporter: object) -> None:
+    from tests.security.hostile import STATS
+
+    if STATS and getattr(terminalreporter.config, "workerinput", None) is None:  # type: ignore[attr-defined]
+        terminalreporter.write_line(  # type: ignore[attr-defined]
+            "security tests: " + ", ".join(f"{n} {what}" for what, n in sorted(STATS.items())))

@@ -64,11 +64,3 @@ async def client(db: Database, settings: Any) -> AsyncIterator[GraphQLClient]:
 @pytest.fixture
 async def scene(db: Database, settings: Any) -> Scene:
     return await Scene.build(db, settings)
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """The figures docs/SECURITY.md quotes: hostile requests made, faults injected."""
-    from tests.security.hostile import STATS
-
-    if STATS:
-        terminalreporter.write_line("security tests: " + ", ".join(f"{n} {what}" for what, n in sorted(STATS.items())))
