@@ -10,9 +10,16 @@ from typing import Any
 import typer
 
 from marketplace.accounts.models import Language, Role
+from marketplace.db import Database
+from marketplace.notifications.events import install as install_notifications
 from marketplace.settings import Settings
 
 app = typer.Typer(help="Tirek: the marketplace for technical aids and rehabilitation services.", no_args_is_help=True)
+
+
+def open_database(settings: Settings) -> Database:
+    """The configured database, with notifications installed: every change the CLI makes notifies."""
+    return install_notifications(Database(settings.database_url))
 
 
 def _settings(demo: bool = False) -> Settings:
@@ -47,7 +54,7 @@ def seed(
     settings = _settings(demo)
 
     async def run() -> None:
-        db = Database(settings.database_url)
+        db = open_database(settings)
         try:
             summary = await seed_demo(db, recipients=recipients, listings=listings)
         finally:
@@ -106,7 +113,7 @@ def _as_operator(settings: Settings, work) -> None:  # type: ignore[no-untyped-d
     from marketplace.errors import DomainError
 
     async def run() -> None:
-        db = Database(settings.database_url)
+        db = open_database(settings)
         try:
             async with db.transaction() as session:
                 await work(session)
@@ -148,7 +155,7 @@ def reindex() -> None:
         raise typer.Exit(1)
 
     async def run() -> None:
-        db = Database(settings.database_url)
+        db = open_database(settings)
         try:
             report = await rebuild(db, client, settings.meili_index, progress=True)
             typer.echo(f"Reindexed: {report}")
@@ -173,7 +180,7 @@ def search_worker(interval: float = typer.Option(1.0, help="Seconds between outb
         raise typer.Exit(1)
 
     async def run() -> None:
-        db = Database(settings.database_url)
+        db = open_database(settings)
         try:
             await run_worker(db, client, settings.meili_index, interval=interval)
         finally:
@@ -204,7 +211,7 @@ def import_irp(
     settings = _settings()
 
     async def run() -> irp_import.ImportReport:
-        db = Database(settings.database_url)
+        db = open_database(settings)
         try:
             async with db.session() as s:
                 account = (await s.execute(select(Account).where(Account.username == as_user))).scalar_one_or_none()
@@ -293,7 +300,7 @@ def seed_if_empty(settings: Settings) -> None:
     from marketplace.demo.seed import seed_demo
 
     async def run() -> None:
-        db = Database(settings.database_url)
+        db = open_database(settings)
         try:
             async with db.session() as s:
                 count = (await s.execute(select(func.count()).select_from(Account))).scalar_one()
@@ -367,7 +374,7 @@ def _run_for_day(day: str | None, work: Any) -> int:
     settings = _settings()
 
     async def run() -> int:
-        db = Database(settings.database_url)
+        db = open_database(settings)
         try:
             return int(await work(db, when))
         finally:

@@ -24,6 +24,7 @@ from marketplace.accounts.services import viewer_from_token
 from marketplace.db import Database
 from marketplace.errors import DomainError
 from marketplace.i18n import negotiate, translate
+from marketplace.notifications.events import install as install_notifications
 from marketplace.settings import Settings, get_settings
 from schema.core.errors import RETRY_MESSAGE, database_unavailable
 from marketplace.documents import signing
@@ -216,7 +217,7 @@ def _json_refusal(start: dict[str, Any], text: bytes) -> bytes:
 
 def create_app(settings: Settings | None = None, db: Database | None = None, services: dict[str, Any] | None = None) -> Starlette:
     settings = settings or get_settings()
-    db = db or Database(settings.database_url, **settings.engine_options())
+    db = install_notifications(db or Database(settings.database_url, **settings.engine_options()))
     if settings.document_signing_key:
         signing.install(signing.load_key(settings.document_signing_key, settings.document_trusted_keys))
     if services is None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from marketplace.db import Database
+from marketplace.notifications.events import install as install_notifications
 from marketplace.migrate import upgrade_sync
 
 BACKENDS = [b.strip() for b in os.environ.get("TIREK_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
@@ -70,8 +71,8 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 async def db(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> AsyncIterator[Database]:
-    """A fresh, migrated database of the test's backend."""
-    database = Database(database_url(request, backend, tmp_path))
+    """A fresh, migrated database of the test's backend, with notifications installed (as every process has)."""
+    database = install_notifications(Database(database_url(request, backend, tmp_path)))
     try:
         yield database
     finally:

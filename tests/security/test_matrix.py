@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from marketplace.db import Database
+from marketplace.notifications.events import install as install_notifications
 from marketplace.settings import Settings
 from schema.schema import build_schema
 from tests.conftest import BACKENDS, database_url
@@ -113,7 +114,7 @@ async def matrix_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.Te
     """One portal per backend for the whole matrix: every entry acts on fresh objects of its own,
     so the entries do not disturb each other, and the world is built once."""
     tmp = tmp_path_factory.mktemp("matrix")
-    db = Database(database_url(request, request.param, tmp))
+    db = install_notifications(Database(database_url(request, request.param, tmp)))
     settings = Settings(database_url=db.url, secret_key="matrix-" + uuid.uuid4().hex, var_dir=tmp / "var",
                         login_attempts_per_minute=5)
     try:
