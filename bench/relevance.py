@@ -156,7 +156,7 @@ async def build_relevance_catalogue(db: Any) -> dict[str, int]:
 
 async def evaluate(searcher: Any, cases: Sequence[RelevanceCase], codes_of: dict[str, int] | dict[str, str],
                    backend: str) -> RelevanceReport:
-    from search.query import ListingFilter
+    from search.contract import ListingFilter
 
     report = RelevanceReport(backend)
     for case in cases:
@@ -189,7 +189,7 @@ async def run(args: argparse.Namespace) -> int:
     from search.client import make_client
     from search.fallback import DatabaseListingSearch
     from search.indexer import reindex
-    from search.query import MeilisearchListingSearch
+    from search.meili import MeilisearchListingSearch
     from search.server import MeilisearchProcess, find_or_install_binary
 
     cases = load_cases(Path(args.queries))

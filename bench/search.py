@@ -167,7 +167,7 @@ class Spec:
 
     def listing_filter(self) -> Any:
         from marketplace.catalog.models import DeliveryOption, ItemCategory
-        from search.query import ListingFilter
+        from search.contract import ListingFilter
 
         return ListingFilter(
             classifier_codes=self.classifier_codes,
@@ -346,7 +346,7 @@ def graphql_caller(http: Any, phase: str, document: str, *, token: str | None = 
 
 
 def meilisearch_caller(search: Any) -> Call:
-    from search.query import ListingSort
+    from search.contract import ListingSort
 
     filters: dict[Spec, Any] = {}
 
@@ -492,7 +492,7 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
     from marketplace.migrate import upgrade
     from search.client import make_client, server_version
     from search.indexer import reindex
-    from search.query import MeilisearchListingSearch
+    from search.meili import MeilisearchListingSearch
     from search.server import MeilisearchProcess, find_or_install_binary
 
     phase_seconds: dict[str, float] = {}

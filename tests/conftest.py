@@ -117,7 +117,7 @@ async def api(db: Database, settings):  # type: ignore[no-untyped-def]
     """A GraphQL client over HTTP (ASGI) against the real app and the test's database."""
     import httpx
 
-    from schema.app import create_app
+    from tirek.app import create_app
     from tests.graphql_client import GraphQLClient
 
     app = create_app(settings=settings, db=db)

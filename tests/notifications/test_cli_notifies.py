@@ -22,7 +22,7 @@ RUN_CLI = """
 import atexit, runpy, sys
 atexit.register(lambda: print("schema imported:", any(m == "schema" or m.startswith("schema.") for m in sys.modules)))
 sys.argv = ["tirek", *sys.argv[1:]]
-runpy.run_module("marketplace.cli", run_name="__main__")
+runpy.run_module("tirek.cli", run_name="__main__")
 """
 
 

@@ -314,7 +314,7 @@ async def test_disable_account_over_graphql_and_the_command_line(client: GraphQL
 
     env = {**os.environ, "TIREK_DATABASE_URL": db.url,
            "TIREK_SECRET_KEY": scene.settings.secret_key or ""}
-    run = [sys.executable, "-m", "marketplace.cli", "disable-account"]
+    run = [sys.executable, "-m", "tirek.cli", "disable-account"]
     done = subprocess.run([*run, target.username, "--enable"], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     fresh = (await signed_in(client, target.username))["token"]

@@ -1,32 +1,47 @@
-"""The ``tirek`` command line: migrate, seed, serve, accounts, search index."""
+"""The ``tirek`` command line: migrate, seed, serve, accounts, search index, upkeep, generate."""
 
 from __future__ import annotations
 
 import asyncio
+import csv
+import datetime as dt
 import os
+import secrets
+import signal
+import time
 from pathlib import Path
 from typing import Any
 
 import typer
+import uvicorn
+from sqlalchemy import func, select
+from tqdm import tqdm
 
-from marketplace.accounts.models import Language, Role
-from marketplace.db import Database
-from marketplace.notifications.events import install as install_notifications
-from marketplace.settings import Settings
+from marketplace.accounts.models import Account, Language, Person, Region, Role
+from marketplace.accounts.services import account_id_of, set_account_active, viewer_for_account
+from marketplace.accounts.services import create_account as create
+from marketplace.catalog.administration import apply_scheduled_caps
+from marketplace.catalog.models import Provider
+from marketplace.demo import national
+from marketplace.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from marketplace.errors import DomainError
+from marketplace.migrate import upgrade_sync
+from marketplace.notifications.services import notify_terms_due as remind
+from marketplace.quotes.services import expire_quotes as expire
+from marketplace.records import irp_import
+from marketplace.settings import Settings, get_settings
+from search.client import client_from_settings
+from search.indexer import reindex as rebuild
+from search.indexer import run_worker
+from search.server import MeilisearchProcess, MeilisearchUnavailable, find_or_install_binary
+from tirek.database import open_database
 
 app = typer.Typer(help="Tirek: the marketplace for technical aids and rehabilitation services.", no_args_is_help=True)
-
-
-def open_database(settings: Settings) -> Database:
-    """The configured database, with notifications installed: every change the CLI makes notifies."""
-    return install_notifications(Database(settings.database_url))
 
 
 def _settings(demo: bool = False) -> Settings:
     if demo:
         os.environ.setdefault("TIREK_DEMO", "1")
-    from marketplace.settings import get_settings
-
     get_settings.cache_clear()
     return get_settings()
 
@@ -34,8 +49,6 @@ def _settings(demo: bool = False) -> Settings:
 @app.command()
 def migrate(revision: str = typer.Argument("head", help="Alembic revision to upgrade to.")) -> None:
     """Apply database migrations."""
-    from marketplace.migrate import upgrade_sync
-
     settings = _settings()
     upgrade_sync(settings.database_url, revision)
     typer.echo(f"Database at {revision}: {_safe_url(settings.database_url)}")
@@ -48,9 +61,6 @@ def seed(
     listings: int = typer.Option(500, help="How many demo listings."),
 ) -> None:
     """Load demo data (safe to re-run: it fills only what is missing)."""
-    from marketplace.db import Database
-    from marketplace.demo.seed import seed_demo
-
     settings = _settings(demo)
 
     async def run() -> None:
@@ -76,11 +86,6 @@ def create_account(
     language: Language = typer.Option(Language.RU, case_sensitive=False),
 ) -> None:
     """Create an account (the operator's way in; ADMIN accounts start here)."""
-    from sqlalchemy import select
-
-    from marketplace.accounts.models import Person, Region
-    from marketplace.accounts.services import create_account as create
-    from marketplace.catalog.models import Provider
 
     async def work(s) -> None:  # type: ignore[no-untyped-def]
         person_id = provider_id = region_id = None
@@ -109,8 +114,6 @@ def create_account(
 
 def _as_operator(settings: Settings, work) -> None:  # type: ignore[no-untyped-def]
     """Run ``work(session)`` in one transaction as the operator; a refusal is printed, exit code 1."""
-    from marketplace.db import Database
-    from marketplace.errors import DomainError
 
     async def run() -> None:
         db = open_database(settings)
@@ -132,7 +135,6 @@ def disable_account(
     enable: bool = typer.Option(False, "--enable", help="Enable the account again (its old tokens stay void)."),
 ) -> None:
     """Disable an account: it cannot sign in and its tokens stop working at once (audited)."""
-    from marketplace.accounts.services import account_id_of, set_account_active
 
     async def work(s) -> None:  # type: ignore[no-untyped-def]
         account = await set_account_active(s, None, await account_id_of(s, username), enable)
@@ -144,10 +146,6 @@ def disable_account(
 @app.command()
 def reindex() -> None:
     """Rebuild the search index from the database into a new index and swap it in (no empty moment)."""
-    from marketplace.db import Database
-    from search.client import client_from_settings
-    from search.indexer import reindex as rebuild
-
     settings = _settings()
     client = client_from_settings(settings)
     if client is None:
@@ -169,10 +167,6 @@ def reindex() -> None:
 @app.command("search-worker")
 def search_worker(interval: float = typer.Option(1.0, help="Seconds between outbox drains.")) -> None:
     """Run the search outbox worker on its own (the API processes also run one; one holds the lock at a time)."""
-    from marketplace.db import Database
-    from search.client import client_from_settings
-    from search.indexer import run_worker
-
     settings = _settings()
     client = client_from_settings(settings)
     if client is None:
@@ -197,17 +191,6 @@ def import_irp(
     errors_csv: Path | None = typer.Option(None, help="Write the refused rows and reasons to this CSV."),
 ) -> None:
     """Import MSE decisions and IRP lines; bad rows are reported by line, good ones land; safe to re-run."""
-    import csv
-
-    from sqlalchemy import select
-    from tqdm import tqdm
-
-    from marketplace.accounts.models import Account
-    from marketplace.accounts.services import viewer_for_account
-    from marketplace.db import Database
-    from marketplace.errors import DomainError
-    from marketplace.records import irp_import
-
     settings = _settings()
 
     async def run() -> irp_import.ImportReport:
@@ -254,13 +237,9 @@ def serve(
     demo: bool = typer.Option(False, "--demo", help="Migrate, seed if empty, start Meilisearch if none is given."),
 ) -> None:
     """Run the portal (GraphQL at /graphql)."""
-    import uvicorn
-
     settings = _settings(demo)
     meili = None
     if demo:
-        from marketplace.migrate import upgrade_sync
-
         upgrade_sync(settings.database_url)
         seed_if_empty(settings)
     if settings.meili_url is None:
@@ -268,14 +247,11 @@ def serve(
     ide = ", GraphiQL in a browser" if settings.graphiql_enabled else ""
     typer.echo(f"\nTirek is running: http://{host}:{port}/  (the portal; GraphQL at /graphql{ide})")
     if demo:
-        from marketplace.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
-
         typer.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, what in DEMO_LOGINS.items():
             typer.echo(f"  {username:<14} {what}")
     # uvicorn re-raises SIGTERM after its graceful shutdown: turn it into SystemExit
     # so that the embedded Meilisearch is stopped below, not orphaned.
-    import signal
 
     def _exit_on_sigterm(*_: object) -> None:
         raise SystemExit(0)
@@ -285,7 +261,7 @@ def serve(
         # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 (its default
         # FORWARDED_ALLOW_IPS), before the app; whose header is believed is decided in one place, the app's
         # GuardMiddleware, from TIREK_TRUSTED_PROXIES only (schema/app.py::forwarded_client).
-        uvicorn.run("schema.asgi:app", host=host, port=port, workers=workers, factory=False, log_level="info",
+        uvicorn.run("tirek.asgi:app", host=host, port=port, workers=workers, factory=False, log_level="info",
                     proxy_headers=False, forwarded_allow_ips="")
     finally:
         if meili is not None:
@@ -293,11 +269,6 @@ def serve(
 
 
 def seed_if_empty(settings: Settings) -> None:
-    from sqlalchemy import func, select
-
-    from marketplace.accounts.models import Account
-    from marketplace.db import Database
-    from marketplace.demo.seed import seed_demo
 
     async def run() -> None:
         db = open_database(settings)
@@ -321,14 +292,10 @@ def start_embedded_meilisearch(settings: Settings):  # type: ignore[no-untyped-d
 
     Returns None (search served from the database, with a warning) when it cannot start.
     """
-    from search.server import MeilisearchProcess, MeilisearchUnavailable, find_or_install_binary
-
     data_dir = Path(settings.var_dir) / "meilisearch"
     key_file = Path(settings.var_dir) / "meilisearch.key"
     data_dir.mkdir(parents=True, exist_ok=True)
     if not key_file.exists():
-        import secrets
-
         key_file.write_text(secrets.token_urlsafe(24))
         key_file.chmod(0o600)
     try:
@@ -344,7 +311,6 @@ def start_embedded_meilisearch(settings: Settings):  # type: ignore[no-untyped-d
         return None
     os.environ["TIREK_MEILI_URL"] = process.url
     os.environ["TIREK_MEILI_KEY"] = process.master_key
-    from marketplace.settings import get_settings
 
     get_settings.cache_clear()  # the app (and every worker process) reads the new URL
     typer.echo(f"Meilisearch started at {process.url}")
@@ -363,10 +329,6 @@ DAY_OPTION = typer.Option(None, "--date", help="The day to count from, YYYY-MM-D
 
 def _run_for_day(day: str | None, work: Any) -> int:
     """``work(db, day)`` (a job that falls due by the calendar) on the configured database."""
-    import datetime as dt
-
-    from marketplace.db import Database
-
     try:
         when = dt.date.fromisoformat(day) if day else None
     except ValueError as exc:
@@ -389,8 +351,6 @@ def notify_terms_due(day: str | None = DAY_OPTION) -> None:
 
     The served app does this every hour by itself (TIREK_TERM_REMINDER_INTERVAL); run this from
     cron when that is off. Safe to repeat: a reminder goes once per subject, officer and day."""
-    from marketplace.notifications.services import notify_terms_due as remind
-
     typer.echo(f"{_run_for_day(day, remind)} reminders sent")
 
 
@@ -400,8 +360,6 @@ def expire_quotes(day: str | None = DAY_OPTION) -> None:
 
     The served app does this every hour by itself (TIREK_TERM_REMINDER_INTERVAL); run this from
     cron when that is off. Safe to repeat: a quote expires once."""
-    from marketplace.quotes.services import expire_quotes as expire
-
     typer.echo(f"{_run_for_day(day, expire)} quotes expired")
 
 
@@ -411,8 +369,6 @@ def apply_caps(day: str | None = DAY_OPTION) -> None:
 
     The served app does this every hour by itself; run this from cron when that is off. Safe to
     repeat: a cap is applied once."""
-    from marketplace.catalog.administration import apply_scheduled_caps
-
     typer.echo(f"{_run_for_day(day, apply_scheduled_caps)} price caps applied")
 
 
@@ -427,12 +383,6 @@ def generate(
     check: bool = typer.Option(True, "--verify/--no-verify", help="Check balances, orders and claims afterwards."),
 ) -> None:
     """Generate realistic synthetic data at national scale (benchmarks); re-run to resume an interrupted run."""
-    import time
-
-    from marketplace.demo import national
-    from marketplace.migrate import upgrade_sync
-    from marketplace.settings import Settings
-
     try:
         fraction = national.parse_scale(scale)
     except ValueError as exc:
