@@ -25,7 +25,7 @@ from tests.conftest import BACKENDS, database_url
 from tests.graphql_client import GraphQLClient
 from tests.security.conftest import make_app
 from tests.security.hostile import STATS
-from marketplace.audit.trail import VISIBILITY
+from marketplace.trail import VISIBILITY
 from tests.security.matrix import AUDIT_SUBJECTS, MATRIX, MUTATION, QUERY, SUBSCRIPTION, Call, Entry
 from tests.security.scene import MIRROR, ROLES, Scene
 
