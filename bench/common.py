@@ -79,6 +79,7 @@ def add_arguments(parser: argparse.ArgumentParser, *, requests: int, concurrency
 async def prepare_database(args: argparse.Namespace, res: Resources) -> str:
     """The URL of a generated data set: the given one, or a throwaway one generated now."""
     from marketplace.demo import national
+    from marketplace.demo.synthetic import verification
     from marketplace.migrate import upgrade
 
     if args.database_url:
@@ -95,7 +96,7 @@ async def prepare_database(args: argparse.Namespace, res: Resources) -> str:
         started = time.perf_counter()
         await national.generate(url, args.scale, progress=True)
         print(f"generated in {time.perf_counter() - started:.1f}s")
-    counts = await national.table_counts(url)
+    counts = await verification.table_counts(url)
     if not counts["persons"]:
         raise SystemExit(f"no generated data in {url}: run `tirek generate --database-url ...` first")
     args.data_counts = counts

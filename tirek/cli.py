@@ -23,6 +23,7 @@ from marketplace.accounts.services import create_account as create
 from marketplace.catalog.administration import apply_scheduled_caps
 from marketplace.catalog.models import Provider
 from marketplace.demo import national
+from marketplace.demo.synthetic import verification
 from marketplace.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 from marketplace.errors import DomainError
 from marketplace.migrate import upgrade_sync
@@ -397,8 +398,8 @@ def generate(
         if report.stopped_early or not check:
             return {}
         t0 = time.perf_counter()
-        problems = await national.verify(url)
-        counts = await national.table_counts(url)
+        problems = await verification.verify(url)
+        counts = await verification.table_counts(url)
         typer.echo("Rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
         typer.echo(f"Checked in {time.perf_counter() - t0:.1f}s: "
                    + ("every rule holds" if not any(problems.values())
