@@ -15,6 +15,7 @@ from typing import Any
 
 from marketplace.catalog.models import ClassifierItem, Unit
 from marketplace.demo import data
+from marketplace.demo.people import person_name
 from marketplace.demo.synthetic.population import (
     BLOCK,
     SECONDS_A_DAY,
@@ -241,7 +242,7 @@ def _add_order(plan: Plan, h: History, rng: random.Random, ent_index: int, ent: 
         if hourly:
             # One session a day from the day after acceptance, at most 8 hours each.
             worker_sex = rng.choice("FFM")
-            wfirst, wlast, wmiddle = data.person_name(worker_sex, rng)
+            wfirst, wlast, wmiddle = person_name(worker_sex, rng)
             worker_birth = dt.date(1965 + uniform_int(rng, 0, 38), uniform_int(rng, 1, 12), uniform_int(rng, 1, 28))
             worker_iin = make_iin(worker_birth, worker_sex, rng.randrange(0, 10_000))
             worker = " ".join(x for x in (wlast, wfirst, wmiddle) if x)

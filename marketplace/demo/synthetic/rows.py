@@ -8,6 +8,12 @@ import math
 import random
 
 from marketplace.demo import data
+
+from marketplace.demo.listing_texts import listing_texts
+
+from marketplace.demo.organisations import PROVIDER_KINDS, PROVIDER_NAME_PARTS, STREETS, interleaved_providers, provider_profile
+
+from marketplace.demo.people import PERSON_NAMES, person_name
 from marketplace.demo.synthetic.history import History, plan_history
 from marketplace.demo.synthetic.population import (
     BLOCK,
@@ -65,7 +71,7 @@ class RowGenerator:
     def provider_rows(self, lo: int, hi: int) -> list[Batch]:
         plan = self.plan
         curated: dict[str, list[tuple[str, str, str]]] = {}
-        for name, kind, region in data._interleaved():
+        for name, kind, region in interleaved_providers():
             curated.setdefault(kind, []).append((name, kind, region))
         region_cum = cumulative(float(r.share) for r in data.REGIONS)
         nregions = len(data.REGIONS)
@@ -86,23 +92,23 @@ class RowGenerator:
                     home = next(n for n, r in enumerate(data.REGIONS) if r.code == code)
                 elif kind == "PERSONAL_ASSISTANT":
                     sex = rng.choice("FFFM")
-                    first, last, middle = data.person_name(sex, rng)
+                    first, last, middle = person_name(sex, rng)
                     name = f"ИП {last} {first[0]}.{middle[0] + '.' if middle else ''}"
                 elif kind == "SIGN_LANGUAGE":
-                    first, last, _m = data.person_name(rng.choice("FFM"), rng)
+                    first, last, _m = person_name(rng.choice("FFM"), rng)
                     name = f'ИП "Сурдоперевод {first} {last}"'
                 elif kind == "SANATORIUM":
-                    name = f'Санаторий "{rng.choice(data.PROVIDER_NAME_PARTS["stems"])}-{data.REGIONS[home].center_ru}"'
+                    name = f'Санаторий "{rng.choice(PROVIDER_NAME_PARTS["stems"])}-{data.REGIONS[home].center_ru}"'
                 elif kind == "TRANSPORT":
                     name = f'ТОО "Инватакси {data.REGIONS[home].center_ru}"'
                 elif kind == "SOCIAL_SERVICES":
-                    stem = rng.choice(data.PROVIDER_NAME_PARTS["stems"])
+                    stem = rng.choice(PROVIDER_NAME_PARTS["stems"])
                     name = rng.choice([f'ТОО "Центр социальных услуг {stem}"', f'ОО "{stem}"',
                                        f'ГУ "Центр оказания специальных социальных услуг №{rank + 1}"'])
                 else:
-                    form = rng.choice(data.PROVIDER_NAME_PARTS["legal_forms"])
-                    name = f'{form} "{rng.choice(data.PROVIDER_NAME_PARTS["stems"])} {rng.choice(_SUFFIXES[kind])}"'
-                profile = data._profile(name, kind, data.REGIONS[home].code, rng)
+                    form = rng.choice(PROVIDER_NAME_PARTS["legal_forms"])
+                    name = f'{form} "{rng.choice(PROVIDER_NAME_PARTS["stems"])} {rng.choice(_SUFFIXES[kind])}"'
+                profile = provider_profile(name, kind, data.REGIONS[home].code, rng)
                 u = rng.random()
                 status = "VERIFIED" if u < 0.93 else ("PENDING" if u < 0.98 else "SUSPENDED")
                 rating_count = rng.choice((0, 0, 1, 3, 8, 15, 40)) if status == "VERIFIED" else 0
@@ -149,7 +155,7 @@ class RowGenerator:
         for c in data.CLASSIFIER:
             by_category.setdefault(c.category, []).append(c.code)
         offered = {kind: [code for cat in cats for code in by_category.get(cat, [])]
-                   for kind, cats in data.PROVIDER_KINDS.items()}
+                   for kind, cats in PROVIDER_KINDS.items()}
         fixed = {"PERSONAL_ASSISTANT": ["TSR-09-001"], "SIGN_LANGUAGE": ["TSR-08-001"],
                  "SANATORIUM": ["TSR-10-001", "TSR-10-002"], "TRANSPORT": ["TSR-11-001"],
                  "SOCIAL_SERVICES": ["TSR-12-001", "TSR-12-002"]}
@@ -181,7 +187,7 @@ class RowGenerator:
                 name, verification, served = provider_info[pid]
                 entry = data.CLASSIFIER_BY_CODE[code]
                 item = plan.item_by_code[code]
-                texts = data.listing_texts(entry, name, rng)
+                texts = listing_texts(entry, name, rng)
                 if entry.price_cap is None:
                     price = rng.randrange(1_500_000, 4_500_000, 1000) * 100
                 else:
@@ -215,7 +221,7 @@ class RowGenerator:
         persons = Batch("persons", PERSON_COLS)
         reps = Batch("persons", PERSON_COLS)
         accounts = Batch("accounts", ACCOUNT_COLS)
-        streets = data._STREETS
+        streets = STREETS
         for b in range(lo // BLOCK, math.ceil(hi / BLOCK)):
             rng = plan.rng("persons", b)
             for i in range(b * BLOCK, min(hi, (b + 1) * BLOCK)):
@@ -223,7 +229,7 @@ class RowGenerator:
                 sex = "F" if pop.sex[i] else "M"
                 born = date_of(pop.birth[i])
                 region = data.REGIONS[pop.region[i]]
-                first, last, middle = data.person_name(sex, rng)
+                first, last, middle = person_name(sex, rng)
                 language = "KK" if rng.random() < 0.45 else "RU"
                 address = f"{region.center_ru}, ул. {rng.choice(streets)}, {uniform_int(rng, 1, 240)}" + (
                     f", кв. {uniform_int(rng, 1, 180)}" if rng.random() < 0.6 else "")
@@ -235,7 +241,7 @@ class RowGenerator:
                 if r >= 0:
                     rep_id = pop.rep_person_id(r)
                     rsex = "F" if pop.rep_sex[r] else "M"
-                    rfirst, rlast, rmiddle = data.person_name(rsex, rng)
+                    rfirst, rlast, rmiddle = person_name(rsex, rng)
                     if rng.random() < 0.7:  # the child usually carries the family name of the parent
                         rlast = last if (rsex == sex) else _other_gender(last, rsex)
                     rphone = f"+7 7{rng.choice('0057')}{uniform_int(rng, 0, 9)} {uniform_int(rng, 100, 999)} " \
@@ -298,7 +304,7 @@ class RowGenerator:
 
 
 def _other_gender(surname: str, sex: str) -> str:
-    for male, female in data.PERSON_NAMES["kazakh_surnames"] + data.PERSON_NAMES["russian_surnames"]:
+    for male, female in PERSON_NAMES["kazakh_surnames"] + PERSON_NAMES["russian_surnames"]:
         if surname in (male, female):
             return female if sex == "F" else male
     return surname
