@@ -305,7 +305,7 @@ def main() -> None:
         uvicorn.Server(config).run()
         return
     # Several processes: the app is built in each worker (a factory), their counts meet in files.
-    if not os.environ.get(STATS_DIR_ENV):  # bench.common sets it (inside its temporary directory)
+    if not os.environ.get(STATS_DIR_ENV):  # bench.harness sets it (inside its temporary directory)
         os.environ[STATS_DIR_ENV] = tempfile.mkdtemp(prefix="tirek-bench-stats-")
     global _stats_file
     _stats_file = _StatsFile()

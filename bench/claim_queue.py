@@ -23,7 +23,7 @@ import random
 import sys
 from typing import Any
 
-from bench.common import (
+from bench.harness import (
     PhaseResult,
     Resources,
     add_arguments,

@@ -26,7 +26,7 @@ import sys
 import time
 from typing import Any
 
-from bench.common import (
+from bench.harness import (
     GraphQLError,
     PhaseResult,
     Resources,

@@ -32,7 +32,7 @@ async def run(args: argparse.Namespace) -> None:
 
     from bench._server import RequestStats, _current, instrument_engine
     from bench.claim_queue import QUEUE_DOCUMENT, officers
-    from bench.common import token_for
+    from bench.harness import token_for
     from bench.home_page import HOME_DOCUMENT, sample_recipients
     from bench.place_order import PLACE_DOCUMENT, pick_lines
     from marketplace.db import Database

@@ -34,7 +34,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from bench.common import (
+from bench.harness import (
     GraphQLError,
     LightHTTP,
     PhaseResult,

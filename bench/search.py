@@ -9,7 +9,7 @@ What it does, all on loopback and in a temporary directory it removes at the end
    SQLite database (or a private PostgreSQL 15 with ``--database postgresql``,
    via ``tests.support.postgres.PostgresServer``), migrated with
    ``marketplace.migrate.upgrade``;
-2. writes a realistic catalogue with bulk inserts (``bench._data``: the demo
+2. writes a realistic catalogue with bulk inserts (``bench.big_catalogue``: the demo
    data's 20 regions, classifier and texts; ~1,000 providers; N published
    listings) and one recipient with ten IRP lines, then builds the index with
    ``search.indexer.reindex``;
@@ -486,7 +486,7 @@ async def wait_until_serving(http: Any, res: Resources, timeout: float = 180.0) 
 async def run(args: argparse.Namespace, res: Resources) -> None:
     import httpx
 
-    from bench._data import build_catalogue
+    from bench.big_catalogue import build_catalogue
     from marketplace.accounts.security import issue_token
     from marketplace.db import Database
     from marketplace.migrate import upgrade
