@@ -26,6 +26,7 @@ from tests.graphql_client import GraphQLClient
 from tests.security.conftest import make_app
 from tests.security.hostile import STATS
 from marketplace.trail import VISIBILITY
+from schema.services import Services
 from tests.security.matrix import AUDIT_SUBJECTS, MATRIX, MUTATION, QUERY, SUBSCRIPTION, Call, Entry
 from tests.security.scene import MIRROR, ROLES, Scene
 
@@ -144,7 +145,7 @@ async def first_event(scene: Scene, role: str, call: Call, wait: float = 0.6) ->
 
     token = await scene.token(role)
     context = Context(db=scene.db, settings=scene.settings, viewer=Viewer.anonymous(),
-                      services={"notification_poll_interval": 0.05},
+                      services=Services(notification_poll_interval=0.05),
                       connection_params={"authorization": f"Bearer {token}"} if token else {})
     schema = build_schema(scene.settings)
     stream = await schema.subscribe(call.document, variable_values=call.variables, context_value=context)

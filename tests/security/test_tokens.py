@@ -26,6 +26,7 @@ from marketplace.accounts.models import Account
 from marketplace.accounts.services import set_account_active
 from marketplace.db import Database
 from marketplace.settings import Settings
+from schema.services import Services
 from tests import factories as f
 from tests.graphql_client import LOGIN, GraphQLClient
 from tests.security.conftest import make_app
@@ -243,7 +244,7 @@ async def test_a_revoked_token_cannot_open_a_subscription(scene: Scene) -> None:
     schema = build_schema(scene.settings)
     for bad in (token, token[:-2] + "xx", "garbage"):
         context = Context(db=scene.db, settings=scene.settings, viewer=Viewer.anonymous(),
-                          services={"notification_poll_interval": 0.05},
+                          services=Services(notification_poll_interval=0.05),
                           connection_params={"authorization": f"Bearer {bad}"})
         stream = await schema.subscribe("subscription { notifications { id } }", context_value=context)
         try:
