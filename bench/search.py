@@ -810,6 +810,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.listings < 1 or args.providers < 20 or args.requests < 1 or args.concurrency < 1:
         parser.error("--listings, --requests and --concurrency must be positive, --providers at least 20")
 
+    return run_to_the_end(run, args)
+
+
+def run_to_the_end(run: Callable[[argparse.Namespace, Resources], Awaitable[None]], args: argparse.Namespace) -> int:
+    """``run(args, resources)`` on uvloop when installed; SIGTERM or Ctrl-C stop what was started
+    (exit code 130); a failure shows the API server's log tail first."""
+
     def _terminate(*_: object) -> None:
         raise KeyboardInterrupt
 
@@ -825,6 +832,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted: stopping what was started", file=sys.stderr)
         return 130
+    except Exception:
+        if res.server_log.exists():
+            print(f"API server log tail:\n{log_tail(res.server_log)}", file=sys.stderr)
+        raise
     finally:
         res.close()
     return 0

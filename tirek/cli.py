@@ -9,11 +9,13 @@ import os
 import secrets
 import signal
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
 import uvicorn
+from meilisearch_python_sdk import AsyncClient
 from sqlalchemy import func, select
 from tqdm import tqdm
 
@@ -22,6 +24,7 @@ from marketplace.accounts.services import account_id_of, set_account_active, vie
 from marketplace.accounts.services import create_account as create
 from marketplace.catalog.administration import apply_scheduled_caps
 from marketplace.catalog.models import Provider
+from marketplace.db import Database
 from marketplace.demo import national
 from marketplace.demo.synthetic import verification
 from marketplace.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
@@ -37,7 +40,22 @@ from search.indexer import run_worker
 from search.server import MeilisearchProcess, MeilisearchUnavailable, find_or_install_binary
 from tirek.database import open_database
 
+T = TypeVar("T")
+
 app = typer.Typer(help="Tirek: the marketplace for technical aids and rehabilitation services.", no_args_is_help=True)
+
+
+def _on_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """``work(db)`` on the configured database (notifications installed), disposed of afterwards."""
+
+    async def run() -> T:
+        db = open_database(settings)
+        try:
+            return await work(db)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(run())
 
 
 def _settings(demo: bool = False) -> Settings:
@@ -62,18 +80,9 @@ def seed(
     listings: int = typer.Option(500, help="How many demo listings."),
 ) -> None:
     """Load demo data (safe to re-run: it fills only what is missing)."""
-    settings = _settings(demo)
-
-    async def run() -> None:
-        db = open_database(settings)
-        try:
-            summary = await seed_demo(db, recipients=recipients, listings=listings)
-        finally:
-            await db.dispose()
-        for name, count in summary.items():
-            typer.echo(f"  {name}: {count}")
-
-    asyncio.run(run())
+    summary = _on_database(_settings(demo), lambda db: seed_demo(db, recipients=recipients, listings=listings))
+    for name, count in summary.items():
+        typer.echo(f"  {name}: {count}")
 
 
 @app.command("create-account")
@@ -147,42 +156,34 @@ def disable_account(
 @app.command()
 def reindex() -> None:
     """Rebuild the search index from the database into a new index and swap it in (no empty moment)."""
-    settings = _settings()
-    client = client_from_settings(settings)
-    if client is None:
-        typer.echo("No TIREK_MEILI_URL: nothing to reindex (search is served from the database).", err=True)
-        raise typer.Exit(1)
+    async def work(db: Database, client: AsyncClient, index: str) -> None:
+        typer.echo(f"Reindexed: {await rebuild(db, client, index, progress=True)}")
 
-    async def run() -> None:
-        db = open_database(settings)
-        try:
-            report = await rebuild(db, client, settings.meili_index, progress=True)
-            typer.echo(f"Reindexed: {report}")
-        finally:
-            await client.aclose()
-            await db.dispose()
-
-    asyncio.run(run())
+    _with_search("No TIREK_MEILI_URL: nothing to reindex (search is served from the database).", work)
 
 
 @app.command("search-worker")
 def search_worker(interval: float = typer.Option(1.0, help="Seconds between outbox drains.")) -> None:
     """Run the search outbox worker on its own (the API processes also run one; one holds the lock at a time)."""
+    _with_search("No TIREK_MEILI_URL configured.",
+                 lambda db, client, index: run_worker(db, client, index, interval=interval))
+
+
+def _with_search(refusal: str, work: Callable[[Database, AsyncClient, str], Awaitable[None]]) -> None:
+    """``work(db, client, index)`` with the configured Meilisearch; without one, ``refusal`` and exit code 1."""
     settings = _settings()
     client = client_from_settings(settings)
     if client is None:
-        typer.echo("No TIREK_MEILI_URL configured.", err=True)
+        typer.echo(refusal, err=True)
         raise typer.Exit(1)
 
-    async def run() -> None:
-        db = open_database(settings)
+    async def with_client(db: Database) -> None:
         try:
-            await run_worker(db, client, settings.meili_index, interval=interval)
+            await work(db, client, settings.meili_index)
         finally:
             await client.aclose()
-            await db.dispose()
 
-    asyncio.run(run())
+    _on_database(settings, with_client)
 
 
 @app.command("import-irp")
@@ -270,22 +271,19 @@ def serve(
 
 
 def seed_if_empty(settings: Settings) -> None:
+    """The demo data in an empty database, and what an older demo database lacks."""
 
-    async def run() -> None:
-        db = open_database(settings)
-        try:
-            async with db.session() as s:
-                count = (await s.execute(select(func.count()).select_from(Account))).scalar_one()
-                demo = (await s.execute(select(Account.id).where(Account.username == "recipient"))).first()
-            if count == 0:
-                typer.echo("Empty database: loading demo data ...")
-                await seed_demo(db)
-            elif demo:
-                await seed_demo(db)  # a demo database from an earlier version: fill in what it lacks
-        finally:
-            await db.dispose()
+    async def work(db: Database) -> None:
+        async with db.session() as s:
+            count = (await s.execute(select(func.count()).select_from(Account))).scalar_one()
+            demo = (await s.execute(select(Account.id).where(Account.username == "recipient"))).first()
+        if count == 0:
+            typer.echo("Empty database: loading demo data ...")
+            await seed_demo(db)
+        elif demo:
+            await seed_demo(db)  # a demo database from an earlier version: fill in what it lacks
 
-    asyncio.run(run())
+    _on_database(settings, work)
 
 
 def start_embedded_meilisearch(settings: Settings):  # type: ignore[no-untyped-def]
@@ -334,16 +332,7 @@ def _run_for_day(day: str | None, work: Any) -> int:
         when = dt.date.fromisoformat(day) if day else None
     except ValueError as exc:
         raise typer.BadParameter("a date as YYYY-MM-DD", param_hint="--date") from exc
-    settings = _settings()
-
-    async def run() -> int:
-        db = open_database(settings)
-        try:
-            return int(await work(db, when))
-        finally:
-            await db.dispose()
-
-    return asyncio.run(run())
+    return int(_on_database(_settings(), lambda db: work(db, when)))
 
 
 @app.command("notify-terms-due")
