@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _generate(args: argparse.Namespace, tmp: Path) -> tuple[str, object]:
-    from bench.common import DURABLE_POSTGRES
+    from bench.harness import DURABLE_POSTGRES
     from marketplace.demo import national
     from marketplace.migrate import upgrade_sync
 

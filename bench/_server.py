@@ -2,7 +2,7 @@
 
 Run by ``bench.search`` as a subprocess (``python -m bench._server --port N``)
 with ``TIREK_*`` in the environment. It builds the application exactly as
-``schema.wiring.build_application`` does (``create_app`` with
+``tirek.app.build_application`` does (``create_app`` with
 ``search_services``, the outbox worker included) and serves it with uvicorn
 (uvloop and httptools when installed, as ``tirek serve``), without access
 logs. Two things are added around it, nothing inside it:
@@ -276,14 +276,14 @@ def _profile(action: str) -> dict[str, Any]:
 def build() -> Any:
     from marketplace.db import Database
     from marketplace.settings import get_settings
-    from schema.app import create_app
-    from schema.wiring import search_services
+    from tirek.app import create_app
+    from tirek.wiring import search_services
 
     settings = get_settings()
     db = Database(settings.database_url)
     instrument_engine(db.engine)
     services = search_services(settings, db)
-    services["listing_search"] = TimedSearch(services["listing_search"])
+    services.listing_search = TimedSearch(services.listing_search)
     return BenchStats(create_app(settings=settings, db=db, services=services))
 
 
@@ -305,7 +305,7 @@ def main() -> None:
         uvicorn.Server(config).run()
         return
     # Several processes: the app is built in each worker (a factory), their counts meet in files.
-    if not os.environ.get(STATS_DIR_ENV):  # bench.common sets it (inside its temporary directory)
+    if not os.environ.get(STATS_DIR_ENV):  # bench.harness sets it (inside its temporary directory)
         os.environ[STATS_DIR_ENV] = tempfile.mkdtemp(prefix="tirek-bench-stats-")
     global _stats_file
     _stats_file = _StatsFile()

@@ -23,7 +23,7 @@ import random
 import sys
 from typing import Any
 
-from bench.common import (
+from bench.harness import (
     PhaseResult,
     Resources,
     add_arguments,
@@ -31,6 +31,7 @@ from bench.common import (
     main_wrapper,
     prepare_database,
     print_report,
+    ratio_note,
     run_phases,
     serve_and_measure,
     token_for,
@@ -136,10 +137,7 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
     waiting = sorted(n for _, _, n in staff)
     notes = [(f"{len(staff)} officers; SUBMITTED claims per region: {waiting[0]:,} to {waiting[-1]:,}; "
               "70% first page, 15% next page, 15% overdue")]
-    if queue.completed and direct.completed:
-        notes.append(f"queue over HTTP / the same pages without HTTP and GraphQL: p50 "
-                     f"{queue.percentile(50) / direct.percentile(50):.1f}×, p95 "
-                     f"{queue.percentile(95) / direct.percentile(95):.1f}×")
+    notes += ratio_note("queue over HTTP / the same pages without HTTP and GraphQL", queue, direct)
     print_report("Officer's claim queue benchmark", args, url, results, "trivial", peak, notes)
 
 

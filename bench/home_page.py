@@ -26,7 +26,7 @@ import sys
 import time
 from typing import Any
 
-from bench.common import (
+from bench.harness import (
     GraphQLError,
     PhaseResult,
     Resources,
@@ -35,6 +35,7 @@ from bench.common import (
     main_wrapper,
     prepare_database,
     print_report,
+    ratio_note,
     run_phases,
     serve_and_measure,
     token_for,
@@ -158,10 +159,7 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
     home, direct = results["home"], results["direct"]
     notes = [(f"{len(recipients):,} recipients drawn at random; each page shows on average "
               f"{sum(sizes) / max(1, len(sizes)):.1f} rows (entitlements, orders and what they show)")]
-    if home.completed and direct.completed:
-        notes.append(f"home page over HTTP / the same reads without HTTP and GraphQL: p50 "
-                     f"{home.percentile(50) / direct.percentile(50):.1f}×, p95 "
-                     f"{home.percentile(95) / direct.percentile(95):.1f}×")
+    notes += ratio_note("home page over HTTP / the same reads without HTTP and GraphQL", home, direct)
     print_report("Recipient home page benchmark", args, url, results, "trivial", peak, notes)
 
 

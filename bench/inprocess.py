@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.inprocess --database-url postgresql+asyncpg://.../tirek --requests 300
     .venv/bin/python -m bench.inprocess --database-url ... --profile home   # cProfile of the home pages
 
-The application ``tirek serve`` runs (``schema.app.create_app``, no Meilisearch) is
+The application ``tirek serve`` runs (``tirek.app.create_app``, no Meilisearch) is
 called through httpx's ASGI transport, one request at a time, so each figure is the
 cost of one request without queueing: wall and CPU milliseconds (the client's own CPU
 included), SQL statements, BEGINs and pool checkouts per request. Kinds: ``{ __typename }``
@@ -32,21 +32,22 @@ async def run(args: argparse.Namespace) -> None:
 
     from bench._server import RequestStats, _current, instrument_engine
     from bench.claim_queue import QUEUE_DOCUMENT, officers
-    from bench.common import token_for
+    from bench.harness import token_for
     from bench.home_page import HOME_DOCUMENT, sample_recipients
     from bench.place_order import PLACE_DOCUMENT, pick_lines
     from marketplace.db import Database
     from marketplace.settings import Settings
-    from schema.app import create_app
+    from tirek.app import create_app
     from schema.core.ids import to_global_id
-    from search.query import make_listing_search
+    from schema.services import Services
+    from search.resilient import make_listing_search
 
     url = args.database_url
     secret = secrets.token_hex(32)
     settings = Settings(database_url=url, secret_key=secret, var_dir=f"/tmp/tirek-inprocess-{os.getpid()}")
     db = Database(url)
     instrument_engine(db.engine)
-    services: dict[str, Any] = {"listing_search": make_listing_search(db, None, settings.meili_index)}
+    services = Services(listing_search=make_listing_search(db, None, settings.meili_index))
     app = create_app(settings=settings, db=db, services=services)
     recipients = await sample_recipients(url, 200, args.seed)
     staff = await officers(url)

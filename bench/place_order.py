@@ -34,7 +34,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from bench.common import (
+from bench.harness import (
     GraphQLError,
     LightHTTP,
     PhaseResult,
@@ -153,7 +153,7 @@ async def check_database(url: str, run_tag: str, lines: list[dict[str, Any]], to
     from sqlalchemy import text
 
     from marketplace.db import Database
-    from marketplace.demo.national import VERIFY_QUERIES
+    from marketplace.demo.synthetic.verification import VERIFY_QUERIES
 
     db = Database(url)
     out: dict[str, int] = {}

@@ -25,7 +25,7 @@ import sys
 import time
 from typing import Any
 
-from bench.common import Resources, add_arguments, main_wrapper, prepare_database
+from bench.harness import Resources, add_arguments, main_wrapper, prepare_database
 from bench.search import proc_status_kb
 
 INDEX_NAME = "listings"

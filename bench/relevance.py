@@ -7,7 +7,7 @@ The relevance set holds realistic queries in Kazakh, Russian and English (what a
 everyday words, inflected forms, typos, several words) with the classifier codes each should
 find. The catalogue is the national classifier of the demo (``marketplace.demo.data.CLASSIFIER``)
 with two listings per item from two providers, titled and described as the demo writes them
-(``marketplace.demo.data.listing_texts``, a fixed seed), on a fresh SQLite database and a
+(``marketplace.demo.listing_texts``, a fixed seed), on a fresh SQLite database and a
 Meilisearch of its own (both removed at the end).
 
 For each query the first ``K`` hits (listings) are read and mapped to their classifier codes:
@@ -113,6 +113,7 @@ async def build_relevance_catalogue(db: Any) -> dict[str, int]:
         VerificationStatus,
     )
     from marketplace.demo import data
+    from marketplace.demo.listing_texts import listing_texts
     from marketplace.identifiers import make_bin
 
     rng = random.Random(SEED)
@@ -139,7 +140,7 @@ async def build_relevance_catalogue(db: Any) -> dict[str, int]:
             s.add(item)
             await s.flush()
             for provider in providers:
-                texts = data.listing_texts(entry, provider.name, rng)
+                texts = listing_texts(entry, provider.name, rng)
                 listing = Listing(
                     provider_id=provider.id, classifier_item_id=item.id, title_kk=texts["title_kk"],
                     title_ru=texts["title_ru"], title_en=texts["title_en"], description_kk=texts["description_kk"],
@@ -156,7 +157,7 @@ async def build_relevance_catalogue(db: Any) -> dict[str, int]:
 
 async def evaluate(searcher: Any, cases: Sequence[RelevanceCase], codes_of: dict[str, int] | dict[str, str],
                    backend: str) -> RelevanceReport:
-    from search.query import ListingFilter
+    from search.contract import ListingFilter
 
     report = RelevanceReport(backend)
     for case in cases:
@@ -189,7 +190,7 @@ async def run(args: argparse.Namespace) -> int:
     from search.client import make_client
     from search.fallback import DatabaseListingSearch
     from search.indexer import reindex
-    from search.query import MeilisearchListingSearch
+    from search.meili import MeilisearchListingSearch
     from search.server import MeilisearchProcess, find_or_install_binary
 
     cases = load_cases(Path(args.queries))

@@ -9,7 +9,7 @@ What it does, all on loopback and in a temporary directory it removes at the end
    SQLite database (or a private PostgreSQL 15 with ``--database postgresql``,
    via ``tests.support.postgres.PostgresServer``), migrated with
    ``marketplace.migrate.upgrade``;
-2. writes a realistic catalogue with bulk inserts (``bench._data``: the demo
+2. writes a realistic catalogue with bulk inserts (``bench.big_catalogue``: the demo
    data's 20 regions, classifier and texts; ~1,000 providers; N published
    listings) and one recipient with ten IRP lines, then builds the index with
    ``search.indexer.reindex``;
@@ -167,7 +167,7 @@ class Spec:
 
     def listing_filter(self) -> Any:
         from marketplace.catalog.models import DeliveryOption, ItemCategory
-        from search.query import ListingFilter
+        from search.contract import ListingFilter
 
         return ListingFilter(
             classifier_codes=self.classifier_codes,
@@ -346,7 +346,7 @@ def graphql_caller(http: Any, phase: str, document: str, *, token: str | None = 
 
 
 def meilisearch_caller(search: Any) -> Call:
-    from search.query import ListingSort
+    from search.contract import ListingSort
 
     filters: dict[Spec, Any] = {}
 
@@ -486,13 +486,13 @@ async def wait_until_serving(http: Any, res: Resources, timeout: float = 180.0) 
 async def run(args: argparse.Namespace, res: Resources) -> None:
     import httpx
 
-    from bench._data import build_catalogue
+    from bench.big_catalogue import build_catalogue
     from marketplace.accounts.security import issue_token
     from marketplace.db import Database
     from marketplace.migrate import upgrade
     from search.client import make_client, server_version
     from search.indexer import reindex
-    from search.query import MeilisearchListingSearch
+    from search.meili import MeilisearchListingSearch
     from search.server import MeilisearchProcess, find_or_install_binary
 
     phase_seconds: dict[str, float] = {}
@@ -810,6 +810,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.listings < 1 or args.providers < 20 or args.requests < 1 or args.concurrency < 1:
         parser.error("--listings, --requests and --concurrency must be positive, --providers at least 20")
 
+    return run_to_the_end(run, args)
+
+
+def run_to_the_end(run: Callable[[argparse.Namespace, Resources], Awaitable[None]], args: argparse.Namespace) -> int:
+    """``run(args, resources)`` on uvloop when installed; SIGTERM or Ctrl-C stop what was started
+    (exit code 130); a failure shows the API server's log tail first."""
+
     def _terminate(*_: object) -> None:
         raise KeyboardInterrupt
 
@@ -825,6 +832,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted: stopping what was started", file=sys.stderr)
         return 130
+    except Exception:
+        if res.server_log.exists():
+            print(f"API server log tail:\n{log_tail(res.server_log)}", file=sys.stderr)
+        raise
     finally:
         res.close()
     return 0

@@ -18,7 +18,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel.messages.mofile import write_mo
@@ -178,10 +177,6 @@ def format_datetime(value: dt.datetime, language: Language) -> str:
 def language_name(language: Language) -> str:
     """A language's own name for itself: ``Қазақша``, ``Русский``, ``English``."""
     return {Language.KK: "Қазақша", Language.RU: "Русский", Language.EN: "English"}[language]
-
-
-def babel_locale(language: Language) -> Locale:
-    return Locale.parse(locale_tag(language))
 
 
 # The portal's own messages: refusals (DomainError templates) and what they quote.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from pathlib import Path
 
 from alembic import command
@@ -58,7 +59,5 @@ def upgrade_sync(url: str, revision: str = "head") -> None:
     except RuntimeError:
         asyncio.run(upgrade(url, revision))
         return
-    import concurrent.futures
-
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, upgrade(url, revision)).result()

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from marketplace.documents.signing import new_private_key
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -87,8 +89,6 @@ def _demo_signing_key(path: Path) -> str:
     """The demo's document signing key: made once, then read from ``path``."""
     if path.is_file():
         return path.read_text().strip()
-    from marketplace.documents.signing import new_private_key
-
     path.parent.mkdir(parents=True, exist_ok=True)
     key = new_private_key()
     path.write_text(key + "\n")

@@ -38,6 +38,7 @@ from marketplace.accounts.models import Language
 from marketplace.db import Database
 from marketplace.i18n import negotiate
 from marketplace.settings import Settings
+from schema.services import Services
 
 log = logging.getLogger("tirek.context")
 
@@ -115,7 +116,7 @@ class Context:
     viewer: Viewer
     request: Any = None
     response: Any = None
-    services: dict[str, Any] = field(default_factory=dict)
+    services: Services = field(default_factory=Services)
     # The payload of a websocket's connection_init (strawberry sets it when the attribute
     # exists); live subscriptions read the bearer token from it.
     connection_params: dict[str, Any] | None = None

@@ -22,11 +22,11 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from marketplace.accounts.models import Language
 from marketplace.documents.models import ResultDocument as ResultDocumentModel
+from marketplace.documents.reading import open_document
 from marketplace.documents.services import (
     MAX_PDF_BYTES,
     Verdict,
     download_path,
-    open_document,
     verify_code,
     verify_file,
     verify_path,

@@ -11,7 +11,7 @@ from marketplace.accounts.models import Person, Role
 from marketplace.catalog.models import ClassifierItem, Listing, Provider
 from marketplace.db import Database
 from marketplace.orders.pricing import Coverage, coverage_for_listings
-from search.query import ListingFilter, ListingSearch, ListingSort
+from search.contract import ListingFilter, ListingSearch, ListingSort
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ from marketplace.catalog.models import (
     VerificationStatus,
 )
 from search.documents import flatten_attributes, indexable_clause
-from search.query import ListingFilter, ListingSort, SearchResult, clean_page, clean_sort
+from search.contract import clean_page, clean_sort, ListingFilter, ListingSort, SearchResult
 from search.settings import FACETS, SYNONYM_GROUPS
 from search.vocabulary import everyday_codes
 from search.wording import (
@@ -273,7 +273,7 @@ class DatabaseListingSearch:
                 await _register_sqlite_functions(session)
             args = (session, dialect, page.query, filters, sort, page.limit, page.offset)
             result = await self._search(*args, loose=False)
-            # As Meilisearch does (search.query): when every word together finds nothing, the
+            # As Meilisearch does (search.meili): when every word together finds nothing, the
             # listings that match most of the words, unless the query names a code.
             if result.total == 0 and len(query_clauses(page.query)) > 1 and not has_code(tokens(page.query)):
                 result = await self._search(*args, loose=True)

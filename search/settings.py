@@ -170,7 +170,7 @@ def index_settings() -> MeilisearchSettings:
         sortable_attributes=list(SORTABLE_ATTRIBUTES),
         # "sort" first: a buyer who sorts by price gets strict price order among
         # the hits (every query word must match anyway, see matching_strategy
-        # in search.query); with no sort asked for, the rule does nothing and
+        # in search.meili); with no sort asked for, the rule does nothing and
         # relevance decides. The database fallback orders the same way.
         ranking_rules=["sort", "words", "typo", "proximity", "attribute", "exactness"],
         typo_tolerance=TypoTolerance(

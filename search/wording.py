@@ -2,7 +2,7 @@
 
 People write "арбалар", "жөргектер", "сурдопереводчика", "wheelchairs"; the classifier says
 "кресло-арба", "жөргек", "сурдопереводчик", "wheelchair". Both sides go through ``search_words``
-(the index when it builds a document, ``search.query`` and ``search.fallback`` when they read a
+(the index when it builds a document, ``search.meili`` and ``search.fallback`` when they read a
 query), so an inflected form and its dictionary form meet on one stem:
 
 * text is folded (``fold``: one table for Latin, Cyrillic and Kazakh capitals, ё → е, dashes to

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from marketplace.db import Database
+from marketplace.notifications.events import install as install_notifications
 from marketplace.migrate import upgrade_sync
 
 BACKENDS = [b.strip() for b in os.environ.get("TIREK_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
@@ -71,8 +72,8 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 async def db(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> AsyncIterator[Database]:
-    """A fresh, migrated database of the test's backend."""
-    database = Database(database_url(request, backend, tmp_path))
+    """A fresh, migrated database of the test's backend, with notifications installed (as every process has)."""
+    database = install_notifications(Database(database_url(request, backend, tmp_path)))
     try:
         yield database
     finally:
@@ -117,7 +118,7 @@ async def api(db: Database, settings):  # type: ignore[no-untyped-def]
     """A GraphQL client over HTTP (ASGI) against the real app and the test's database."""
     import httpx
 
-    from schema.app import create_app
+    from tirek.app import create_app
     from tests.graphql_client import GraphQLClient
 
     app = create_app(settings=settings, db=db)

@@ -12,6 +12,9 @@ import pytest
 
 from marketplace.catalog.models import ItemCategory, ItemKind, Unit
 from marketplace.demo import data
+from marketplace.demo.listing_texts import listing_texts
+from marketplace.demo.organisations import ACCESSIBILITY_FEATURES, PROVIDER_KINDS, provider_profiles, transliterate
+from marketplace.demo.people import people, person_name
 
 KAZAKH_LETTERS = re.compile("[әғқңөұүһі]", re.IGNORECASE)
 
@@ -240,7 +243,7 @@ def test_person_names() -> None:
     rng = random.Random(11)
     for _ in range(500):
         sex = rng.choice(("M", "F"))
-        first, last, middle = data.person_name(sex, rng)
+        first, last, middle = person_name(sex, rng)
         assert first and last
         if middle is not None:
             assert middle.endswith(("ұлы", "ович", "евич", "ич")) == (sex == "M"), middle
@@ -248,14 +251,14 @@ def test_person_names() -> None:
         if sex == "F" and last.endswith(("ов", "ев", "ин")):
             pytest.fail(f"male surname for a woman: {last}")
     with pytest.raises(ValueError):
-        data.person_name("X", rng)
+        person_name("X", rng)
 
 
 def test_enough_distinct_people() -> None:
-    crowd = data.people(250, random.Random(5))
+    crowd = people(250, random.Random(5))
     assert len(crowd) == len(set(crowd)) == 250
     assert {p[0] for p in crowd} == {"M", "F"}
-    assert len(data.people(3000, random.Random(6))) == 3000
+    assert len(people(3000, random.Random(6))) == 3000
 
 
 # -- providers and listings ----------------------------------------------------------------------
@@ -263,7 +266,7 @@ def test_enough_distinct_people() -> None:
 
 @pytest.mark.parametrize("count", [10, 50, 200])
 def test_provider_profiles(count: int) -> None:
-    profiles = list(data.provider_profiles(count, random.Random(2026)))
+    profiles = list(provider_profiles(count, random.Random(2026)))
     assert len(profiles) == count
     names = [p["name"] for p in profiles]
     assert len(set(names)) == count
@@ -273,28 +276,28 @@ def test_provider_profiles(count: int) -> None:
         assert re.fullmatch(r"\+7 \d{3,5} \d{5,7}", p["phone"]) and len(p["phone"].replace(" ", "")) == 12
         assert re.fullmatch(r"info@[a-z0-9-]+\.kz", p["email"]), p["email"]
         assert p["website"] is None or p["website"].startswith("https://")
-        assert set(p["accessibility"]) <= set(data.ACCESSIBILITY_FEATURES)
+        assert set(p["accessibility"]) <= set(ACCESSIBILITY_FEATURES)
         assert set(p["categories"]) <= set(data.CATEGORIES)
         json.dumps(p)
     kinds = {p["kind"] for p in profiles}
     if count >= 50:
-        assert kinds == set(data.PROVIDER_KINDS)
+        assert kinds == set(PROVIDER_KINDS)
         assert any(n.startswith("Санаторий") for n in names)
         assert 'Санаторий "Сарыагаш"' in names and 'ТОО "Мейірім Медтехника"' in names
 
 
 def test_provider_profiles_are_deterministic() -> None:
-    a = list(data.provider_profiles(60, random.Random(1)))
-    b = list(data.provider_profiles(60, random.Random(1)))
+    a = list(provider_profiles(60, random.Random(1)))
+    b = list(provider_profiles(60, random.Random(1)))
     assert a == b
 
 
 def test_listing_texts_for_every_item() -> None:
     rng = random.Random(9)
-    providers = [p["name"] for p in data.provider_profiles(12, random.Random(1))]
+    providers = [p["name"] for p in provider_profiles(12, random.Random(1))]
     for item in data.CLASSIFIER:
         for provider in providers[:4]:
-            texts = data.listing_texts(item, provider, rng)
+            texts = listing_texts(item, provider, rng)
             for lang in ("kk", "ru", "en"):
                 assert 5 <= len(texts[f"title_{lang}"]) <= 200
                 assert len(texts[f"description_{lang}"]) > len(texts[f"title_{lang}"]) // 2
@@ -306,11 +309,11 @@ def test_listing_texts_for_every_item() -> None:
 def test_listing_texts_vary_brand_by_provider_but_keep_it_per_provider() -> None:
     item = data.CLASSIFIER_BY_CODE["TSR-04-001"]
     rng = random.Random(4)
-    providers = [p["name"] for p in data.provider_profiles(40, random.Random(1))]
-    brands = {p: data.listing_texts(item, p, rng)["attributes"]["brand"] for p in providers}
+    providers = [p["name"] for p in provider_profiles(40, random.Random(1))]
+    brands = {p: listing_texts(item, p, rng)["attributes"]["brand"] for p in providers}
     assert len(set(brands.values())) >= 3
     for p in providers[:5]:
-        assert data.listing_texts(item, p, rng)["attributes"]["brand"] == brands[p]
+        assert listing_texts(item, p, rng)["attributes"]["brand"] == brands[p]
 
 
 def test_listing_texts_accepts_orm_like_items() -> None:
@@ -322,14 +325,14 @@ def test_listing_texts_accepts_orm_like_items() -> None:
         name_ru="Кресло-коляска с электроприводом",
         name_en="Electric wheelchair",
     )
-    texts = data.listing_texts(row, 'ТОО "Ortho Qazaqstan"', random.Random(1))
+    texts = listing_texts(row, 'ТОО "Ortho Qazaqstan"', random.Random(1))
     assert "range_km" in texts["attributes"]
     unknown = SimpleNamespace(code="X-1", category=ItemCategory.HEARING, name_kk="a", name_ru="б", name_en="c")
-    assert "channels" in data.listing_texts(unknown, "P", random.Random(1))["attributes"]
+    assert "channels" in listing_texts(unknown, "P", random.Random(1))["attributes"]
     as_dict = {"code": "TSR-08-001", "category": "SIGN_LANGUAGE", "name_kk": "x", "name_ru": "y", "name_en": "z"}
-    assert data.listing_texts(as_dict, "P", random.Random(1))["attributes"]["languages"] == ["kk", "ru"]
+    assert listing_texts(as_dict, "P", random.Random(1))["attributes"]["languages"] == ["kk", "ru"]
 
 
 def test_transliterate() -> None:
-    assert data.transliterate("Мейірім Медтехника") == "meiirim medtekhnika"
-    assert data.transliterate("Қамқор") == "qamqor"
+    assert transliterate("Мейірім Медтехника") == "meiirim medtekhnika"
+    assert transliterate("Қамқор") == "qamqor"

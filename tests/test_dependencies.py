@@ -11,8 +11,8 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OURS = {"marketplace", "schema", "search", "migrations", "tests", "bench", "scripts", "web"}
-RUNTIME_PACKAGES = ("marketplace", "schema", "search", "migrations", "web")
+OURS = {"marketplace", "schema", "search", "migrations", "tests", "bench", "scripts", "web", "tirek"}
+RUNTIME_PACKAGES = ("marketplace", "schema", "search", "migrations", "web", "tirek")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
 
 

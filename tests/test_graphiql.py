@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from marketplace.settings import Settings
-from schema.app import create_app
+from tirek.app import create_app
 
 HTML = {"accept": "text/html"}
 

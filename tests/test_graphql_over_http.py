@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from schema.app import create_app
+from tirek.app import create_app
 
 AUDIT = Path(__file__).with_name("http_audit")
 GRAPHQL_RESPONSE = "application/graphql-response+json"

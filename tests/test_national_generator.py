@@ -17,6 +17,8 @@ from sqlalchemy import select, text
 
 from marketplace.db import Database
 from marketplace.demo import national
+from marketplace.demo.synthetic import verification
+from marketplace.demo.synthetic.population import Plan
 from marketplace.identifiers import iin_birth_date, iin_sex, is_valid_bin, is_valid_iin
 
 SCALE = 0.001
@@ -58,8 +60,8 @@ async def test_generates_a_sound_data_set_and_resumes(db: Database, request: pyt
     assert not third.stopped_early
     assert third.phases[-2].name == "history" and third.phases[-2].chunks_skipped >= 1
 
-    counts = await national.table_counts(db.url)
-    plan = national.Plan(scale=SCALE, anchor=ANCHOR)
+    counts = await verification.table_counts(db.url)
+    plan = Plan(scale=SCALE, anchor=ANCHOR)
     assert counts["providers"] == plan.providers
     assert counts["disability_records"] == plan.persons == 732
     children = counts["persons"] - plan.persons  # one representative per child
@@ -68,7 +70,7 @@ async def test_generates_a_sound_data_set_and_resumes(db: Database, request: pyt
     assert counts["orders"] > 100 and counts["compensation_claims"] > 50
 
     # Every rule of the data set holds.
-    assert await national.verify(db.url) == dict.fromkeys(national.VERIFY_QUERIES, 0)
+    assert await verification.verify(db.url) == dict.fromkeys(verification.VERIFY_QUERIES, 0)
     async with db.session() as s:
         persons = (await s.execute(text("SELECT iin, birth_date, sex FROM persons"))).all()
         bins = (await s.execute(text("SELECT bin FROM providers"))).scalars().all()
@@ -86,7 +88,7 @@ async def test_generates_a_sound_data_set_and_resumes(db: Database, request: pyt
     # Running it again writes nothing.
     again = await _run(db)
     assert again.rows_written == 0 and not again.stopped_early
-    assert await national.table_counts(db.url) == counts
+    assert await verification.table_counts(db.url) == counts
 
     # The same scale, written in one go into another database, is the same data.
     from tests.conftest import database_url
@@ -134,7 +136,7 @@ async def test_generated_recipient_orders_through_the_service(db: Database) -> N
     order = await place_order_once(db, viewer, listing_id=listing_id, entitlement_id=entitlement_id,
                                    quantity=Decimal(1), idempotency_key="national-test-1", course_starts_on=starts_on)
     assert order.id > max_order  # the id sequence continues after the generated ids
-    assert await national.verify(db.url) == dict.fromkeys(national.VERIFY_QUERIES, 0)
+    assert await verification.verify(db.url) == dict.fromkeys(verification.VERIFY_QUERIES, 0)
 
 
 async def test_refuses_foreign_data_and_another_scale(db: Database) -> None:
@@ -157,5 +159,5 @@ def test_scale_parsing() -> None:
     for bad in ("0", "1.5", "-0.1", "lots"):
         with pytest.raises(ValueError):
             national.parse_scale(bad)
-    plan = national.Plan(scale=1.0, anchor=ANCHOR)
+    plan = Plan(scale=1.0, anchor=ANCHOR)
     assert (plan.persons, plan.providers, plan.listings) == (732_100, 32_000, 50_000)

@@ -36,6 +36,7 @@ from marketplace.i18n import (
 )
 from marketplace.settings import Settings
 from schema.context import Context
+from schema.services import Services
 from web import labels
 from web.operations import Outcome, load_operations
 from web.visitor import Visitor, csrf_matches, keep_browser, visitor_for
@@ -95,7 +96,7 @@ class CsrfRefused(Exception):
 
 
 class Portal:
-    def __init__(self, schema: strawberry.Schema, db: Database, settings: Settings, services: dict[str, Any]) -> None:
+    def __init__(self, schema: strawberry.Schema, db: Database, settings: Settings, services: Services) -> None:
         self.schema = schema
         self.db = db
         self.settings = settings

@@ -35,6 +35,9 @@ from marketplace.catalog.models import (
 from marketplace import clock
 from marketplace.db import Database
 from marketplace.demo import data
+from marketplace.demo.listing_texts import listing_texts
+from marketplace.demo.organisations import provider_profiles
+from marketplace.demo.people import person_name
 from marketplace.identifiers import make_bin, make_iin
 from marketplace.records import norms
 from marketplace.records.models import DisabilityGroup, DisabilityRecord, Entitlement, ExamFormat
@@ -141,7 +144,7 @@ _PROFILE_CATEGORIES: dict[str, set[str]] = {}
 
 
 def _provider_profiles(rng: random.Random, count: int) -> list[dict[str, Any]]:
-    profiles = list(data.provider_profiles(count, rng))
+    profiles = list(provider_profiles(count, rng))
     for profile in profiles:
         _PROFILE_CATEGORIES[_get(profile, "name")] = set(_get(profile, "categories", []) or [])
     return profiles
@@ -196,7 +199,7 @@ async def _seed_listings(
         # A provider offers what its kind of organisation sells: no wheelchairs from a sanatorium.
         offered = [i for i in items if i.category.value in _categories_of(provider.name)] or items
         item = offered[(n // len(providers)) % len(offered)]
-        texts = data.listing_texts(item, provider.name, rng)
+        texts = listing_texts(item, provider.name, rng)
         cap = item.price_cap
         if cap is None:
             price = Decimal(rng.randrange(1_500_000, 4_500_000, 1000))
@@ -267,7 +270,7 @@ async def _seed_recipients(
     for n in tqdm(range(count), desc="recipients", unit="person", leave=False):
         sex = rng.choice(["M", "F"])
         birth = _birth_date(rng, today)
-        first, last, middle = data.person_name(sex, rng)
+        first, last, middle = person_name(sex, rng)
         region = rng.choices(region_list, weights=weights)[0]
         person = Person(
             iin=make_iin(birth, sex, 100 + n), last_name=last, first_name=first, middle_name=middle, birth_date=birth,
@@ -405,7 +408,7 @@ async def _demo_supplier_listings(
             "MOBILITY", "SIGN_LANGUAGE", "PERSONAL_ASSISTANT", "HYGIENE", "SANATORIUM", "ORTHOTICS"
         }:
             continue
-        texts = data.listing_texts(item, supplier.name, rng)
+        texts = listing_texts(item, supplier.name, rng)
         listing = Listing(
             provider_id=supplier.id, classifier_item_id=item.id, title_kk=_get(texts, "title_kk"),
             title_ru=_get(texts, "title_ru"), title_en=_get(texts, "title_en"),
@@ -453,7 +456,7 @@ async def _seed_demo_invataxi(s: AsyncSession, regions: list[Region], items: lis
     if not (await s.execute(select(ProviderRegion).where(
             ProviderRegion.provider_id == provider.id, ProviderRegion.region_id == astana.id))).first():
         s.add(ProviderRegion(provider_id=provider.id, region_id=astana.id))
-    texts = data.listing_texts(item, provider.name, random.Random(SEED + 2))
+    texts = listing_texts(item, provider.name, random.Random(SEED + 2))
     listing = Listing(
         provider_id=provider.id, classifier_item_id=item.id, title_kk="Инватакси: Астана бойынша сапар",
         title_ru="Инватакси: поездка по Астане", title_en="Invataxi: a trip within Astana",
@@ -507,7 +510,7 @@ async def _seed_demo_quotes(s: AsyncSession, regions: list[Region], items: list[
                                                         Listing.classifier_item_id == item.id,
                                                         Listing.status == ListingStatus.PUBLISHED))).first()
     if not offered:
-        texts = data.listing_texts(item, supplier.name, random.Random(SEED + 3))
+        texts = listing_texts(item, supplier.name, random.Random(SEED + 3))
         listing = Listing(
             provider_id=supplier.id, classifier_item_id=item.id, title_kk=_get(texts, "title_kk"),
             title_ru=_get(texts, "title_ru"), title_en=_get(texts, "title_en"),

@@ -1,4 +1,4 @@
-"""Issuing, reading and verifying result documents.
+"""Issuing and verifying result documents (a person opening their own: ``reading``).
 
 ``issue_decision_document`` is called by the decision itself (applications and claims
 services), in its transaction: the decision and its document commit or roll back together.
@@ -21,7 +21,6 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Person, Region
 from marketplace.applications.models import Application
 from marketplace.catalog.models import ClassifierItem
@@ -30,7 +29,7 @@ from marketplace.db import utcnow
 from marketplace.documents import signing
 from marketplace.documents.models import DocumentSubject, ResultDocument
 from marketplace.documents.rendering import TEXTS, DecisionFacts, render_decision
-from marketplace.errors import DomainError, ErrorCode, not_found
+from marketplace.errors import DomainError, ErrorCode
 
 CODE_ALPHABET: Final = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_GROUPS: Final = 4  # 4 × 4 characters of 32: 80 bits, not to be guessed
@@ -104,27 +103,6 @@ async def documents_of_subjects(
         select(ResultDocument).where(ResultDocument.subject == subject, ResultDocument.subject_id.in_(subject_ids))
     )
     return {d.subject_id: d for d in rows.scalars()}
-
-
-async def open_document(session: AsyncSession, viewer: Viewer, code: str) -> ResultDocument:
-    """The PDF for someone who may see its application or claim; NOT_FOUND for anyone else."""
-    from marketplace.applications.services import can_see_application
-    from marketplace.claims.services import can_see_claim
-
-    viewer.require_authenticated()
-    text = clean_code(code)
-    document = (await session.execute(select(ResultDocument).where(ResultDocument.code == text))).scalar_one_or_none()
-    if document is None:
-        raise not_found("result document")
-    if document.subject == DocumentSubject.APPLICATION:
-        app = await session.get(Application, document.subject_id)
-        visible = app is not None and can_see_application(viewer, app)
-    else:
-        claim = await session.get(CompensationClaim, document.subject_id)
-        visible = claim is not None and can_see_claim(viewer, claim)
-    if not visible:
-        raise not_found("result document")
-    return document
 
 
 # -- verification by anyone --------------------------------------------------------------------

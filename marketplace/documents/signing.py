@@ -4,7 +4,7 @@ The key is ``TIREK_DOCUMENT_SIGNING_KEY`` (``Settings.document_signing_key``): t
 private key, base64. The demo writes one to ``var/document-signing.key`` the first time it runs
 (``Settings``). Keys that signed earlier documents and stay trusted after a rotation are
 ``TIREK_DOCUMENT_TRUSTED_KEYS`` (public keys, base64). ``install`` makes a key the process's
-(``schema.app.create_app`` does it from the settings); without one, a key is made for the
+(``tirek.app.create_app`` does it from the settings); without one, a key is made for the
 process with a warning, and what it signs cannot be verified after a restart.
 """
 

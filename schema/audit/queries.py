@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from marketplace.audit.trail import audit_trail
+from marketplace.trail import audit_trail
 from schema.audit.types import AuditEvent
 from schema.core.ids import parse_global_id
 

@@ -21,7 +21,6 @@ from marketplace.notifications import services
 from schema.core.ids import decode_id
 from schema.notifications.types import Notification
 
-POLL_INTERVAL = 1.0  # seconds; ``services["notification_poll_interval"]`` overrides it
 RECHECK_EVERY = 60.0
 
 
@@ -69,7 +68,7 @@ class NotificationSubscription:
                 async with info.context.db.session() as session:
                     await viewer_from_token(session, info.context.settings, token)
 
-        interval = float((info.context.services or {}).get("notification_poll_interval", POLL_INTERVAL))
+        interval = info.context.services.notification_poll_interval
         async for row in services.live_notifications(
             info.context.db, viewer.account_id, after_id=after_id, poll_interval=interval,
             still_allowed=still_allowed, recheck_every=RECHECK_EVERY,

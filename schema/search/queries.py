@@ -14,8 +14,8 @@ from schema.core.ids import decode_id, to_global_id
 from schema.core.pagination import PageInfo, decode_cursor, encode_cursor, page_size
 from schema.search.types import Coverage, Facet, FacetValue, ListingHit, ListingHitEdge, ListingSearchConnection
 from search.catalogue import Hit, search_catalogue
-from search.query import ListingFilter as ListingFilterModel
-from search.query import ListingSort as ListingSortModel
+from search.contract import ListingFilter as ListingFilterModel
+from search.contract import ListingSort as ListingSortModel
 
 ListingSort = strawberry.enum(ListingSortModel, name="ListingSort")
 
@@ -118,7 +118,7 @@ class SearchQueries:
         if person is not None and person not in ctx.viewer.person_ids:
             raise DomainError(ErrorCode.NOT_FOUND, "No such person.", "forPersonId")
         results = await search_catalogue(
-            ctx.db, ctx.services["listing_search"], ctx.viewer, query=query, filters=_filters(filter),
+            ctx.db, ctx.services.listing_search, ctx.viewer, query=query, filters=_filters(filter),
             sort=sort, first=size, offset=offset, for_person_id=person,
         )
         _prime_loaders(ctx, results.hits)

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from marketplace.db import Database
+from marketplace.notifications.events import install as install_notifications
 from marketplace.settings import Settings
 from tests.conftest import BACKENDS, database_url
 from tests.graphql_client import GraphQLClient
@@ -21,7 +22,7 @@ async def scene_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
                     ) -> AsyncIterator[tuple[GraphQLClient, Scene]]:
     """Each test makes fresh objects of its own in the scene, so one world serves the module."""
     tmp = tmp_path_factory.mktemp("scene")
-    db = Database(database_url(request, request.param, tmp))
+    db = install_notifications(Database(database_url(request, request.param, tmp)))
     settings = Settings(database_url=db.url, secret_key="scene-" + uuid.uuid4().hex, var_dir=tmp / "var")
     try:
         scene = await Scene.build(db, settings)

@@ -17,9 +17,10 @@ from marketplace import clock
 from marketplace.accounts.models import Sex
 from marketplace.db import Database
 from marketplace.identifiers import make_iin
-from schema.app import create_app
+from tirek.app import create_app
 from schema.core.ids import to_global_id
 from tests.applications.world import GrantWorld
+from schema.services import Services
 
 ERR = "errors { field code message }"
 FORM = """query { applicationForm(kind: INDIVIDUAL_ASSISTANT) {
@@ -83,7 +84,7 @@ async def gw(db) -> GrantWorld:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def live_client(db, settings):  # type: ignore[no-untyped-def]
     # TestClient runs the app on a loop of its own: it gets an engine of its own too.
-    app = create_app(settings=settings, db=Database(db.url), services={"notification_poll_interval": 0.2})
+    app = create_app(settings=settings, db=Database(db.url), services=Services(notification_poll_interval=0.2))
     with TestClient(app) as client:
         yield client
 

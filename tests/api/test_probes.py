@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 
 from marketplace.settings import Settings
-from schema.app import create_app
+from tirek.app import create_app
+from schema.services import Services
 
 
 async def test_healthz_and_readyz_report_database_and_search(api, db, settings):  # type: ignore[no-untyped-def]
@@ -18,7 +19,7 @@ async def test_healthz_and_readyz_report_database_and_search(api, db, settings):
     async def search_down() -> bool:
         return False
 
-    app = create_app(settings=settings, db=db, services={"search_health": search_down})
+    app = create_app(settings=settings, db=db, services=Services(search_health=search_down))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
         degraded = await http.get("/readyz")
     assert degraded.status_code == 503

@@ -10,13 +10,14 @@ import pytest
 
 from marketplace.catalog.models import SearchOutbox
 from marketplace.settings import Settings
-from schema.app import create_app
+from tirek.app import create_app
 from schema.core.ids import to_global_id
 from search.client import make_client
 from search.indexer import drain_outbox, reindex
-from search.query import make_listing_search
+from search.resilient import make_listing_search
 from tests import factories as f
 from tests.graphql_client import GraphQLClient
+from schema.services import Services
 
 SEARCH = """query($q: String!, $f: ListingFilter, $first: Int, $after: String) {
   searchListings(query: $q, filter: $f, first: $first, after: $after) {
@@ -32,7 +33,7 @@ async def search_api(request, db, settings, meili):  # type: ignore[no-untyped-d
     """The app with search on a fresh Meilisearch index, or on the database alone."""
     index = f"test_{uuid.uuid4().hex[:10]}"
     client = make_client(meili.url, meili.master_key) if request.param == "meilisearch" else None
-    services = {"listing_search": make_listing_search(db, client, index)}
+    services = Services(listing_search=make_listing_search(db, client, index))
     app = create_app(settings=Settings(**{**settings.model_dump(), "meili_index": index}), db=db, services=services)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://tirek.test") as http:
         api = GraphQLClient(http)
@@ -132,7 +133,7 @@ async def test_reindex_then_search(db, settings, meili, world):  # type: ignore[
     try:
         report = await reindex(db, client, index, progress=False)
         assert report is not None
-        app = create_app(settings=settings, db=db, services={"listing_search": make_listing_search(db, client, index)})
+        app = create_app(settings=settings, db=db, services=Services(listing_search=make_listing_search(db, client, index)))
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
             data = (await GraphQLClient(http).data(SEARCH, {"q": "кресло"}))["searchListings"]
         assert data["backend"] == "meilisearch" and data["totalCount"] == 3  # both regions, anonymous

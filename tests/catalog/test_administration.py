@@ -296,7 +296,7 @@ async def test_the_apply_caps_command_applies_a_cap_once(db: Database, world: f.
     env = {**os.environ, "TIREK_DATABASE_URL": db.url, "TIREK_SECRET_KEY": "cli-test-" + "k" * 32}
 
     async def cli(*args: str) -> str:
-        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "marketplace.cli", "apply-caps", *args,
+        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "tirek.cli", "apply-caps", *args,
                                                     env=env, stdout=asyncio.subprocess.PIPE,
                                                     stderr=asyncio.subprocess.STDOUT)
         out, _ = await proc.communicate()

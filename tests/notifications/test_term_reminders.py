@@ -74,7 +74,7 @@ async def test_the_loop_survives_a_failing_round(db, gw: GrantWorld, monkeypatch
 async def _cli(db, *args: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
     env = {**os.environ, "TIREK_DATABASE_URL": db.url, "TIREK_SECRET_KEY": "cli-test-" + "k" * 32}
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "marketplace.cli", "notify-terms-due", *args, env=env,
+        sys.executable, "-m", "tirek.cli", "notify-terms-due", *args, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )
     out, _ = await proc.communicate()
@@ -93,8 +93,8 @@ async def test_the_cli_command_sends_todays_reminders_once(db, gw: GrantWorld) -
 
 
 async def test_the_served_app_runs_the_reminders_from_its_lifespan(db, gw: GrantWorld, settings) -> None:  # type: ignore[no-untyped-def]
-    from schema.app import create_app
-    from schema.wiring import process_services
+    from tirek.app import create_app
+    from tirek.wiring import process_services
 
     await _due_today(db, gw)
     configured = settings.model_copy(update={"term_reminder_interval": 1})
@@ -106,7 +106,7 @@ async def test_the_served_app_runs_the_reminders_from_its_lifespan(db, gw: Grant
             await asyncio.sleep(0.02)
     assert len(await _reminders(db)) == 2
     off = settings.model_copy(update={"term_reminder_interval": 0})
-    assert process_services(off, db)["on_startup"] == []
+    assert process_services(off, db).on_startup == []
 
 
 async def test_an_overdue_item_reminds_its_officers_daily_in_their_language_until_decided(db, gw: GrantWorld) -> None:  # type: ignore[no-untyped-def]

@@ -42,7 +42,7 @@ async def test_the_cli_command_expires_once(qw: QuoteWorld) -> None:
 
     async def cli(*args: str) -> tuple[int, str]:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "marketplace.cli", "expire-quotes", *args, env=env,
+            sys.executable, "-m", "tirek.cli", "expire-quotes", *args, env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         out, _ = await proc.communicate()
         return proc.returncode or 0, out.decode()
@@ -57,8 +57,8 @@ async def test_the_cli_command_expires_once(qw: QuoteWorld) -> None:
 
 
 async def test_the_served_app_expires_quotes_from_its_lifespan(qw: QuoteWorld, settings) -> None:  # type: ignore[no-untyped-def]
-    from schema.app import create_app
-    from schema.wiring import process_services
+    from tirek.app import create_app
+    from tirek.wiring import process_services
 
     q = await _lapsed(qw)
     configured = settings.model_copy(update={"term_reminder_interval": 1})

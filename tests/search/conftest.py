@@ -29,7 +29,7 @@ from marketplace.catalog.models import (
 )
 from marketplace.db import Database
 from search.client import delete_index, index_uids, make_client
-from search.query import ListingFilter, ListingSort
+from search.contract import ListingFilter, ListingSort
 from search.settings import FACETS
 from tests import factories as f
 

@@ -25,7 +25,8 @@ from search.client import (
 )
 from search.documents import build_documents
 from search.indexer import drain_outbox, outbox_size, reindex, run_worker
-from search.query import ListingFilter, MeilisearchListingSearch
+from search.contract import ListingFilter
+from search.meili import MeilisearchListingSearch
 from search.server import MeilisearchProcess, free_port
 from search.settings import settings_fingerprint
 from tests.search.conftest import Catalog, oracle_rows, set_listing, set_provider, touch

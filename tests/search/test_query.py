@@ -15,7 +15,8 @@ from marketplace.catalog.models import DeliveryOption, ItemCategory, ItemKind
 from marketplace.db import Database
 from search.fallback import DatabaseListingSearch
 from search.indexer import reindex
-from search.query import MAX_WINDOW, ListingFilter, ListingSearch, ListingSort, MeilisearchListingSearch
+from search.contract import ListingFilter, ListingSearch, ListingSort, MAX_WINDOW
+from search.meili import MeilisearchListingSearch
 from tests.search.conftest import Catalog, oracle_facets, oracle_match, oracle_order, oracle_rows
 
 

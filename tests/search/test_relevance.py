@@ -15,7 +15,8 @@ from bench.relevance import K, build_relevance_catalogue, evaluate, load_cases
 from marketplace.db import Database
 from search.fallback import DatabaseListingSearch
 from search.indexer import reindex
-from search.query import ListingFilter, MeilisearchListingSearch
+from search.contract import ListingFilter
+from search.meili import MeilisearchListingSearch
 
 # Measured: Meilisearch recall@10 99.4%, MRR 0.978; the database 98.5%, 0.967 (before this
 # work: 56.0% / 0.563 and 53.7% / 0.533, with 90 and 98 queries answered by nothing).

@@ -7,12 +7,9 @@ from typing import Any
 
 from marketplace.db import Database
 from search.fallback import DatabaseListingSearch
-from search.query import (
-    ListingFilter,
-    MeilisearchListingSearch,
-    ResilientListingSearch,
-    make_listing_search,
-)
+from search.contract import ListingFilter
+from search.meili import MeilisearchListingSearch
+from search.resilient import make_listing_search, ResilientListingSearch
 from search.server import free_port
 from search.client import make_client
 from tests.search.conftest import Catalog

@@ -16,7 +16,8 @@ from search.client import ensure_index, read_fingerprint, write_fingerprint
 from search.fallback import FOLD_FROM, FOLD_TO, fold, query_clauses
 from search.indexer import prepare_index
 from search.wording import normalised
-from search.query import MAX_FIRST, ListingFilter, clean_page, meili_filter, quote
+from search.contract import clean_page, ListingFilter, MAX_FIRST
+from search.meili import meili_filter, quote
 from tests.search.conftest import Catalog
 
 
@@ -196,7 +197,7 @@ def test_query_clauses_group_synonym_phrases() -> None:
 
 
 def test_unknown_sort_is_a_typed_error() -> None:
-    from search.query import ListingSort, clean_sort
+    from search.contract import clean_sort, ListingSort
 
     assert clean_sort("PRICE_ASC") is ListingSort.PRICE_ASC
     assert clean_sort(None) is None

@@ -8,7 +8,8 @@ import pytest
 
 from marketplace.db import Database
 from search.indexer import reindex
-from search.query import ListingFilter, MeilisearchListingSearch
+from search.contract import ListingFilter
+from search.meili import MeilisearchListingSearch
 from tests.search.conftest import Catalog
 
 

@@ -9,17 +9,17 @@ import httpx
 import pytest
 
 from marketplace.db import Database
+from schema.services import Services
 from tests.graphql_client import GraphQLClient
 from tests.security.leaks import leak_in, sent_strings
 from tests.security.scene import Scene
+from tirek.app import create_app
+from tirek.wiring import search_services
 
 _GREPPED = ("json", "text/")  # what a person or a program reads; receipt files are the user's own bytes
 
 
-def make_app(db: Database, settings: Any, services: dict[str, Any] | None = None) -> Any:
-    from schema.app import create_app
-    from schema.wiring import search_services
-
+def make_app(db: Database, settings: Any, services: Services | None = None) -> Any:
     if services is None:
         services = search_services(settings, db, run_indexer=False)  # no TIREK_MEILI_URL: the database answers
     return create_app(settings=settings, db=db, services=services)

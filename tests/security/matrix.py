@@ -803,7 +803,7 @@ async def _live(sc: Scene, side: str) -> Call:
 
 # == auditTrail: every subject type ====================================================
 AUDIT_TRAIL = "query($id: ID!) { auditTrail(subjectId: $id) { action } }"
-#: The subject type each auditTrail entry reads the trail of (every type of marketplace/audit/trail.py::VISIBILITY).
+#: The subject type each auditTrail entry reads the trail of (every type of marketplace/trail.py::VISIBILITY).
 AUDIT_SUBJECTS: dict[str, str] = {"auditTrail": "Order", "auditTrail/provider": "Provider",
                                   "auditTrail/publishedListing": "Listing"}
 

@@ -75,12 +75,12 @@ class Api:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def cli(self, *args: str) -> None:
-        subprocess.run([sys.executable, "-m", "marketplace.cli", *args], env=self.env, check=True,
+        subprocess.run([sys.executable, "-m", "tirek.cli", *args], env=self.env, check=True,
                        capture_output=True, timeout=300)
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "marketplace.cli", "serve", "--port", str(self.port)], env=self.env,
+            [sys.executable, "-m", "tirek.cli", "serve", "--port", str(self.port)], env=self.env,
             stdout=open(self.var_dir / "api.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True)
         wait_for(self.ready, 120, "the API's /readyz")
 

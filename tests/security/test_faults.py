@@ -160,7 +160,7 @@ class Catalogue:
 @pytest.mark.parametrize("backend", ["sqlite"])
 async def test_meilisearch_killed_while_listings_change(db: Database, settings: Settings, meilisearch: Any,
                                                          search_client: Any) -> None:
-    from schema.wiring import search_services
+    from tirek.wiring import search_services
     from search.indexer import run_worker
 
     index = f"t{uuid.uuid4().hex[:12]}"
@@ -169,7 +169,7 @@ async def test_meilisearch_killed_while_listings_change(db: Database, settings: 
     scene = await Scene.build(db, configured)
     services = search_services(configured, db, run_indexer=False)
     app = make_app(db, configured, services)
-    for start in services["on_startup"]:
+    for start in services.on_startup:
         await start()  # the app's start-up: builds the index
     stop = asyncio.Event()
     worker = asyncio.create_task(run_worker(db, search_client, index, interval=0.2, max_backoff=1.0, stop=stop))
@@ -199,7 +199,7 @@ async def test_meilisearch_killed_while_listings_change(db: Database, settings: 
     finally:
         stop.set()
         await asyncio.wait_for(worker, timeout=30)
-        for shutdown in services["on_shutdown"]:
+        for shutdown in services.on_shutdown:
             await shutdown()
 
 
@@ -221,7 +221,7 @@ def start_worker(settings: Settings, meilisearch: Any, index: str, log: Path) ->
     env = {**os.environ, "TIREK_DATABASE_URL": settings.database_url, "TIREK_MEILI_URL": meilisearch.url,
            "TIREK_MEILI_KEY": meilisearch.master_key, "TIREK_MEILI_INDEX": index,
            "TIREK_SECRET_KEY": settings.secret_key or "", "TIREK_VAR_DIR": str(settings.var_dir)}
-    return subprocess.Popen([sys.executable, "-m", "marketplace.cli", "search-worker", "--interval", "0.1"],
+    return subprocess.Popen([sys.executable, "-m", "tirek.cli", "search-worker", "--interval", "0.1"],
                             cwd=PROJECT_ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
 
 

@@ -18,13 +18,15 @@ import httpx
 import pytest
 
 from marketplace.db import Database
+from marketplace.notifications.events import install as install_notifications
 from marketplace.settings import Settings
 from schema.schema import build_schema
 from tests.conftest import BACKENDS, database_url
 from tests.graphql_client import GraphQLClient
 from tests.security.conftest import make_app
 from tests.security.hostile import STATS
-from marketplace.audit.trail import VISIBILITY
+from marketplace.trail import VISIBILITY
+from schema.services import Services
 from tests.security.matrix import AUDIT_SUBJECTS, MATRIX, MUTATION, QUERY, SUBSCRIPTION, Call, Entry
 from tests.security.scene import MIRROR, ROLES, Scene
 
@@ -113,7 +115,7 @@ async def matrix_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.Te
     """One portal per backend for the whole matrix: every entry acts on fresh objects of its own,
     so the entries do not disturb each other, and the world is built once."""
     tmp = tmp_path_factory.mktemp("matrix")
-    db = Database(database_url(request, request.param, tmp))
+    db = install_notifications(Database(database_url(request, request.param, tmp)))
     settings = Settings(database_url=db.url, secret_key="matrix-" + uuid.uuid4().hex, var_dir=tmp / "var",
                         login_attempts_per_minute=5)
     try:
@@ -143,7 +145,7 @@ async def first_event(scene: Scene, role: str, call: Call, wait: float = 0.6) ->
 
     token = await scene.token(role)
     context = Context(db=scene.db, settings=scene.settings, viewer=Viewer.anonymous(),
-                      services={"notification_poll_interval": 0.05},
+                      services=Services(notification_poll_interval=0.05),
                       connection_params={"authorization": f"Bearer {token}"} if token else {})
     schema = build_schema(scene.settings)
     stream = await schema.subscribe(call.document, variable_values=call.variables, context_value=context)

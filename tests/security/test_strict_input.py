@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from marketplace.audit.models import AuditEvent
 from marketplace.syntax import calendar_date, exact_decimal, local_time, positive_integer
 from schema.core.inputs import MAX_LIST_ITEMS
-from search.query import MAX_FILTER_VALUES, ListingFilter
+from search.contract import ListingFilter, MAX_FILTER_VALUES
 from tests.graphql_client import GraphQLClient
 from tests.security.hostile import STATS, put, slots
 from tests.security.scene import Scene, gid

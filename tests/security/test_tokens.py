@@ -26,6 +26,7 @@ from marketplace.accounts.models import Account
 from marketplace.accounts.services import set_account_active
 from marketplace.db import Database
 from marketplace.settings import Settings
+from schema.services import Services
 from tests import factories as f
 from tests.graphql_client import LOGIN, GraphQLClient
 from tests.security.conftest import make_app
@@ -243,7 +244,7 @@ async def test_a_revoked_token_cannot_open_a_subscription(scene: Scene) -> None:
     schema = build_schema(scene.settings)
     for bad in (token, token[:-2] + "xx", "garbage"):
         context = Context(db=scene.db, settings=scene.settings, viewer=Viewer.anonymous(),
-                          services={"notification_poll_interval": 0.05},
+                          services=Services(notification_poll_interval=0.05),
                           connection_params={"authorization": f"Bearer {bad}"})
         stream = await schema.subscribe("subscription { notifications { id } }", context_value=context)
         try:
@@ -314,7 +315,7 @@ async def test_disable_account_over_graphql_and_the_command_line(client: GraphQL
 
     env = {**os.environ, "TIREK_DATABASE_URL": db.url,
            "TIREK_SECRET_KEY": scene.settings.secret_key or ""}
-    run = [sys.executable, "-m", "marketplace.cli", "disable-account"]
+    run = [sys.executable, "-m", "tirek.cli", "disable-account"]
     done = subprocess.run([*run, target.username, "--enable"], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     fresh = (await signed_in(client, target.username))["token"]

@@ -58,7 +58,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @dataclass
 class PortalServer:
-    """A uvicorn process serving ``schema.asgi:app`` on a loopback port."""
+    """A uvicorn process serving ``tirek.asgi:app`` on a loopback port."""
 
     url: str
     process: subprocess.Popen[bytes]
@@ -109,7 +109,7 @@ def start_server(demo_template: Path, directory: Path, meili: Any, index: str) -
     }
     log = directory / "uvicorn.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "schema.asgi:app", "--host", "127.0.0.1", "--port", str(port),
+        [sys.executable, "-m", "uvicorn", "tirek.asgi:app", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning"],
         cwd=PROJECT_ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )

@@ -13,6 +13,7 @@ from babel.messages.extract import extract_from_dir
 from marketplace.accounts.models import Language
 from marketplace.i18n import Catalogues
 from marketplace.settings import PROJECT_ROOT
+from schema.services import Services
 
 WEB = PROJECT_ROOT / "web"
 METHODS = [("templates/**.html", "jinja2"), ("**.py", "python")]
@@ -80,7 +81,7 @@ def test_a_title_in_another_language_says_so() -> None:
     from marketplace.settings import Settings
     from web.portal import Portal, shown_language
 
-    portal = Portal(schema=None, db=None, settings=Settings(demo=True), services={})  # type: ignore[arg-type]
+    portal = Portal(schema=None, db=None, settings=Settings(demo=True), services=Services())  # type: ignore[arg-type]
     russian_only = {"title": "Кресло-коляска", "titleKk": "", "titleRu": "Кресло-коляска", "titleEn": ""}
     assert shown_language(russian_only, "title", Language.EN) == "ru"
     assert shown_language(russian_only, "title", Language.RU) == "ru"

@@ -1,25 +1,66 @@
-"""The ``tirek`` command line: migrate, seed, serve, accounts, search index."""
+"""The ``tirek`` command line: migrate, seed, serve, accounts, search index, upkeep, generate."""
 
 from __future__ import annotations
 
 import asyncio
+import csv
+import datetime as dt
 import os
+import secrets
+import signal
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
+import uvicorn
+from meilisearch_python_sdk import AsyncClient
+from sqlalchemy import func, select
+from tqdm import tqdm
 
-from marketplace.accounts.models import Language, Role
-from marketplace.settings import Settings
+from marketplace.accounts.models import Account, Language, Person, Region, Role
+from marketplace.accounts.services import account_id_of, set_account_active, viewer_for_account
+from marketplace.accounts.services import create_account as create
+from marketplace.catalog.administration import apply_scheduled_caps
+from marketplace.catalog.models import Provider
+from marketplace.db import Database
+from marketplace.demo import national
+from marketplace.demo.synthetic import verification
+from marketplace.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from marketplace.errors import DomainError
+from marketplace.migrate import upgrade_sync
+from marketplace.notifications.services import notify_terms_due as remind
+from marketplace.quotes.services import expire_quotes as expire
+from marketplace.records import irp_import
+from marketplace.settings import Settings, get_settings
+from search.client import client_from_settings
+from search.indexer import reindex as rebuild
+from search.indexer import run_worker
+from search.server import MeilisearchProcess, MeilisearchUnavailable, find_or_install_binary
+from tirek.database import open_database
+
+T = TypeVar("T")
 
 app = typer.Typer(help="Tirek: the marketplace for technical aids and rehabilitation services.", no_args_is_help=True)
+
+
+def _on_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """``work(db)`` on the configured database (notifications installed), disposed of afterwards."""
+
+    async def run() -> T:
+        db = open_database(settings)
+        try:
+            return await work(db)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(run())
 
 
 def _settings(demo: bool = False) -> Settings:
     if demo:
         os.environ.setdefault("TIREK_DEMO", "1")
-    from marketplace.settings import get_settings
-
     get_settings.cache_clear()
     return get_settings()
 
@@ -27,8 +68,6 @@ def _settings(demo: bool = False) -> Settings:
 @app.command()
 def migrate(revision: str = typer.Argument("head", help="Alembic revision to upgrade to.")) -> None:
     """Apply database migrations."""
-    from marketplace.migrate import upgrade_sync
-
     settings = _settings()
     upgrade_sync(settings.database_url, revision)
     typer.echo(f"Database at {revision}: {_safe_url(settings.database_url)}")
@@ -41,21 +80,9 @@ def seed(
     listings: int = typer.Option(500, help="How many demo listings."),
 ) -> None:
     """Load demo data (safe to re-run: it fills only what is missing)."""
-    from marketplace.db import Database
-    from marketplace.demo.seed import seed_demo
-
-    settings = _settings(demo)
-
-    async def run() -> None:
-        db = Database(settings.database_url)
-        try:
-            summary = await seed_demo(db, recipients=recipients, listings=listings)
-        finally:
-            await db.dispose()
-        for name, count in summary.items():
-            typer.echo(f"  {name}: {count}")
-
-    asyncio.run(run())
+    summary = _on_database(_settings(demo), lambda db: seed_demo(db, recipients=recipients, listings=listings))
+    for name, count in summary.items():
+        typer.echo(f"  {name}: {count}")
 
 
 @app.command("create-account")
@@ -69,11 +96,6 @@ def create_account(
     language: Language = typer.Option(Language.RU, case_sensitive=False),
 ) -> None:
     """Create an account (the operator's way in; ADMIN accounts start here)."""
-    from sqlalchemy import select
-
-    from marketplace.accounts.models import Person, Region
-    from marketplace.accounts.services import create_account as create
-    from marketplace.catalog.models import Provider
 
     async def work(s) -> None:  # type: ignore[no-untyped-def]
         person_id = provider_id = region_id = None
@@ -102,11 +124,9 @@ def create_account(
 
 def _as_operator(settings: Settings, work) -> None:  # type: ignore[no-untyped-def]
     """Run ``work(session)`` in one transaction as the operator; a refusal is printed, exit code 1."""
-    from marketplace.db import Database
-    from marketplace.errors import DomainError
 
     async def run() -> None:
-        db = Database(settings.database_url)
+        db = open_database(settings)
         try:
             async with db.transaction() as session:
                 await work(session)
@@ -125,7 +145,6 @@ def disable_account(
     enable: bool = typer.Option(False, "--enable", help="Enable the account again (its old tokens stay void)."),
 ) -> None:
     """Disable an account: it cannot sign in and its tokens stop working at once (audited)."""
-    from marketplace.accounts.services import account_id_of, set_account_active
 
     async def work(s) -> None:  # type: ignore[no-untyped-def]
         account = await set_account_active(s, None, await account_id_of(s, username), enable)
@@ -137,50 +156,34 @@ def disable_account(
 @app.command()
 def reindex() -> None:
     """Rebuild the search index from the database into a new index and swap it in (no empty moment)."""
-    from marketplace.db import Database
-    from search.client import client_from_settings
-    from search.indexer import reindex as rebuild
+    async def work(db: Database, client: AsyncClient, index: str) -> None:
+        typer.echo(f"Reindexed: {await rebuild(db, client, index, progress=True)}")
 
-    settings = _settings()
-    client = client_from_settings(settings)
-    if client is None:
-        typer.echo("No TIREK_MEILI_URL: nothing to reindex (search is served from the database).", err=True)
-        raise typer.Exit(1)
-
-    async def run() -> None:
-        db = Database(settings.database_url)
-        try:
-            report = await rebuild(db, client, settings.meili_index, progress=True)
-            typer.echo(f"Reindexed: {report}")
-        finally:
-            await client.aclose()
-            await db.dispose()
-
-    asyncio.run(run())
+    _with_search("No TIREK_MEILI_URL: nothing to reindex (search is served from the database).", work)
 
 
 @app.command("search-worker")
 def search_worker(interval: float = typer.Option(1.0, help="Seconds between outbox drains.")) -> None:
     """Run the search outbox worker on its own (the API processes also run one; one holds the lock at a time)."""
-    from marketplace.db import Database
-    from search.client import client_from_settings
-    from search.indexer import run_worker
+    _with_search("No TIREK_MEILI_URL configured.",
+                 lambda db, client, index: run_worker(db, client, index, interval=interval))
 
+
+def _with_search(refusal: str, work: Callable[[Database, AsyncClient, str], Awaitable[None]]) -> None:
+    """``work(db, client, index)`` with the configured Meilisearch; without one, ``refusal`` and exit code 1."""
     settings = _settings()
     client = client_from_settings(settings)
     if client is None:
-        typer.echo("No TIREK_MEILI_URL configured.", err=True)
+        typer.echo(refusal, err=True)
         raise typer.Exit(1)
 
-    async def run() -> None:
-        db = Database(settings.database_url)
+    async def with_client(db: Database) -> None:
         try:
-            await run_worker(db, client, settings.meili_index, interval=interval)
+            await work(db, client, settings.meili_index)
         finally:
             await client.aclose()
-            await db.dispose()
 
-    asyncio.run(run())
+    _on_database(settings, with_client)
 
 
 @app.command("import-irp")
@@ -190,21 +193,10 @@ def import_irp(
     errors_csv: Path | None = typer.Option(None, help="Write the refused rows and reasons to this CSV."),
 ) -> None:
     """Import MSE decisions and IRP lines; bad rows are reported by line, good ones land; safe to re-run."""
-    import csv
-
-    from sqlalchemy import select
-    from tqdm import tqdm
-
-    from marketplace.accounts.models import Account
-    from marketplace.accounts.services import viewer_for_account
-    from marketplace.db import Database
-    from marketplace.errors import DomainError
-    from marketplace.records import irp_import
-
     settings = _settings()
 
     async def run() -> irp_import.ImportReport:
-        db = Database(settings.database_url)
+        db = open_database(settings)
         try:
             async with db.session() as s:
                 account = (await s.execute(select(Account).where(Account.username == as_user))).scalar_one_or_none()
@@ -247,13 +239,9 @@ def serve(
     demo: bool = typer.Option(False, "--demo", help="Migrate, seed if empty, start Meilisearch if none is given."),
 ) -> None:
     """Run the portal (GraphQL at /graphql)."""
-    import uvicorn
-
     settings = _settings(demo)
     meili = None
     if demo:
-        from marketplace.migrate import upgrade_sync
-
         upgrade_sync(settings.database_url)
         seed_if_empty(settings)
     if settings.meili_url is None:
@@ -261,14 +249,11 @@ def serve(
     ide = ", GraphiQL in a browser" if settings.graphiql_enabled else ""
     typer.echo(f"\nTirek is running: http://{host}:{port}/  (the portal; GraphQL at /graphql{ide})")
     if demo:
-        from marketplace.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
-
         typer.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, what in DEMO_LOGINS.items():
             typer.echo(f"  {username:<14} {what}")
     # uvicorn re-raises SIGTERM after its graceful shutdown: turn it into SystemExit
     # so that the embedded Meilisearch is stopped below, not orphaned.
-    import signal
 
     def _exit_on_sigterm(*_: object) -> None:
         raise SystemExit(0)
@@ -278,7 +263,7 @@ def serve(
         # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 (its default
         # FORWARDED_ALLOW_IPS), before the app; whose header is believed is decided in one place, the app's
         # GuardMiddleware, from TIREK_TRUSTED_PROXIES only (schema/app.py::forwarded_client).
-        uvicorn.run("schema.asgi:app", host=host, port=port, workers=workers, factory=False, log_level="info",
+        uvicorn.run("tirek.asgi:app", host=host, port=port, workers=workers, factory=False, log_level="info",
                     proxy_headers=False, forwarded_allow_ips="")
     finally:
         if meili is not None:
@@ -286,27 +271,19 @@ def serve(
 
 
 def seed_if_empty(settings: Settings) -> None:
-    from sqlalchemy import func, select
+    """The demo data in an empty database, and what an older demo database lacks."""
 
-    from marketplace.accounts.models import Account
-    from marketplace.db import Database
-    from marketplace.demo.seed import seed_demo
+    async def work(db: Database) -> None:
+        async with db.session() as s:
+            count = (await s.execute(select(func.count()).select_from(Account))).scalar_one()
+            demo = (await s.execute(select(Account.id).where(Account.username == "recipient"))).first()
+        if count == 0:
+            typer.echo("Empty database: loading demo data ...")
+            await seed_demo(db)
+        elif demo:
+            await seed_demo(db)  # a demo database from an earlier version: fill in what it lacks
 
-    async def run() -> None:
-        db = Database(settings.database_url)
-        try:
-            async with db.session() as s:
-                count = (await s.execute(select(func.count()).select_from(Account))).scalar_one()
-                demo = (await s.execute(select(Account.id).where(Account.username == "recipient"))).first()
-            if count == 0:
-                typer.echo("Empty database: loading demo data ...")
-                await seed_demo(db)
-            elif demo:
-                await seed_demo(db)  # a demo database from an earlier version: fill in what it lacks
-        finally:
-            await db.dispose()
-
-    asyncio.run(run())
+    _on_database(settings, work)
 
 
 def start_embedded_meilisearch(settings: Settings):  # type: ignore[no-untyped-def]
@@ -314,14 +291,10 @@ def start_embedded_meilisearch(settings: Settings):  # type: ignore[no-untyped-d
 
     Returns None (search served from the database, with a warning) when it cannot start.
     """
-    from search.server import MeilisearchProcess, MeilisearchUnavailable, find_or_install_binary
-
     data_dir = Path(settings.var_dir) / "meilisearch"
     key_file = Path(settings.var_dir) / "meilisearch.key"
     data_dir.mkdir(parents=True, exist_ok=True)
     if not key_file.exists():
-        import secrets
-
         key_file.write_text(secrets.token_urlsafe(24))
         key_file.chmod(0o600)
     try:
@@ -337,7 +310,6 @@ def start_embedded_meilisearch(settings: Settings):  # type: ignore[no-untyped-d
         return None
     os.environ["TIREK_MEILI_URL"] = process.url
     os.environ["TIREK_MEILI_KEY"] = process.master_key
-    from marketplace.settings import get_settings
 
     get_settings.cache_clear()  # the app (and every worker process) reads the new URL
     typer.echo(f"Meilisearch started at {process.url}")
@@ -356,24 +328,11 @@ DAY_OPTION = typer.Option(None, "--date", help="The day to count from, YYYY-MM-D
 
 def _run_for_day(day: str | None, work: Any) -> int:
     """``work(db, day)`` (a job that falls due by the calendar) on the configured database."""
-    import datetime as dt
-
-    from marketplace.db import Database
-
     try:
         when = dt.date.fromisoformat(day) if day else None
     except ValueError as exc:
         raise typer.BadParameter("a date as YYYY-MM-DD", param_hint="--date") from exc
-    settings = _settings()
-
-    async def run() -> int:
-        db = Database(settings.database_url)
-        try:
-            return int(await work(db, when))
-        finally:
-            await db.dispose()
-
-    return asyncio.run(run())
+    return int(_on_database(_settings(), lambda db: work(db, when)))
 
 
 @app.command("notify-terms-due")
@@ -382,8 +341,6 @@ def notify_terms_due(day: str | None = DAY_OPTION) -> None:
 
     The served app does this every hour by itself (TIREK_TERM_REMINDER_INTERVAL); run this from
     cron when that is off. Safe to repeat: a reminder goes once per subject, officer and day."""
-    from marketplace.notifications.services import notify_terms_due as remind
-
     typer.echo(f"{_run_for_day(day, remind)} reminders sent")
 
 
@@ -393,8 +350,6 @@ def expire_quotes(day: str | None = DAY_OPTION) -> None:
 
     The served app does this every hour by itself (TIREK_TERM_REMINDER_INTERVAL); run this from
     cron when that is off. Safe to repeat: a quote expires once."""
-    from marketplace.quotes.services import expire_quotes as expire
-
     typer.echo(f"{_run_for_day(day, expire)} quotes expired")
 
 
@@ -404,8 +359,6 @@ def apply_caps(day: str | None = DAY_OPTION) -> None:
 
     The served app does this every hour by itself; run this from cron when that is off. Safe to
     repeat: a cap is applied once."""
-    from marketplace.catalog.administration import apply_scheduled_caps
-
     typer.echo(f"{_run_for_day(day, apply_scheduled_caps)} price caps applied")
 
 
@@ -420,12 +373,6 @@ def generate(
     check: bool = typer.Option(True, "--verify/--no-verify", help="Check balances, orders and claims afterwards."),
 ) -> None:
     """Generate realistic synthetic data at national scale (benchmarks); re-run to resume an interrupted run."""
-    import time
-
-    from marketplace.demo import national
-    from marketplace.migrate import upgrade_sync
-    from marketplace.settings import Settings
-
     try:
         fraction = national.parse_scale(scale)
     except ValueError as exc:
@@ -440,8 +387,8 @@ def generate(
         if report.stopped_early or not check:
             return {}
         t0 = time.perf_counter()
-        problems = await national.verify(url)
-        counts = await national.table_counts(url)
+        problems = await verification.verify(url)
+        counts = await verification.table_counts(url)
         typer.echo("Rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
         typer.echo(f"Checked in {time.perf_counter() - t0:.1f}s: "
                    + ("every rule holds" if not any(problems.values())

@@ -1,4 +1,7 @@
-"""Reading the audit trail of one object, for those allowed to see the object."""
+"""Reading the audit trail of one object, for those allowed to see the object.
+
+Whether a viewer may see an object is the object's domain's own rule (its scoped read), so this
+module stands above the domains: the audit package itself knows none of them."""
 
 from __future__ import annotations
 
@@ -10,39 +13,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Account
+from marketplace.applications.services import get_application
 from marketplace.audit.models import AuditEvent
+from marketplace.catalog.models import Listing, Provider
+from marketplace.catalog.services import listing_region_ids
+from marketplace.claims.services import get_claim
 from marketplace.errors import not_found
+from marketplace.orders.services import get_order
+from marketplace.records.models import DisabilityRecord
+from marketplace.records.services import get_entitlement, get_person
+from marketplace.transport.services import get_trip, get_vehicle
 
 MAX_EVENTS = 500
 
 
-async def _see_order(s: AsyncSession, v: Viewer, pk: int) -> Any:
-    from marketplace.orders.services import get_order
-
-    return await get_order(s, v, pk)
-
-
-async def _see_claim(s: AsyncSession, v: Viewer, pk: int) -> Any:
-    from marketplace.claims.services import get_claim
-
-    return await get_claim(s, v, pk)
-
-
-async def _see_entitlement(s: AsyncSession, v: Viewer, pk: int) -> Any:
-    from marketplace.records.services import get_entitlement
-
-    return await get_entitlement(s, v, pk)
-
-
-async def _see_person(s: AsyncSession, v: Viewer, pk: int) -> Any:
-    from marketplace.records.services import get_person
-
-    return await get_person(s, v, pk)
-
-
 async def _see_record(s: AsyncSession, v: Viewer, pk: int) -> Any:
-    from marketplace.records.models import DisabilityRecord
-
     record = await s.get(DisabilityRecord, pk)
     if record is None or not v.can_see_person(record.person_id, record.region_id):
         raise not_found("record")
@@ -53,9 +38,6 @@ async def _see_listing(s: AsyncSession, v: Viewer, pk: int) -> Any:
     # Not the listing's own visibility: a published listing is public, its history is not (the
     # officer's login and rejection note, old prices, drafts). Its provider, the officers of the
     # regions it is offered in, and the administrator.
-    from marketplace.catalog.models import Listing
-    from marketplace.catalog.services import listing_region_ids
-
     listing = await s.get(Listing, pk)
     if listing is not None and (v.is_admin or v.owns_provider(listing.provider_id)):
         return listing
@@ -68,44 +50,24 @@ async def _see_listing(s: AsyncSession, v: Viewer, pk: int) -> Any:
 
 async def _see_provider(s: AsyncSession, v: Viewer, pk: int) -> Any:
     # A provider's history is its own business and the administrator's.
-    from marketplace.catalog.models import Provider
-
     provider = await s.get(Provider, pk)
     if provider is None or not (v.is_admin or v.owns_provider(pk)):
         raise not_found("provider")
     return provider
 
 
-async def _see_application(s: AsyncSession, v: Viewer, pk: int) -> Any:
-    from marketplace.applications.services import get_application
-
-    return await get_application(s, v, pk)
-
-
-async def _see_trip(s: AsyncSession, v: Viewer, pk: int) -> Any:
-    from marketplace.transport.services import get_trip
-
-    return await get_trip(s, v, pk)
-
-
-async def _see_vehicle(s: AsyncSession, v: Viewer, pk: int) -> Any:
-    from marketplace.transport.services import get_vehicle
-
-    return await get_vehicle(s, v, pk)
-
-
 # What each subject type's visibility is decided by: the same scoped read as the object itself.
 VISIBILITY: dict[str, Callable[[AsyncSession, Viewer, int], Awaitable[Any]]] = {
-    "Order": _see_order,
-    "CompensationClaim": _see_claim,
-    "Entitlement": _see_entitlement,
-    "Person": _see_person,
+    "Order": get_order,
+    "CompensationClaim": get_claim,
+    "Entitlement": get_entitlement,
+    "Person": get_person,
     "DisabilityRecord": _see_record,
     "Listing": _see_listing,
     "Provider": _see_provider,
-    "Application": _see_application,
-    "Trip": _see_trip,
-    "Vehicle": _see_vehicle,
+    "Application": get_application,
+    "Trip": get_trip,
+    "Vehicle": get_vehicle,
 }
 
 

@@ -41,10 +41,10 @@ from bench.search import (
     Resources,
     _free_port,
     children_cpu_seconds,
-    log_tail,
     machine_busy_seconds,
     proc_cpu_seconds,
     proc_status_kb,
+    run_to_the_end,
     self_cpu_seconds,
     wait_until_serving,
 )
@@ -79,6 +79,7 @@ def add_arguments(parser: argparse.ArgumentParser, *, requests: int, concurrency
 async def prepare_database(args: argparse.Namespace, res: Resources) -> str:
     """The URL of a generated data set: the given one, or a throwaway one generated now."""
     from marketplace.demo import national
+    from marketplace.demo.synthetic import verification
     from marketplace.migrate import upgrade
 
     if args.database_url:
@@ -95,7 +96,7 @@ async def prepare_database(args: argparse.Namespace, res: Resources) -> str:
         started = time.perf_counter()
         await national.generate(url, args.scale, progress=True)
         print(f"generated in {time.perf_counter() - started:.1f}s")
-    counts = await national.table_counts(url)
+    counts = await verification.table_counts(url)
     if not counts["persons"]:
         raise SystemExit(f"no generated data in {url}: run `tirek generate --database-url ...` first")
     args.data_counts = counts
@@ -442,31 +443,17 @@ async def serve_and_measure(
 
 
 def main_wrapper(run: Callable[[argparse.Namespace, Resources], Awaitable[None]], args: argparse.Namespace) -> int:
-    import signal
-
-    def _terminate(*_: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, _terminate)
     args.machine = machine_line()
-    res = Resources()
-    try:
-        try:
-            import uvloop
-        except ImportError:
-            asyncio.run(run(args, res))
-        else:
-            uvloop.run(run(args, res))
-    except KeyboardInterrupt:
-        print("\ninterrupted: stopping what was started", file=sys.stderr)
-        return 130
-    except Exception:
-        if res.server_log.exists():
-            print(f"API server log tail:\n{log_tail(res.server_log)}", file=sys.stderr)
-        raise
-    finally:
-        res.close()
-    return 0
+    return run_to_the_end(run, args)
+
+
+def ratio_note(what: str, slow: PhaseResult, fast: PhaseResult) -> list[str]:
+    """``what``'s p50 and p95 ratios of ``slow`` over ``fast``, as a report note (none when either
+    phase did not complete)."""
+    if not (slow.completed and fast.completed):
+        return []
+    return [f"{what}: p50 {slow.percentile(50) / fast.percentile(50):.1f}×, "
+            f"p95 {slow.percentile(95) / fast.percentile(95):.1f}×"]
 
 
 def counter_line(counter: Counter[str]) -> str:

@@ -41,6 +41,8 @@ from marketplace.catalog.models import (
 from marketplace import clock
 from marketplace.db import Database
 from marketplace.demo import data
+from marketplace.demo.listing_texts import listing_texts
+from marketplace.demo.organisations import provider_profiles
 from marketplace.identifiers import make_bin, make_iin
 from marketplace.records.models import (
     DisabilityGroup,
@@ -119,7 +121,7 @@ async def build_catalogue(
 
     # -- providers and the regions they serve -------------------------------------------
     started = time.perf_counter()
-    profiles = list(data.provider_profiles(providers, rng))
+    profiles = list(provider_profiles(providers, rng))
     provider_rows: list[dict[str, Any]] = []
     served: dict[int, list[int]] = {}
     used_bins: set[str] = set()
@@ -240,7 +242,7 @@ def _listing_chunks(
             seller = rng.choices(sellers, cum_weights=cum)[0]
             item_id = rng.choice(offered[seller["id"]])
             item = entries[item_id]
-            texts = data.listing_texts(item, seller["name"], rng)
+            texts = listing_texts(item, seller["name"], rng)
             if item.price_cap is None:
                 price = Decimal(rng.randrange(1_500_000, 4_500_000, 1000))
             else:

@@ -1,0 +1,5 @@
+"""``python -m tirek``: the ``tirek`` command line."""
+
+from tirek.cli import app
+
+app()
