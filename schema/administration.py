@@ -15,7 +15,7 @@ from marketplace.catalog import administration as classifier
 from marketplace.accounts.access import Viewer
 from schema.accounts.types import Region
 from schema.catalog.types import ClassifierItem, ItemCategory, ItemKind, Unit
-from schema.core.errors import UserError
+from schema.core.errors import Payload
 from schema.core.ids import decode_id, to_global_id
 from schema.core.inputs import optional_id
 from schema.core.mutations import mutation, transaction
@@ -50,28 +50,24 @@ class UpdateClassifierItemInput:
 
 
 @strawberry.type
-class ClassifierItemPayload:
+class ClassifierItemPayload(Payload):
     classifier_item: ClassifierItem | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class RegionPayload:
+class RegionPayload(Payload):
     region: Region | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class CreateAccountPayload:
+class CreateAccountPayload(Payload):
     account_id: strawberry.ID | None = None
     username: str | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class DonePayload:
+class DonePayload(Payload):
     ok: bool = False
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 def _given(value: strawberry.Maybe) -> object:  # type: ignore[type-arg]

@@ -7,29 +7,26 @@ import datetime as dt
 import strawberry
 
 from marketplace.accounts import services
-from schema.core.errors import UserError
+from schema.core.errors import Payload
 from schema.core.ids import decode_id
 from schema.core.mutations import mutation, transaction
 
 
 @strawberry.type
-class LoginPayload:
+class LoginPayload(Payload):
     token: str | None = None
     expires_at: dt.datetime | None = None
     role: str | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class ChangePasswordPayload:
+class ChangePasswordPayload(Payload):
     ok: bool = False
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class DisableAccountPayload:
+class DisableAccountPayload(Payload):
     ok: bool = False
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 def _client_address(info: strawberry.Info) -> str:

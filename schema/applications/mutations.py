@@ -16,7 +16,7 @@ from schema.applications.types import (
     AttachmentKind,
     ServiceForm,
 )
-from schema.core.errors import UserError
+from schema.core.errors import Payload
 from schema.core.ids import decode_id
 from schema.core.inputs import optional_id
 from schema.core.mutations import mutation, transaction
@@ -40,9 +40,8 @@ class AttachmentInput:
 
 
 @strawberry.type
-class ApplicationPayload:
+class ApplicationPayload(Payload):
     application: Application | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 def _details(details: ApplicationDetailsInput | None) -> dict[str, Any]:

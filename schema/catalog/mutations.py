@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 
 from marketplace.catalog import services
 from schema.catalog.types import DeliveryOption, Listing, Provider, VerificationStatus
-from schema.core.errors import UserError
+from schema.core.errors import Payload
 from schema.core.ids import decode_id
 from schema.core.inputs import id_list
 from schema.core.mutations import mutation, transaction
@@ -64,15 +64,13 @@ class UpdateProviderProfileInput:
 
 
 @strawberry.type
-class ListingPayload:
+class ListingPayload(Payload):
     listing: Listing | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class ProviderPayload:
+class ProviderPayload(Payload):
     provider: Provider | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 MAX_REGIONS = 100  # a listing's or a provider's

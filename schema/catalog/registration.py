@@ -9,7 +9,7 @@ from marketplace.catalog import registration as services
 from schema.catalog.mutations import ProviderPayload, provider_payload, region_ids
 from schema.core.pagination import decode_id_cursor
 from schema.catalog.types import ItemCategory, Provider, VerificationStatus
-from schema.core.errors import UserError
+from schema.core.errors import Payload
 from schema.core.ids import decode_id, to_global_id
 from schema.core.mutations import mutation, transaction
 from schema.core.pagination import Connection, build_connection, counter, page_size
@@ -38,11 +38,10 @@ class RegisterProviderInput:
 
 
 @strawberry.type
-class RegisterProviderPayload:
+class RegisterProviderPayload(Payload):
     provider: Provider | None = None
     account_id: strawberry.ID | None = strawberry.field(default=None, description="The representative's account: "
                                                                                   "sign in with login.")
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type

@@ -10,7 +10,7 @@ import strawberry
 from marketplace.claims import services
 from schema.claims.queries import claim_type
 from schema.claims.types import CompensationClaim
-from schema.core.errors import UserError
+from schema.core.errors import Payload
 from schema.core.ids import decode_id
 from schema.core.inputs import required
 from schema.core.mutations import mutation, transaction
@@ -37,9 +37,8 @@ class SubmitClaimInput:
 
 
 @strawberry.type
-class ClaimPayload:
+class ClaimPayload(Payload):
     claim: CompensationClaim | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 def _claim(claim) -> ClaimPayload:  # type: ignore[no-untyped-def]

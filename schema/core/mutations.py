@@ -61,8 +61,7 @@ def refusal_payload(resolver: Callable[..., Any], exc: BaseException) -> Any:
 
 def mutation(*, description: str, **options: Any) -> Callable[[Resolver], Any]:
     """``strawberry.mutation`` inside the envelope: every refusal the resolver raises becomes the
-    errors of the payload it is annotated to return (a type with an ``errors`` field whose other
-    fields all have defaults)."""
+    errors of the payload it is annotated to return (a ``Payload`` of schema/core/errors.py)."""
 
     def wrap(resolver: Resolver) -> Any:
         @functools.wraps(resolver)

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.access import Viewer
 from marketplace.notifications import services
-from schema.core.errors import UserError
+from schema.core.errors import Payload
 from schema.core.inputs import id_list
 from schema.core.mutations import mutation, transaction
 
@@ -16,10 +16,9 @@ MAX_IDS = services.MAX_MARK
 
 
 @strawberry.type
-class MarkNotificationsReadPayload:
+class MarkNotificationsReadPayload(Payload):
     updated_count: int = 0
     unread_count: int | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type

@@ -10,7 +10,7 @@ import strawberry
 
 from marketplace.orders import services
 from marketplace.quotes import services as quotes
-from schema.core.errors import UserError
+from schema.core.errors import Payload
 from schema.core.ids import decode_id
 from schema.core.inputs import id_list, required
 from schema.core.mutations import mutation, transaction
@@ -20,21 +20,18 @@ MAX_SERVICE_LOGS = 100  # confirmed in one call
 
 
 @strawberry.type
-class OrderPayload:
+class OrderPayload(Payload):
     order: Order | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class ServiceLogsPayload:
+class ServiceLogsPayload(Payload):
     service_logs: list[ServiceLog] = strawberry.field(default_factory=list)
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class ReviewPayload:
+class ReviewPayload(Payload):
     review: Review | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 def _order(order) -> OrderPayload:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from decimal import Decimal
 import strawberry
 
 from marketplace.quotes import services
-from schema.core.errors import UserError
+from schema.core.errors import Payload
 from schema.core.ids import decode_id
 from schema.core.mutations import mutation, transaction
 from schema.quotes.queries import quote_type
@@ -16,9 +16,8 @@ from schema.quotes.types import Quote
 
 
 @strawberry.type
-class QuotePayload:
+class QuotePayload(Payload):
     quote: Quote | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 def _quote(quote) -> QuotePayload:  # type: ignore[no-untyped-def]

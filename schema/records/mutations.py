@@ -9,7 +9,7 @@ import strawberry
 
 from marketplace.records import services
 from schema.accounts.types import Person
-from schema.core.errors import UserError
+from schema.core.errors import Payload
 from schema.core.ids import decode_id
 from schema.core.inputs import optional_id
 from schema.core.mutations import mutation, transaction
@@ -58,21 +58,18 @@ class IssueEntitlementInput:
 
 
 @strawberry.type
-class PersonPayload:
+class PersonPayload(Payload):
     person: Person | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class DisabilityRecordPayload:
+class DisabilityRecordPayload(Payload):
     record: DisabilityRecord | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class EntitlementPayload:
+class EntitlementPayload(Payload):
     entitlement: Entitlement | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 def _record(record) -> DisabilityRecordPayload:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from marketplace.transport import services
-from schema.core.errors import UserError
+from schema.core.errors import Payload
 from schema.core.ids import decode_id
 from schema.core.mutations import mutation, transaction
 from schema.transport.types import Trip, Vehicle
@@ -47,15 +47,13 @@ class BookTripInput:
 
 
 @strawberry.type
-class VehiclePayload:
+class VehiclePayload(Payload):
     vehicle: Vehicle | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class TripPayload:
+class TripPayload(Payload):
     trip: Trip | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 def _regions(ids: list[strawberry.ID] | None) -> list[int] | None:
