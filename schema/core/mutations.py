@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import typing
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -39,15 +40,14 @@ async def transaction(info: strawberry.Info, service: Callable[..., Awaitable[T]
     return await run_in_transaction(info.context.db, service, info.context.viewer, *args, **kwargs)
 
 
+@functools.cache
 def _payload_type(resolver: Callable[..., Any]) -> type:
-    """The payload class a resolver returns (its annotation, a name of its module)."""
-    annotation = resolver.__annotations__["return"]
-    if isinstance(annotation, str):
-        annotation = eval(annotation, resolver.__globals__)  # noqa: S307 - the module's own annotation
-    return annotation
+    """The payload class a resolver is annotated to return (read when first needed: by then every
+    name of its module is defined)."""
+    return typing.get_type_hints(resolver)["return"]
 
 
-def refusal_payload(resolver: Callable[..., Any], exc: BaseException) -> Any:
+def _refusal_payload(resolver: Callable[..., Any], exc: BaseException) -> Any:
     """The resolver's payload with ``exc`` as its errors, or None when ``exc`` is no refusal."""
     if isinstance(exc, DomainError):
         return _payload_type(resolver)(errors=user_errors(exc))
@@ -69,7 +69,7 @@ def mutation(*, description: str, **options: Any) -> Callable[[Resolver], Any]:
             try:
                 return await resolver(*args, **kwargs)
             except Exception as exc:
-                payload = refusal_payload(resolver, exc)
+                payload = _refusal_payload(resolver, exc)
                 if payload is None:
                     raise
                 return payload
@@ -79,4 +79,4 @@ def mutation(*, description: str, **options: Any) -> Callable[[Resolver], Any]:
     return wrap
 
 
-__all__ = ["mutation", "refusal_payload", "transaction"]
+__all__ = ["mutation", "transaction"]
