@@ -7,16 +7,18 @@ import datetime as dt
 from decimal import Decimal
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts import administration as regions  # regions and accounts
 from marketplace.accounts import password_reset
 from marketplace.catalog import administration as classifier
-from marketplace.errors import DomainError
+from marketplace.accounts.access import Viewer
 from schema.accounts.types import Region
 from schema.catalog.types import ClassifierItem, ItemCategory, ItemKind, Unit
-from schema.core.errors import UserError, user_errors
+from schema.core.errors import Payload
 from schema.core.ids import decode_id, to_global_id
-from schema.core.mutations import guarded, in_transaction
+from schema.core.inputs import optional_id
+from schema.core.mutations import mutation, transaction
 from schema.core.scalars import Language, Role
 
 
@@ -48,109 +50,97 @@ class UpdateClassifierItemInput:
 
 
 @strawberry.type
-class ClassifierItemPayload:
+class ClassifierItemPayload(Payload):
     classifier_item: ClassifierItem | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class RegionPayload:
+class RegionPayload(Payload):
     region: Region | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class CreateAccountPayload:
+class CreateAccountPayload(Payload):
     account_id: strawberry.ID | None = None
     username: str | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class DonePayload:
+class DonePayload(Payload):
     ok: bool = False
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 def _given(value: strawberry.Maybe) -> object:  # type: ignore[type-arg]
     return classifier.UNSET if value is None else value.value
 
 
-def _item(result: tuple[object, list[UserError]]) -> ClassifierItemPayload:
-    item, errors = result
-    return ClassifierItemPayload(classifier_item=ClassifierItem.from_model(item) if item else None, errors=errors)
+def _item(item) -> ClassifierItemPayload:  # type: ignore[no-untyped-def]
+    return ClassifierItemPayload(classifier_item=ClassifierItem.from_model(item))
+
+
+def _region(region) -> RegionPayload:  # type: ignore[no-untyped-def]
+    return RegionPayload(region=Region.from_model(region))
 
 
 @strawberry.type
 class AdministrationMutations:
-    @strawberry.mutation(description="Admin: a new classifier item.")
+    @mutation(description="Admin: a new classifier item.")
     async def create_classifier_item(self, info: strawberry.Info, input: CreateClassifierItemInput
                                      ) -> ClassifierItemPayload:
-        return _item(await in_transaction(info, lambda s: classifier.create_classifier_item(
-            s, info.context.viewer, code=input.code, name_kk=input.name_kk, name_ru=input.name_ru,
+        return _item(await transaction(
+            info, classifier.create_classifier_item, code=input.code, name_kk=input.name_kk, name_ru=input.name_ru,
             name_en=input.name_en, kind=input.kind.value, unit=input.unit.value, category=input.category.value,
-            price_cap=input.price_cap, service_life_months=input.service_life_months)))
+            price_cap=input.price_cap, service_life_months=input.service_life_months))
 
-    @strawberry.mutation(description="Admin: change a classifier item; a new cap takes effect on its date.")
+    @mutation(description="Admin: change a classifier item; a new cap takes effect on its date.")
     async def update_classifier_item(self, info: strawberry.Info, classifier_item_id: strawberry.ID,
                                      input: UpdateClassifierItemInput) -> ClassifierItemPayload:
-        try:
-            pk = decode_id(classifier_item_id, "ClassifierItem", "classifierItemId")
-        except DomainError as exc:
-            return ClassifierItemPayload(errors=user_errors(exc))
-        return _item(await in_transaction(info, lambda s: classifier.update_classifier_item(
-            s, info.context.viewer, pk, name_kk=_given(input.name_kk), name_ru=_given(input.name_ru),
+        return _item(await transaction(
+            info, classifier.update_classifier_item, decode_id(classifier_item_id, "ClassifierItem", "classifierItemId"),
+            name_kk=_given(input.name_kk), name_ru=_given(input.name_ru),
             name_en=_given(input.name_en), kind=_given(input.kind), unit=_given(input.unit),
             service_life_months=_given(input.service_life_months), is_active=_given(input.is_active),
-            price_cap=_given(input.price_cap), price_cap_from=input.price_cap_from)))
+            price_cap=_given(input.price_cap), price_cap_from=input.price_cap_from))
 
-    @strawberry.mutation(description="Admin: a new region.")
+    @mutation(description="Admin: a new region.")
     async def create_region(self, info: strawberry.Info, code: str, name_kk: str, name_ru: str, name_en: str
                             ) -> RegionPayload:
-        region, errors = await in_transaction(info, lambda s: regions.create_region(
-            s, info.context.viewer, code=code, name_kk=name_kk, name_ru=name_ru, name_en=name_en))
-        return RegionPayload(region=Region.from_model(region) if region else None, errors=errors)
+        return _region(await transaction(info, regions.create_region, code=code, name_kk=name_kk, name_ru=name_ru,
+                                         name_en=name_en))
 
-    @strawberry.mutation(description="Admin: rename a region (its code stays).")
+    @mutation(description="Admin: rename a region (its code stays).")
     async def update_region(self, info: strawberry.Info, region_id: strawberry.ID, name_kk: str | None = None,
                             name_ru: str | None = None, name_en: str | None = None) -> RegionPayload:
-        try:
-            pk = decode_id(region_id, "Region", "regionId")
-        except DomainError as exc:
-            return RegionPayload(errors=user_errors(exc))
+        pk = decode_id(region_id, "Region", "regionId")
         given = {k: v for k, v in (("name_kk", name_kk), ("name_ru", name_ru), ("name_en", name_en)) if v is not None}
-        region, errors = await in_transaction(info, lambda s: regions.update_region(s, info.context.viewer, pk,
-                                                                                     **given))
-        return RegionPayload(region=Region.from_model(region) if region else None, errors=errors)
+        return _region(await transaction(info, regions.update_region, pk, **given))
 
-    @strawberry.mutation(description="Admin: an account for a person, a provider, a region's officer or an admin.")
+    @mutation(description="Admin: an account for a person, a provider, a region's officer or an admin.")
     async def create_account(
         self, info: strawberry.Info, username: str, password: str, role: Role,  # type: ignore[valid-type]
         display_name: str = "", person_id: strawberry.ID | None = None, provider_id: strawberry.ID | None = None,
         region_id: strawberry.ID | None = None, language: Language | None = None,  # type: ignore[valid-type]
     ) -> CreateAccountPayload:
-        try:
-            scope = {"person_id": decode_id(person_id, "Person", "personId") if person_id else None,
-                     "provider_id": decode_id(provider_id, "Provider", "providerId") if provider_id else None,
-                     "region_id": decode_id(region_id, "Region", "regionId") if region_id else None}
-        except DomainError as exc:
-            return CreateAccountPayload(errors=user_errors(exc))
-        account, errors = await in_transaction(info, lambda s: regions.open_account(
-            s, info.context.viewer, username=username, password=password, role=role, display_name=display_name,
-            language=language, **scope))
-        if account is None:
-            return CreateAccountPayload(errors=errors)
+        account = await transaction(
+            info, regions.open_account, username=username, password=password, role=role, display_name=display_name,
+            language=language, person_id=optional_id(person_id, "Person", "personId"),
+            provider_id=optional_id(provider_id, "Provider", "providerId"),
+            region_id=optional_id(region_id, "Region", "regionId"))
         return CreateAccountPayload(account_id=strawberry.ID(to_global_id("Account", account.id)),
                                     username=account.username)
 
-    @strawberry.mutation(description="Ask for a one-time code to set a new password; it goes to the account's "
-                                     "phone or e-mail. The answer is the same whether the login exists or not.")
+    @mutation(description="Ask for a one-time code to set a new password; it goes to the account's "
+                          "phone or e-mail. The answer is the same whether the login exists or not.")
     async def request_password_reset(self, info: strawberry.Info, username: str) -> DonePayload:
-        _, errors = await guarded(lambda: password_reset.request_password_reset(info.context.db, username))
-        return DonePayload(ok=not errors, errors=errors)
+        await password_reset.request_password_reset(info.context.db, username)
+        return DonePayload(ok=True)
 
-    @strawberry.mutation(description="Set a new password with the one-time code; every older session ends.")
+    @mutation(description="Set a new password with the one-time code; every older session ends.")
     async def reset_password(self, info: strawberry.Info, code: str, new_password: str) -> DonePayload:
-        done, errors = await in_transaction(info, lambda s: password_reset.reset_password(s, code, new_password))
-        return DonePayload(ok=done is not None, errors=errors)
+        await transaction(info, _reset_password, code, new_password)
+        return DonePayload(ok=True)
 
+
+async def _reset_password(session: AsyncSession, _viewer: Viewer, code: str, new_password: str) -> None:
+    """Anyone with the code may: the viewer is not asked."""
+    await password_reset.reset_password(session, code, new_password)

@@ -19,6 +19,7 @@ import pytest
 from marketplace.db import Database
 from marketplace.notifications.events import install as install_notifications
 from marketplace.migrate import upgrade_sync
+from tests import factories as f
 
 BACKENDS = [b.strip() for b in os.environ.get("TIREK_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
 
@@ -136,6 +137,20 @@ def day_is_over(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
     late = clock.moment(clock.today(), dt.time(23, 59)).astimezone(dt.UTC)
     monkeypatch.setattr(clock, "now", lambda: late)
     return late
+
+
+@pytest.fixture
+async def world(db: Database) -> f.World:
+    """tests/factories.py's small portal of two regions."""
+    async with db.transaction() as s:
+        return await f.build_world(s)
+
+
+@pytest.fixture
+async def gw(db: Database) -> f.GrantWorld:
+    """tests/factories.py's portal for the granted services (applications, invataxi, notifications)."""
+    async with db.transaction() as s:
+        return await f.build_grant_world(s)
 
 
 # -- the security figures across pytest-xdist workers -----------------------------------------------

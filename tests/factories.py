@@ -1,16 +1,21 @@
-"""Builders for test data: each adds rows to an open session and returns them.
+"""The tests' one world: builders for test data, the worlds made of them, and the one way to call
+a service (``run``) or to see it refuse (``refused``).
 
-They write straight to the database (no business rules), so a test can set up
-any state and then call the service under test.
+The builders add rows to an open session and return them. They write straight to the database
+(no business rules), so a test can set up any state and then call the service under test.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
+import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.access import Viewer
@@ -29,8 +34,12 @@ from marketplace.catalog.models import (
     VerificationStatus,
 )
 from marketplace import clock
+from marketplace.audit.models import AuditEvent
+from marketplace.db import Database
+from marketplace.errors import DomainError, ErrorCode
 from marketplace.identifiers import make_bin, make_iin
 from marketplace.records.models import DisabilityGroup, DisabilityRecord, Entitlement, ExamFormat
+from marketplace.transport.models import Vehicle
 
 _seq = itertools.count(1)
 TEST_PASSWORD = "correct horse battery staple"
@@ -256,3 +265,181 @@ async def build_world(session: AsyncSession) -> World:
     w.provider_b_account = await account(session, Role.PROVIDER, provider_id=w.provider_b.id)
     w.admin_account = await account(session, Role.ADMIN)
     return w
+
+
+# -- calling services ---------------------------------------------------------------------------
+def new_key(prefix: str = "key") -> str:
+    """A fresh idempotency key."""
+    return f"{prefix}-{next(_seq)}"
+
+
+async def run(db: Database, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call a service in a transaction of its own (committed unless it raises)."""
+    async with db.transaction() as s:
+        return await fn(s, *args, **kwargs)
+
+
+async def refused(db: Database, code: ErrorCode, fn: Any, *args: Any, **kwargs: Any) -> DomainError:
+    """The call is refused with ``code`` (and nothing of it committed); the refusal, to look at further."""
+    with pytest.raises(DomainError) as info:
+        await run(db, fn, *args, **kwargs)
+    assert info.value.code == code, f"expected {code}, got {info.value!r}"
+    return info.value
+
+
+async def refused_at(db: Database, code: ErrorCode, field: str | None, fn: Any, *args: Any, **kwargs: Any
+                     ) -> DomainError:
+    """``refused``, on ``field`` (``...``: whatever the field)."""
+    err = await refused(db, code, fn, *args, **kwargs)
+    if field is not ...:
+        assert err.field == field, f"expected field {field!r}, got {err!r}"
+    return err
+
+
+async def actions(db: Database, subject_type: str, subject_id: int) -> list[str]:
+    """The audit trail of one subject, oldest first."""
+    async with db.session() as s:
+        rows = await s.execute(
+            select(AuditEvent.action)
+            .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
+            .order_by(AuditEvent.id)
+        )
+        return list(rows.scalars())
+
+
+# -- worlds for the granted services --------------------------------------------------------------
+@dataclass
+class GrantWorld:
+    region_a: Region
+    region_b: Region
+    assistant: ClassifierItem
+    social_home: ClassifierItem
+    social_day: ClassifierItem
+    taxi: ClassifierItem
+    wheelchair: ClassifierItem
+    eligible: Person  # group I, difficulty moving, no carer's allowance
+    group_two: Person
+    walks: Person  # group I without difficulty moving
+    allowance: Person  # group I, difficulty moving, carer's allowance paid
+    no_record: Person
+    parent: Person
+    child: Person  # represented by parent
+    person_b: Person  # eligible, region B
+    accounts: dict[str, Account]
+    assistant_provider: Provider
+    assistant_listing: Listing
+    taxi_provider: Provider
+    taxi_listing: Listing
+    van: Vehicle  # wheelchair-accessible, region A
+    sedan: Vehicle  # not accessible, region A
+
+    def viewer(self, name: str, represented: frozenset[int] = frozenset()) -> Viewer:
+        acc = self.accounts[name]
+        if name == "parent" and not represented:
+            represented = frozenset({self.child.id})
+        return viewer_of(acc, represented)
+
+
+async def build_grant_world(s: AsyncSession) -> GrantWorld:
+    a = await region(s)
+    b = await region(s)
+    assistant = await classifier_item(
+        s, kind=ItemKind.SERVICE, unit=Unit.HOUR, category=ItemCategory.PERSONAL_ASSISTANT,
+        price_cap=Decimal("2000.00"), name_kk="Жеке көмекші", name_ru="Индивидуальный помощник",
+        name_en="Personal assistant",
+    )
+    social_home = await classifier_item(s, kind=ItemKind.SERVICE, unit=Unit.DAY,
+                                          category=ItemCategory.SOCIAL_SERVICES, price_cap=Decimal("4500.00"))
+    social_day = await classifier_item(s, kind=ItemKind.SERVICE, unit=Unit.DAY,
+                                         category=ItemCategory.SOCIAL_SERVICES, price_cap=Decimal("7500.00"))
+    taxi = await classifier_item(
+        s, kind=ItemKind.SERVICE, unit=Unit.TRIP, category=ItemCategory.TRANSPORT, price_cap=Decimal("2500.00"),
+        name_kk="Инватакси сапары", name_ru="Поездка на инватакси", name_en="Invataxi trip",
+    )
+    wheelchair = await classifier_item(s)
+    span = {"valid_from": today() - dt.timedelta(days=400), "valid_until": today() + dt.timedelta(days=800)}
+
+    async def recorded(region: Region, group: DisabilityGroup | None, **kw: Any) -> Person:
+        p = await person(s, region, **kw)
+        if group is not None:
+            await disability_record(s, p, group=group, **span)
+        return p
+
+    eligible = await recorded(a, DisabilityGroup.I, has_mobility_difficulty=True, phone="+77010000001")
+    group_two = await recorded(a, DisabilityGroup.II, has_mobility_difficulty=True)
+    walks = await recorded(a, DisabilityGroup.I, has_mobility_difficulty=False)
+    allowance = await recorded(a, DisabilityGroup.I, has_mobility_difficulty=True, receives_carer_allowance=True)
+    no_record = await recorded(a, None, has_mobility_difficulty=True)
+    parent = await recorded(a, None)
+    child = await recorded(a, DisabilityGroup.CHILD, legal_representative_id=parent.id,
+                         birth_date=today() - dt.timedelta(days=365 * 8))
+    person_b = await recorded(b, DisabilityGroup.I, has_mobility_difficulty=True)
+
+    assistant_provider = await provider(s, [a], email="care@example.kz", phone="+77270000000")
+    assistant_listing = await listing(s, assistant_provider, assistant, [a], unit_price=Decimal("2000.00"),
+                                        delivery_options=["AT_HOME_SERVICE"])
+    taxi_provider = await provider(s, [a], email="taxi@example.kz")
+    taxi_listing = await listing(s, taxi_provider, taxi, [a], unit_price=Decimal("2500.00"),
+                                   delivery_options=["AT_HOME_SERVICE"])
+    van = Vehicle(provider_id=taxi_provider.id, plate_number=f"{next(_seq):03d}VAN02", model="Ford Transit",
+                  wheelchair_accessible=True, seats=3, service_region_ids=[a.id], is_active=True)
+    sedan = Vehicle(provider_id=taxi_provider.id, plate_number=f"{next(_seq):03d}SED02", model="Hyundai Accent",
+                    wheelchair_accessible=False, seats=3, service_region_ids=[a.id], is_active=True)
+    s.add_all([van, sedan])
+    await s.flush()
+
+    acc = {
+        "eligible": await account(s, Role.RECIPIENT, person_id=eligible.id, language=Language.KK),
+        "group_two": await account(s, Role.RECIPIENT, person_id=group_two.id),
+        "walks": await account(s, Role.RECIPIENT, person_id=walks.id),
+        "allowance": await account(s, Role.RECIPIENT, person_id=allowance.id),
+        "no_record": await account(s, Role.RECIPIENT, person_id=no_record.id),
+        "parent": await account(s, Role.RECIPIENT, person_id=parent.id, language=Language.EN),
+        "person_b": await account(s, Role.RECIPIENT, person_id=person_b.id),
+        "officer_a": await account(s, Role.LOCAL_BODY, region_id=a.id, language=Language.RU),
+        "officer_a2": await account(s, Role.LOCAL_BODY, region_id=a.id, language=Language.EN),
+        "officer_b": await account(s, Role.LOCAL_BODY, region_id=b.id),
+        "provider": await account(s, Role.PROVIDER, provider_id=assistant_provider.id, language=Language.EN),
+        "taxi": await account(s, Role.PROVIDER, provider_id=taxi_provider.id, language=Language.RU),
+        "admin": await account(s, Role.ADMIN),
+    }
+    return GrantWorld(
+        region_a=a, region_b=b, assistant=assistant, social_home=social_home, social_day=social_day, taxi=taxi,
+        wheelchair=wheelchair, eligible=eligible, group_two=group_two, walks=walks, allowance=allowance,
+        no_record=no_record, parent=parent, child=child, person_b=person_b, accounts=acc,
+        assistant_provider=assistant_provider, assistant_listing=assistant_listing, taxi_provider=taxi_provider,
+        taxi_listing=taxi_listing, van=van, sedan=sedan,
+    )
+
+
+async def hours_world(db: Database, *, quantity: int = 200, daily_limit: Decimal | None = Decimal("8"),
+                      category: ItemCategory = ItemCategory.PERSONAL_ASSISTANT) -> Any:
+    """A personal-assistant setup in region A: a group I person who has difficulty
+    moving, two providers with hourly listings, an entitlement; and a second such person."""
+    async with db.transaction() as s:
+        w = await build_world(s)
+        h = SimpleNamespace(world=w)
+        h.item = await classifier_item(s, kind=ItemKind.SERVICE, unit=Unit.HOUR, category=category,
+                                         price_cap=Decimal("1500.00"))
+        h.person = await person(s, w.region_a, has_mobility_difficulty=True)
+        await disability_record(s, h.person, group=DisabilityGroup.I)
+        h.entitlement = await entitlement(s, h.person, h.item, quantity=quantity, daily_limit=daily_limit)
+        h.account = await account(s, Role.RECIPIENT, person_id=h.person.id)
+        h.provider_1 = w.provider_a
+        h.provider_2 = await provider(s, [w.region_a])
+        h.provider_1_account = w.provider_a_account
+        h.provider_2_account = await account(s, Role.PROVIDER, provider_id=h.provider_2.id)
+        h.listing_1 = await listing(s, h.provider_1, h.item, [w.region_a], unit_price=Decimal("1500.00"),
+                                      delivery_options=["AT_HOME_SERVICE"])
+        h.listing_2 = await listing(s, h.provider_2, h.item, [w.region_a], unit_price=Decimal("1400.00"),
+                                      delivery_options=["AT_HOME_SERVICE"])
+        # A second person, for a worker who would be in two places at once.
+        h.other = await person(s, w.region_a, has_mobility_difficulty=True)
+        await disability_record(s, h.other, group=DisabilityGroup.I)
+        h.other_entitlement = await entitlement(s, h.other, h.item, quantity=quantity, daily_limit=daily_limit)
+        h.other_account = await account(s, Role.RECIPIENT, person_id=h.other.id)
+    h.viewer = viewer_of(h.account)
+    h.other_viewer = viewer_of(h.other_account)
+    h.provider_1_viewer = viewer_of(h.provider_1_account)
+    h.provider_2_viewer = viewer_of(h.provider_2_account)
+    return h

@@ -9,8 +9,6 @@ from typing import Any
 import strawberry
 
 from marketplace.applications import services
-from marketplace.claims.services import run_in_transaction
-from marketplace.errors import DomainError
 from schema.applications.queries import application_type
 from schema.applications.types import (
     Application,
@@ -18,9 +16,10 @@ from schema.applications.types import (
     AttachmentKind,
     ServiceForm,
 )
-from schema.core.errors import UserError, user_errors
+from schema.core.errors import Payload
 from schema.core.ids import decode_id
-from schema.core.mutations import guarded
+from schema.core.inputs import optional_id
+from schema.core.mutations import mutation, transaction
 
 
 @strawberry.input(description="The applicant's choices; facts come from the records, not from here.")
@@ -41,22 +40,35 @@ class AttachmentInput:
 
 
 @strawberry.type
-class ApplicationPayload:
+class ApplicationPayload(Payload):
     application: Application | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-async def _run(info: strawberry.Info, fn, *args: Any, **kwargs: Any) -> ApplicationPayload:  # type: ignore[no-untyped-def]
-    app, errors = await guarded(
-        lambda: run_in_transaction(info.context.db, fn, info.context.viewer, *args, **kwargs)
-    )
-    return ApplicationPayload(application=application_type(info, app) if app else None, errors=errors)
+def _details(details: ApplicationDetailsInput | None) -> dict[str, Any]:
+    """The choices given, by the service's names (a field left out is not among them)."""
+    if details is None:
+        return {}
+    given = {"service_form": details.service_form.value if details.service_form is not None else None,
+             "classifier_item_id": optional_id(details.classifier_item_id, "ClassifierItem",
+                                               "details.classifierItemId"),
+             "quantity": details.quantity, "note": details.note}
+    return {name: value for name, value in given.items() if value is not None}
+
+
+def _attachments(attachments: list[AttachmentInput] | None) -> list[dict[str, Any]]:
+    return [{"kind": a.kind.value, "title": a.title,
+             "file_id": optional_id(a.file_id, "Receipt", f"attachments.{i}.fileId")}
+            for i, a in enumerate(attachments or [])]
+
+
+def _application(info: strawberry.Info, application) -> ApplicationPayload:  # type: ignore[no-untyped-def]
+    return ApplicationPayload(application=application_type(info, application))
 
 
 @strawberry.type
 class ApplicationMutations:
-    @strawberry.mutation(description="Apply, for yourself or a person you represent. Eligibility is read from the "
-                                     "records; a refusal says which rule and what the records show.")
+    @mutation(description="Apply, for yourself or a person you represent. Eligibility is read from the "
+                          "records; a refusal says which rule and what the records show.")
     async def submit_application(
         self,
         info: strawberry.Info,
@@ -65,31 +77,13 @@ class ApplicationMutations:
         details: ApplicationDetailsInput | None = None,
         attachments: list[AttachmentInput] | None = None,
     ) -> ApplicationPayload:
-        try:
-            given: dict[str, Any] = {}
-            if details is not None:
-                if details.service_form is not None:
-                    given["service_form"] = details.service_form.value
-                if details.classifier_item_id is not None:
-                    given["classifier_item_id"] = decode_id(
-                        details.classifier_item_id, "ClassifierItem", "details.classifierItemId")
-                if details.quantity is not None:
-                    given["quantity"] = details.quantity
-                if details.note is not None:
-                    given["note"] = details.note
-            files = [
-                {"kind": a.kind.value, "title": a.title,
-                 "file_id": decode_id(a.file_id, "Receipt", f"attachments.{i}.fileId") if a.file_id else None}
-                for i, a in enumerate(attachments or [])
-            ]
-            pid = decode_id(person_id, "Person", "personId") if person_id is not None else None
-        except DomainError as exc:
-            return ApplicationPayload(errors=user_errors(exc))
-        return await _run(info, services.submit_application, kind=kind, person_id=pid, details=given,
-                          attachments=files)
+        given, files = _details(details), _attachments(attachments)
+        return _application(info, await transaction(
+            info, services.submit_application, kind=kind, person_id=optional_id(person_id, "Person", "personId"),
+            details=given, attachments=files))
 
-    @strawberry.mutation(description="Officer of the person's region: approve, issuing the entitlement (an "
-                                     "assistant: up to 8 hours a day for the period). Never issues twice.")
+    @mutation(description="Officer of the person's region: approve, issuing the entitlement (an "
+                          "assistant: up to 8 hours a day for the period). Never issues twice.")
     async def approve_application(
         self,
         info: strawberry.Info,
@@ -100,20 +94,14 @@ class ApplicationMutations:
         valid_until: dt.date | None = None,
         daily_limit: Decimal | None = None,
     ) -> ApplicationPayload:
-        try:
-            aid = decode_id(application_id, "Application", "applicationId")
-            item = decode_id(classifier_item_id, "ClassifierItem", "classifierItemId") if classifier_item_id else None
-        except DomainError as exc:
-            return ApplicationPayload(errors=user_errors(exc))
-        return await _run(info, services.approve_application, aid, classifier_item_id=item, quantity=quantity,
-                          valid_from=valid_from, valid_until=valid_until, daily_limit=daily_limit)
+        return _application(info, await transaction(
+            info, services.approve_application, decode_id(application_id, "Application", "applicationId"),
+            classifier_item_id=optional_id(classifier_item_id, "ClassifierItem", "classifierItemId"),
+            quantity=quantity, valid_from=valid_from, valid_until=valid_until, daily_limit=daily_limit))
 
-    @strawberry.mutation(description="Officer of the person's region: refuse, with a reason the person reads.")
+    @mutation(description="Officer of the person's region: refuse, with a reason the person reads.")
     async def reject_application(
         self, info: strawberry.Info, application_id: strawberry.ID, reason: str
     ) -> ApplicationPayload:
-        try:
-            aid = decode_id(application_id, "Application", "applicationId")
-        except DomainError as exc:
-            return ApplicationPayload(errors=user_errors(exc))
-        return await _run(info, services.reject_application, aid, reason)
+        return _application(info, await transaction(
+            info, services.reject_application, decode_id(application_id, "Application", "applicationId"), reason))

@@ -9,7 +9,7 @@ from marketplace.catalog.classifier import list_classifier
 from marketplace.errors import DomainError, ErrorCode, not_found
 from schema.catalog.types import ClassifierItem, ItemCategory, ItemKind, Listing, ListingStatus, Provider
 from schema.core.ids import decode_id
-from schema.core.node import node_fetcher
+from schema.core.node import node_fetcher, node_from_service
 from schema.core.pagination import Connection, build_connection, counter, decode_id_cursor, page_size
 
 
@@ -20,10 +20,7 @@ async def fetch_provider(info: strawberry.Info, pk: int) -> Provider:
     return Provider.from_model(profile.provider)
 
 
-@node_fetcher("Listing")
-async def fetch_listing(info: strawberry.Info, pk: int) -> Listing:
-    async with info.context.db.session() as session:
-        return Listing.from_model(await services.get_listing(session, info.context.viewer, pk))
+fetch_listing = node_from_service("Listing", services.get_listing, Listing.from_model)
 
 
 @node_fetcher("ClassifierItem")

@@ -6,13 +6,12 @@ from __future__ import annotations
 import strawberry
 
 from marketplace.catalog import registration as services
-from marketplace.errors import DomainError
-from schema.catalog.mutations import ProviderPayload, _provider_payload, _regions
+from schema.catalog.mutations import ProviderPayload, provider_payload, region_ids
 from schema.core.pagination import decode_id_cursor
 from schema.catalog.types import ItemCategory, Provider, VerificationStatus
-from schema.core.errors import UserError, user_errors
+from schema.core.errors import Payload
 from schema.core.ids import decode_id, to_global_id
-from schema.core.mutations import in_transaction
+from schema.core.mutations import mutation, transaction
 from schema.core.pagination import Connection, build_connection, counter, page_size
 from schema.core.scalars import Language
 
@@ -39,11 +38,10 @@ class RegisterProviderInput:
 
 
 @strawberry.type
-class RegisterProviderPayload:
+class RegisterProviderPayload(Payload):
     provider: Provider | None = None
     account_id: strawberry.ID | None = strawberry.field(default=None, description="The representative's account: "
                                                                                   "sign in with login.")
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
@@ -65,32 +63,26 @@ class ProviderRegistrationQueries:
 
 @strawberry.type
 class ProviderRegistrationMutations:
-    @strawberry.mutation(description="An organisation registers itself and its representative's account; all the "
-                                     "form's field errors come back together.")
+    @mutation(description="An organisation registers itself and its representative's account; all the "
+                          "form's field errors come back together.")
     async def register_provider(self, info: strawberry.Info, input: RegisterProviderInput) -> RegisterProviderPayload:
-        try:
-            regions = _regions(input.region_ids)
-        except DomainError as exc:
-            return RegisterProviderPayload(errors=user_errors(exc))
-        result, errors = await in_transaction(info, lambda s: services.register_provider(
-            s, info.context.viewer, bin=input.bin, name_ru=input.name_ru, name_kk=input.name_kk, name_en=input.name_en,
-            phone=input.phone, email=input.email, address=input.address, website=input.website, region_ids=regions,
-            service_kinds=[k.value for k in input.service_kinds], accessibility=input.accessibility,
-            username=input.username, password=input.password, representative_name=input.representative_name,
-            language=input.language.value if input.language is not None else "RU"))
-        if result is None:
-            return RegisterProviderPayload(errors=errors)
-        provider, account = result
+        provider, account = await transaction(
+            info, services.register_provider, bin=input.bin, name_ru=input.name_ru, name_kk=input.name_kk,
+            name_en=input.name_en, phone=input.phone, email=input.email, address=input.address, website=input.website,
+            region_ids=region_ids(input.region_ids), service_kinds=[k.value for k in input.service_kinds],
+            accessibility=input.accessibility, username=input.username, password=input.password,
+            representative_name=input.representative_name,
+            language=input.language.value if input.language is not None else "RU")
         return RegisterProviderPayload(provider=Provider.from_model(provider),
                                        account_id=strawberry.ID(to_global_id("Account", account.id)))
 
-    @strawberry.mutation(description="Admin: suspend a provider, with a reason it reads: its listings leave the "
-                                     "catalogue and it takes no new orders.")
+    @mutation(description="Admin: suspend a provider, with a reason it reads: its listings leave the "
+                          "catalogue and it takes no new orders.")
     async def suspend_provider(self, info: strawberry.Info, provider_id: strawberry.ID, reason: str) -> ProviderPayload:
-        return _provider_payload(await in_transaction(info, lambda s: services.suspend_provider(
-            s, info.context.viewer, decode_id(provider_id, "Provider", "providerId"), reason)))
+        return provider_payload(await transaction(info, services.suspend_provider,
+                                                  decode_id(provider_id, "Provider", "providerId"), reason))
 
-    @strawberry.mutation(description="Admin: reinstate a suspended provider, with a reason it reads.")
+    @mutation(description="Admin: reinstate a suspended provider, with a reason it reads.")
     async def reinstate_provider(self, info: strawberry.Info, provider_id: strawberry.ID, reason: str) -> ProviderPayload:
-        return _provider_payload(await in_transaction(info, lambda s: services.reinstate_provider(
-            s, info.context.viewer, decode_id(provider_id, "Provider", "providerId"), reason)))
+        return provider_payload(await transaction(info, services.reinstate_provider,
+                                                  decode_id(provider_id, "Provider", "providerId"), reason))

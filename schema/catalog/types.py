@@ -103,8 +103,24 @@ class Provider(Node):
         )
 
 
+@strawberry.type
+class OfProvidersItem:
+    """What names one provider and one classifier item (a listing, an order, a quote): both, loaded."""
+
+    provider_pk: strawberry.Private[int]
+    item_pk: strawberry.Private[int]
+
+    @strawberry.field
+    async def provider(self, info: strawberry.Info) -> Provider:
+        return Provider.from_model(await info.context.loaders.provider.load(self.provider_pk))
+
+    @strawberry.field
+    async def classifier_item(self, info: strawberry.Info) -> ClassifierItem:
+        return ClassifierItem.from_model(await info.context.loaders.classifier_item.load(self.item_pk))
+
+
 @strawberry.type(description="A provider's offer of one classifier item.")
-class Listing(Node):
+class Listing(Node, OfProvidersItem):
     title_kk: str
     title_ru: str
     title_en: str
@@ -124,8 +140,6 @@ class Listing(Node):
     created_at: dt.datetime
     updated_at: dt.datetime
     pk: strawberry.Private[int]
-    provider_pk: strawberry.Private[int]
-    item_pk: strawberry.Private[int]
 
     @strawberry.field
     def title(self, info: strawberry.Info, language: Language | None = None) -> str:  # type: ignore[valid-type]
@@ -136,14 +150,6 @@ class Listing(Node):
         return localized(
             info.context.viewer.language, self.description_kk, self.description_ru, self.description_en, language
         )
-
-    @strawberry.field
-    async def provider(self, info: strawberry.Info) -> Provider:
-        return Provider.from_model(await info.context.loaders.provider.load(self.provider_pk))
-
-    @strawberry.field
-    async def classifier_item(self, info: strawberry.Info) -> ClassifierItem:
-        return ClassifierItem.from_model(await info.context.loaders.classifier_item.load(self.item_pk))
 
     @strawberry.field(description="Its visible reviews, newest first (the rating counts only these).")
     async def reviews(self, info: strawberry.Info, first: int | None = None, after: str | None = None

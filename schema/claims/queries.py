@@ -8,7 +8,7 @@ from marketplace.claims import services
 from marketplace.clock import today
 from schema.claims.types import ClaimStatus, CompensationClaim
 from schema.core.ids import decode_id
-from schema.core.node import node_fetcher
+from schema.core.node import node_from_service
 from schema.core.pagination import Connection, build_connection, counter, decode_cursor, page_size
 
 
@@ -16,10 +16,7 @@ def claim_type(claim) -> CompensationClaim:  # type: ignore[no-untyped-def]
     return CompensationClaim.from_model(claim, today())
 
 
-@node_fetcher("CompensationClaim")
-async def fetch_claim(info: strawberry.Info, pk: int) -> CompensationClaim:
-    async with info.context.db.session() as session:
-        return claim_type(await services.get_claim(session, info.context.viewer, pk))
+fetch_claim = node_from_service("CompensationClaim", services.get_claim, claim_type)
 
 
 @strawberry.type

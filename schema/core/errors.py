@@ -45,6 +45,14 @@ class UserError:
         return translate(self.error, info.context.language)
 
 
+@strawberry.type
+class Payload:
+    """What every mutation answers (schema/core/mutations.py): the fields of its result, left at
+    their defaults when it is refused, and the refusals."""
+
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
 def user_errors(exc: DomainError) -> list[UserError]:
     errors = exc.errors if isinstance(exc, ValidationErrors) else [exc]
     return [UserError(code=ErrorCode(e.code.value), error=e) for e in errors]

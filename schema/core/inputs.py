@@ -13,6 +13,11 @@
 One walk of the variables (however deeply nested; JSON scalars included, keys too) and of the
 document's string and list literals, in ``schema/schema.py::build_schema`` (the literals with
 the validation cached per document, the variables on every request).
+
+Then, in a resolver inside the mutation envelope (schema/core/mutations.py), the parsing of what
+the arguments mean before a service sees them: global ids to primary keys (``decode_id`` of
+schema/core/ids.py, ``optional_id``, ``id_list``) and the arguments one branch of a mutation needs (``required``),
+each refusal a ``DomainError`` at the field the client wrote.
 """
 
 from __future__ import annotations
@@ -21,7 +26,15 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from collections.abc import Sequence
+from typing import TypeVar
+
 from graphql import GraphQLError, ListValueNode, StringValueNode, ValidationRule
+
+from marketplace.errors import DomainError, ErrorCode
+from schema.core.ids import decode_id
+
+T = TypeVar("T")
 
 MAX_LIST_ITEMS = 1000
 NUL_MESSAGE = "Text must not contain the NUL character (U+0000)."
@@ -78,4 +91,26 @@ class DocumentInputRule(ValidationRule):
                                            extensions={"code": "OUT_OF_RANGE", "maxItems": MAX_LIST_ITEMS}))
 
 
-__all__ = ["MAX_LIST_ITEMS", "DocumentInputRule", "input_refusal", "variables_refusals"]
+def optional_id(value: str | None, expected: str, field: str) -> int | None:
+    """``decode_id`` of an argument that may be left out (None stays None)."""
+    return None if value is None else decode_id(value, expected, field)
+
+
+def id_list(values: Sequence[str], expected: str, field: str, *, at_most: int) -> list[int]:
+    """The primary keys of a list of global ids, refused (OUT_OF_RANGE) past ``at_most`` before any is read."""
+    if len(values) > at_most:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {count} at a time.", field, count=at_most)
+    return [decode_id(value, expected, field) for value in values]
+
+
+def required(value: T | None, field: str, *, or_quote: bool = False) -> T:
+    """An argument this branch of a mutation needs (REQUIRED when left out); ``or_quote``: the
+    branch of placeOrder that a quoteId replaces."""
+    if value is None:
+        raise DomainError(ErrorCode.REQUIRED, "Required (or give quoteId)." if or_quote
+                          else "{name} is required for this kind of claim.", field, name=field)
+    return value
+
+
+__all__ = ["MAX_LIST_ITEMS", "DocumentInputRule", "id_list", "input_refusal", "optional_id", "required",
+           "variables_refusals"]

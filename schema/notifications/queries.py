@@ -6,7 +6,7 @@ import strawberry
 
 from marketplace.notifications import services
 from schema.core.ids import decode_id
-from schema.core.node import node_fetcher
+from schema.core.node import node_from_service
 from schema.core.ids import BIGINT_MAX
 from schema.core.pagination import (
     Connection,
@@ -18,10 +18,7 @@ from schema.core.pagination import (
 from schema.notifications.types import Notification
 
 
-@node_fetcher("Notification")
-async def fetch_notification(info: strawberry.Info, pk: int) -> Notification:
-    async with info.context.db.session() as session:
-        return Notification.from_model(await services.get_notification(session, info.context.viewer, pk))
+fetch_notification = node_from_service("Notification", services.get_notification, Notification.from_model)
 
 
 @strawberry.type

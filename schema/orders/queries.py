@@ -6,7 +6,7 @@ import strawberry
 
 from marketplace.orders import services
 from schema.core.ids import decode_id
-from schema.core.node import node_fetcher
+from schema.core.node import node_from_service
 from schema.core.pagination import (
     Connection,
     build_connection,
@@ -17,22 +17,13 @@ from schema.core.pagination import (
 from schema.orders.types import Order, OrderStatus, Review, ServiceLog
 
 
-@node_fetcher("Order")
-async def fetch_order(info: strawberry.Info, pk: int) -> Order:
-    async with info.context.db.session() as session:
-        return Order.from_model(await services.get_order(session, info.context.viewer, pk))
+fetch_order = node_from_service("Order", services.get_order, Order.from_model)
 
 
-@node_fetcher("ServiceLog")
-async def fetch_service_log(info: strawberry.Info, pk: int) -> ServiceLog:
-    async with info.context.db.session() as session:
-        return ServiceLog.from_model(await services.get_service_log(session, info.context.viewer, pk))
+node_from_service("ServiceLog", services.get_service_log, ServiceLog.from_model)
 
 
-@node_fetcher("Review")
-async def fetch_review(info: strawberry.Info, pk: int) -> Review:
-    async with info.context.db.session() as session:
-        return Review.from_model(await services.get_review(session, info.context.viewer, pk))
+node_from_service("Review", services.get_review, Review.from_model)
 
 
 @strawberry.type

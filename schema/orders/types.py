@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import strawberry
 
+from marketplace.accounts.models import Role
 from marketplace.orders import models as m
 from schema.catalog.reviews import Review  # noqa: F401 - the type reviewOrder returns
-from schema.catalog.types import ClassifierItem, Listing, Provider
+from schema.catalog.types import Listing, OfProvidersItem
 from schema.core.ids import to_global_id
 from schema.core.node import Node
 from schema.records.types import Entitlement
@@ -23,6 +24,31 @@ class Recipient:
     full_name: str
     phone: str | None
     address: str | None
+
+
+@strawberry.type
+class ForPerson(OfProvidersItem):
+    """What a person asks of a listing, paid from an entitlement (an order, a quote)."""
+
+    person_pk: strawberry.Private[int]
+    listing_pk: strawberry.Private[int]
+    entitlement_pk: strawberry.Private[int]
+
+    @strawberry.field
+    async def listing(self, info: strawberry.Info) -> Listing:
+        return Listing.from_model(await info.context.loaders.listing.load(self.listing_pk))
+
+    @strawberry.field(description="The entitlement it is paid from (not shown to the provider).")
+    async def entitlement(self, info: strawberry.Info) -> Entitlement | None:
+        # The entitlement is the recipient's and the region's business, not the provider's.
+        if info.context.viewer.role == Role.PROVIDER:
+            return None
+        return Entitlement.from_model(await info.context.loaders.entitlement.load(self.entitlement_pk))
+
+    @strawberry.field(description="Who asks: what the provider needs to fit and deliver the item.")
+    async def recipient(self, info: strawberry.Info) -> Recipient:
+        p = await info.context.loaders.person.load(self.person_pk)
+        return Recipient(full_name=p.full_name, phone=p.phone, address=p.address)
 
 
 @strawberry.type(description="Hours a provider's worker spent with the recipient.")
@@ -46,7 +72,7 @@ class ServiceLog(Node):
 
 
 @strawberry.type(description="An order against an entitlement, with the price split snapshotted at placement.")
-class Order(Node):
+class Order(Node, ForPerson):
     quantity: Decimal
     unit_price: Decimal
     price_cap: Decimal | None
@@ -62,35 +88,6 @@ class Order(Node):
     delivered_at: dt.datetime | None
     confirmed_at: dt.datetime | None
     pk: strawberry.Private[int]
-    person_pk: strawberry.Private[int]
-    listing_pk: strawberry.Private[int]
-    provider_pk: strawberry.Private[int]
-    entitlement_pk: strawberry.Private[int]
-    item_pk: strawberry.Private[int]
-
-    @strawberry.field
-    async def listing(self, info: strawberry.Info) -> Listing:
-        return Listing.from_model(await info.context.loaders.listing.load(self.listing_pk))
-
-    @strawberry.field
-    async def provider(self, info: strawberry.Info) -> Provider:
-        return Provider.from_model(await info.context.loaders.provider.load(self.provider_pk))
-
-    @strawberry.field
-    async def classifier_item(self, info: strawberry.Info) -> ClassifierItem:
-        return ClassifierItem.from_model(await info.context.loaders.classifier_item.load(self.item_pk))
-
-    @strawberry.field
-    async def entitlement(self, info: strawberry.Info) -> Entitlement | None:
-        # The entitlement is the recipient's and the region's business, not the provider's.
-        if info.context.viewer.role is not None and info.context.viewer.role.value == "PROVIDER":
-            return None
-        return Entitlement.from_model(await info.context.loaders.entitlement.load(self.entitlement_pk))
-
-    @strawberry.field
-    async def recipient(self, info: strawberry.Info) -> Recipient:
-        p = await info.context.loaders.person.load(self.person_pk)
-        return Recipient(full_name=p.full_name, phone=p.phone, address=p.address)
 
     @strawberry.field
     async def service_logs(self, info: strawberry.Info) -> list[ServiceLog]:

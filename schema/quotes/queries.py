@@ -7,7 +7,7 @@ import strawberry
 from marketplace import clock
 from marketplace.quotes import services
 from schema.core.ids import decode_id
-from schema.core.node import node_fetcher
+from schema.core.node import node_from_service
 from schema.core.pagination import Connection, build_connection, counter, decode_cursor, page_size
 from schema.quotes.types import Quote, QuoteStatus
 
@@ -16,10 +16,7 @@ def quote_type(q) -> Quote:  # type: ignore[no-untyped-def]
     return Quote.from_model(q, clock.today())
 
 
-@node_fetcher("Quote")
-async def fetch_quote(info: strawberry.Info, pk: int) -> Quote:
-    async with info.context.db.session() as session:
-        return quote_type(await services.get_quote(session, info.context.viewer, pk))
+fetch_quote = node_from_service("Quote", services.get_quote, quote_type)
 
 
 @strawberry.type

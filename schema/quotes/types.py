@@ -7,14 +7,11 @@ from decimal import Decimal
 
 import strawberry
 
-from marketplace.accounts.models import Role
 from marketplace.quotes import models as m
 from marketplace.quotes import services
-from schema.catalog.types import ClassifierItem, Listing, Provider
 from schema.core.ids import to_global_id
 from schema.core.node import Node
-from schema.orders.types import Order, Recipient
-from schema.records.types import Entitlement
+from schema.orders.types import ForPerson, Order
 
 QuoteStatus = strawberry.enum(m.QuoteStatus, description="REQUESTED → QUOTED → APPROVED / REJECTED → ORDERED, "
                                                           "or WITHDRAWN / EXPIRED.")
@@ -22,7 +19,7 @@ QuoteStatus = strawberry.enum(m.QuoteStatus, description="REQUESTED → QUOTED �
 
 @strawberry.type(description="A price for a custom item: asked by the recipient, quoted by the provider, decided "
                              "by the officer of the person's region, then ordered at the approved price.")
-class Quote(Node):
+class Quote(Node, ForPerson):
     status: QuoteStatus  # type: ignore[valid-type]
     quantity: Decimal
     note: str
@@ -43,35 +40,7 @@ class Quote(Node):
     quoted_at: dt.datetime | None
     decided_at: dt.datetime | None
     pk: strawberry.Private[int]
-    person_pk: strawberry.Private[int]
-    listing_pk: strawberry.Private[int]
-    provider_pk: strawberry.Private[int]
-    entitlement_pk: strawberry.Private[int]
-    item_pk: strawberry.Private[int]
     order_pk: strawberry.Private[int | None]
-
-    @strawberry.field
-    async def listing(self, info: strawberry.Info) -> Listing:
-        return Listing.from_model(await info.context.loaders.listing.load(self.listing_pk))
-
-    @strawberry.field
-    async def provider(self, info: strawberry.Info) -> Provider:
-        return Provider.from_model(await info.context.loaders.provider.load(self.provider_pk))
-
-    @strawberry.field
-    async def classifier_item(self, info: strawberry.Info) -> ClassifierItem:
-        return ClassifierItem.from_model(await info.context.loaders.classifier_item.load(self.item_pk))
-
-    @strawberry.field(description="The entitlement it is paid from (not shown to the provider).")
-    async def entitlement(self, info: strawberry.Info) -> Entitlement | None:
-        if info.context.viewer.role == Role.PROVIDER:
-            return None
-        return Entitlement.from_model(await info.context.loaders.entitlement.load(self.entitlement_pk))
-
-    @strawberry.field(description="Who asks: what the provider needs to fit and deliver the item.")
-    async def recipient(self, info: strawberry.Info) -> Recipient:
-        p = await info.context.loaders.person.load(self.person_pk)
-        return Recipient(full_name=p.full_name, phone=p.phone, address=p.address)
 
     @strawberry.field(description="The order placed from it, once ORDERED.")
     async def order(self, info: strawberry.Info) -> Order | None:

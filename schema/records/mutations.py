@@ -9,9 +9,10 @@ import strawberry
 
 from marketplace.records import services
 from schema.accounts.types import Person
-from schema.core.errors import UserError
+from schema.core.errors import Payload
 from schema.core.ids import decode_id
-from schema.core.mutations import in_transaction
+from schema.core.inputs import optional_id
+from schema.core.mutations import mutation, transaction
 from schema.core.scalars import Language
 from schema.records.types import DisabilityGroup, DisabilityRecord, Entitlement, ExamFormat
 
@@ -65,101 +66,81 @@ class IssueEntitlementInput:
 
 
 @strawberry.type
-class PersonPayload:
+class PersonPayload(Payload):
     person: Person | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class DisabilityRecordPayload:
+class DisabilityRecordPayload(Payload):
     record: DisabilityRecord | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
-class EntitlementPayload:
+class EntitlementPayload(Payload):
     entitlement: Entitlement | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _record(record) -> DisabilityRecordPayload:  # type: ignore[no-untyped-def]
+    return DisabilityRecordPayload(record=DisabilityRecord.from_model(record))
+
+
+def _entitlement(entitlement) -> EntitlementPayload:  # type: ignore[no-untyped-def]
+    return EntitlementPayload(entitlement=Entitlement.from_model(entitlement))
 
 
 @strawberry.type
 class RecordMutations:
-    @strawberry.mutation(description="Register a person (IIN checked; birth date and sex read from it).")
+    @mutation(description="Register a person (IIN checked; birth date and sex read from it).")
     async def register_person(self, info: strawberry.Info, input: RegisterPersonInput) -> PersonPayload:
-        async def work(s):  # type: ignore[no-untyped-def]
-            rep = decode_id(input.legal_representative_id, "Person", "legalRepresentativeId") if input.legal_representative_id else None
-            return await services.register_person(
-                s, info.context.viewer, iin=input.iin, last_name=input.last_name, first_name=input.first_name,
-                region_id=decode_id(input.region_id, "Region", "regionId"), middle_name=input.middle_name,
-                language=input.language, phone=input.phone, address=input.address,
-                has_mobility_difficulty=input.has_mobility_difficulty,
-                receives_carer_allowance=input.receives_carer_allowance, legal_representative_id=rep,
-            )
+        representative = optional_id(input.legal_representative_id, "Person", "legalRepresentativeId")
+        person = await transaction(
+            info, services.register_person, iin=input.iin, last_name=input.last_name, first_name=input.first_name,
+            region_id=decode_id(input.region_id, "Region", "regionId"), middle_name=input.middle_name,
+            language=input.language, phone=input.phone, address=input.address,
+            has_mobility_difficulty=input.has_mobility_difficulty,
+            receives_carer_allowance=input.receives_carer_allowance, legal_representative_id=representative)
+        return PersonPayload(person=Person.from_model(person))
 
-        person, errors = await in_transaction(info, work)
-        return PersonPayload(person=Person.from_model(person) if person else None, errors=errors)
-
-    @strawberry.mutation(description="Correct what the records say of a person (mobility difficulty, carer's "
-                                     "allowance), with a reason: the officer of the person's region or the admin; audited.")
+    @mutation(description="Correct what the records say of a person (mobility difficulty, carer's allowance), "
+                          "with a reason: the officer of the person's region or the admin; audited.")
     async def correct_person_flags(self, info: strawberry.Info, input: CorrectPersonFlagsInput) -> PersonPayload:
-        async def work(s):  # type: ignore[no-untyped-def]
-            return await services.correct_person_flags(
-                s, info.context.viewer, decode_id(input.person_id, "Person", "input.personId"),
-                has_mobility_difficulty=input.has_mobility_difficulty,
-                receives_carer_allowance=input.receives_carer_allowance, reason=input.reason,
-            )
+        person = await transaction(
+            info, services.correct_person_flags, decode_id(input.person_id, "Person", "personId"),
+            has_mobility_difficulty=input.has_mobility_difficulty,
+            receives_carer_allowance=input.receives_carer_allowance, reason=input.reason)
+        return PersonPayload(person=Person.from_model(person))
 
-        person, errors = await in_transaction(info, work)
-        return PersonPayload(person=Person.from_model(person) if person else None, errors=errors)
-
-    @strawberry.mutation(description="Record a disability set by medical-social examination.")
+    @mutation(description="Record a disability set by medical-social examination.")
     async def register_disability(self, info: strawberry.Info, input: RegisterDisabilityInput) -> DisabilityRecordPayload:
-        async def work(s):  # type: ignore[no-untyped-def]
-            return await services.register_disability(
-                s, info.context.viewer, person_id=decode_id(input.person_id, "Person", "personId"), group=input.group,
-                cause=input.cause, nosology_code=input.nosology_code, exam_format=input.exam_format,
-                valid_from=input.valid_from, valid_until=input.valid_until, decision_number=input.decision_number,
-            )
+        return _record(await transaction(
+            info, services.register_disability, person_id=decode_id(input.person_id, "Person", "personId"),
+            group=input.group, cause=input.cause, nosology_code=input.nosology_code, exam_format=input.exam_format,
+            valid_from=input.valid_from, valid_until=input.valid_until, decision_number=input.decision_number))
 
-        record, errors = await in_transaction(info, work)
-        return DisabilityRecordPayload(record=DisabilityRecord.from_model(record) if record else None, errors=errors)
-
-    @strawberry.mutation(description="Close a disability record (no new orders).")
+    @mutation(description="Close a disability record (no new orders).")
     async def close_disability_record(self, info: strawberry.Info, record_id: strawberry.ID) -> DisabilityRecordPayload:
-        record, errors = await in_transaction(
-            info, lambda s: services.close_disability_record(
-                s, info.context.viewer, decode_id(record_id, "DisabilityRecord", "recordId"))
-        )
-        return DisabilityRecordPayload(record=DisabilityRecord.from_model(record) if record else None, errors=errors)
+        return _record(await transaction(info, services.close_disability_record, _record_id(record_id)))
 
-    @strawberry.mutation(description="Extend (or make open-ended) a disability record after review.")
+    @mutation(description="Extend (or make open-ended) a disability record after review.")
     async def extend_disability_record(
-        self, info: strawberry.Info, record_id: strawberry.ID, valid_until: dt.date | None
+        self, info: strawberry.Info, record_id: strawberry.ID, valid_until: dt.date | None = None
     ) -> DisabilityRecordPayload:
-        record, errors = await in_transaction(
-            info, lambda s: services.extend_disability_record(
-                s, info.context.viewer, decode_id(record_id, "DisabilityRecord", "recordId"), valid_until)
-        )
-        return DisabilityRecordPayload(record=DisabilityRecord.from_model(record) if record else None, errors=errors)
+        return _record(await transaction(info, services.extend_disability_record, _record_id(record_id), valid_until))
 
-    @strawberry.mutation(description="Add a line to a person's Individual Rehabilitation Program.")
+    @mutation(description="Add a line to a person's Individual Rehabilitation Program.")
     async def issue_entitlement(self, info: strawberry.Info, input: IssueEntitlementInput) -> EntitlementPayload:
-        async def work(s):  # type: ignore[no-untyped-def]
-            return await services.issue_entitlement(
-                s, info.context.viewer, person_id=decode_id(input.person_id, "Person", "personId"),
-                classifier_item_id=decode_id(input.classifier_item_id, "ClassifierItem", "classifierItemId"),
-                quantity=input.quantity, valid_from=input.valid_from, valid_until=input.valid_until,
-                line_number=input.line_number, quarterly_release=input.quarterly_release,
-                daily_limit=input.daily_limit, with_companion=input.with_companion,
-            )
+        return _entitlement(await transaction(
+            info, services.issue_entitlement, person_id=decode_id(input.person_id, "Person", "personId"),
+            classifier_item_id=decode_id(input.classifier_item_id, "ClassifierItem", "classifierItemId"),
+            quantity=input.quantity, valid_from=input.valid_from, valid_until=input.valid_until,
+            line_number=input.line_number, quarterly_release=input.quarterly_release,
+            daily_limit=input.daily_limit, with_companion=input.with_companion))
 
-        ent, errors = await in_transaction(info, work)
-        return EntitlementPayload(entitlement=Entitlement.from_model(ent) if ent else None, errors=errors)
-
-    @strawberry.mutation(description="Close an IRP line (no new orders against it).")
+    @mutation(description="Close an IRP line (no new orders against it).")
     async def close_entitlement(self, info: strawberry.Info, entitlement_id: strawberry.ID) -> EntitlementPayload:
-        ent, errors = await in_transaction(
-            info, lambda s: services.close_entitlement(
-                s, info.context.viewer, decode_id(entitlement_id, "Entitlement", "entitlementId"))
-        )
-        return EntitlementPayload(entitlement=Entitlement.from_model(ent) if ent else None, errors=errors)
+        return _entitlement(await transaction(info, services.close_entitlement,
+                                              decode_id(entitlement_id, "Entitlement", "entitlementId")))
+
+
+def _record_id(value: strawberry.ID) -> int:
+    return decode_id(value, "DisabilityRecord", "recordId")

@@ -7,20 +7,14 @@ import strawberry
 from marketplace.records import services
 from schema.accounts.types import Person
 from schema.core.ids import decode_id
-from schema.core.node import node_fetcher
+from schema.core.node import node_from_service
 from schema.records.types import DisabilityRecord, Entitlement
 
 
-@node_fetcher("Entitlement")
-async def fetch_entitlement(info: strawberry.Info, pk: int) -> Entitlement:
-    async with info.context.db.session() as session:
-        return Entitlement.from_model(await services.get_entitlement(session, info.context.viewer, pk))
+node_from_service("Entitlement", services.get_entitlement, Entitlement.from_model)
 
 
-@node_fetcher("DisabilityRecord")
-async def fetch_record(info: strawberry.Info, pk: int) -> DisabilityRecord:
-    async with info.context.db.session() as session:
-        return DisabilityRecord.from_model(await services.get_record(session, info.context.viewer, pk))
+node_from_service("DisabilityRecord", services.get_record, DisabilityRecord.from_model)
 
 
 @strawberry.type

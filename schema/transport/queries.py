@@ -8,7 +8,7 @@ import strawberry
 
 from marketplace.transport import services
 from schema.core.ids import decode_id
-from schema.core.node import node_fetcher
+from schema.core.node import node_from_service
 from schema.core.pagination import (
     Connection,
     build_connection,
@@ -20,16 +20,10 @@ from schema.core.pagination import (
 from schema.transport.types import Trip, TripStatus, Vehicle
 
 
-@node_fetcher("Trip")
-async def fetch_trip(info: strawberry.Info, pk: int) -> Trip:
-    async with info.context.db.session() as session:
-        return Trip.from_model(await services.get_trip(session, info.context.viewer, pk))
+fetch_trip = node_from_service("Trip", services.get_trip, Trip.from_model)
 
 
-@node_fetcher("Vehicle")
-async def fetch_vehicle(info: strawberry.Info, pk: int) -> Vehicle:
-    async with info.context.db.session() as session:
-        return Vehicle.from_model(await services.get_vehicle(session, info.context.viewer, pk))
+node_from_service("Vehicle", services.get_vehicle, Vehicle.from_model)
 
 
 @strawberry.type

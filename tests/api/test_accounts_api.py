@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import jwt
-import pytest
 
 from schema.core.ids import to_global_id
 from tests import factories as f
@@ -13,12 +12,6 @@ from tests.graphql_client import LOGIN
 
 ME = "{ me { username role person { iin } provider { name } region { code } } }"
 PERSON = "query($id: ID!) { person(id: $id) { iin fullName } }"
-
-
-@pytest.fixture
-async def world(db):  # type: ignore[no-untyped-def]
-    async with db.transaction() as s:
-        return await f.build_world(s)
 
 
 async def test_each_role_signs_in_and_me_shows_role_and_scope(api, world):  # type: ignore[no-untyped-def]

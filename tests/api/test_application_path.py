@@ -19,7 +19,7 @@ from marketplace.db import Database
 from marketplace.identifiers import make_iin
 from tirek.app import create_app
 from schema.core.ids import to_global_id
-from tests.applications.world import GrantWorld
+from tests.factories import GrantWorld
 from schema.services import Services
 
 ERR = "errors { field code message }"
@@ -71,14 +71,6 @@ class Live:
         message = self.ws.portal.call(get)
         assert message["type"] == "websocket.send", message
         return json.loads(message["text"])
-
-
-@pytest.fixture
-async def gw(db) -> GrantWorld:  # type: ignore[no-untyped-def]
-    from tests.applications.world import build_grant_world
-
-    async with db.transaction() as s:
-        return await build_grant_world(s)
 
 
 @pytest.fixture

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from schema.core.ids import to_global_id
-from tests import factories as f
 
 ERR = "errors { field code message }"
 CREATE = f"""mutation($input: CreateListingInput!) {{ createListing(input: $input) {{
@@ -16,12 +13,6 @@ REVIEW = f"""mutation($id: ID!, $d: ReviewDecision!, $r: String) {{ reviewListin
 UPDATE = f"""mutation($id: ID!, $input: UpdateListingInput!) {{ updateListing(listingId: $id, input: $input) {{
   listing {{ status unitPrice stock version }} {ERR} }} }}"""
 LISTING = "query($id: ID!) { listing(id: $id) { status provider { name } classifierItem { code } } }"
-
-
-@pytest.fixture
-async def world(db):  # type: ignore[no-untyped-def]
-    async with db.transaction() as s:
-        return await f.build_world(s)
 
 
 async def test_listing_from_draft_to_published_and_back_to_review(api, world):  # type: ignore[no-untyped-def]

@@ -142,7 +142,7 @@ REJECT_APPLICATION = f"""mutation($id: ID!, $reason: String!) {{ rejectApplicati
 
 async def test_an_applications_decision_is_in_the_account_too(db: Database, api: Any) -> None:
     from marketplace.applications import services as apps
-    from tests.applications.world import build_grant_world, run
+    from tests.factories import build_grant_world, run
 
     async with db.transaction() as s:
         gw = await build_grant_world(s)

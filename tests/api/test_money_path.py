@@ -3,12 +3,10 @@ and a recipient's self-purchase claim with a receipt file."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from marketplace.audit.models import AuditEvent
 from schema.core.ids import to_global_id
-from tests import factories as f
 
 ERR = "errors { field code message }"
 PLACE = f"""mutation($l: ID!, $e: ID!, $q: Decimal!, $k: String!) {{
@@ -22,12 +20,6 @@ PAY = f"""mutation($id: ID!, $k: String!) {{ markClaimPaid(claimId: $id, idempot
   claim {{ status paidAt paymentReference }} {ERR} }} }}"""
 BALANCE = "{ myEntitlements { id quantity reserved consumed balance } }"
 AUDIT = "query($id: ID!) { auditTrail(subjectId: $id) { action actorUsername } }"
-
-
-@pytest.fixture
-async def world(db):  # type: ignore[no-untyped-def]
-    async with db.transaction() as s:
-        return await f.build_world(s)
 
 
 async def test_order_to_payment_over_http(api, world):  # type: ignore[no-untyped-def]

@@ -17,12 +17,6 @@ mutation($input: IssueEntitlementInput!) {
 """
 
 
-@pytest.fixture
-async def world(db):  # type: ignore[no-untyped-def]
-    async with db.transaction() as s:
-        return await f.build_world(s)
-
-
 async def test_recipient_sees_own_entitlements_with_balance(api, world):  # type: ignore[no-untyped-def]
     token = await api.login(world.recipient_a_account.username)
     rows = (await api.data(MY_ENTITLEMENTS, token=token))["myEntitlements"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marketplace.applications import services as apps
 from marketplace.trail import audit_trail
 from marketplace.errors import DomainError, ErrorCode
-from tests.applications.world import gw, run  # noqa: F401  (fixture)
+from tests.factories import run
 
 from marketplace.applications.models import ApplicationKind  # noqa: E402
 

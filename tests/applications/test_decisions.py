@@ -20,7 +20,7 @@ from marketplace.audit.models import AuditEvent
 from marketplace.calendar import add_months, working_days_between
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.records.models import Entitlement, EntitlementSource
-from tests.applications.world import GrantWorld, refused, run
+from tests.factories import GrantWorld, refused, run
 
 ASSISTANT = ApplicationKind.INDIVIDUAL_ASSISTANT
 SOCIAL = ApplicationKind.SPECIAL_SOCIAL_SERVICES

@@ -18,7 +18,7 @@ from marketplace.applications.models import (
 from marketplace.errors import DomainError, ErrorCode, ValidationErrors
 from marketplace.records.models import EntitlementSource
 from tests import factories as f
-from tests.applications.world import GrantWorld, refused, run, today
+from tests.factories import GrantWorld, refused, run, today
 
 ASSISTANT = ApplicationKind.INDIVIDUAL_ASSISTANT
 SOCIAL = ApplicationKind.SPECIAL_SOCIAL_SERVICES

@@ -11,7 +11,7 @@ from marketplace import clock
 from marketplace.applications import services as apps
 from marketplace.applications.models import ApplicationKind
 from marketplace.calendar import add_working_days, is_working_day
-from tests.applications.world import GrantWorld, run
+from tests.factories import GrantWorld, run
 
 ASSISTANT = ApplicationKind.INDIVIDUAL_ASSISTANT
 SOCIAL = ApplicationKind.SPECIAL_SOCIAL_SERVICES

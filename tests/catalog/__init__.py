@@ -1,34 +1,15 @@
-"""Helpers shared by the catalogue tests: services in fresh transactions, row counts."""
+"""Helpers shared by the catalogue tests: row counts, the last audit event, the search outbox."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 
 from marketplace.audit.models import AuditEvent
 from marketplace.catalog.models import SearchOutbox
 from marketplace.db import Database
-from marketplace.errors import DomainError, ErrorCode
-
-
-async def run(db: Database, fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call a service in a transaction of its own (committed unless it raises)."""
-    async with db.transaction() as s:
-        return await fn(s, *args, **kwargs)
-
-
-async def refused(db: Database, code: ErrorCode, field: str | None, fn: Any, *args: Any, **kwargs: Any) -> DomainError:
-    """The call is refused with ``code`` on ``field`` (pass ... to skip the field check)."""
-    with pytest.raises(DomainError) as info:
-        await run(db, fn, *args, **kwargs)
-    err = info.value
-    assert err.code == code, f"expected {code}, got {err!r}"
-    if field is not ...:
-        assert err.field == field, f"expected field {field!r}, got {err!r}"
-    return err
 
 
 async def count(db: Database, model: Any, *where: Any) -> int:
@@ -41,16 +22,6 @@ async def fetch(db: Database, model: Any, pk: Any) -> Any:
         obj = await s.get(model, pk)
         assert obj is not None
         return obj
-
-
-async def actions(db: Database, subject_type: str, subject_id: int) -> list[str]:
-    async with db.session() as s:
-        rows = await s.execute(
-            select(AuditEvent.action)
-            .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
-            .order_by(AuditEvent.id)
-        )
-        return list(rows.scalars())
 
 
 async def last_event(db: Database, subject_type: str, subject_id: int) -> AuditEvent:

@@ -27,15 +27,11 @@ from marketplace.orders import services as orders
 from marketplace.upkeep import run_periodically
 from schema.core.ids import to_global_id
 from tests import factories as f
+from tests.factories import run
 from tests.graphql_client import GraphQLClient
-from tests.orders.conftest import world  # noqa: F401 - the fixture
+
 
 NOT_ADMINS = ("recipient_a", "provider_a", "officer_a")
-
-
-async def run(db: Database, fn: Any, *args: Any, **kwargs: Any) -> Any:
-    async with db.transaction() as s:
-        return await fn(s, *args, **kwargs)
 
 
 async def count(db: Database, model: Any) -> int:

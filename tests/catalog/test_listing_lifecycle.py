@@ -31,16 +31,11 @@ from marketplace.db import Database
 from marketplace.errors import DomainError, ErrorCode, ValidationErrors
 from marketplace.orders import services as orders
 from tests import factories as f
-from tests.catalog import PRICE, actions, count, fetch, last_event, outbox, refused, run
+from tests.catalog import PRICE, count, fetch, last_event, outbox
+from tests.factories import actions, refused_at, run
 
 ANONYMOUS = Viewer.anonymous()
 S = ListingStatus
-
-
-@pytest.fixture
-async def world(db: Database) -> f.World:
-    async with db.transaction() as s:
-        return await f.build_world(s)
 
 
 def listing_input(w: f.World, **overrides: Any) -> dict[str, Any]:
@@ -128,8 +123,8 @@ async def test_limits_themselves_are_accepted(db: Database, world: f.World) -> N
 
 async def test_admin_creates_for_a_named_provider(db: Database, world: f.World) -> None:
     w = world
-    await refused(db, ErrorCode.REQUIRED, "providerId", catalog.create_listing, w.viewer("admin"), **listing_input(w))
-    await refused(db, ErrorCode.NOT_FOUND, "providerId", catalog.create_listing, w.viewer("admin"),
+    await refused_at(db, ErrorCode.REQUIRED, "providerId", catalog.create_listing, w.viewer("admin"), **listing_input(w))
+    await refused_at(db, ErrorCode.NOT_FOUND, "providerId", catalog.create_listing, w.viewer("admin"),
                   provider_id=999_999, **listing_input(w))
     listing = await run(db, catalog.create_listing, w.viewer("admin"), provider_id=w.provider_b.id,
                         **listing_input(w, region_ids=[w.region_b.id]))
@@ -149,14 +144,14 @@ async def test_only_providers_create(db: Database, world: f.World, who: str | No
                                      field: str | None) -> None:
     viewer = world.viewer(who) if who else ANONYMOUS
     before = await state(db)
-    await refused(db, code, field, catalog.create_listing, viewer, **listing_input(world))
+    await refused_at(db, code, field, catalog.create_listing, viewer, **listing_input(world))
     assert await state(db) == before
 
 
 async def test_provider_cannot_create_for_another_provider(db: Database, world: f.World) -> None:
     w = world
     before = await state(db)
-    await refused(db, ErrorCode.NOT_FOUND, "providerId", catalog.create_listing, w.viewer("provider_a"),
+    await refused_at(db, ErrorCode.NOT_FOUND, "providerId", catalog.create_listing, w.viewer("provider_a"),
                   provider_id=w.provider_b.id, **listing_input(w, region_ids=[w.region_b.id]))
     assert await state(db) == before
 
@@ -219,7 +214,7 @@ async def test_bad_input_is_refused_and_changes_nothing(
     if callable(overrides):
         overrides = overrides(world)
     before = await state(db)
-    err = await refused(db, code, field, catalog.create_listing, world.viewer("provider_a"),
+    err = await refused_at(db, code, field, catalog.create_listing, world.viewer("provider_a"),
                         **listing_input(world, **overrides))
     assert not isinstance(err, ValidationErrors), "one bad field, one error"
     assert await state(db) == before
@@ -229,7 +224,7 @@ async def test_inactive_classifier_item_is_refused(db: Database, world: f.World)
     async with db.transaction() as s:
         old = await f.classifier_item(s, is_active=False)
     before = await state(db)
-    await refused(db, ErrorCode.INVALID, "classifierItemId", catalog.create_listing, world.viewer("provider_a"),
+    await refused_at(db, ErrorCode.INVALID, "classifierItemId", catalog.create_listing, world.viewer("provider_a"),
                   **listing_input(world, classifier_item_id=old.id))
     assert await state(db) == before
 
@@ -253,7 +248,7 @@ async def test_all_field_errors_are_reported_together(db: Database, world: f.Wor
 
 
 async def test_a_refused_title_is_not_also_reported_missing(db: Database, world: f.World) -> None:
-    err = await refused(db, ErrorCode.TOO_LONG, "titleRu", catalog.create_listing, world.viewer("provider_a"),
+    err = await refused_at(db, ErrorCode.TOO_LONG, "titleRu", catalog.create_listing, world.viewer("provider_a"),
                         **listing_input(world, title_ru="x" * 201, title_kk="", title_en=""))
     assert not isinstance(err, ValidationErrors)
 
@@ -350,7 +345,7 @@ async def test_editing_an_unpublished_listing_keeps_its_status(db: Database, wor
 async def test_an_archived_listing_cannot_be_edited(db: Database, world: f.World) -> None:
     listing = await listing_in(db, world, S.ARCHIVED)
     before = await state(db)
-    err = await refused(db, ErrorCode.INVALID_TRANSITION, "listingId", catalog.update_listing,
+    err = await refused_at(db, ErrorCode.INVALID_TRANSITION, "listingId", catalog.update_listing,
                         world.viewer("provider_a"), listing.id, stock=1)
     assert "ARCHIVED" in err.message
     assert await state(db) == before
@@ -371,7 +366,7 @@ async def test_only_the_owner_edits(db: Database, world: f.World, who: str | Non
     viewer = world.viewer(who) if who else ANONYMOUS
     listing = world.listing_a
     before = await state(db)
-    await refused(db, code, ..., catalog.update_listing, viewer, listing.id, unit_price=Decimal("1"))
+    await refused_at(db, code, ..., catalog.update_listing, viewer, listing.id, unit_price=Decimal("1"))
     assert await state(db) == before
     saved = await fetch(db, Listing, listing.id)
     assert saved.unit_price == Decimal("200000.00") and saved.version == 1
@@ -379,7 +374,7 @@ async def test_only_the_owner_edits(db: Database, world: f.World, who: str | Non
 
 async def test_editing_an_unknown_listing_is_not_found(db: Database, world: f.World) -> None:
     for bad in (999_999, 2**40, "1", None):
-        await refused(db, ErrorCode.NOT_FOUND, "listingId", catalog.update_listing, world.viewer("provider_a"),
+        await refused_at(db, ErrorCode.NOT_FOUND, "listingId", catalog.update_listing, world.viewer("provider_a"),
                       bad, stock=1)
 
 
@@ -410,7 +405,7 @@ async def test_bad_edits_are_refused_and_change_nothing(db: Database, world: f.W
     before = await state(db)
     # a good change alongside the bad one must not be applied either
     changes = {"lead_time_days": 3, **changes}
-    await refused(db, code, field, catalog.update_listing, w.viewer("provider_a"), listing.id, **changes)
+    await refused_at(db, code, field, catalog.update_listing, w.viewer("provider_a"), listing.id, **changes)
     assert await state(db) == before
     saved = await fetch(db, Listing, listing.id)
     assert (saved.version, saved.status, saved.lead_time_days, saved.unit_price) == (
@@ -423,7 +418,7 @@ async def test_edit_with_the_current_version_goes_through(db: Database, world: f
     edited = await run(db, catalog.update_listing, world.viewer("provider_a"), listing.id, expected_version=1,
                        stock=9)
     assert edited.version == 2 and edited.stock == 9
-    await refused(db, ErrorCode.INVALID, "expectedVersion", catalog.update_listing, world.viewer("provider_a"),
+    await refused_at(db, ErrorCode.INVALID, "expectedVersion", catalog.update_listing, world.viewer("provider_a"),
                   listing.id, expected_version=1, stock=8)
 
 
@@ -449,11 +444,11 @@ async def test_rejected_with_a_reason_then_fixed_and_resubmitted(db: Database, w
     w = world
     listing = await listing_in(db, w, S.PENDING_REVIEW)
     before = await state(db)
-    await refused(db, ErrorCode.REQUIRED, "reason", catalog.review_listing, w.viewer("officer_a"), listing.id,
+    await refused_at(db, ErrorCode.REQUIRED, "reason", catalog.review_listing, w.viewer("officer_a"), listing.id,
                   "REJECT")
-    await refused(db, ErrorCode.REQUIRED, "reason", catalog.review_listing, w.viewer("officer_a"), listing.id,
+    await refused_at(db, ErrorCode.REQUIRED, "reason", catalog.review_listing, w.viewer("officer_a"), listing.id,
                   catalog.ReviewDecision.REJECT, "   ")
-    await refused(db, ErrorCode.TOO_LONG, "reason", catalog.review_listing, w.viewer("officer_a"), listing.id,
+    await refused_at(db, ErrorCode.TOO_LONG, "reason", catalog.review_listing, w.viewer("officer_a"), listing.id,
                   "REJECT", "x" * 1001)
     assert await state(db) == before and await status_of(db, listing.id) == S.PENDING_REVIEW
 
@@ -538,7 +533,7 @@ async def test_an_officer_approves_only_the_version_they_saw(db: Database, world
     w = world
     listing = await listing_in(db, w, S.PENDING_REVIEW)
     await run(db, catalog.update_listing, w.viewer("provider_a"), listing.id, unit_price=Decimal("999999"))
-    await refused(db, ErrorCode.INVALID, "expectedVersion", catalog.review_listing, w.viewer("officer_a"),
+    await refused_at(db, ErrorCode.INVALID, "expectedVersion", catalog.review_listing, w.viewer("officer_a"),
                   listing.id, "APPROVE", expected_version=1)
     assert await status_of(db, listing.id) == S.PENDING_REVIEW
     approved = await run(db, catalog.review_listing, w.viewer("officer_a"), listing.id, "APPROVE",
@@ -552,7 +547,7 @@ async def test_a_listing_goes_back_to_review_and_is_approved_again(db: Database,
     await run(db, catalog.update_listing, w.viewer("provider_a"), listing.id, unit_price=Decimal("210000"))
     assert await status_of(db, listing.id) == S.PENDING_REVIEW
     # while under review, buyers do not see it
-    await refused(db, ErrorCode.NOT_FOUND, "listingId", catalog.get_listing, w.viewer("recipient_a"), listing.id)
+    await refused_at(db, ErrorCode.NOT_FOUND, "listingId", catalog.get_listing, w.viewer("recipient_a"), listing.id)
     async with db.session() as s:
         queue = await catalog.moderation_queue(s, w.viewer("officer_a"))
     assert [x.id for x in queue] == [listing.id]
@@ -577,7 +572,7 @@ async def test_who_may_not_review(db: Database, world: f.World, who: str | None,
     viewer = world.viewer(who) if who else ANONYMOUS
     listing = await listing_in(db, world, S.PENDING_REVIEW)
     before = await state(db)
-    await refused(db, code, ..., catalog.review_listing, viewer, listing.id, decision, "reason")
+    await refused_at(db, code, ..., catalog.review_listing, viewer, listing.id, decision, "reason")
     assert await state(db) == before
     assert await status_of(db, listing.id) == S.PENDING_REVIEW
 
@@ -592,15 +587,15 @@ async def test_an_officer_of_any_served_region_reviews(db: Database, world: f.Wo
     assert reviewed.status == S.PUBLISHED
     # and the provider itself still cannot
     await run(db, catalog.update_listing, f.viewer_of(both_account), listing.id, unit_price=Decimal("1000"))
-    await refused(db, ErrorCode.FORBIDDEN, None, catalog.review_listing, f.viewer_of(both_account), listing.id,
+    await refused_at(db, ErrorCode.FORBIDDEN, None, catalog.review_listing, f.viewer_of(both_account), listing.id,
                   "APPROVE")
 
 
 async def test_an_unknown_decision_is_refused(db: Database, world: f.World) -> None:
     listing = await listing_in(db, world, S.PENDING_REVIEW)
-    await refused(db, ErrorCode.INVALID, "decision", catalog.review_listing, world.viewer("officer_a"), listing.id,
+    await refused_at(db, ErrorCode.INVALID, "decision", catalog.review_listing, world.viewer("officer_a"), listing.id,
                   "MAYBE")
-    await refused(db, ErrorCode.NOT_FOUND, "listingId", catalog.review_listing, world.viewer("officer_a"), 999_999,
+    await refused_at(db, ErrorCode.NOT_FOUND, "listingId", catalog.review_listing, world.viewer("officer_a"), 999_999,
                   "APPROVE")
     assert await status_of(db, listing.id) == S.PENDING_REVIEW
 
@@ -611,8 +606,8 @@ async def test_a_suspended_provider_cannot_submit_nor_be_approved(db: Database, 
     pending = await listing_in(db, w, S.PENDING_REVIEW)
     await set_provider_status(db, w.provider_a.id, VerificationStatus.SUSPENDED)
     before = await state(db)
-    await refused(db, ErrorCode.NOT_ELIGIBLE, "listingId", catalog.submit_listing, w.viewer("provider_a"), draft.id)
-    await refused(db, ErrorCode.NOT_ELIGIBLE, "listingId", catalog.review_listing, w.viewer("officer_a"),
+    await refused_at(db, ErrorCode.NOT_ELIGIBLE, "listingId", catalog.submit_listing, w.viewer("provider_a"), draft.id)
+    await refused_at(db, ErrorCode.NOT_ELIGIBLE, "listingId", catalog.review_listing, w.viewer("officer_a"),
                   pending.id, "APPROVE")
     assert await state(db) == before
     # but it can still be rejected or archived, and its drafts edited
@@ -624,9 +619,9 @@ async def test_a_suspended_provider_cannot_submit_nor_be_approved(db: Database, 
     other = await listing_in(db, w, S.PENDING_REVIEW)
     fresh = await listing_in(db, w, S.DRAFT)
     before = await state(db)
-    await refused(db, ErrorCode.NOT_ELIGIBLE, "listingId", catalog.review_listing, w.viewer("officer_a"),
+    await refused_at(db, ErrorCode.NOT_ELIGIBLE, "listingId", catalog.review_listing, w.viewer("officer_a"),
                   other.id, "APPROVE")
-    await refused(db, ErrorCode.NOT_ELIGIBLE, "listingId", catalog.submit_listing, w.viewer("provider_a"), fresh.id)
+    await refused_at(db, ErrorCode.NOT_ELIGIBLE, "listingId", catalog.submit_listing, w.viewer("provider_a"), fresh.id)
     assert await state(db) == before
     await run(db, catalog.update_listing, w.viewer("provider_a"), fresh.id, stock=2)
     # once verified, it is published
@@ -640,8 +635,8 @@ async def test_a_retired_classifier_item_cannot_be_submitted_nor_approved(db: Da
     pending = await listing_in(db, w, S.PENDING_REVIEW)
     async with db.transaction() as s:
         await s.execute(update(ClassifierItem).where(ClassifierItem.id == w.item.id).values(is_active=False))
-    await refused(db, ErrorCode.INVALID, "classifierItemId", catalog.submit_listing, w.viewer("provider_a"), draft.id)
-    await refused(db, ErrorCode.INVALID, "classifierItemId", catalog.review_listing, w.viewer("officer_a"),
+    await refused_at(db, ErrorCode.INVALID, "classifierItemId", catalog.submit_listing, w.viewer("provider_a"), draft.id)
+    await refused_at(db, ErrorCode.INVALID, "classifierItemId", catalog.review_listing, w.viewer("officer_a"),
                   pending.id, "APPROVE")
     assert await status_of(db, draft.id) == S.DRAFT and await status_of(db, pending.id) == S.PENDING_REVIEW
 
@@ -660,7 +655,7 @@ async def test_only_the_owner_submits(db: Database, world: f.World, who: str | N
     viewer = world.viewer(who) if who else ANONYMOUS
     listing = await listing_in(db, world, S.DRAFT)
     before = await state(db)
-    await refused(db, code, ..., catalog.submit_listing, viewer, listing.id)
+    await refused_at(db, code, ..., catalog.submit_listing, viewer, listing.id)
     assert await state(db) == before and await status_of(db, listing.id) == S.DRAFT
 
 
@@ -676,7 +671,7 @@ async def test_only_the_owner_submits(db: Database, world: f.World, who: str | N
 async def test_who_may_not_archive(db: Database, world: f.World, who: str | None, code: ErrorCode) -> None:
     viewer = world.viewer(who) if who else ANONYMOUS
     before = await state(db)
-    await refused(db, code, ..., catalog.archive_listing, viewer, world.listing_a.id)
+    await refused_at(db, code, ..., catalog.archive_listing, viewer, world.listing_a.id)
     assert await state(db) == before and await status_of(db, world.listing_a.id) == S.PUBLISHED
 
 
@@ -688,7 +683,7 @@ async def test_an_admin_archives_with_a_reason(db: Database, world: f.World) -> 
     assert event.action == "listing.archived" and event.actor_account_id == w.admin_account.id
     assert event.after["reason"] == "Counterfeit goods."
     assert await outbox(db, "listing", w.listing_b.id) == 1
-    await refused(db, ErrorCode.INVALID_TRANSITION, "listingId", catalog.archive_listing, w.viewer("provider_b"),
+    await refused_at(db, ErrorCode.INVALID_TRANSITION, "listingId", catalog.archive_listing, w.viewer("provider_b"),
                   w.listing_b.id)
 
 
@@ -712,7 +707,7 @@ async def test_who_sees_a_listing(db: Database, world: f.World, status: ListingS
         if who in VISIBILITY[status]:
             assert (await run(db, catalog.get_listing, viewer, listing.id)).id == listing.id, who
         else:
-            await refused(db, ErrorCode.NOT_FOUND, "listingId", catalog.get_listing, viewer, listing.id)
+            await refused_at(db, ErrorCode.NOT_FOUND, "listingId", catalog.get_listing, viewer, listing.id)
 
 
 async def test_a_suspended_providers_listings_leave_the_public_view(db: Database, world: f.World) -> None:
@@ -720,7 +715,7 @@ async def test_a_suspended_providers_listings_leave_the_public_view(db: Database
     await set_provider_status(db, w.provider_a.id, VerificationStatus.SUSPENDED)
     for who in ("recipient_a", "provider_b", None):
         viewer = w.viewer(who) if who else ANONYMOUS
-        await refused(db, ErrorCode.NOT_FOUND, "listingId", catalog.get_listing, viewer, w.listing_a.id)
+        await refused_at(db, ErrorCode.NOT_FOUND, "listingId", catalog.get_listing, viewer, w.listing_a.id)
     for who in ("provider_a", "officer_a", "admin"):
         assert (await run(db, catalog.get_listing, w.viewer(who), w.listing_a.id)).id == w.listing_a.id
 
@@ -731,7 +726,7 @@ async def test_a_recipient_still_sees_a_listing_they_ordered(db: Database, world
               entitlement_id=w.entitlement_a.id, quantity=Decimal("1"), idempotency_key="catalog-test-1")
     await run(db, catalog.archive_listing, w.viewer("provider_a"), w.listing_a.id)
     assert (await run(db, catalog.get_listing, w.viewer("recipient_a"), w.listing_a.id)).status == S.ARCHIVED
-    await refused(db, ErrorCode.NOT_FOUND, "listingId", catalog.get_listing, w.viewer("recipient_b"), w.listing_a.id)
+    await refused_at(db, ErrorCode.NOT_FOUND, "listingId", catalog.get_listing, w.viewer("recipient_b"), w.listing_a.id)
 
 
 async def test_a_providers_listings(db: Database, world: f.World) -> None:
@@ -793,8 +788,8 @@ async def test_the_moderation_queue(db: Database, world: f.World) -> None:
     assert await ids("admin", limit=1) == [a1.id, a2.id]
     assert await ids("admin", limit=1, after_id=a2.id) == [b1.id]
     for who, code in [("provider_a", ErrorCode.FORBIDDEN), ("recipient_a", ErrorCode.FORBIDDEN)]:
-        await refused(db, code, None, catalog.moderation_queue, w.viewer(who))
-    await refused(db, ErrorCode.UNAUTHENTICATED, None, catalog.moderation_queue, ANONYMOUS)
+        await refused_at(db, code, None, catalog.moderation_queue, w.viewer(who))
+    await refused_at(db, ErrorCode.UNAUTHENTICATED, None, catalog.moderation_queue, ANONYMOUS)
 
 
 async def test_every_change_leaves_one_audit_event_and_one_outbox_row(db: Database, world: f.World) -> None:

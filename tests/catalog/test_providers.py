@@ -22,16 +22,11 @@ from marketplace.catalog.models import (
 from marketplace.db import Database
 from marketplace.errors import ErrorCode, ValidationErrors
 from tests import factories as f
-from tests.catalog import actions, count, fetch, last_event, outbox, refused, run
+from tests.catalog import count, fetch, last_event, outbox
+from tests.factories import actions, refused_at, run
 
 ANONYMOUS = Viewer.anonymous()
 V = VerificationStatus
-
-
-@pytest.fixture
-async def world(db: Database) -> f.World:
-    async with db.transaction() as s:
-        return await f.build_world(s)
 
 
 async def state(db: Database) -> tuple[int, int, int, int]:
@@ -67,7 +62,7 @@ async def test_anyone_reads_a_profile(db: Database, world: f.World, who: str | N
 
 async def test_an_unknown_provider_is_not_found(db: Database, world: f.World) -> None:
     for bad in (999_999, 2**40, "1"):
-        await refused(db, ErrorCode.NOT_FOUND, "providerId", catalog.get_provider, ANONYMOUS, bad)
+        await refused_at(db, ErrorCode.NOT_FOUND, "providerId", catalog.get_provider, ANONYMOUS, bad)
 
 
 # -- the provider's own edits -----------------------------------------------------
@@ -154,7 +149,7 @@ async def test_bad_profile_input_is_refused_and_changes_nothing(
     w = world
     before = await state(db)
     # a good change alongside must not be applied either
-    await refused(db, code, field, catalog.update_provider_profile, w.viewer("provider_a"), w.provider_a.id,
+    await refused_at(db, code, field, catalog.update_provider_profile, w.viewer("provider_a"), w.provider_a.id,
                   **{"address": "Алматы", **changes})
     assert await state(db) == before
     p = await fetch(db, Provider, w.provider_a.id)
@@ -183,7 +178,7 @@ async def test_only_the_provider_edits_its_profile(db: Database, world: f.World,
                                                    code: ErrorCode) -> None:
     viewer = world.viewer(who) if who else ANONYMOUS
     before = await state(db)
-    await refused(db, code, ..., catalog.update_provider_profile, viewer, world.provider_a.id, phone="+77015551234",
+    await refused_at(db, code, ..., catalog.update_provider_profile, viewer, world.provider_a.id, phone="+77015551234",
                   region_ids=[world.region_a.id, world.region_b.id])
     assert await state(db) == before
     assert (await fetch(db, Provider, world.provider_a.id)).phone is None
@@ -194,14 +189,14 @@ async def test_an_admin_may_fix_a_profile(db: Database, world: f.World) -> None:
     await run(db, catalog.update_provider_profile, w.viewer("admin"), w.provider_b.id, email="office@prov.kz")
     assert (await fetch(db, Provider, w.provider_b.id)).email == "office@prov.kz"
     assert (await last_event(db, "Provider", w.provider_b.id)).actor_account_id == w.admin_account.id
-    await refused(db, ErrorCode.NOT_FOUND, "providerId", catalog.update_provider_profile, w.viewer("admin"), 999_999,
+    await refused_at(db, ErrorCode.NOT_FOUND, "providerId", catalog.update_provider_profile, w.viewer("admin"), 999_999,
                   email="office@prov.kz")
 
 
 async def test_a_new_region_can_then_be_offered(db: Database, world: f.World) -> None:
     w = world
     viewer = w.viewer("provider_a")
-    await refused(db, ErrorCode.REGION_NOT_SERVED, "regionIds", catalog.update_listing, viewer, w.listing_a.id,
+    await refused_at(db, ErrorCode.REGION_NOT_SERVED, "regionIds", catalog.update_listing, viewer, w.listing_a.id,
                   region_ids=[w.region_b.id])
     profile = await run(db, catalog.update_provider_profile, viewer, w.provider_a.id,
                         region_ids=[w.region_b.id, w.region_a.id])
@@ -235,7 +230,7 @@ async def test_dropping_a_region_takes_it_off_the_listings(db: Database, world: 
     assert saved.version == 2 and saved.status == ListingStatus.PUBLISHED
     assert await outbox(db, "listing", both.id) > before_outbox
     # region B's officer no longer reviews or sees it
-    await refused(db, ErrorCode.NOT_FOUND, "listingId", catalog.review_listing, w.viewer("officer_b"), both.id,
+    await refused_at(db, ErrorCode.NOT_FOUND, "listingId", catalog.review_listing, w.viewer("officer_b"), both.id,
                   "REJECT", "x")
 
 
@@ -246,7 +241,7 @@ async def test_a_region_a_listing_still_needs_cannot_be_dropped(db: Database, wo
         await s.flush()
         only_b = await f.listing(s, w.provider_a, w.item, [w.region_b], status=ListingStatus.DRAFT)
     before = await state(db)
-    err = await refused(db, ErrorCode.INVALID, "regionIds", catalog.update_provider_profile, w.viewer("provider_a"),
+    err = await refused_at(db, ErrorCode.INVALID, "regionIds", catalog.update_provider_profile, w.viewer("provider_a"),
                         w.provider_a.id, region_ids=[w.region_a.id], phone="+77015551234")
     assert str(only_b.id) in err.message
     assert await state(db) == before
@@ -271,7 +266,7 @@ async def test_an_admin_verifies_suspends_and_reinstates(db: Database, world: f.
     assert event.after["verification_status"] == "SUSPENDED" and event.after["reason"] == "Fake service acts."
     assert set(event.after) <= {"verification_status", "reason", "updated_at"}  # only what changed
     # its published listing leaves the public view (and search, through the outbox)
-    await refused(db, ErrorCode.NOT_FOUND, "listingId", catalog.get_listing, w.viewer("recipient_a"), shop.id)
+    await refused_at(db, ErrorCode.NOT_FOUND, "listingId", catalog.get_listing, w.viewer("recipient_a"), shop.id)
     await run(db, catalog.verify_provider, admin, newcomer.id, "VERIFIED")
     assert (await run(db, catalog.get_listing, w.viewer("recipient_a"), shop.id)).id == shop.id
     assert await actions(db, "Provider", newcomer.id) == ["provider.verification_changed"] * 3
@@ -288,7 +283,7 @@ async def test_wrong_verification_moves(db: Database, world: f.World, start: V, 
     async with db.transaction() as s:
         p = await f.provider(s, [world.region_a], verification_status=start)
     before = await state(db)
-    err = await refused(db, ErrorCode.INVALID_TRANSITION, "status", catalog.verify_provider, world.viewer("admin"),
+    err = await refused_at(db, ErrorCode.INVALID_TRANSITION, "status", catalog.verify_provider, world.viewer("admin"),
                         p.id, target)
     assert start.value in err.message
     assert await state(db) == before
@@ -307,7 +302,7 @@ async def test_wrong_verification_moves(db: Database, world: f.World, start: V, 
 async def test_only_an_admin_verifies(db: Database, world: f.World, who: str | None, code: ErrorCode) -> None:
     viewer = world.viewer(who) if who else ANONYMOUS
     before = await state(db)
-    await refused(db, code, None, catalog.verify_provider, viewer, world.provider_a.id, "SUSPENDED")
+    await refused_at(db, code, None, catalog.verify_provider, viewer, world.provider_a.id, "SUSPENDED")
     assert await state(db) == before
     assert (await fetch(db, Provider, world.provider_a.id)).verification_status == V.VERIFIED
 
@@ -315,9 +310,9 @@ async def test_only_an_admin_verifies(db: Database, world: f.World, who: str | N
 async def test_bad_verification_input(db: Database, world: f.World) -> None:
     admin = world.viewer("admin")
     before = await state(db)
-    await refused(db, ErrorCode.INVALID, "status", catalog.verify_provider, admin, world.provider_a.id, "TRUSTED")
-    await refused(db, ErrorCode.NOT_FOUND, "providerId", catalog.verify_provider, admin, 999_999, "SUSPENDED")
-    await refused(db, ErrorCode.TOO_LONG, "reason", catalog.verify_provider, admin, world.provider_a.id, "SUSPENDED",
+    await refused_at(db, ErrorCode.INVALID, "status", catalog.verify_provider, admin, world.provider_a.id, "TRUSTED")
+    await refused_at(db, ErrorCode.NOT_FOUND, "providerId", catalog.verify_provider, admin, 999_999, "SUSPENDED")
+    await refused_at(db, ErrorCode.TOO_LONG, "reason", catalog.verify_provider, admin, world.provider_a.id, "SUSPENDED",
                   "x" * 1001)
     assert await state(db) == before
     async with db.session() as s:

@@ -24,8 +24,9 @@ from marketplace.notifications.models import Notification
 from marketplace.orders import services as orders
 from schema.core.ids import to_global_id
 from tests import factories as f
+from tests.factories import run
 from tests.graphql_client import GraphQLClient
-from tests.orders.conftest import world  # noqa: F401 - the fixture
+
 
 ANONYMOUS = Viewer.anonymous()
 BIN = make_bin(2019, 3, 777)
@@ -42,11 +43,6 @@ def form(w: f.World, **changes: Any) -> dict[str, Any]:
 async def count(db: Database, model: Any) -> int:
     async with db.session() as s:
         return int((await s.execute(select(func.count()).select_from(model))).scalar_one())
-
-
-async def run(db: Database, fn: Any, *args: Any, **kwargs: Any) -> Any:
-    async with db.transaction() as s:
-        return await fn(s, *args, **kwargs)
 
 
 async def test_an_organisation_signs_up_and_waits_for_verification(db: Database, world: f.World) -> None:

@@ -41,12 +41,6 @@ def claim_settings(tmp_path: Path) -> Settings:
     )
 
 
-@pytest.fixture
-async def world(db):  # type: ignore[no-untyped-def]
-    async with db.transaction() as s:
-        return await f.build_world(s)
-
-
 async def make_order(
     s: AsyncSession,
     w: f.World,

@@ -23,16 +23,10 @@ from marketplace.documents.services import CODE_PATTERN, MAX_PDF_BYTES, verify_c
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.settings import Settings
 from tests import factories as f
-from tests.applications.world import GrantWorld, build_grant_world, run
+from tests.factories import GrantWorld, build_grant_world, run
 from tests.claims.conftest import make_order
 
 KAZAKH_LETTERS = "әғқңөұүһі"
-
-
-@pytest.fixture
-async def world(db: Database) -> f.World:
-    async with db.transaction() as s:
-        return await f.build_world(s)
 
 
 async def submitted_claim(db: Database, world: f.World, language: Language = Language.RU) -> CompensationClaim:

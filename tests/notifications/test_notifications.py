@@ -28,7 +28,7 @@ from marketplace.notifications.models import Notification
 from marketplace.orders import services as orders
 from marketplace.records import services as records
 from tests import factories as f
-from tests.applications.world import GrantWorld, new_key, refused, run
+from tests.factories import GrantWorld, new_key, refused, run
 from tests.notifications.helpers import RecordingAdapter, kinds, notes
 
 UTC = dt.UTC

@@ -15,7 +15,7 @@ from marketplace.applications import services as apps
 from marketplace.applications.models import Application, ApplicationKind
 from marketplace.notifications import services as notifications
 from marketplace.notifications.models import Notification
-from tests.applications.world import GrantWorld, run
+from tests.factories import GrantWorld, run
 
 
 async def _due_today(db, gw: GrantWorld) -> Application:  # type: ignore[no-untyped-def]

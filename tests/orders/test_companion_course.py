@@ -15,7 +15,8 @@ from marketplace.orders import services as orders
 from marketplace.orders.pricing import NO_ENTITLEMENT, coverage_for_listings
 from marketplace.records.models import DisabilityGroup
 from tests import factories as f
-from tests.orders.conftest import entitlement, new_key, order_count, refused, run
+from tests.orders.conftest import entitlement, order_count
+from tests.factories import new_key, refused, run
 
 TODAY = f.today()
 

@@ -21,7 +21,8 @@ from marketplace.catalog.models import ItemCategory
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.records.models import Entitlement
 from tests import factories as f
-from tests.orders.conftest import accepted_order, entitlement, hours_world, order_count, place, run, t
+from tests.orders.conftest import accepted_order, entitlement, order_count, place, t
+from tests.factories import hours_world, run
 
 TODAY = f.today()
 

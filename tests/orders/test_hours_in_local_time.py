@@ -13,7 +13,8 @@ from marketplace.identifiers import make_iin
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, ServiceLog
 from schema.core.ids import to_global_id
-from tests.orders.conftest import accepted_order, hours_world, refused, run, t
+from tests.orders.conftest import accepted_order, t
+from tests.factories import hours_world, refused, run
 
 WORKER = make_iin(dt.date(1991, 6, 7), "F", 21)
 # 20:19 UTC on 1 December 2026 is 01:19 on 2 December in Astana.

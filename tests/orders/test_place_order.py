@@ -23,7 +23,8 @@ from marketplace.orders import services as orders
 from marketplace.orders.models import OrderStatus
 from marketplace.records.models import DisabilityRecord, Entitlement, EntitlementStatus, RecordStatus
 from tests import factories as f
-from tests.orders.conftest import actions, entitlement, new_key, order_count, place, refused, run
+from tests.orders.conftest import entitlement, order_count, place
+from tests.factories import actions, new_key, refused, run
 
 TODAY = f.today()
 

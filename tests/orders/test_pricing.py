@@ -15,7 +15,7 @@ from marketplace.orders.pricing import Coverage, coverage_for, coverage_for_list
 from marketplace.records import norms
 from marketplace.records.models import DisabilityRecord, Entitlement, EntitlementStatus, RecordStatus
 from tests import factories as f
-from tests.orders.conftest import run
+from tests.factories import run
 
 TODAY = f.today()
 D = Decimal

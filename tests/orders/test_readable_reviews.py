@@ -18,7 +18,8 @@ from marketplace.orders import services as orders
 from marketplace.orders.models import Review
 from schema.core.ids import to_global_id
 from tests.graphql_client import GraphQLClient
-from tests.orders.conftest import actions, place, refused, run
+from tests.orders.conftest import place
+from tests.factories import actions, refused, run
 
 
 async def reviewed(db, world, rating: int, text: str = "") -> Review:  # type: ignore[no-untyped-def]

@@ -12,7 +12,8 @@ from marketplace.errors import ErrorCode
 from marketplace.orders import services as orders
 from marketplace.orders.models import OrderStatus
 from tests import factories as f
-from tests.orders.conftest import place, refused, run
+from tests.orders.conftest import place
+from tests.factories import refused, run
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from marketplace.catalog.models import Listing, Provider, SearchOutbox
 from marketplace.errors import ErrorCode
 from marketplace.orders import services as orders
-from tests.orders.conftest import actions, place, refused, run
+from tests.orders.conftest import place
+from tests.factories import actions, refused, run
 
 
 async def confirmed(db, world, quantity=Decimal(1)):

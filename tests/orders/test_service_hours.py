@@ -14,7 +14,8 @@ from marketplace.identifiers import make_iin
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderStatus, ServiceLogStatus
 from tests import factories as f
-from tests.orders.conftest import accepted_order, actions, entitlement, hours_world, new_key, refused, run, t
+from tests.orders.conftest import accepted_order, entitlement, t
+from tests.factories import actions, hours_world, new_key, refused, run
 
 TODAY = f.today()
 # Hours logged "today" must have ended on Kazakhstan's clock: it is 23:59 there in these tests.
@@ -106,8 +107,11 @@ async def test_one_worker_cannot_be_in_two_places(db, h):
                       order_id=theirs.id, worker_iin=WORKER_1, worker_name="Асель Т.", service_date=TODAY,
                       start_time=t(start), end_time=t(end))
     # Touching intervals are fine, and another worker may come at the same time.
-    await log(db, h.provider_2_viewer, theirs, WORKER_1, "11:00", "12:00")
-    await log(db, h.provider_2_viewer, theirs, WORKER_2, "09:00", "11:00")
+    touching = await log(db, h.provider_2_viewer, theirs, WORKER_1, "11:00", "12:00")
+    alongside = await log(db, h.provider_2_viewer, theirs, WORKER_2, "09:00", "11:00")
+    assert [(e.worker_iin, e.start_time, e.end_time, e.hours, e.status) for e in (touching, alongside)] == [
+        (WORKER_1, t("11:00"), t("12:00"), Decimal("1.00"), ServiceLogStatus.LOGGED),
+        (WORKER_2, t("09:00"), t("11:00"), Decimal("2.00"), ServiceLogStatus.LOGGED)]
 
 
 async def test_a_disputed_interval_frees_the_worker(db, h):
@@ -115,8 +119,15 @@ async def test_a_disputed_interval_frees_the_worker(db, h):
     theirs = await accepted_order(db, h.other_viewer, h.provider_2_viewer, h.listing_2.id, h.other_entitlement.id,
                                   Decimal(8))
     fake = await log(db, h.provider_1_viewer, mine, WORKER_1, "09:00", "11:00")
-    await run(db, orders.dispute_service_hours, h.viewer, fake.id, "Did not come")
-    await log(db, h.provider_2_viewer, theirs, WORKER_1, "09:00", "11:00")
+    await refused(db, ErrorCode.OVERLAPPING_HOURS, orders.log_service_hours, h.provider_2_viewer,
+                  order_id=theirs.id, worker_iin=WORKER_1, worker_name="Асель Т.", service_date=TODAY,
+                  start_time=t("09:00"), end_time=t("11:00"))
+    disputed = await run(db, orders.dispute_service_hours, h.viewer, fake.id, "Did not come")
+    assert disputed.status == ServiceLogStatus.DISPUTED
+    # The same hours, refused while the fake one stood, are taken once it is disputed.
+    real = await log(db, h.provider_2_viewer, theirs, WORKER_1, "09:00", "11:00")
+    assert (real.order_id, real.worker_iin, real.hours, real.status) == (
+        theirs.id, WORKER_1, Decimal("2.00"), ServiceLogStatus.LOGGED)
 
 
 async def test_no_more_hours_than_the_order_booked(db, h):

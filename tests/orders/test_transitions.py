@@ -12,7 +12,8 @@ from marketplace.errors import ErrorCode
 from marketplace.orders import services as orders
 from marketplace.orders.models import OrderStatus
 from marketplace.records.models import Entitlement, EntitlementStatus
-from tests.orders.conftest import actions, entitlement, place, refused, run
+from tests.orders.conftest import entitlement, place
+from tests.factories import actions, refused, run
 
 
 async def balance(db, world):

@@ -37,8 +37,8 @@ class QuoteWorld:
         return self.w.viewer(name)
 
     async def run(self, fn: Any, who: str, *args: Any, **kwargs: Any) -> Any:
-        async with self.db.transaction() as s:
-            return await fn(s, self.viewer(who), *args, **kwargs)
+        """tests/factories.py's ``run``, as ``who``."""
+        return await f.run(self.db, fn, self.viewer(who), *args, **kwargs)
 
     async def request(self, who: str = "recipient_a", **kw: Any) -> Quote:
         kw.setdefault("listing_id", self.listing_a.id)

@@ -20,7 +20,7 @@ from marketplace.records.models import (
     RecordStatus,
 )
 from tests import factories as f
-from tests.records.conftest import actions, refused, run
+from tests.factories import actions, refused, run
 
 TODAY = f.today()
 YEAR = dt.timedelta(days=364)

@@ -20,8 +20,8 @@ from marketplace.records.irp_import import COLUMNS, import_irp
 from marketplace.records.models import DisabilityGroup, Entitlement, EntitlementStatus
 from marketplace.identifiers import make_iin
 from tests import factories as f
-from tests.orders.conftest import new_key
-from tests.records.conftest import refused, run
+from tests.factories import new_key
+from tests.factories import refused, run
 
 TODAY = f.today()
 YEAR_START = TODAY.replace(month=1, day=1)

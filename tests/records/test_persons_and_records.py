@@ -13,7 +13,7 @@ from marketplace.identifiers import make_iin
 from marketplace.records import services as records
 from marketplace.records.models import DisabilityGroup, DisabilityRecord, ExamFormat, RecordStatus
 from tests import factories as f
-from tests.records.conftest import actions, refused, run
+from tests.factories import actions, refused, run
 
 TODAY = f.today()
 IIN = make_iin(dt.date(1992, 6, 15), "F", 501)

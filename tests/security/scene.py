@@ -177,8 +177,7 @@ class Scene:
         return f.viewer_of(account)
 
     async def run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        async with self.db.transaction() as s:
-            return await fn(s, *args, **kwargs)
+        return await f.run(self.db, fn, *args, **kwargs)
 
     # -- fresh objects ---------------------------------------------------------------
     async def order(self, side: str, status: str = "PLACED", *, hourly: bool = False, quantity: str = "1") -> Any:

@@ -16,7 +16,7 @@ from marketplace.transport import services as transport
 from marketplace.transport.models import Trip, TripStatus
 from schema.core.ids import to_global_id
 from tests import factories as f
-from tests.applications.world import GrantWorld, new_key, refused, run
+from tests.factories import GrantWorld, new_key, refused, run
 from tests.transport.test_trips import at, book, book_refused, load
 
 

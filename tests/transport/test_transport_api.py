@@ -10,7 +10,7 @@ from sqlalchemy import update
 from marketplace.transport.models import Trip
 from schema.core.ids import to_global_id
 from tests import factories as f
-from tests.applications.world import GrantWorld
+from tests.factories import GrantWorld
 
 ERR = "errors { field code message }"
 ADD = f"""mutation($i: AddVehicleInput!) {{ addVehicle(input: $i) {{

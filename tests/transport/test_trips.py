@@ -18,7 +18,7 @@ from marketplace.records.models import Entitlement
 from marketplace.transport import services as transport
 from marketplace.transport.models import Trip, TripStatus
 from tests import factories as f
-from tests.applications.world import GrantWorld, new_key, refused, run
+from tests.factories import GrantWorld, new_key, refused, run
 
 UTC = dt.UTC
 

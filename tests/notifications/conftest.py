@@ -1,1 +1,0 @@
-from tests.applications.world import gw  # noqa: F401 - the fixture
