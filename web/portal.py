@@ -179,6 +179,7 @@ class Portal:
     def routes(self) -> list[BaseRoute]:
         from web.pages import accounts, home, listings, ordering, orders, search
         from web.pages import applications, claims, notifications, representing, settings, trips
+        from web.pages import provider_listings, provider_orders
 
         def page(handler: Any) -> Any:
             async def endpoint(request: Request) -> Response:
@@ -228,6 +229,17 @@ class Portal:
             Route("/settings/language", page(settings.change_language), methods=["POST"]),
             Route("/settings/password", page(settings.change_password), methods=["POST"]),
             Route("/accessibility", page(settings.accessibility_statement), methods=["GET"]),
+            # The provider's work (web/pages/provider_*.py).
+            Route("/provider/orders", page(provider_orders.incoming_orders), methods=["GET"]),
+            Route("/provider/orders/{id}", page(provider_orders.order_page), methods=["GET"]),
+            Route("/provider/orders/{id}/{action:str}", page(provider_orders.order_action), methods=["POST"]),
+            Route("/provider/listings", page(provider_listings.listings_page), methods=["GET"]),
+            Route("/provider/listings/new", page(provider_listings.show_form), methods=["GET"]),
+            Route("/provider/listings/new", page(provider_listings.save_form), methods=["POST"]),
+            Route("/provider/listings/{id}", page(provider_listings.listing_page), methods=["GET"]),
+            Route("/provider/listings/{id}/edit", page(provider_listings.show_form), methods=["GET"]),
+            Route("/provider/listings/{id}/edit", page(provider_listings.save_form), methods=["POST"]),
+            Route("/provider/listings/{id}/{action:str}", page(provider_listings.listing_action), methods=["POST"]),
             Mount("/assets", app=StaticFiles(directory=STATIC, check_dir=False), name="assets"),
         ]
 
