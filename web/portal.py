@@ -179,7 +179,7 @@ class Portal:
     def routes(self) -> list[BaseRoute]:
         from web.pages import accounts, home, listings, ordering, orders, search
         from web.pages import applications, claims, notifications, representing, settings, trips
-        from web.pages import provider_listings, provider_orders
+        from web.pages import provider_hours, provider_listings, provider_money, provider_orders
 
         def page(handler: Any) -> Any:
             async def endpoint(request: Request) -> Response:
@@ -232,7 +232,12 @@ class Portal:
             # The provider's work (web/pages/provider_*.py).
             Route("/provider/orders", page(provider_orders.incoming_orders), methods=["GET"]),
             Route("/provider/orders/{id}", page(provider_orders.order_page), methods=["GET"]),
+            Route("/provider/orders/{id}/hours", page(provider_hours.log_hours), methods=["POST"]),
             Route("/provider/orders/{id}/{action:str}", page(provider_orders.order_action), methods=["POST"]),
+            Route("/provider/hours", page(provider_hours.hours_page), methods=["GET"]),
+            Route("/provider/money", page(provider_money.money_page), methods=["GET"]),
+            Route("/provider/money.csv", page(provider_money.money_csv), methods=["GET"]),
+            Route("/provider/money/claim/{id}", page(provider_money.claim_order), methods=["POST"]),
             Route("/provider/listings", page(provider_listings.listings_page), methods=["GET"]),
             Route("/provider/listings/new", page(provider_listings.show_form), methods=["GET"]),
             Route("/provider/listings/new", page(provider_listings.save_form), methods=["POST"]),

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from marketplace.accounts.models import Role
+from web.pages.provider_hours import by_worker, hourly, hours_draft
 from web.pages.staff import page_of, staff_visitor
 from web.portal import FormErrors, Portal
 
@@ -60,8 +61,8 @@ async def incoming_orders(portal: Portal, request: Request) -> Response:
                          total=total, status=status, statuses=STATUSES)
 
 
-async def _order_page(portal: Portal, request: Request, errors: FormErrors | None = None,
-                      reason: str = "") -> Response:
+async def show_order(portal: Portal, request: Request, errors: FormErrors | None = None,
+                     reason: str = "") -> Response:
     visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
     if refused:
         return refused
@@ -69,12 +70,16 @@ async def _order_page(portal: Portal, request: Request, errors: FormErrors | Non
     order = outcome.data.get("order") if outcome.ok else None
     if order is None:
         return portal.not_found(request, visitor)
+    hours = None  # the form to log hours, on an accepted hourly service
+    if hourly(order) and order["status"] == "ACCEPTED":
+        hours = await hours_draft(portal, visitor, order["id"])
     return portal.render(request, visitor, "provider/order.html", order=order, errors=errors, reason=reason,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+                         hours=hours, workers=by_worker([order]), done=request.query_params.get("done"),
+                         status_code=400 if errors else 200)
 
 
 async def order_page(portal: Portal, request: Request) -> Response:
-    return await _order_page(portal, request)
+    return await show_order(portal, request)
 
 
 async def order_action(portal: Portal, request: Request) -> Response:
@@ -106,4 +111,4 @@ async def order_action(portal: Portal, request: Request) -> Response:
             return portal.not_found(request, visitor)
         if not errors:
             return portal.redirect(visitor, f"/provider/orders/{order_id}?done={done}")
-    return await _order_page(portal, request, errors, reason)
+    return await show_order(portal, request, errors, reason)
