@@ -180,6 +180,7 @@ class Portal:
         from web.pages import accounts, home, listings, ordering, orders, search
         from web.pages import applications, claims, notifications, representing, settings, trips
         from web.pages import provider_hours, provider_listings, provider_money, provider_orders
+        from web.pages import officer_claims, officer_queue
 
         def page(handler: Any) -> Any:
             async def endpoint(request: Request) -> Response:
@@ -245,6 +246,11 @@ class Portal:
             Route("/provider/listings/{id}/edit", page(provider_listings.show_form), methods=["GET"]),
             Route("/provider/listings/{id}/edit", page(provider_listings.save_form), methods=["POST"]),
             Route("/provider/listings/{id}/{action:str}", page(provider_listings.listing_action), methods=["POST"]),
+            # The officer's work (web/pages/officer_*.py).
+            Route("/officer", page(officer_queue.work_queue), methods=["GET"]),
+            Route("/officer/claims/{id}", page(officer_claims.claim_page), methods=["GET"]),
+            Route("/officer/claims/{id}/{action:str}", page(officer_claims.decide_claim), methods=["POST"]),
+            Route("/officer/receipts/{id}", page(officer_claims.receipt), methods=["GET"]),
             Mount("/assets", app=StaticFiles(directory=STATIC, check_dir=False), name="assets"),
         ]
 
