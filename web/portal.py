@@ -180,7 +180,7 @@ class Portal:
         from web.pages import accounts, home, listings, ordering, orders, search
         from web.pages import applications, claims, notifications, representing, settings, trips
         from web.pages import provider_hours, provider_listings, provider_money, provider_orders
-        from web.pages import officer_claims, officer_queue
+        from web.pages import officer_claims, officer_persons, officer_queue
 
         def page(handler: Any) -> Any:
             async def endpoint(request: Request) -> Response:
@@ -251,6 +251,8 @@ class Portal:
             Route("/officer/claims/{id}", page(officer_claims.claim_page), methods=["GET"]),
             Route("/officer/claims/{id}/{action:str}", page(officer_claims.decide_claim), methods=["POST"]),
             Route("/officer/receipts/{id}", page(officer_claims.receipt), methods=["GET"]),
+            Route("/officer/persons", page(officer_persons.find_person), methods=["GET"]),
+            Route("/officer/persons/{id}", page(officer_persons.person_page), methods=["GET"]),
             Mount("/assets", app=StaticFiles(directory=STATIC, check_dir=False), name="assets"),
         ]
 

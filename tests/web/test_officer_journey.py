@@ -110,3 +110,32 @@ async def test_officer_works_the_queue_and_decides_claims(visit, fresh_portal) -
     await v.check("work queue", lang="ru")
     ids = await page.locator("main [data-queue-item]").evaluate_all("els => els.map(e => e.dataset.id)")
     assert first not in ids and second not in ids
+
+
+async def test_officer_finds_a_person_of_the_region_by_iin(visit, portal) -> None:  # type: ignore[no-untyped-def]
+    iin = portal.graphql("{ me { person { iin } } }", login="recipient")["me"]["person"]["iin"]
+    v = await visit(portal, language="kk")
+    page = v.page
+    await sign_in(v, "officer")
+    await v.go("/language/kk?next=/officer/persons")
+    await v.check("find a person", lang="kk")
+    # A malformed IIN: said at the field.
+    await page.fill("#iin", "12345")
+    await v.click("main form button[type=submit]")
+    assert await v.summary_focused()
+    assert await page.locator(".govuk-error-summary a").get_attribute("href") == "#iin"
+    await v.check("find a person, failed", lang="kk")
+    # Found by keyboard alone: the record, the programme's lines with balances, the latest changes.
+    await v.tab_to("#iin")
+    await page.keyboard.press("Control+A")
+    await page.keyboard.type(iin)
+    await v.press("Enter")
+    assert v.path.startswith("/officer/persons/")
+    await v.check("person", lang="kk")
+    assert await page.locator("main [data-iin]").inner_text() == iin
+    assert await page.locator("main [data-record-status=ACTIVE]").count() == 1
+    assert await page.locator("main [data-line]").count() >= 3
+    # An officer of another region does not find her.
+    other = await visit(portal, language="kk")
+    await sign_in(other, "officer-almaty", then=f"/officer/persons?iin={iin}")
+    assert await other.page.locator("#iin-error").count() == 1
