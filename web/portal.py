@@ -181,6 +181,7 @@ class Portal:
         from web.pages import applications, claims, notifications, representing, settings, trips
         from web.pages import provider_hours, provider_listings, provider_money, provider_orders
         from web.pages import officer_claims, officer_persons, officer_queue
+        from web.pages import admin_classifier, admin_providers
 
         def page(handler: Any) -> Any:
             async def endpoint(request: Request) -> Response:
@@ -253,6 +254,13 @@ class Portal:
             Route("/officer/receipts/{id}", page(officer_claims.receipt), methods=["GET"]),
             Route("/officer/persons", page(officer_persons.find_person), methods=["GET"]),
             Route("/officer/persons/{id}", page(officer_persons.person_page), methods=["GET"]),
+            # The administrator's work (web/pages/admin_*.py).
+            Route("/admin/classifier", page(admin_classifier.classifier_page), methods=["GET"]),
+            Route("/admin/classifier/{id}", page(admin_classifier.item_page), methods=["GET"]),
+            Route("/admin/classifier/{id}/cap", page(admin_classifier.change_cap), methods=["POST"]),
+            Route("/admin/providers", page(admin_providers.providers_page), methods=["GET"]),
+            Route("/admin/providers/{id}", page(admin_providers.provider_page), methods=["GET"]),
+            Route("/admin/providers/{id}/{action:str}", page(admin_providers.provider_action), methods=["POST"]),
             Mount("/assets", app=StaticFiles(directory=STATIC, check_dir=False), name="assets"),
         ]
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from web.pages import officer_queue, provider_orders
+from web.pages import admin_providers, officer_queue, provider_orders
 from web.portal import Portal
 
 # The home page of the people who serve the recipients: their work, what to act on first.
-STAFF_HOMES = {"PROVIDER": provider_orders.work_home, "LOCAL_BODY": officer_queue.work_queue}
+STAFF_HOMES = {"PROVIDER": provider_orders.work_home, "LOCAL_BODY": officer_queue.work_queue,
+               "ADMIN": admin_providers.providers_page}
 
 
 async def home(portal: Portal, request: Request) -> Response:
