@@ -179,7 +179,7 @@ class Portal:
     def routes(self) -> list[BaseRoute]:
         from web.pages import accounts, home, listings, ordering, orders, search
         from web.pages import applications, claims, notifications, representing, settings, trips
-        from web.pages import provider_hours, provider_listings, provider_money, provider_orders
+        from web.pages import provider_hours, provider_listings, provider_money, provider_orders, provider_signup
         from web.pages import officer_claims, officer_persons, officer_queue
         from web.pages import admin_classifier, admin_providers
 
@@ -232,6 +232,8 @@ class Portal:
             Route("/settings/password", page(settings.change_password), methods=["POST"]),
             Route("/accessibility", page(settings.accessibility_statement), methods=["GET"]),
             # The provider's work (web/pages/provider_*.py).
+            Route("/provider/sign-up", page(provider_signup.sign_up_page), methods=["GET"]),
+            Route("/provider/sign-up", page(provider_signup.sign_up), methods=["POST"]),
             Route("/provider/orders", page(provider_orders.incoming_orders), methods=["GET"]),
             Route("/provider/orders/{id}", page(provider_orders.order_page), methods=["GET"]),
             Route("/provider/orders/{id}/hours", page(provider_hours.log_hours), methods=["POST"]),
