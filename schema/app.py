@@ -29,6 +29,7 @@ from schema.core.errors import RETRY_MESSAGE, database_unavailable
 from marketplace.documents import signing
 from schema.documents import download_document, verify_document
 from schema.http import GRAPHIQL, TirekGraphQL
+from schema.imports import import_irp_file
 from schema.receipts import download_receipt, upload_receipt
 from schema.schema import build_schema
 from web.portal import Portal
@@ -279,6 +280,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, ser
             WebSocketRoute("/graphql", graphql_app),
             Route("/receipts", upload_receipt, methods=["POST"]),
             Route("/receipts/{receipt_id}", download_receipt, methods=["GET"]),
+            Route("/imports/irp", import_irp_file, methods=["POST"]),
             Route("/documents", verify_document, methods=["POST"]),
             Route("/documents/{code}", verify_document, methods=["GET", "POST"]),
             Route("/documents/{code}/pdf", download_document, methods=["GET"]),

@@ -47,6 +47,7 @@ class RowError:
     field: str | None
     code: str
     message: str
+    error: DomainError | None = None  # the refusal itself, to say it in the reader's language
 
 
 @dataclass
@@ -187,7 +188,7 @@ async def import_irp(
                     async with session.begin_nested():
                         persons, records, lines = await _import_row(session, viewer, row)
                 except DomainError as exc:
-                    report.errors.append(RowError(line, exc.field, exc.code.value, exc.message))
+                    report.errors.append(RowError(line, exc.field, exc.code.value, exc.message, exc))
                 else:
                     report.persons_created += persons
                     report.records_created += records
@@ -196,6 +197,16 @@ async def import_irp(
                 if progress:
                     progress(1)
     return report
+
+
+def decode(raw: bytes) -> str:
+    """An uploaded file's text (UTF-8, with or without its byte-order mark)."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise DomainError(ErrorCode.TOO_LONG, "The file is over {count} bytes.", "file", count=MAX_FILE_BYTES)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DomainError(ErrorCode.INVALID, "The file must be UTF-8 text.", "file") from exc
 
 
 def read_file(path: Path) -> str:
