@@ -180,7 +180,7 @@ class Portal:
         from web.pages import accounts, home, listings, ordering, orders, search
         from web.pages import applications, claims, notifications, representing, settings, trips
         from web.pages import provider_hours, provider_listings, provider_money, provider_orders, provider_signup
-        from web.pages import officer_claims, officer_imports, officer_persons, officer_queue
+        from web.pages import officer_claims, officer_imports, officer_listings, officer_persons, officer_queue
         from web.pages import admin_classifier, admin_providers
 
         def page(handler: Any) -> Any:
@@ -254,6 +254,8 @@ class Portal:
             Route("/officer/claims/{id}", page(officer_claims.claim_page), methods=["GET"]),
             Route("/officer/claims/{id}/{action:str}", page(officer_claims.decide_claim), methods=["POST"]),
             Route("/officer/receipts/{id}", page(officer_claims.receipt), methods=["GET"]),
+            Route("/officer/listings/{id}", page(officer_listings.moderation_page), methods=["GET"]),
+            Route("/officer/listings/{id}/{action:str}", page(officer_listings.decide_listing), methods=["POST"]),
             Route("/officer/imports", page(officer_imports.imports_page), methods=["GET"]),
             Route("/officer/imports", page(officer_imports.upload_import), methods=["POST"]),
             Route("/officer/imports/report.csv", page(officer_imports.report_csv), methods=["GET"]),

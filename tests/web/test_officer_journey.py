@@ -139,3 +139,35 @@ async def test_officer_finds_a_person_of_the_region_by_iin(visit, portal) -> Non
     other = await visit(portal, language="kk")
     await sign_in(other, "officer-almaty", then=f"/officer/persons?iin={iin}")
     assert await other.page.locator("#iin-error").count() == 1
+
+
+async def test_officer_moderates_listings_from_the_queue(visit, fresh_portal) -> None:  # type: ignore[no-untyped-def]
+    server = fresh_portal
+    v = await visit(server, language="ru")
+    page = v.page
+    await sign_in(v, "officer")
+    waiting = await page.locator("main [data-listing]").evaluate_all("els => els.map(e => e.dataset.listing)")
+    assert len(waiting) >= 2, "the demo has listings waiting for review in Astana"
+    first, second = waiting[:2]
+    await v.click(page.locator(f"main a[href='/officer/listings/{first}']"))
+    await v.check("listing to moderate", lang="ru")
+    form = f"main form[action='/officer/listings/{first}/reject']"
+    await v.click(f"{form} button")
+    assert await v.summary_focused()
+    assert await page.locator(".govuk-error-summary a").get_attribute("href") == "#review-reason"
+    await v.check("listing to moderate, failed", lang="ru")
+    await page.fill("#review-reason", "Укажите модель и гарантию")
+    await v.click(f"{form} button")
+    assert "done=sent-back" in page.url
+    assert await page.locator("main [data-status]").get_attribute("data-status") == "REJECTED"
+    await v.check("listing to moderate", lang="ru")
+
+    await v.go(f"/officer/listings/{second}")
+    await v.tab_to(f"main form[action='/officer/listings/{second}/approve'] button")
+    await v.press("Enter")
+    assert "done=published" in page.url
+    assert await page.locator("main [data-status]").get_attribute("data-status") == "PUBLISHED"
+    await v.check("listing to moderate", lang="ru")
+    await v.go("/")
+    left = await page.locator("main [data-listing]").evaluate_all("els => els.map(e => e.dataset.listing)")
+    assert first not in left and second not in left
