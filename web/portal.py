@@ -180,6 +180,9 @@ class Portal:
     def routes(self) -> list[BaseRoute]:
         from web.pages import accounts, home, listings, ordering, orders, search
         from web.pages import applications, claims, notifications, representing, settings, trips
+        from web.pages import provider_hours, provider_listings, provider_money, provider_orders, provider_signup
+        from web.pages import officer_claims, officer_imports, officer_listings, officer_persons, officer_queue
+        from web.pages import admin_classifier, admin_providers
 
         def page(handler: Any) -> Any:
             async def endpoint(request: Request) -> Response:
@@ -229,6 +232,43 @@ class Portal:
             Route("/settings/language", page(settings.change_language), methods=["POST"]),
             Route("/settings/password", page(settings.change_password), methods=["POST"]),
             Route("/accessibility", page(settings.accessibility_statement), methods=["GET"]),
+            # The provider's work (web/pages/provider_*.py).
+            Route("/provider/sign-up", page(provider_signup.sign_up_page), methods=["GET"]),
+            Route("/provider/sign-up", page(provider_signup.sign_up), methods=["POST"]),
+            Route("/provider/orders", page(provider_orders.incoming_orders), methods=["GET"]),
+            Route("/provider/orders/{id}", page(provider_orders.order_page), methods=["GET"]),
+            Route("/provider/orders/{id}/hours", page(provider_hours.log_hours), methods=["POST"]),
+            Route("/provider/orders/{id}/{action:str}", page(provider_orders.order_action), methods=["POST"]),
+            Route("/provider/hours", page(provider_hours.hours_page), methods=["GET"]),
+            Route("/provider/money", page(provider_money.money_page), methods=["GET"]),
+            Route("/provider/money.csv", page(provider_money.money_csv), methods=["GET"]),
+            Route("/provider/money/claim/{id}", page(provider_money.claim_order), methods=["POST"]),
+            Route("/provider/listings", page(provider_listings.listings_page), methods=["GET"]),
+            Route("/provider/listings/new", page(provider_listings.show_form), methods=["GET"]),
+            Route("/provider/listings/new", page(provider_listings.save_form), methods=["POST"]),
+            Route("/provider/listings/{id}", page(provider_listings.listing_page), methods=["GET"]),
+            Route("/provider/listings/{id}/edit", page(provider_listings.show_form), methods=["GET"]),
+            Route("/provider/listings/{id}/edit", page(provider_listings.save_form), methods=["POST"]),
+            Route("/provider/listings/{id}/{action:str}", page(provider_listings.listing_action), methods=["POST"]),
+            # The officer's work (web/pages/officer_*.py).
+            Route("/officer", page(officer_queue.work_queue), methods=["GET"]),
+            Route("/officer/claims/{id}", page(officer_claims.claim_page), methods=["GET"]),
+            Route("/officer/claims/{id}/{action:str}", page(officer_claims.decide_claim), methods=["POST"]),
+            Route("/officer/receipts/{id}", page(officer_claims.receipt), methods=["GET"]),
+            Route("/officer/listings/{id}", page(officer_listings.moderation_page), methods=["GET"]),
+            Route("/officer/listings/{id}/{action:str}", page(officer_listings.decide_listing), methods=["POST"]),
+            Route("/officer/imports", page(officer_imports.imports_page), methods=["GET"]),
+            Route("/officer/imports", page(officer_imports.upload_import), methods=["POST"]),
+            Route("/officer/imports/report.csv", page(officer_imports.report_csv), methods=["GET"]),
+            Route("/officer/persons", page(officer_persons.find_person), methods=["GET"]),
+            Route("/officer/persons/{id}", page(officer_persons.person_page), methods=["GET"]),
+            # The administrator's work (web/pages/admin_*.py).
+            Route("/admin/classifier", page(admin_classifier.classifier_page), methods=["GET"]),
+            Route("/admin/classifier/{id}", page(admin_classifier.item_page), methods=["GET"]),
+            Route("/admin/classifier/{id}/cap", page(admin_classifier.change_cap), methods=["POST"]),
+            Route("/admin/providers", page(admin_providers.providers_page), methods=["GET"]),
+            Route("/admin/providers/{id}", page(admin_providers.provider_page), methods=["GET"]),
+            Route("/admin/providers/{id}/{action:str}", page(admin_providers.provider_action), methods=["POST"]),
             Mount("/assets", app=StaticFiles(directory=STATIC, check_dir=False), name="assets"),
         ]
 

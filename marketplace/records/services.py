@@ -275,6 +275,17 @@ async def get_person(session: AsyncSession, viewer: Viewer, person_id: int) -> P
     return await _visible_person(session, viewer, person_id)
 
 
+async def find_person_by_iin(session: AsyncSession, viewer: Viewer, iin: str) -> Person:
+    """An officer (of the person's region) or an admin: the person with this IIN. A malformed IIN
+    is INVALID_IIN; a person of another region is NOT_FOUND, exactly like one never registered."""
+    _require_keeper(viewer)
+    wanted = clean_iin(iin, "iin")
+    person = (await session.execute(select(Person).where(Person.iin == wanted))).scalar_one_or_none()
+    if person is None or not _keeps(viewer, person.region_id):
+        raise not_found("person", "iin")
+    return person
+
+
 # -- disability records ---------------------------------------------------------
 async def register_disability(
     session: AsyncSession,

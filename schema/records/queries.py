@@ -33,6 +33,11 @@ class RecordQueries:
             )
         return [Entitlement.from_model(e) for e in rows]
 
+    @strawberry.field(description="Officer of the person's region (or admin): the person with this IIN.")
+    async def person_by_iin(self, info: strawberry.Info, iin: str) -> Person:
+        async with info.context.db.session() as session:
+            return Person.from_model(await services.find_person_by_iin(session, info.context.viewer, iin))
+
     @strawberry.field(description="A person's disability records, newest first.")
     async def disability_records(self, info: strawberry.Info, person_id: strawberry.ID) -> list[DisabilityRecord]:
         async with info.context.db.session() as session:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from marketplace.identifiers import make_iin
 from schema.core.ids import to_global_id
 from tests import factories as f
 
@@ -57,3 +60,22 @@ async def test_only_the_regions_officer_issues_entitlements(api, world):  # type
         assert payload["errors"][0]["code"] == code, (who, payload)
     anonymous = (await api.data(ISSUE, variables))["issueEntitlement"]
     assert anonymous["errors"][0]["code"] == "UNAUTHENTICATED"
+
+
+PERSON_BY_IIN = "query($iin: String!) { personByIin(iin: $iin) { id iin fullName } }"
+
+
+async def test_an_officer_finds_a_person_of_the_region_by_iin(api, world):  # type: ignore[no-untyped-def]
+    token = await api.login(world.officer_a_account.username)
+    found = (await api.data(PERSON_BY_IIN, {"iin": world.recipient_a.iin}, token=token))["personByIin"]
+    assert found["id"] == to_global_id("Person", world.recipient_a.id) and found["iin"] == world.recipient_a.iin
+    # Another region's person answers as one never registered; a malformed IIN says why.
+    for iin, code in [(world.recipient_b.iin, "NOT_FOUND"), (make_iin(dt.date(1970, 1, 1), "M", 9999), "NOT_FOUND"),
+                      (world.recipient_a.iin[:-1] + str((int(world.recipient_a.iin[-1]) + 1) % 10), "INVALID_IIN"),
+                      ("12345", "INVALID_IIN")]:
+        body = await api.execute(PERSON_BY_IIN, {"iin": iin}, token=token)
+        assert body["data"] is None and body["errors"][0]["extensions"]["code"] == code, (iin, body)
+    for who in ("recipient_a", "provider_a"):
+        body = await api.execute(PERSON_BY_IIN, {"iin": world.recipient_a.iin},
+                                 token=await api.login(getattr(world, f"{who}_account").username))
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"

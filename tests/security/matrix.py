@@ -210,6 +210,11 @@ async def _entitlements(sc: Scene, side: str) -> Call:
     return Call("query($p: ID!) { entitlements(personId: $p) { id } }", {"p": gid("Person", sc.sides[side].person.id)})
 
 
+@entry("personByIin", QUERY, KEEPER_ACTS)
+async def _person_by_iin(sc: Scene, side: str) -> Call:
+    return Call("query($iin: String!) { personByIin(iin: $iin) { id iin } }", {"iin": sc.sides[side].person.iin})
+
+
 @entry("disabilityRecords", QUERY, PERSON_DATA)
 async def _records(sc: Scene, side: str) -> Call:
     return Call("query($p: ID!) { disabilityRecords(personId: $p) { id } }",

@@ -220,8 +220,15 @@ async def test_plain_http_refusals_are_json_with_a_code(client: GraphQLClient, s
         "/receipts", content=b"--x\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nno end",
         headers={**auth, "content-type": "multipart/form-data; boundary=x"})
     not_multipart = await client.http.post("/receipts", content=b"plain", headers={**auth, "content-type": "text/plain"})
+    officer = {"authorization": f"Bearer {await scene.token('officer')}"}
+    broken_import = await client.http.post(
+        "/imports/irp", content=b"--x\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nno end",
+        headers={**officer, "content-type": "multipart/form-data; boundary=x"})
     answers = {
         "malformed multipart": broken_multipart,
+        "malformed import": broken_import,
+        "import by a recipient": await client.http.post("/imports/irp", files={"file": ("a.csv", b"x", "text/csv")},
+                                                        headers=auth),
         "not multipart": not_multipart,
         "no such path": await client.http.get("/nowhere"),
         "wrong method": await client.http.delete("/receipts"),

@@ -1,0 +1,69 @@
+"""Providers for the administrator: those awaiting verification first (the oldest registration
+first), then by status; a provider's page with its registration, verified or suspended (a
+suspension needs the reason, which the provider reads), or reinstated."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from marketplace.accounts.models import Role
+from web.pages.staff import page_of, staff_visitor
+from web.portal import FormErrors, Portal
+
+STATUSES = ("PENDING", "VERIFIED", "SUSPENDED")
+ACTIONS = {"verify": "VERIFIED", "suspend": "SUSPENDED", "reinstate": "VERIFIED"}
+
+
+async def providers_page(portal: Portal, request: Request) -> Response:
+    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
+    if refused:
+        return refused
+    status = request.query_params.get("status") or "PENDING"
+    if status not in STATUSES:
+        status = "PENDING"
+    outcome = await portal.run(request, visitor, "AdminProviders", status=status,
+                               after=request.query_params.get("after") or None)
+    if not outcome.ok:
+        outcome = await portal.run(request, visitor, "AdminProviders", status=status, after=None)
+    providers, next_cursor, total = page_of(outcome.data.get("providers"))
+    return portal.render(request, visitor, "admin/providers.html", providers=providers, next_cursor=next_cursor,
+                         total=total, status=status, statuses=STATUSES)
+
+
+async def provider_page(portal: Portal, request: Request, errors: FormErrors | None = None,
+                        reason: str = "") -> Response:
+    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
+    if refused:
+        return refused
+    outcome = await portal.run(request, visitor, "AdminProvider", id=request.path_params["id"])
+    provider = outcome.data.get("provider") if outcome.ok else None
+    if provider is None:
+        return portal.not_found(request, visitor)
+    return portal.render(request, visitor, "admin/provider.html", provider=provider, errors=errors, reason=reason,
+                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+
+
+async def provider_action(portal: Portal, request: Request) -> Response:
+    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
+    form = await portal.form(request, visitor)
+    if refused:
+        return refused
+    action = request.path_params["action"]
+    if action not in ACTIONS:
+        return portal.not_found(request, visitor)
+    provider_id = request.path_params["id"]
+    reason = str(form.get("reason") or "").strip()[:1000]
+    errors = FormErrors(fields={"reason": "suspend-reason"}, fallback="suspend-reason" if action == "suspend" else None)
+    if action == "suspend" and not reason:
+        errors.add(portal.gettext(visitor, "Say why the provider is suspended: the provider reads it"), "reason",
+                   "REQUIRED")
+    if not errors:
+        outcome = await portal.run(request, visitor, "VerifyProvider", providerId=provider_id, status=ACTIONS[action],
+                                   reason=reason or None)
+        errors.extend(outcome.payload_errors("verifyProvider"))
+        if not errors and not outcome.ok:
+            return portal.not_found(request, visitor)
+        if not errors:
+            return portal.redirect(visitor, f"/admin/providers/{provider_id}?done={action}")
+    return await provider_page(portal, request, errors, reason)

@@ -1,0 +1,88 @@
+"""The IRP import in the portal: an officer uploads a CSV file of MSE decisions and IRP lines; the
+portal forwards it to the API's ``POST /imports/irp`` as the visitor (in-process) and shows the
+per-row report on the page (what was created, each bad row with its line, field and message),
+also as a CSV download. The good rows land, a bad row is only reported; the same file sent
+again creates nothing twice (the import matches IIN, decision and line numbers). The last
+report is kept in the account's draft, so the page after the upload (POST-redirect-GET) and
+the download read it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import httpx
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+
+from marketplace.accounts.models import Role
+from web.pages.drafts import keep, load
+from web.pages.staff import staff_visitor
+from web.portal import FormErrors, Portal
+from web.visitor import Visitor
+
+REPORT_DRAFT = "irp-import"
+MOST_KEPT_ERRORS = 2000  # of a report kept for the page and its download
+
+
+async def forward_import(request: Request, visitor: Visitor, upload: UploadFile) -> tuple[int, dict[str, Any]]:
+    data = await upload.read()
+    transport = httpx.ASGITransport(app=request.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://portal.internal", timeout=600) as api:
+        answer = await api.post("/imports/irp", headers={"authorization": f"Bearer {visitor.token}",
+                                                         "accept-language": visitor.language.value.lower()},
+                                files={"file": (upload.filename or "irp.csv", data, "text/csv")})
+    try:
+        body = answer.json()
+    except ValueError:
+        body = {}
+    return answer.status_code, body
+
+
+async def imports_page(portal: Portal, request: Request, errors: FormErrors | None = None) -> Response:
+    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY, Role.ADMIN)
+    if refused:
+        return refused
+    report = (await load(portal, visitor, REPORT_DRAFT)).get("report") if request.query_params.get("done") else None
+    return portal.render(request, visitor, "officer/imports.html", report=report, errors=errors,
+                         status_code=400 if errors else 200)
+
+
+async def upload_import(portal: Portal, request: Request) -> Response:
+    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY, Role.ADMIN)
+    form = await portal.form(request, visitor)
+    if refused:
+        return refused
+    errors = FormErrors(fields={"file": "irp-file", "header": "irp-file"}, fallback="irp-file")
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        errors.add(portal.gettext(visitor, "Choose the CSV file to import"), "file", "REQUIRED")
+        return await imports_page(portal, request, errors)
+    status, body = await forward_import(request, visitor, upload)
+    if status not in (200, 201):
+        errors.extend([{"field": e.get("field") or "file", "code": e.get("code"), "message": e.get("message")}
+                       for e in body.get("errors") or []] or [
+            {"field": "file", "code": "INVALID", "message": portal.gettext(visitor, "The file could not be imported.")}])
+        return await imports_page(portal, request, errors)
+    body["errors"] = list(body.get("errors") or [])[:MOST_KEPT_ERRORS]
+    body["file"] = (upload.filename or "")[:120]
+    await keep(portal, visitor, REPORT_DRAFT, {"report": body})
+    return portal.redirect(visitor, "/officer/imports?done=imported")
+
+
+async def report_csv(portal: Portal, request: Request) -> Response:
+    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY, Role.ADMIN)
+    if refused:
+        return refused
+    report = (await load(portal, visitor, REPORT_DRAFT)).get("report")
+    if not report:
+        return portal.not_found(request, visitor)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(("line", "field", "code", "message"))
+    for error in report.get("errors") or []:
+        writer.writerow((error.get("line"), error.get("field") or "", error.get("code") or "", error.get("message") or ""))
+    return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": 'attachment; filename="tirek-irp-import-report.csv"'})

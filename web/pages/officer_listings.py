@@ -1,0 +1,54 @@
+"""Moderating a listing (an officer of a region it serves): the offer as the provider wrote it in
+each language, its price against the state's cap, then published, or sent back with the reason
+the provider reads. The decision carries the version shown, so a listing changed meanwhile is
+not published unseen."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from marketplace.accounts.models import Role
+from web.pages.staff import staff_visitor
+from web.portal import FormErrors, Portal
+
+DECISIONS = {"approve": ("APPROVE", "published"), "reject": ("REJECT", "sent-back")}
+
+
+async def moderation_page(portal: Portal, request: Request, errors: FormErrors | None = None,
+                          reason: str = "") -> Response:
+    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY)
+    if refused:
+        return refused
+    outcome = await portal.run(request, visitor, "ProviderListing", id=request.path_params["id"])
+    listing = outcome.data.get("listing") if outcome.ok else None
+    if listing is None:
+        return portal.not_found(request, visitor)
+    return portal.render(request, visitor, "officer/listing.html", listing=listing, errors=errors, reason=reason,
+                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+
+
+async def decide_listing(portal: Portal, request: Request) -> Response:
+    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY)
+    form = await portal.form(request, visitor)
+    if refused:
+        return refused
+    decision = DECISIONS.get(request.path_params["action"])
+    if decision is None:
+        return portal.not_found(request, visitor)
+    listing_id = request.path_params["id"]
+    reason = str(form.get("reason") or "").strip()[:1000]
+    version = str(form.get("version") or "")
+    errors = FormErrors(fields={"reason": "review-reason"}, fallback="review-reason" if decision[0] == "REJECT" else None)
+    if decision[0] == "REJECT" and not reason:
+        errors.add(portal.gettext(visitor, "Say what the provider should change: the provider reads it"), "reason",
+                   "REQUIRED")
+    if not errors:
+        outcome = await portal.run(request, visitor, "ReviewListing", listingId=listing_id, decision=decision[0],
+                                   reason=reason or None, expectedVersion=int(version) if version.isdigit() else None)
+        errors.extend(outcome.payload_errors("reviewListing"))
+        if not errors and not outcome.ok:
+            return portal.not_found(request, visitor)
+        if not errors:
+            return portal.redirect(visitor, f"/officer/listings/{listing_id}?done={decision[1]}")
+    return await moderation_page(portal, request, errors, reason)
