@@ -55,14 +55,14 @@ from marketplace import clock
 from marketplace.calendar import add_working_days
 from marketplace.catalog.models import ClassifierItem, ItemKind, Unit
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim, Receipt
-from marketplace import clock
-from marketplace.db import Database, Quantity, count_rows, utcnow
+from marketplace.db import Database, Quantity, count_rows
 from marketplace.errors import N_, DomainError, ErrorCode, Phrase, not_found, Tenge
 from marketplace.documents.services import issue_decision_document
 from marketplace.orders.models import Order, OrderStatus, ServiceLog, ServiceLogStatus
-from marketplace.records.norms import check_yearly_spending, quarter_refusal, released_so_far
+from marketplace.records.norms import check_yearly_spending
 from marketplace.queues import due_date_cursor, parse_due_date_cursor
-from marketplace.records.models import Entitlement, EntitlementStatus
+from marketplace.records.balance import consume_balance, release_balance, reserve_balance
+from marketplace.records.models import Entitlement
 from marketplace.records.services import active_record, clean_quantity, require_whole
 
 LEGAL_TERM_WORKING_DAYS = 17
@@ -402,61 +402,6 @@ async def submit_service_hours_claim(
 
 
 # -- submitting: recipients --------------------------------------------------------
-async def _reserve(session: AsyncSession, viewer: Viewer, ent: Entitlement, qty: Decimal, day: dt.date,
-                   claim: CompensationClaim) -> None:
-    """reserved += qty by one conditional UPDATE that also checks the balance (and quarterly releases)."""
-    conditions = [
-        Entitlement.id == ent.id,
-        Entitlement.status == EntitlementStatus.ACTIVE,
-        Entitlement.valid_from <= day,
-        Entitlement.valid_until >= day,
-        Entitlement.quantity - Entitlement.reserved - Entitlement.consumed >= _qty(qty),
-    ]
-    if ent.quarterly_release is not None:
-        # quarterly_release and valid_from never change after issue: ``released`` is a constant here.
-        conditions.append(Entitlement.reserved + Entitlement.consumed + _qty(qty) <= _qty(released_so_far(ent, day)))
-    result = await session.execute(
-        update(Entitlement)
-        .where(*conditions)
-        .values(reserved=Entitlement.reserved + _qty(qty))
-        .execution_options(synchronize_session=False)
-    )
-    await session.refresh(ent)
-    if result.rowcount != 1:
-        if not ent.is_active_on(day):
-            raise DomainError(ErrorCode.NO_ENTITLEMENT, "This entitlement is not active.", "entitlementId")
-        if ent.balance < qty:
-            raise DomainError(ErrorCode.INSUFFICIENT_BALANCE, "Only {left} left on this entitlement.", "quantity",
-                              left=max(Decimal(0), ent.balance))
-        raise quarter_refusal(ent, day)
-    audit(session, viewer, "entitlement.reserved", ent,
-          {"reserved": str(ent.reserved - qty)}, {"reserved": str(ent.reserved), "claim_id": claim.id})
-
-
-async def _move_balance(session: AsyncSession, viewer: Viewer, claim: CompensationClaim, *, consume: bool,
-                        action: str) -> None:
-    """Take a self-purchase claim's reservation off its entitlement: released, or consumed when paid."""
-    assert claim.entitlement_id is not None
-    qty = claim.quantity
-    values: dict[str, Any] = {"reserved": Entitlement.reserved - _qty(qty)}
-    if consume:
-        values["consumed"] = Entitlement.consumed + _qty(qty)
-    result = await session.execute(
-        update(Entitlement)
-        .where(Entitlement.id == claim.entitlement_id, Entitlement.reserved >= _qty(qty))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # pragma: no cover - a submitted self-purchase always holds its reservation
-        raise RuntimeError(f"claim {claim.id}: reservation on entitlement {claim.entitlement_id} missing")
-    ent = await session.get(Entitlement, claim.entitlement_id)
-    assert ent is not None
-    await session.refresh(ent)
-    before = {"reserved": str(ent.reserved + qty), "consumed": str(ent.consumed - qty if consume else ent.consumed)}
-    audit(session, viewer, action, ent, before,
-          {"reserved": str(ent.reserved), "consumed": str(ent.consumed), "claim_id": claim.id})
-
-
 async def submit_self_purchase_claim(
     session: AsyncSession,
     viewer: Viewer,
@@ -546,7 +491,7 @@ async def submit_self_purchase_claim(
             raise
         # A concurrent claim on the same bytes won the unique index (the caller's transaction rolls back).
         raise DomainError(ErrorCode.DUPLICATE, "This receipt (the same file) is already part of a claim.", "receiptId") from exc
-    await _reserve(session, viewer, ent, qty, day, claim)
+    await reserve_balance(session, viewer, ent, qty, day, note={"claim_id": claim.id})
     audit(session, viewer, "claim.submitted", claim, None, snapshot(claim))
     await _remember(session, viewer, OP_SUBMIT_SELF, key, payload, claim.id)
     return claim
@@ -667,7 +612,8 @@ async def reject_claim(session: AsyncSession, viewer: Viewer, claim_id: int, rea
     audit(session, viewer, "claim.rejected", claim, before, snapshot(claim))
     await issue_decision_document(session, claim)
     if claim.kind == ClaimKind.SELF_PURCHASE:
-        await _move_balance(session, viewer, claim, consume=False, action="entitlement.released")
+        assert claim.entitlement_id is not None
+        await release_balance(session, viewer, claim.entitlement_id, claim.quantity, note={"claim_id": claim.id})
     # A provider's rejected claim is final, like the one claim per order: its
     # service logs stay bound to it, so the same hours cannot be claimed again.
     return claim
@@ -716,7 +662,8 @@ async def mark_claim_paid(
         raise _refusal(claim, "pay")
     audit(session, viewer, "claim.paid", claim, before, snapshot(claim))
     if claim.kind == ClaimKind.SELF_PURCHASE:
-        await _move_balance(session, viewer, claim, consume=True, action="entitlement.consumed")
+        assert claim.entitlement_id is not None
+        await consume_balance(session, viewer, claim.entitlement_id, claim.quantity, note={"claim_id": claim.id})
     await _remember(session, viewer, OP_MARK_PAID, key, payload, claim.id)
     return claim
 

@@ -45,7 +45,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Person, Role
@@ -82,9 +81,8 @@ from marketplace.records.norms import (
     check_course,
     check_yearly_spending,
     line_covers,
-    quarter_refusal,
-    released_so_far,
 )
+from marketplace.records.balance import consume_balance, release_balance, reserve_balance
 from marketplace.records.models import (
     DisabilityRecord,
     Entitlement,
@@ -210,7 +208,8 @@ async def place_order(
         # The person's orders of the item this year are summed, then one more is added: one at a time.
         await _advisory_locks(session, [("person-item", person.id, item.id)])
         await check_yearly_spending(session, item, person.id, qty, day)
-    reserved_event = await _reserve(session, viewer, ent, qty, day, audit_now=False)
+    reserved_event = await reserve_balance(session, viewer, ent, qty, day, note={"order_quantity": str(qty)},
+                                           audit_now=False)
     if listing.stock is not None:
         units = _stock_units(qty)
         taken = await session.execute(
@@ -221,7 +220,7 @@ async def place_order(
         )
         if taken.rowcount != 1:
             # Undo the reservation here too, so nothing is half-applied even if a caller kept the transaction.
-            await _move_balance(session, ent.id, reserve=-qty)
+            await release_balance(session, viewer, ent.id, qty, note=None)
             raise DomainError(ErrorCode.OUT_OF_STOCK, "Not enough in stock.", "quantity")
         session.add(SearchOutbox(entity="listing", entity_id=listing.id))
 
@@ -343,107 +342,6 @@ async def _serves(session: AsyncSession, listing: Listing, region_id: int) -> bo
     return row.first() is not None
 
 
-def _build_reserve(quarterly: bool) -> Any:
-    """The conditional UPDATE of ``_reserve``, built once (bound parameters ``ent_id``, ``day``,
-    ``qty`` and, for quarterly lines, ``released``)."""
-    day = bindparam("day", type_=Date)
-    qty = bindparam("qty", type_=Quantity)
-    conditions = [
-        Entitlement.id == bindparam("ent_id", type_=Integer),
-        Entitlement.status == EntitlementStatus.ACTIVE,
-        Entitlement.valid_from <= day,
-        Entitlement.valid_until >= day,
-        Entitlement.quantity - Entitlement.reserved - Entitlement.consumed >= qty,
-    ]
-    if quarterly:
-        conditions.append(Entitlement.reserved + Entitlement.consumed + qty <= bindparam("released", type_=Quantity))
-    return (
-        update(Entitlement)
-        .where(*conditions)
-        .values(reserved=Entitlement.reserved + qty)
-        .returning(Entitlement.quantity, Entitlement.reserved, Entitlement.consumed, Entitlement.status,
-                   Entitlement.valid_from, Entitlement.valid_until)
-        .execution_options(synchronize_session=False)
-    )
-
-
-_RESERVE = _build_reserve(False)
-_RESERVE_RELEASED = _build_reserve(True)
-
-
-async def _reserve(session: AsyncSession, viewer: Viewer, ent: Entitlement, qty: Decimal, day: dt.date, *,
-                   audit_now: bool = True) -> tuple[Any, ...]:
-    """reserved += qty in one conditional UPDATE; refusal names the rule that held it back.
-
-    The UPDATE returns the new balance columns (no second read); only a refusal reads the row
-    again, to say why. The audit event is added here, or (``audit_now=False``) its arguments
-    are returned for the caller to add with its own events in one INSERT."""
-    released = released_so_far(ent, day) if ent.quarterly_release is not None else None
-    params: dict[str, Any] = {"ent_id": ent.id, "day": day, "qty": qty}
-    if released is not None:
-        # quarterly_release and valid_from never change after issue, so ``released`` is a constant here.
-        params["released"] = released
-    updated = (await session.execute(
-        _RESERVE_RELEASED if released is not None else _RESERVE, params)).first()
-    if updated is None:
-        await session.refresh(ent)
-        if not ent.is_active_on(day):
-            raise DomainError(ErrorCode.NO_ENTITLEMENT, "This entitlement is closed.", "entitlementId")
-        if ent.balance < qty:
-            raise DomainError(
-                ErrorCode.INSUFFICIENT_BALANCE, "Only {left} left on this entitlement.", "quantity",
-                left=ent.balance,
-            )
-        raise quarter_refusal(ent, day)
-    for name, value in updated._mapping.items():  # what the database now holds, as if refreshed
-        set_committed_value(ent, name, value)
-    event = (
-        "entitlement.reserved",
-        ent,
-        {"reserved": str(ent.reserved - qty)},
-        {"reserved": str(ent.reserved), "order_quantity": str(qty)},
-    )
-    if audit_now:
-        audit(session, viewer, *event)
-    return event
-
-
-async def _move_balance(
-    session: AsyncSession, entitlement_id: int, *, reserve: Decimal = Decimal(0), consume: Decimal = Decimal(0)
-) -> None:
-    """reserved += reserve, consumed += consume (negatives release), guarded so neither goes below zero."""
-    conditions = [Entitlement.id == entitlement_id]
-    if reserve < 0:
-        conditions.append(Entitlement.reserved >= _qty(-reserve))
-    result = await session.execute(
-        update(Entitlement)
-        .where(*conditions)
-        .values(reserved=Entitlement.reserved + _qty(reserve), consumed=Entitlement.consumed + _qty(consume))
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # pragma: no cover - an order's reservation is always on its entitlement
-        raise RuntimeError(f"entitlement {entitlement_id}: reservation missing")
-
-
-async def _settle(
-    session: AsyncSession, viewer: Viewer, order: Order, *, consume: Decimal, action: str
-) -> None:
-    """Take the order's reservation off its entitlement, consuming ``consume`` of it."""
-    ent = await session.get(Entitlement, order.entitlement_id)
-    assert ent is not None
-    await _move_balance(session, ent.id, reserve=-order.quantity, consume=consume)
-    before = {"reserved": str(ent.reserved), "consumed": str(ent.consumed)}
-    await session.refresh(ent)
-    audit(
-        session,
-        viewer,
-        action,
-        ent,
-        before,
-        {"reserved": str(ent.reserved), "consumed": str(ent.consumed), "order_id": order.id},
-    )
-
-
 async def _return_stock(session: AsyncSession, order: Order) -> None:
     result = await session.execute(
         update(Listing)
@@ -523,7 +421,7 @@ async def decline_order(session: AsyncSession, viewer: Viewer, order_id: int, re
     why = clean_text(reason, "reason", MAX_REASON)
     await _transition(session, viewer, order, [OrderStatus.PLACED], OrderStatus.DECLINED, "order.declined",
                       decline_reason=why, closed_at=utcnow())
-    await _settle(session, viewer, order, consume=Decimal(0), action="entitlement.released")
+    await release_balance(session, viewer, order.entitlement_id, order.quantity, note={"order_id": order.id})
     await _return_stock(session, order)
     return order
 
@@ -545,7 +443,7 @@ async def cancel_order(session: AsyncSession, viewer: Viewer, order_id: int) -> 
         )
     await _transition(session, viewer, order, [OrderStatus.PLACED, OrderStatus.ACCEPTED], OrderStatus.CANCELLED,
                       "order.cancelled", closed_at=utcnow())
-    await _settle(session, viewer, order, consume=Decimal(0), action="entitlement.released")
+    await release_balance(session, viewer, order.entitlement_id, order.quantity, note={"order_id": order.id})
     await _return_stock(session, order)
     return order
 
@@ -588,7 +486,8 @@ async def confirm_receipt(session: AsyncSession, viewer: Viewer, order_id: int) 
     now = utcnow()
     await _transition(session, viewer, order, [OrderStatus.DELIVERED], OrderStatus.CONFIRMED, "order.confirmed",
                       confirmed_at=now, closed_at=now)
-    await _settle(session, viewer, order, consume=consume, action="entitlement.consumed")
+    await consume_balance(session, viewer, order.entitlement_id, consume, reserved=order.quantity,
+                          note={"order_id": order.id})
     return order
 
 

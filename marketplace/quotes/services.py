@@ -70,6 +70,7 @@ from marketplace.orders.models import Order, OrderStatus
 from marketplace.orders.pricing import money, shares
 from marketplace.queues import due_date_cursor, parse_due_date_cursor
 from marketplace.quotes.models import Quote, QuoteStatus
+from marketplace.records.balance import reserve_balance
 from marketplace.records.models import Entitlement, EntitlementStatus
 from marketplace.records.services import active_record, clean_quantity, clean_text, require_whole
 
@@ -378,7 +379,8 @@ async def place_quoted_order(
     )
     if moved.rowcount != 1:  # pragma: no cover - the row lock above already serialised it
         raise _cannot(quote, QuoteStatus.ORDERED)
-    reserved_event = await orders._reserve(session, viewer, ent, quote.quantity, day, audit_now=False)
+    reserved_event = await reserve_balance(session, viewer, ent, quote.quantity, day,
+                                           note={"order_quantity": str(quote.quantity)}, audit_now=False)
     if listing.stock is not None:
         taken = await session.execute(
             update(Listing).where(Listing.id == listing.id, Listing.stock >= orders._stock_units(quote.quantity))
