@@ -38,12 +38,12 @@ due date is overdue.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import func, literal, or_, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.access import Viewer
@@ -55,7 +55,7 @@ from marketplace import clock
 from marketplace.calendar import add_working_days
 from marketplace.catalog.models import ClassifierItem, ItemKind, Unit
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim, Receipt
-from marketplace.db import Database, Quantity, count_rows
+from marketplace.db import Quantity, count_rows
 from marketplace.errors import N_, DomainError, ErrorCode, Phrase, not_found, Tenge
 from marketplace.documents.services import issue_decision_document
 from marketplace.orders.models import Order, OrderStatus, ServiceLog, ServiceLogStatus
@@ -79,8 +79,6 @@ MIN_REASON = 3
 MAX_REASON = 1000
 MAX_PAYMENT_REFERENCE = 64
 MAX_PAGE = 100
-
-T = TypeVar("T")
 
 
 # -- dates ------------------------------------------------------------------------
@@ -161,50 +159,6 @@ def _qty(value: Decimal) -> Any:
 
 def _is_hourly(item: ClassifierItem) -> bool:
     return item.kind == ItemKind.SERVICE and item.unit == Unit.HOUR
-
-
-# -- transactions -----------------------------------------------------------------
-_RETRY_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock detected
-
-
-def _retryable(exc: BaseException) -> bool:
-    if isinstance(exc, DomainError):
-        return exc.code == ErrorCode.RETRYABLE
-    if isinstance(exc, IntegrityError):
-        # A unique constraint lost to a concurrent transaction: the next attempt's
-        # checks see the winner's row and answer properly (earlier result or DUPLICATE).
-        text = str(exc.orig).lower()
-        return "unique" in text or "duplicate" in text
-    if isinstance(exc, DBAPIError):
-        return getattr(exc.orig, "sqlstate", None) in _RETRY_SQLSTATES
-    return False
-
-
-async def run_in_transaction(
-    db: Database,
-    fn: Callable[..., Awaitable[T]],
-    viewer: Viewer,
-    /,
-    *args: Any,
-    attempts: int = 3,
-    **kwargs: Any,
-) -> T:
-    """Run ``fn(session, viewer, *args, **kwargs)`` in a transaction of its own.
-
-    When it loses a race on a unique constraint (typically two requests with
-    the same idempotency key), or PostgreSQL reports a deadlock or
-    serialization failure, the transaction rolls back and the call is made
-    again; the new attempt finds the winner's idempotency key and returns the
-    earlier result, not an error.
-    """
-    for attempt in range(attempts):
-        try:
-            async with db.transaction() as session:
-                return await fn(session, viewer, *args, **kwargs)
-        except (DomainError, DBAPIError) as exc:
-            if attempt == attempts - 1 or not _retryable(exc):
-                raise
-    raise AssertionError("unreachable")
 
 
 async def _earlier(

@@ -49,7 +49,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Person, Role
 from marketplace.audit import idempotency
-from marketplace.audit.idempotency import ConcurrentDuplicate
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import (
@@ -67,7 +66,7 @@ from marketplace.catalog.models import (
 )
 from marketplace import clock
 from marketplace.clock import today
-from marketplace.db import Database, Quantity, count_rows, utcnow
+from marketplace.db import Database, Quantity, count_rows, run_in_transaction, utcnow
 from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.orders.models import (
     Order,
@@ -305,18 +304,10 @@ def _order_context_params(entitlement_id: int, listing_id: int, day: dt.date) ->
 
 
 async def place_order_once(db: Database, viewer: Viewer, **kwargs: Any) -> Order:
-    """``place_order`` in a transaction of its own. When a concurrent request
-    with the same key wins the unique constraint, this one rolls back and
-    returns the winner's order (or IDEMPOTENCY_CONFLICT if the payload differs)."""
-    attempts = 3
-    for attempt in range(attempts):
-        try:
-            async with db.transaction() as session:
-                return await place_order(session, viewer, **kwargs)
-        except ConcurrentDuplicate:
-            if attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")
+    """``place_order`` in a transaction of its own, under the one retry policy (``db.run_in_transaction``):
+    when a concurrent request with the same key wins the unique constraint, this one rolls back
+    and returns the winner's order (or IDEMPOTENCY_CONFLICT if the payload differs)."""
+    return await run_in_transaction(db, place_order, viewer, **kwargs)
 
 
 def _clean_option(value: str | None) -> str | None:

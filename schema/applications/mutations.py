@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 
 from marketplace.applications import services
-from marketplace.claims.services import run_in_transaction
+from marketplace.db import run_in_transaction
 from marketplace.errors import DomainError
 from schema.applications.queries import application_type
 from schema.applications.types import (

@@ -8,6 +8,7 @@ from enum import Enum
 import strawberry
 
 from marketplace.claims import services
+from marketplace.db import run_in_transaction
 from marketplace.errors import DomainError, ErrorCode
 from schema.claims.queries import claim_type
 from schema.claims.types import CompensationClaim
@@ -50,7 +51,7 @@ def _required(value, field: str):  # type: ignore[no-untyped-def]
 
 async def _run(info: strawberry.Info, fn, *args, **kwargs) -> ClaimPayload:  # type: ignore[no-untyped-def]
     claim, errors = await guarded(
-        lambda: services.run_in_transaction(info.context.db, fn, info.context.viewer, *args, **kwargs)
+        lambda: run_in_transaction(info.context.db, fn, info.context.viewer, *args, **kwargs)
     )
     return ClaimPayload(claim=claim_type(claim) if claim else None, errors=errors)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 
-from marketplace.claims.services import run_in_transaction
+from marketplace.db import run_in_transaction
 from marketplace.quotes import services
 from schema.core.ids import decode_id
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from marketplace.claims.services import run_in_transaction
+from marketplace.db import run_in_transaction
 from marketplace.errors import DomainError
 from marketplace.transport import services
 from schema.core.errors import UserError, user_errors
