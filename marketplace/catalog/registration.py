@@ -28,17 +28,12 @@ from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import ItemCategory, Provider, ProviderRegion, SearchOutbox, VerificationStatus
 from marketplace.catalog.services import ProviderProfile, verify_provider
+from marketplace.cleaning import FieldErrors, clean_choice, clean_id, clean_ids, clean_optional_text, clean_required_text
 from marketplace.catalog.validation import (
-    FieldErrors,
     clean_accessibility,
-    clean_choice,
     clean_email,
-    clean_id,
-    clean_ids,
-    clean_optional_text,
     clean_phone,
     clean_reason,
-    clean_required_text,
     clean_website,
 )
 from marketplace.db import count_rows

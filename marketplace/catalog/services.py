@@ -76,25 +76,20 @@ from marketplace.catalog.models import (
     SearchOutbox,
     VerificationStatus,
 )
+from marketplace.cleaning import FieldErrors, clean_id, clean_ids, clean_int, clean_optional_text, clean_text
 from marketplace.catalog.validation import (
     MAX_ADDRESS,
     MAX_DESCRIPTION,
     MAX_LEAD_TIME_DAYS,
     MAX_TITLE,
-    FieldErrors,
     clean_accessibility,
     clean_attributes,
     clean_delivery_options,
     clean_email,
-    clean_id,
-    clean_ids,
-    clean_int,
-    clean_optional_text,
     clean_phone,
     clean_price,
     clean_reason,
     clean_stock,
-    clean_text,
     clean_website,
 )
 from marketplace.db import count_rows, utcnow

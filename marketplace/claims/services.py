@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import func, literal, or_, select, update
@@ -55,15 +55,17 @@ from marketplace import clock
 from marketplace.calendar import add_working_days
 from marketplace.catalog.models import ClassifierItem, ItemKind, Unit
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim, Receipt
+from marketplace.cleaning import clean_id, clean_money, clean_quantity, clean_reason
 from marketplace.db import Quantity, count_rows
-from marketplace.errors import N_, DomainError, ErrorCode, Phrase, not_found, Tenge
+from marketplace.errors import N_, DomainError, ErrorCode, Tenge, not_found
 from marketplace.documents.services import issue_decision_document
+from marketplace.orders.pricing import CENT, money
 from marketplace.orders.models import Order, OrderStatus, ServiceLog, ServiceLogStatus
 from marketplace.records.norms import check_yearly_spending
 from marketplace.queues import due_date_cursor, parse_due_date_cursor
 from marketplace.records.balance import consume_balance, release_balance, reserve_balance
 from marketplace.records.models import Entitlement
-from marketplace.records.services import active_record, clean_quantity, require_whole
+from marketplace.records.services import active_record, require_whole
 
 LEGAL_TERM_WORKING_DAYS = 17
 
@@ -72,11 +74,7 @@ OP_SUBMIT_HOURS = "claims.submit_service_hours"
 OP_SUBMIT_SELF = "claims.submit_self_purchase"
 OP_MARK_PAID = "claims.mark_paid"
 
-CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal("100000000.00")  # 100 million tenge: anything above is a typo, not a receipt
 MAX_SELF_QUANTITY = Decimal(10000)
-MIN_REASON = 3
-MAX_REASON = 1000
 MAX_PAYMENT_REFERENCE = 64
 MAX_PAGE = 100
 
@@ -93,42 +91,6 @@ def is_overdue(claim: CompensationClaim, today: dt.date | None = None) -> bool:
 
 
 # -- cleaning ---------------------------------------------------------------------
-def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def clean_money(value: Any, field: str, *, max_value: Decimal = MAX_AMOUNT) -> Decimal:
-    """A positive amount of tenge with at most two decimal places."""
-    if isinstance(value, bool | float) or value is None:
-        raise DomainError(ErrorCode.INVALID, "Give the amount as an exact decimal.", field)
-    try:
-        amount = value if isinstance(value, Decimal) else Decimal(value)
-    except (InvalidOperation, TypeError, ValueError) as exc:
-        raise DomainError(ErrorCode.INVALID, "Not a number.", field) from exc
-    if not amount.is_finite():
-        raise DomainError(ErrorCode.INVALID, "Not a number.", field)
-    if amount <= 0:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "Must be more than zero.", field)
-    if amount > max_value:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {amount}.", field, amount=Tenge(max_value))
-    if amount != amount.quantize(CENT):
-        raise DomainError(ErrorCode.INVALID, "At most two decimal places (tiyn).", field)
-    return amount.quantize(CENT)
-
-
-def clean_reason(reason: str | None, why: str = N_("the rejection")) -> str:
-    if reason is not None and not isinstance(reason, str):
-        raise DomainError(ErrorCode.INVALID, "A text.", "reason")
-    text = (reason or "").strip()
-    if not text:
-        raise DomainError(ErrorCode.REQUIRED, "Give the reason for {why}.", "reason", why=Phrase(why))
-    if len(text) < MIN_REASON:
-        raise DomainError(ErrorCode.INVALID, "At least {count} characters.", "reason", count=MIN_REASON)
-    if len(text) > MAX_REASON:
-        raise DomainError(ErrorCode.TOO_LONG, "At most {count} characters.", "reason", count=MAX_REASON)
-    return text
-
-
 def clean_payment_reference(value: str | None) -> str | None:
     if value is None:
         return None
@@ -142,13 +104,6 @@ def clean_payment_reference(value: str | None) -> str | None:
                           count=MAX_PAYMENT_REFERENCE)
     if not value.isprintable():
         raise DomainError(ErrorCode.INVALID, "Letters, digits and punctuation only.", "paymentReference")
-    return value
-
-
-def _clean_id(value: Any, what: str, field: str) -> int:
-    """Ids are positive integers; anything else is simply not found."""
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise not_found(what, field)
     return value
 
 
@@ -189,7 +144,7 @@ async def _remember(session: AsyncSession, viewer: Viewer, operation: str, key: 
 async def _locked_order_of_provider(session: AsyncSession, viewer: Viewer, order_id: Any) -> Order:
     """The provider's own order, locked (FOR UPDATE on PostgreSQL; SQLite serialises writers)."""
     viewer.require_role(Role.PROVIDER)
-    oid = _clean_id(order_id, "order", "orderId")
+    oid = clean_id(order_id, "order", "orderId")
     order = (
         await session.execute(
             select(Order).where(Order.id == oid).with_for_update().execution_options(populate_existing=True)
@@ -376,11 +331,11 @@ async def submit_self_purchase_claim(
     """
     viewer.require_role(Role.RECIPIENT)
     key = idempotency.clean_key(idempotency_key)
-    pid = _clean_id(person_id, "person", "personId")
+    pid = clean_id(person_id, "person", "personId")
     if not viewer.acts_for_person(pid) or await session.get(Person, pid) is None:
         raise not_found("person", "personId")
-    rid = _clean_id(receipt_id, "receipt", "receiptId")
-    eid = _clean_id(entitlement_id, "entitlement", "entitlementId")
+    rid = clean_id(receipt_id, "receipt", "receiptId")
+    eid = clean_id(entitlement_id, "entitlement", "entitlementId")
     qty = clean_quantity(quantity, "quantity", max_value=MAX_SELF_QUANTITY)
     paid = clean_money(amount_paid, "amountPaid")
     # Locking the receipt serialises concurrent claims on it (and same-key retries).
@@ -459,7 +414,7 @@ async def _claim_for_officer(session: AsyncSession, viewer: Viewer, claim_id: An
         raise DomainError(
             ErrorCode.FORBIDDEN, "Claims are decided by an officer of the recipient's region.", "claimId"
         )
-    cid = _clean_id(claim_id, "claim", "claimId")
+    cid = clean_id(claim_id, "claim", "claimId")
     claim = await session.get(CompensationClaim, cid)
     if claim is None or not viewer.is_officer_of(claim.region_id):
         raise not_found("claim", "claimId")
@@ -634,7 +589,7 @@ def can_see_claim(viewer: Viewer, claim: CompensationClaim) -> bool:
 
 async def get_claim(session: AsyncSession, viewer: Viewer, claim_id: int) -> CompensationClaim:
     viewer.require_authenticated()
-    cid = _clean_id(claim_id, "claim", "claimId")
+    cid = clean_id(claim_id, "claim", "claimId")
     claim = await session.get(CompensationClaim, cid)
     if claim is None or not can_see_claim(viewer, claim):
         raise not_found("claim", "claimId")

@@ -25,10 +25,10 @@ from marketplace.accounts.models import Role
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import Listing, Provider, SearchOutbox
+from marketplace.cleaning import clean_required_text
 from marketplace.db import count_rows, utcnow
 from marketplace.errors import DomainError, ErrorCode, forbidden, not_found
 from marketplace.orders.models import Order, Review
-from marketplace.records.services import clean_text
 
 MAX_REPLY = 2000
 MAX_REASON = 1000
@@ -47,7 +47,7 @@ async def reply_to_review(session: AsyncSession, viewer: Viewer, review_id: int,
     review = await session.get(Review, _id(review_id))
     if review is None or not viewer.owns_provider(review.provider_id) or review.hidden_at is not None:
         raise not_found("review", "reviewId")
-    body = clean_text(text, "text", MAX_REPLY)
+    body = clean_required_text(text, "text", MAX_REPLY, multiline=True)
     before = snapshot(review)
     result = await session.execute(
         update(Review).where(Review.id == review.id, Review.reply_text.is_(None))
@@ -71,7 +71,7 @@ async def hide_review(session: AsyncSession, viewer: Viewer, review_id: int, rea
     if row is None or not (viewer.is_admin or viewer.is_officer_of(row.region_id)):
         raise not_found("review", "reviewId")
     review: Review = row.Review
-    why = clean_text(reason, "reason", MAX_REASON)
+    why = clean_required_text(reason, "reason", MAX_REASON, multiline=True)
     before = snapshot(review)
     result = await session.execute(
         update(Review).where(Review.id == review.id, Review.hidden_at.is_(None))

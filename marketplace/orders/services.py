@@ -65,6 +65,7 @@ from marketplace.catalog.models import (
     VerificationStatus,
 )
 from marketplace import clock
+from marketplace.cleaning import clean_quantity, clean_required_text
 from marketplace.clock import today
 from marketplace.db import Database, Quantity, count_rows, run_in_transaction, utcnow
 from marketplace.errors import DomainError, ErrorCode, not_found
@@ -88,12 +89,7 @@ from marketplace.records.models import (
     EntitlementStatus,
     RecordStatus,
 )
-from marketplace.records.services import (
-    clean_iin,
-    clean_quantity,
-    clean_text,
-    require_whole,
-)
+from marketplace.records.services import clean_iin, require_whole
 
 PLACE_ORDER = "place_order"
 MAX_ORDER_QUANTITY = Decimal(10000)
@@ -409,7 +405,7 @@ async def accept_order(session: AsyncSession, viewer: Viewer, order_id: int) -> 
 async def decline_order(session: AsyncSession, viewer: Viewer, order_id: int, reason: str) -> Order:
     """Provider: PLACED → DECLINED, with a reason; the reservation returns to the balance."""
     order = await _order_of_provider(session, viewer, order_id)
-    why = clean_text(reason, "reason", MAX_REASON)
+    why = clean_required_text(reason, "reason", MAX_REASON, multiline=True)
     await _transition(session, viewer, order, [OrderStatus.PLACED], OrderStatus.DECLINED, "order.declined",
                       decline_reason=why, closed_at=utcnow())
     await release_balance(session, viewer, order.entitlement_id, order.quantity, note={"order_id": order.id})
@@ -538,7 +534,7 @@ async def log_service_hours(
     """
     order = await _order_of_provider(session, viewer, order_id)
     iin = clean_iin(worker_iin, "workerIin")
-    name = clean_text(worker_name, "workerName", MAX_WORKER_NAME)
+    name = clean_required_text(worker_name, "workerName", MAX_WORKER_NAME)
     if not isinstance(service_date, dt.date) or isinstance(service_date, dt.datetime):
         raise DomainError(ErrorCode.INVALID, "A date.", "serviceDate")
     start = _clean_time(start_time, "startTime")
@@ -704,7 +700,7 @@ async def confirm_service_hours(session: AsyncSession, viewer: Viewer, log_ids: 
 
 async def dispute_service_hours(session: AsyncSession, viewer: Viewer, log_id: int, note: str) -> ServiceLog:
     """Recipient: LOGGED → DISPUTED, with a note. Disputed hours are never paid nor counted."""
-    why = clean_text(note, "note", MAX_REASON)
+    why = clean_required_text(note, "note", MAX_REASON, multiline=True)
     logs = await _logs_of_recipient(session, viewer, [log_id])
     return (await _move_logs(session, viewer, logs, ServiceLogStatus.DISPUTED, "service_log.disputed", note=why))[0]
 

@@ -62,7 +62,7 @@ from marketplace.catalog.models import (
     VerificationStatus,
 )
 from marketplace import clock
-from marketplace.claims.services import clean_money, clean_reason
+from marketplace.cleaning import clean_money, clean_optional_text, clean_quantity, clean_reason, clean_required_text
 from marketplace.db import Database, count_rows, utcnow
 from marketplace.errors import N_, DomainError, ErrorCode, Phrase, Tenge, not_found
 from marketplace.orders import services as orders
@@ -72,7 +72,7 @@ from marketplace.queues import due_date_cursor, parse_due_date_cursor
 from marketplace.quotes.models import Quote, QuoteStatus
 from marketplace.records.balance import reserve_balance
 from marketplace.records.models import Entitlement, EntitlementStatus
-from marketplace.records.services import active_record, clean_quantity, clean_text, require_whole
+from marketplace.records.services import active_record, require_whole
 
 QUOTE_TERM_WORKING_DAYS = 10  # the provider answers a request
 DECISION_TERM_WORKING_DAYS = 10  # the officer decides a quote (the legal term)
@@ -140,7 +140,7 @@ async def request_quote(
     if listing is None or listing.status in _NEVER_PUBLIC:
         raise not_found("listing", "listingId")
     qty = clean_quantity(quantity, max_value=orders.MAX_ORDER_QUANTITY)
-    text = clean_text(note, "note", MAX_NOTE, required=False) or ""
+    text = clean_optional_text(note, "note", MAX_NOTE, multiline=True) or ""
     item = await session.get(ClassifierItem, listing.classifier_item_id)
     provider = await session.get(Provider, listing.provider_id)
     person = await session.get(Person, ent.person_id)
@@ -247,7 +247,7 @@ async def submit_quote(
     if not 0 <= lead_time_days <= MAX_LEAD_TIME_DAYS:
         raise DomainError(ErrorCode.OUT_OF_RANGE, "From 0 to {most} days.", "leadTimeDays",
                           most=MAX_LEAD_TIME_DAYS)
-    spec = clean_text(specification, "specification", MAX_SPECIFICATION)
+    spec = clean_required_text(specification, "specification", MAX_SPECIFICATION, multiline=True)
     if quote.status not in (QuoteStatus.REQUESTED, QuoteStatus.QUOTED):
         raise _cannot(quote, QuoteStatus.QUOTED)
     first = quote.status == QuoteStatus.REQUESTED

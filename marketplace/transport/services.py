@@ -62,12 +62,13 @@ from marketplace.catalog.models import (
     VerificationStatus,
 )
 from marketplace import clock
-from marketplace.db import count_rows, utcnow
+from marketplace.cleaning import clean_required_text
+from marketplace.db import count_rows
 from marketplace.errors import DomainError, ErrorCode, N_, not_found, Phrase
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.records.models import DisabilityGroup, Entitlement
-from marketplace.records.services import active_record, clean_text
+from marketplace.records.services import active_record
 from marketplace.transport.models import Trip, TripStatus, Vehicle
 
 OP_BOOK_TRIP = "transport.book_trip"
@@ -138,7 +139,7 @@ async def add_vehicle(
     if provider.verification_status == VerificationStatus.SUSPENDED:
         raise DomainError(ErrorCode.FORBIDDEN, "A suspended provider cannot list vehicles.")
     plate = _clean_plate(plate_number)
-    name = clean_text(model, "model", MAX_MODEL)
+    name = clean_required_text(model, "model", MAX_MODEL)
     places = _clean_seats(seats)
     regions = await _clean_regions(session, provider.id, service_region_ids)
     if (await session.execute(select(Vehicle.id).where(Vehicle.plate_number == plate))).first() is not None:
@@ -184,7 +185,7 @@ async def update_vehicle(
     vehicle = await _own_vehicle(session, viewer, vehicle_id, lock=True)
     before = snapshot(vehicle)
     if model is not None:
-        vehicle.model = clean_text(model, "model", MAX_MODEL) or vehicle.model
+        vehicle.model = clean_required_text(model, "model", MAX_MODEL) or vehicle.model
     if seats is not None:
         vehicle.seats = _clean_seats(seats)
     if service_region_ids is not None:
@@ -347,8 +348,8 @@ async def book_trip(
     eid = _id(entitlement_id, "entitlement", "entitlementId")
     start = _clean_moment(starts_at, "startsAt")
     minutes = _clean_duration(duration_minutes)
-    pickup = clean_text(pickup_address, "pickupAddress", MAX_ADDRESS)
-    dropoff = clean_text(dropoff_address, "dropoffAddress", MAX_ADDRESS)
+    pickup = clean_required_text(pickup_address, "pickupAddress", MAX_ADDRESS)
+    dropoff = clean_required_text(dropoff_address, "dropoffAddress", MAX_ADDRESS)
     payload = idempotency.request_hash({
         "listing_id": lid, "entitlement_id": eid, "starts_at": start.isoformat(), "minutes": minutes,
         "pickup": pickup, "dropoff": dropoff, "companion": bool(with_companion), "wheelchair": bool(needs_wheelchair),
@@ -498,7 +499,7 @@ async def decline_trip(session: AsyncSession, viewer: Viewer, trip_id: int, reas
     """Provider, before confirming: → CANCELLED with a reason; the order is declined and the trip
     returns to the recipient's balance."""
     trip = await _trip_of_provider(session, viewer, trip_id)
-    why = clean_text(reason, "reason", MAX_REASON)
+    why = clean_required_text(reason, "reason", MAX_REASON, multiline=True)
     _require(trip, TripStatus.REQUESTED, TripStatus.RESCHEDULE_PROPOSED)
     before = await _move(session, trip, [TripStatus.REQUESTED, TripStatus.RESCHEDULE_PROPOSED], TripStatus.CANCELLED)
     if trip.order_id is not None:
