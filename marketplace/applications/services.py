@@ -75,6 +75,7 @@ from marketplace.db import count_rows
 from marketplace.errors import DomainError, ErrorCode, N_, not_found, Phrase, ValidationErrors
 from marketplace.documents.services import issue_decision_document
 from marketplace.queues import due_date_cursor, parse_due_date_cursor
+from marketplace.lifecycle import APPLICATION, transition
 from marketplace.records.models import (
     DisabilityGroup,
     DisabilityRecord,
@@ -511,19 +512,12 @@ def _already(app: Application) -> DomainError:
 
 async def _decide(session: AsyncSession, viewer: Viewer, app: Application, new: ApplicationStatus,
                   **values: Any) -> dict[str, Any]:
-    """SUBMITTED → new in one conditional UPDATE; the snapshot before, or ALREADY_DECIDED."""
-    before = snapshot(app)
-    result = await session.execute(
-        update(Application)
-        .where(Application.id == app.id, Application.status == ApplicationStatus.SUBMITTED)
-        .values(status=new, decided_at=clock.now(), decided_by_account_id=viewer.account_id, **values)
-        .execution_options(synchronize_session=False)
+    """SUBMITTED → new along the application's lifecycle; the snapshot before, or ALREADY_DECIDED.
+    The caller writes the audit event, after the decision's other changes."""
+    return await transition(
+        session, viewer, APPLICATION, app, new, old=[ApplicationStatus.SUBMITTED], action=None, refusal=_already,
+        decided_at=clock.now(), decided_by_account_id=viewer.account_id, **values,
     )
-    await session.refresh(app)
-    if result.rowcount != 1:
-        raise _already(app)
-    before["status"] = ApplicationStatus.SUBMITTED.value
-    return before
 
 
 async def _item_for(session: AsyncSession, app: Application, item_id: int | None) -> ClassifierItem:

@@ -66,6 +66,7 @@ from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Region, Role
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
+from marketplace.lifecycle import LISTING, transition
 from marketplace.catalog.models import (
     ClassifierItem,
     Listing,
@@ -526,29 +527,21 @@ async def _transition(
     note: dict[str, Any] | None = None,
     **values: Any,
 ) -> Listing:
-    """old → new by a conditional UPDATE on the old status; audited and outboxed."""
+    """old → new along the listing's lifecycle (a conditional UPDATE on the old status); audited and outboxed."""
     if listing.status not in old:
         raise _wrong_state(listing, doing, old)
     regions = await _regions_of_listing(session, listing.id)
-    before = _listing_snapshot(listing, regions)
-    conditions = [Listing.id == listing.id, Listing.status.in_(list(old))]
-    if expected_version is not None:
-        conditions.append(Listing.version == expected_version)
-    result = await session.execute(
-        update(Listing)
-        .where(*conditions)
-        .values(status=new, version=Listing.version + 1, **values)
-        .execution_options(synchronize_session=False)
+
+    def refusal(now: Listing) -> DomainError:  # lost a race: say what it is now
+        if now.status in old:
+            _check_version(now, expected_version)
+        return _wrong_state(now, doing, old)
+
+    await transition(
+        session, viewer, LISTING, listing, new, old=old, action=action, refusal=refusal,
+        where=[Listing.version == expected_version] if expected_version is not None else [],
+        picture=lambda now: _listing_snapshot(now, regions), note=note, **values,
     )
-    await session.refresh(listing)
-    if result.rowcount != 1:  # lost a race: say what it is now
-        if listing.status in old:
-            _check_version(listing, expected_version)
-        raise _wrong_state(listing, doing, old)
-    after = _listing_snapshot(listing, regions)
-    if note:
-        after.update(note)
-    audit(session, viewer, action, listing, before, after)
     _outbox(session, "listing", listing.id)
     return listing
 

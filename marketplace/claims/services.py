@@ -59,6 +59,7 @@ from marketplace.cleaning import clean_id, clean_money, clean_quantity, clean_re
 from marketplace.db import Quantity, count_rows
 from marketplace.errors import N_, DomainError, ErrorCode, Tenge, not_found
 from marketplace.documents.services import issue_decision_document
+from marketplace.lifecycle import CLAIM, transition
 from marketplace.orders.pricing import CENT, money
 from marketplace.orders.models import Order, OrderStatus, ServiceLog, ServiceLogStatus
 from marketplace.records.norms import check_yearly_spending
@@ -442,29 +443,20 @@ async def _transition(
     old: ClaimStatus,
     new: ClaimStatus,
     attempted: str,
+    action: str,
     **values: Any,
-) -> dict[str, Any] | None:
-    """old → new in ONE conditional UPDATE; returns the snapshot before, or None if no row was taken."""
-    before = snapshot(claim)
+) -> None:
+    """old → new along the claim's lifecycle (ONE conditional UPDATE, audited); ``_refusal`` when
+    a concurrent decision took the row first."""
     try:
-        result = await session.execute(
-            update(CompensationClaim)
-            .where(CompensationClaim.id == claim.id, CompensationClaim.status == old)
-            .values(status=new, version=CompensationClaim.version + 1, **values)
-            .execution_options(synchronize_session=False)
-        )
+        await transition(session, viewer, CLAIM, claim, new, old=[old], action=action,
+                         refusal=lambda now: _refusal(now, attempted), **values)
     except IntegrityError as exc:
         if "payment_reference" in str(exc.orig).lower():
             raise DomainError(
                 ErrorCode.DUPLICATE, "This payment reference is already used.", "paymentReference"
             ) from exc
         raise
-    await session.refresh(claim)
-    if result.rowcount != 1:
-        return None
-    # The UPDATE matched the old status, so that is what the row held (a stale read cannot leak in).
-    before["status"] = old.value
-    return before
 
 
 async def approve_claim(
@@ -495,13 +487,10 @@ async def approve_claim(
         raise DomainError(ErrorCode.INVALID, "A reason is given only when less than claimed is approved.", "reason")
     if claim.status != ClaimStatus.SUBMITTED:
         raise _refusal(claim, "approve")
-    before = await _transition(
-        session, viewer, claim, ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, "approve",
+    await _transition(
+        session, viewer, claim, ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, "approve", "claim.approved",
         amount_approved=approved, reduction_reason=why, decided_at=clock.now(), decided_by_account_id=viewer.account_id,
     )
-    if before is None:
-        raise _refusal(claim, "approve")
-    audit(session, viewer, "claim.approved", claim, before, snapshot(claim))
     await issue_decision_document(session, claim)
     return claim
 
@@ -512,13 +501,10 @@ async def reject_claim(session: AsyncSession, viewer: Viewer, claim_id: int, rea
     why = clean_reason(reason)
     if claim.status != ClaimStatus.SUBMITTED:
         raise _refusal(claim, "reject")
-    before = await _transition(
-        session, viewer, claim, ClaimStatus.SUBMITTED, ClaimStatus.REJECTED, "reject",
+    await _transition(
+        session, viewer, claim, ClaimStatus.SUBMITTED, ClaimStatus.REJECTED, "reject", "claim.rejected",
         reject_reason=why, decided_at=clock.now(), decided_by_account_id=viewer.account_id,
     )
-    if before is None:
-        raise _refusal(claim, "reject")
-    audit(session, viewer, "claim.rejected", claim, before, snapshot(claim))
     await issue_decision_document(session, claim)
     if claim.kind == ClaimKind.SELF_PURCHASE:
         assert claim.entitlement_id is not None
@@ -558,18 +544,18 @@ async def mark_claim_paid(
         )
         if clash.first() is not None:
             raise DomainError(ErrorCode.DUPLICATE, "This payment reference is already used.", "paymentReference")
-    before = await _transition(
-        session, viewer, claim, ClaimStatus.APPROVED, ClaimStatus.PAID, "pay",
-        paid_at=clock.now(), payment_reference=ref,
-    )
-    if before is None:
+    try:
+        await _transition(session, viewer, claim, ClaimStatus.APPROVED, ClaimStatus.PAID, "pay", "claim.paid",
+                          paid_at=clock.now(), payment_reference=ref)
+    except DomainError as exc:
+        if exc.code == ErrorCode.DUPLICATE:  # the payment reference: the transaction is spoilt
+            raise
         # A concurrent call won. If it carried this very key, its result is ours
         # (PostgreSQL: the UPDATE waited for that commit, so the key is visible now).
         earlier = await _earlier(session, viewer, OP_MARK_PAID, key, payload)
         if earlier is not None:
             return earlier
-        raise _refusal(claim, "pay")
-    audit(session, viewer, "claim.paid", claim, before, snapshot(claim))
+        raise
     if claim.kind == ClaimKind.SELF_PURCHASE:
         assert claim.entitlement_id is not None
         await consume_balance(session, viewer, claim.entitlement_id, claim.quantity, note={"claim_id": claim.id})

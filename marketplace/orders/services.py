@@ -69,6 +69,7 @@ from marketplace.cleaning import clean_quantity, clean_required_text
 from marketplace.clock import today
 from marketplace.db import Database, Quantity, count_rows, run_in_transaction, utcnow
 from marketplace.errors import DomainError, ErrorCode, not_found
+from marketplace.lifecycle import ORDER, transition
 from marketplace.orders.models import (
     Order,
     OrderStatus,
@@ -375,23 +376,13 @@ async def _transition(
     action: str,
     **values: Any,
 ) -> dict[str, Any]:
-    """old → new by a conditional UPDATE (race-safe); returns the snapshot before."""
-    before = snapshot(order)
-    result = await session.execute(
-        update(Order)
-        .where(Order.id == order.id, Order.status.in_(list(old)))
-        .values(status=new, version=Order.version + 1, **values)
-        .execution_options(synchronize_session=False)
+    """old → new along the order's lifecycle (race-safe, audited); returns the snapshot before."""
+    return await transition(
+        session, viewer, ORDER, order, new, old=old, action=action,
+        refusal=lambda now: DomainError(ErrorCode.INVALID_TRANSITION, "The order is {status}; it cannot be {new} now.",
+                                        "orderId", status=now.status, new=new),
+        **values,
     )
-    await session.refresh(order)
-    if result.rowcount != 1:
-        raise DomainError(
-            ErrorCode.INVALID_TRANSITION,
-            "The order is {status}; it cannot be {new} now.",
-            "orderId", status=order.status, new=new,
-        )
-    audit(session, viewer, action, order, before, snapshot(order))
-    return before
 
 
 async def accept_order(session: AsyncSession, viewer: Viewer, order_id: int) -> Order:

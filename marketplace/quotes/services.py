@@ -66,6 +66,7 @@ from marketplace.cleaning import clean_money, clean_optional_text, clean_quantit
 from marketplace.db import Database, count_rows, utcnow
 from marketplace.errors import N_, DomainError, ErrorCode, Phrase, Tenge, not_found
 from marketplace.orders import services as orders
+from marketplace.lifecycle import QUOTE, transition
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.orders.pricing import money, shares
 from marketplace.queues import due_date_cursor, parse_due_date_cursor
@@ -198,19 +199,12 @@ async def _quote_in_scope(session: AsyncSession, viewer: Viewer, quote_id: Any) 
 
 
 async def _move(
-    session: AsyncSession, viewer: Viewer, quote: Quote, old: Sequence[QuoteStatus], new: QuoteStatus, action: str,
-    *conditions: Any, **values: Any,
+    session: AsyncSession, viewer: Viewer | None, quote: Quote, old: Sequence[QuoteStatus], new: QuoteStatus,
+    action: str, *conditions: Any, **values: Any,
 ) -> Quote:
-    """old → new by one conditional UPDATE (race-safe), audited; INVALID_TRANSITION otherwise."""
-    before = snapshot(quote)
-    result = await session.execute(
-        update(Quote).where(Quote.id == quote.id, Quote.status.in_(list(old)), *conditions).values(status=new, **values)
-        .execution_options(synchronize_session=False)
-    )
-    await session.refresh(quote)
-    if result.rowcount != 1:
-        raise _cannot(quote, new)
-    audit(session, viewer, action, quote, before, snapshot(quote))
+    """old → new along the quote's lifecycle (race-safe), audited; ``_cannot`` otherwise."""
+    await transition(session, viewer, QUOTE, quote, new, old=old, action=action, where=conditions,
+                     refusal=lambda now: _cannot(now, new), **values)
     return quote
 
 
@@ -372,13 +366,9 @@ async def place_quoted_order(
             "Accept the co-payment to order.",
             "acceptCoPayment", amount=Tenge(split.co_payment),
         )
-    before = snapshot(quote)
-    moved = await session.execute(
-        update(Quote).where(Quote.id == quote.id, Quote.status == QuoteStatus.APPROVED)
-        .values(status=QuoteStatus.ORDERED, closed_at=utcnow()).execution_options(synchronize_session=False)
-    )
-    if moved.rowcount != 1:  # pragma: no cover - the row lock above already serialised it
-        raise _cannot(quote, QuoteStatus.ORDERED)
+    # The row lock above already serialised it; its event is written with the order's, below.
+    before = await transition(session, viewer, QUOTE, quote, QuoteStatus.ORDERED, old=[QuoteStatus.APPROVED],
+                              action=None, refusal=lambda now: _cannot(now, QuoteStatus.ORDERED), closed_at=utcnow())
     reserved_event = await reserve_balance(session, viewer, ent, quote.quantity, day,
                                            note={"order_quantity": str(quote.quantity)}, audit_now=False)
     if listing.stock is not None:

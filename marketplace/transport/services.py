@@ -42,7 +42,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -66,6 +66,7 @@ from marketplace.cleaning import clean_required_text
 from marketplace.db import count_rows
 from marketplace.errors import DomainError, ErrorCode, N_, not_found, Phrase
 from marketplace.orders import services as orders
+from marketplace.lifecycle import TRIP, transition
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.records.models import DisabilityGroup, Entitlement
 from marketplace.records.services import active_record
@@ -427,18 +428,16 @@ async def _trip_of_recipient(session: AsyncSession, viewer: Viewer, trip_id: Any
 
 
 async def _move(
-    session: AsyncSession, trip: Trip, old: Sequence[TripStatus], new: TripStatus, **values: Any
+    session: AsyncSession, viewer: Viewer, trip: Trip, old: Sequence[TripStatus], new: TripStatus, **values: Any
 ) -> dict[str, Any]:
-    """old → new in one conditional UPDATE; the snapshot before, or INVALID_TRANSITION."""
-    before = snapshot(trip)
-    result = await session.execute(
-        update(Trip).where(Trip.id == trip.id, Trip.status.in_(list(old))).values(status=new, **values)
-        .execution_options(synchronize_session=False)
+    """old → new along the trip's lifecycle; the snapshot before, or INVALID_TRANSITION. The caller
+    writes the audit event, after those of the trip's order."""
+    return await transition(
+        session, viewer, TRIP, trip, new, old=old, action=None,
+        refusal=lambda now: DomainError(ErrorCode.INVALID_TRANSITION, "The trip is {status}.", "tripId",
+                                        status=now.status),
+        **values,
     )
-    await session.refresh(trip)
-    if result.rowcount != 1:
-        raise DomainError(ErrorCode.INVALID_TRANSITION, "The trip is {status}.", "tripId", status=trip.status)
-    return before
 
 
 def _require(trip: Trip, *allowed: TripStatus) -> None:
@@ -475,7 +474,7 @@ async def confirm_trip(session: AsyncSession, viewer: Viewer, trip_id: int, vehi
             "Vehicle {plate} is already booked from {starts} to {ends}.",
             "vehicleId", plate=vehicle.plate_number, starts=clash.starts_at, ends=clash.ends_at,
         )
-    before = await _move(session, trip, [TripStatus.REQUESTED], TripStatus.CONFIRMED, vehicle_id=vehicle.id)
+    before = await _move(session, viewer, trip, [TripStatus.REQUESTED], TripStatus.CONFIRMED, vehicle_id=vehicle.id)
     if trip.order_id is not None:
         await orders.accept_order(session, viewer, trip.order_id)
     audit(session, viewer, "trip.confirmed", trip, before, snapshot(trip))
@@ -489,7 +488,7 @@ async def propose_trip_time(session: AsyncSession, viewer: Viewer, trip_id: int,
     _require(trip, TripStatus.REQUESTED)
     if proposed == trip.starts_at:
         raise DomainError(ErrorCode.INVALID, "That is the time already asked for.", "startsAt")
-    before = await _move(session, trip, [TripStatus.REQUESTED], TripStatus.RESCHEDULE_PROPOSED,
+    before = await _move(session, viewer, trip, [TripStatus.REQUESTED], TripStatus.RESCHEDULE_PROPOSED,
                          proposed_starts_at=proposed)
     audit(session, viewer, "trip.time_proposed", trip, before, snapshot(trip))
     return trip
@@ -501,7 +500,7 @@ async def decline_trip(session: AsyncSession, viewer: Viewer, trip_id: int, reas
     trip = await _trip_of_provider(session, viewer, trip_id)
     why = clean_required_text(reason, "reason", MAX_REASON, multiline=True)
     _require(trip, TripStatus.REQUESTED, TripStatus.RESCHEDULE_PROPOSED)
-    before = await _move(session, trip, [TripStatus.REQUESTED, TripStatus.RESCHEDULE_PROPOSED], TripStatus.CANCELLED)
+    before = await _move(session, viewer, trip, [TripStatus.REQUESTED, TripStatus.RESCHEDULE_PROPOSED], TripStatus.CANCELLED)
     if trip.order_id is not None:
         await orders.decline_order(session, viewer, trip.order_id, why or "")
     audit(session, viewer, "trip.declined", trip, before, {**snapshot(trip), "reason": why})
@@ -532,7 +531,7 @@ async def accept_trip_proposal(session: AsyncSession, viewer: Viewer, trip_id: i
     await _refuse_person_clash(session, trip.person_id, trip.proposed_starts_at, trip.proposed_starts_at + length,
                                trip.id)
     before = await _move(
-        session, trip, [TripStatus.RESCHEDULE_PROPOSED], TripStatus.REQUESTED,
+        session, viewer, trip, [TripStatus.RESCHEDULE_PROPOSED], TripStatus.REQUESTED,
         starts_at=trip.proposed_starts_at, ends_at=trip.proposed_starts_at + length, proposed_starts_at=None,
     )
     audit(session, viewer, "trip.proposal_accepted", trip, before, snapshot(trip))
@@ -546,7 +545,7 @@ async def cancel_trip(session: AsyncSession, viewer: Viewer, trip_id: int) -> Tr
     order = await session.get(Order, trip.order_id) if trip.order_id is not None else None
     if order is not None and order.status not in (OrderStatus.PLACED, OrderStatus.ACCEPTED):
         raise DomainError(ErrorCode.INVALID_TRANSITION, "The trip is already reported done.", "tripId")
-    before = await _move(session, trip, list(LIVE), TripStatus.CANCELLED)
+    before = await _move(session, viewer, trip, list(LIVE), TripStatus.CANCELLED)
     if order is not None:
         await orders.cancel_order(session, viewer, order.id)
     audit(session, viewer, "trip.cancelled", trip, before, snapshot(trip))
@@ -561,7 +560,7 @@ async def complete_trip(session: AsyncSession, viewer: Viewer, trip_id: int) -> 
     order = await session.get(Order, trip.order_id) if trip.order_id is not None else None
     if order is not None and order.status != OrderStatus.DELIVERED:
         raise DomainError(ErrorCode.INVALID_TRANSITION, "The provider has not reported the trip done yet.", "tripId")
-    before = await _move(session, trip, [TripStatus.CONFIRMED], TripStatus.COMPLETED)
+    before = await _move(session, viewer, trip, [TripStatus.CONFIRMED], TripStatus.COMPLETED)
     if order is not None:
         await orders.confirm_receipt(session, viewer, order.id)
     audit(session, viewer, "trip.completed", trip, before, snapshot(trip))
