@@ -62,7 +62,7 @@ from marketplace.catalog.models import (
     VerificationStatus,
 )
 from marketplace import clock
-from marketplace.cleaning import clean_money, clean_optional_text, clean_quantity, clean_reason, clean_required_text
+from marketplace.cleaning import clean_id, clean_money, clean_optional_text, clean_quantity, clean_reason, clean_required_text
 from marketplace.db import Database, count_rows, utcnow
 from marketplace.errors import N_, DomainError, ErrorCode, Phrase, Tenge, not_found
 from marketplace.orders import services as orders
@@ -97,12 +97,6 @@ STATUS_WORDS = {
 _NEVER_PUBLIC = frozenset({ListingStatus.DRAFT, ListingStatus.PENDING_REVIEW, ListingStatus.REJECTED})
 
 
-def _id(value: Any, what: str, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise not_found(what, field)
-    return value
-
-
 def is_overdue(quote: Quote, today: dt.date | None = None) -> bool:
     """Awaiting the officer's decision past its due date."""
     return quote.status == QuoteStatus.QUOTED and quote.due_date < (today or clock.today())
@@ -134,10 +128,10 @@ async def request_quote(
 ) -> Quote:
     """A recipient asks the provider of a custom item's listing for a price."""
     viewer.require_role(Role.RECIPIENT)
-    ent = await session.get(Entitlement, _id(entitlement_id, "entitlement", "entitlementId"))
+    ent = await session.get(Entitlement, clean_id(entitlement_id, "entitlement", "entitlementId"))
     if ent is None or ent.person_id not in viewer.person_ids:
         raise not_found("entitlement", "entitlementId")
-    listing = await session.get(Listing, _id(listing_id, "listing", "listingId"))
+    listing = await session.get(Listing, clean_id(listing_id, "listing", "listingId"))
     if listing is None or listing.status in _NEVER_PUBLIC:
         raise not_found("listing", "listingId")
     qty = clean_quantity(quantity, max_value=orders.MAX_ORDER_QUANTITY)
@@ -150,13 +144,13 @@ async def request_quote(
         raise DomainError(ErrorCode.INVALID, "This item has a guaranteed price: order it directly.", "listingId")
     if ent.classifier_item_id != listing.classifier_item_id:
         raise DomainError(ErrorCode.NO_ENTITLEMENT, "This entitlement does not cover this item.", "entitlementId")
-    day = orders.today()
+    day = clock.today()
     if ent.status != EntitlementStatus.ACTIVE or not ent.is_active_on(day):
         raise DomainError(ErrorCode.NO_ENTITLEMENT, "This entitlement is not valid today.", "entitlementId")
     if await active_record(session, person.id, day) is None:
         raise DomainError(ErrorCode.NO_ACTIVE_RECORD, "There is no active disability record today.", "entitlementId")
     _require_offered(listing, provider)
-    if not await orders._serves(session, listing, person.region_id):
+    if not await orders.listing_serves(session, listing, person.region_id):
         raise DomainError(ErrorCode.REGION_NOT_SERVED, "This offer is not available in your region.", "listingId")
     require_whole(qty, item.unit)
     if ent.balance < qty:
@@ -192,7 +186,7 @@ def _require_offered(listing: Listing, provider: Provider) -> None:
 
 # -- transitions -------------------------------------------------------------------------------
 async def _quote_in_scope(session: AsyncSession, viewer: Viewer, quote_id: Any) -> Quote:
-    quote = await session.get(Quote, _id(quote_id, "quote", "quoteId"))
+    quote = await session.get(Quote, clean_id(quote_id, "quote", "quoteId"))
     if quote is None or not viewer.sees_case(quote.person_id, quote.provider_id, quote.region_id):
         raise not_found("quote", "quoteId")
     return quote
@@ -327,10 +321,10 @@ async def place_quoted_order(
     viewer.require_role(Role.RECIPIENT)
     assert viewer.account_id is not None
     key = idempotency.clean_key(idempotency_key)
-    option = orders._clean_option(delivery_option)
-    qid = _id(quote_id, "quote", "quoteId")
+    option = orders.clean_delivery_option(delivery_option)
+    qid = clean_id(quote_id, "quote", "quoteId")
     payload_hash = idempotency.request_hash({"quote_id": qid, "delivery": option, "co_payment": bool(accept_co_payment)})
-    await orders._advisory_locks(session, [("idempotency", viewer.account_id, orders.PLACE_ORDER, key)])
+    await orders.advisory_locks(session, [("idempotency", viewer.account_id, orders.PLACE_ORDER, key)])
     earlier = await idempotency.previous_result(session, viewer.account_id, orders.PLACE_ORDER, key, payload_hash)
     if earlier is not None:
         order = await session.get(Order, earlier)
@@ -353,7 +347,7 @@ async def place_quoted_order(
     ent = await session.get(Entitlement, quote.entitlement_id)
     assert listing is not None and provider is not None and ent is not None
     _require_offered(listing, provider)
-    day = orders.today()
+    day = clock.today()
     if await active_record(session, quote.person_id, day) is None:
         raise DomainError(ErrorCode.NO_ACTIVE_RECORD, "There is no active disability record today.", "quoteId")
     if option is not None and listing.delivery_options and option not in listing.delivery_options:
@@ -373,8 +367,8 @@ async def place_quoted_order(
                                            note={"order_quantity": str(quote.quantity)}, audit_now=False)
     if listing.stock is not None:
         taken = await session.execute(
-            update(Listing).where(Listing.id == listing.id, Listing.stock >= orders._stock_units(quote.quantity))
-            .values(stock=Listing.stock - orders._stock_units(quote.quantity), updated_at=Listing.updated_at)
+            update(Listing).where(Listing.id == listing.id, Listing.stock >= orders.stock_units(quote.quantity))
+            .values(stock=Listing.stock - orders.stock_units(quote.quantity), updated_at=Listing.updated_at)
             .execution_options(synchronize_session=False)
         )
         if taken.rowcount != 1:

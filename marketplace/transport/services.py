@@ -62,7 +62,7 @@ from marketplace.catalog.models import (
     VerificationStatus,
 )
 from marketplace import clock
-from marketplace.cleaning import clean_required_text
+from marketplace.cleaning import clean_id, clean_required_text
 from marketplace.db import count_rows
 from marketplace.errors import DomainError, ErrorCode, N_, not_found, Phrase
 from marketplace.orders import services as orders
@@ -87,12 +87,6 @@ PLATE_RE = re.compile(r"^[0-9A-Z]{4,16}$")
 LIVE = (TripStatus.REQUESTED, TripStatus.CONFIRMED, TripStatus.RESCHEDULE_PROPOSED)
 
 
-def _id(value: Any, what: str, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise not_found(what, field)
-    return value
-
-
 # -- vehicles ---------------------------------------------------------------------------------
 def _clean_plate(value: str | None) -> str:
     plate = re.sub(r"[\s-]", "", value or "").upper()
@@ -110,7 +104,7 @@ def _clean_seats(value: Any) -> int:
 
 
 async def _clean_regions(session: AsyncSession, provider_id: int, region_ids: Sequence[Any] | None) -> list[int]:
-    ids = sorted({_id(r, "region", "serviceRegionIds") for r in (region_ids or [])})
+    ids = sorted({clean_id(r, "region", "serviceRegionIds") for r in (region_ids or [])})
     if not ids:
         raise DomainError(ErrorCode.REQUIRED, "Name at least one region the vehicle serves.", "serviceRegionIds")
     served = set((await session.execute(
@@ -160,7 +154,7 @@ async def add_vehicle(
 
 async def _own_vehicle(session: AsyncSession, viewer: Viewer, vehicle_id: Any, *, lock: bool = False) -> Vehicle:
     viewer.require_role(Role.PROVIDER)
-    vid = _id(vehicle_id, "vehicle", "vehicleId")
+    vid = clean_id(vehicle_id, "vehicle", "vehicleId")
     stmt = select(Vehicle).where(Vehicle.id == vid)
     if lock:
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
@@ -238,7 +232,7 @@ async def list_vehicles(
         stmt = stmt.join(ProviderRegion, and_(ProviderRegion.provider_id == Vehicle.provider_id,
                                               ProviderRegion.region_id == viewer.region_id))
     if after is not None and not count_only:
-        stmt = stmt.where(Vehicle.id > _id(after, "cursor", "after"))
+        stmt = stmt.where(Vehicle.id > clean_id(after, "cursor", "after"))
     rows = list((await session.execute(stmt.order_by(Vehicle.id))).scalars())
     if viewer.role == Role.LOCAL_BODY:
         rows = [v for v in rows if viewer.region_id in (v.service_region_ids or [])]
@@ -250,7 +244,7 @@ async def list_vehicles(
 async def get_vehicle(session: AsyncSession, viewer: Viewer, vehicle_id: int) -> Vehicle:
     """One vehicle within ``list_vehicles``' scope (NOT_FOUND otherwise)."""
     viewer.require_authenticated()
-    vehicle = await session.get(Vehicle, _id(vehicle_id, "vehicle", "vehicleId"))
+    vehicle = await session.get(Vehicle, clean_id(vehicle_id, "vehicle", "vehicleId"))
     visible = vehicle is not None and (
         viewer.is_admin
         or viewer.owns_provider(vehicle.provider_id)
@@ -345,8 +339,8 @@ async def book_trip(
     viewer.require_role(Role.RECIPIENT)
     assert viewer.account_id is not None
     key = idempotency.clean_key(idempotency_key)
-    lid = _id(listing_id, "listing", "listingId")
-    eid = _id(entitlement_id, "entitlement", "entitlementId")
+    lid = clean_id(listing_id, "listing", "listingId")
+    eid = clean_id(entitlement_id, "entitlement", "entitlementId")
     start = _clean_moment(starts_at, "startsAt")
     minutes = _clean_duration(duration_minutes)
     pickup = clean_required_text(pickup_address, "pickupAddress", MAX_ADDRESS)
@@ -413,7 +407,7 @@ async def book_trip(
 # -- the provider's answer ------------------------------------------------------------------
 async def _trip_of_provider(session: AsyncSession, viewer: Viewer, trip_id: Any) -> Trip:
     viewer.require_role(Role.PROVIDER)
-    trip = await session.get(Trip, _id(trip_id, "trip", "tripId"))
+    trip = await session.get(Trip, clean_id(trip_id, "trip", "tripId"))
     if trip is None or not viewer.owns_provider(trip.provider_id):
         raise not_found("trip", "tripId")
     return trip
@@ -421,7 +415,7 @@ async def _trip_of_provider(session: AsyncSession, viewer: Viewer, trip_id: Any)
 
 async def _trip_of_recipient(session: AsyncSession, viewer: Viewer, trip_id: Any) -> Trip:
     viewer.require_role(Role.RECIPIENT)
-    trip = await session.get(Trip, _id(trip_id, "trip", "tripId"))
+    trip = await session.get(Trip, clean_id(trip_id, "trip", "tripId"))
     if trip is None or not viewer.acts_for_person(trip.person_id):
         raise not_found("trip", "tripId")
     return trip
@@ -583,7 +577,7 @@ async def can_see_trip(session: AsyncSession, viewer: Viewer, trip: Trip) -> boo
 
 async def get_trip(session: AsyncSession, viewer: Viewer, trip_id: int) -> Trip:
     viewer.require_authenticated()
-    trip = await session.get(Trip, _id(trip_id, "trip", "tripId"))
+    trip = await session.get(Trip, clean_id(trip_id, "trip", "tripId"))
     if trip is None or not await can_see_trip(session, viewer, trip):
         raise not_found("trip", "tripId")
     return trip
