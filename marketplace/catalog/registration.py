@@ -5,7 +5,7 @@
   name in Russian and Kazakh (English optional), contacts (a phone kept in E.164, an e-mail),
   the regions it serves, the kinds of service it offers, the accessibility of its premises, and
   its representative's account (username, password). It starts PENDING: it can prepare
-  listings but cannot submit them for publication (``catalog.services._check_can_be_offered``)
+  listings but cannot submit them for publication (``catalog.moderation.check_can_be_offered``)
   until an admin verifies it. All field errors of the form come back together.
 - ``list_providers`` (admin): the verification queue, oldest registration first.
 - ``suspend_provider`` / ``reinstate_provider`` (admin): VERIFIED (or PENDING) → SUSPENDED and
