@@ -6,7 +6,7 @@ one input so that a form can show them all at once.
 
 - Text: trimmed; control characters (Unicode category Cc) are refused everywhere — a NUL byte
   cannot even be stored by PostgreSQL — except line breaks and tabs in prose (``multiline``).
-- Exact decimals: a ``Decimal``, an ``int`` or a numeric string, never a float (binary noise
+- Exact decimals: a ``Decimal``, an ``int`` or a decimal written plainly (``syntax.exact_decimal``), never a float (binary noise
   in money and balances) or a bool; finite, more than zero, at most a bound, at most two places.
 - Ids: positive integers that fit a database id; anything else is simply not found.
 """
@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, TypeVar
 
 from marketplace.errors import N_, DomainError, ErrorCode, Phrase, Tenge, ValidationErrors, not_found
+from marketplace.syntax import exact_decimal
 
 T = TypeVar("T")
 
@@ -139,7 +140,9 @@ def clean_exact_decimal(value: Any, field: str, *, most: Decimal, kind: DecimalK
             field,
         )
     try:
-        number = value if isinstance(value, Decimal) else Decimal(value.strip() if isinstance(value, str) else value)
+        # Text is read strictly (``syntax.exact_decimal``: ASCII digits, no exponent or ``_``).
+        number = value if isinstance(value, Decimal) else exact_decimal(
+            value.strip() if isinstance(value, str) else value)
     except (InvalidOperation, TypeError, ValueError) as exc:
         raise DomainError(ErrorCode.INVALID, "Not a number.", field) from exc
     if not number.is_finite():

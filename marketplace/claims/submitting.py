@@ -67,6 +67,26 @@ def _new_claim(**values: Any) -> CompensationClaim:
     return CompensationClaim(status=ClaimStatus.SUBMITTED, submitted_at=now, due_date=due_date_for(now), **values)
 
 
+async def _provider_claim(
+    session: AsyncSession, viewer: Viewer, order: Order, kind: ClaimKind, quantity: Decimal, amount: Decimal, key: str
+) -> CompensationClaim:
+    """A provider's claim on its order, for ``amount`` (all of it approvable)."""
+    return _new_claim(
+        kind=kind,
+        person_id=order.person_id,
+        region_id=await _person_region(session, order.person_id),
+        provider_id=order.provider_id,
+        order_id=order.id,
+        entitlement_id=order.entitlement_id,
+        classifier_item_id=order.classifier_item_id,
+        submitted_by_account_id=viewer.account_id,
+        quantity=quantity,
+        amount_claimed=amount,
+        amount_approvable=amount,
+        idempotency_key=key,
+    )
+
+
 async def submit_provider_claim(
     session: AsyncSession, viewer: Viewer, *, order_id: int, idempotency_key: str
 ) -> CompensationClaim:
@@ -104,20 +124,8 @@ async def submit_provider_claim(
         raise DomainError(ErrorCode.DUPLICATE, "This order has already been claimed.", "orderId")
     if order.state_share <= 0:
         raise DomainError(ErrorCode.NOT_ELIGIBLE, "The state pays nothing on this order.", "orderId")
-    claim = _new_claim(
-        kind=ClaimKind.PROVIDER_ORDER,
-        person_id=order.person_id,
-        region_id=await _person_region(session, order.person_id),
-        provider_id=order.provider_id,
-        order_id=order.id,
-        entitlement_id=order.entitlement_id,
-        classifier_item_id=order.classifier_item_id,
-        submitted_by_account_id=viewer.account_id,
-        quantity=order.quantity,
-        amount_claimed=order.state_share,
-        amount_approvable=order.state_share,
-        idempotency_key=key,
-    )
+    claim = await _provider_claim(session, viewer, order, ClaimKind.PROVIDER_ORDER, order.quantity,
+                                  order.state_share, key)
     session.add(claim)
     await idempotency.flush_claiming_key(session)
     audit(session, viewer, "claim.submitted", claim, None, snapshot(claim))
@@ -161,20 +169,7 @@ async def submit_service_hours_claim(
         return (Decimal(minutes) / 60).quantize(CENT, rounding=ROUND_HALF_UP), money(Decimal(minutes) * rate / 60)
 
     hours, amount = amounts(candidates)
-    claim = _new_claim(
-        kind=ClaimKind.PROVIDER_SERVICE_HOURS,
-        person_id=order.person_id,
-        region_id=await _person_region(session, order.person_id),
-        provider_id=order.provider_id,
-        order_id=order.id,
-        entitlement_id=order.entitlement_id,
-        classifier_item_id=order.classifier_item_id,
-        submitted_by_account_id=viewer.account_id,
-        quantity=hours,
-        amount_claimed=amount,
-        amount_approvable=amount,
-        idempotency_key=key,
-    )
+    claim = await _provider_claim(session, viewer, order, ClaimKind.PROVIDER_SERVICE_HOURS, hours, amount, key)
     session.add(claim)
     await idempotency.flush_claiming_key(session)
     # Bind the logs: only those still unclaimed and confirmed at this instant.
