@@ -14,7 +14,7 @@ from marketplace.accounts.models import Role
 from marketplace.catalog.editing import check_version, own_listing
 from marketplace.catalog.models import ClassifierItem, Listing, ListingStatus, Provider, VerificationStatus
 from marketplace.catalog.rows import add_to_outbox, listing_snapshot, lock_listing, regions_of_listing
-from marketplace.catalog.validation import clean_reason
+from marketplace.catalog.validation import clean_review_note
 from marketplace.cleaning import clean_choice, clean_id
 from marketplace.errors import DomainError, ErrorCode, not_found, N_, Phrase
 from marketplace.lifecycle import LISTING, transition
@@ -115,7 +115,7 @@ async def review_listing(
     if not viewer.is_admin and viewer.region_id not in await regions_of_listing(session, listing.id):
         raise not_found("listing", "listingId")
     verdict = clean_choice(ReviewDecision, decision, "decision")
-    note = clean_reason(reason, required=verdict == ReviewDecision.REJECT)
+    note = clean_review_note(reason, required=verdict == ReviewDecision.REJECT)
     old = (ListingStatus.PENDING_REVIEW,)
     if listing.status not in old:
         raise wrong_state(listing, N_("reviewed"), old)
@@ -136,7 +136,7 @@ async def archive_listing(session: AsyncSession, viewer: Viewer, listing_id: int
     """The owner or an ADMIN: any state but ARCHIVED → ARCHIVED (final). Orders
     already placed go on; no new ones. A reason, if given, is kept in the audit trail."""
     listing = await own_listing(session, viewer, listing_id, admin=True)
-    note = clean_reason(reason, required=False)
+    note = clean_review_note(reason, required=False)
     return await _transition(
         session, viewer, listing, ARCHIVABLE, ListingStatus.ARCHIVED, "listing.archived", N_("archived"),
         note={"reason": note} if note else None,

@@ -35,7 +35,7 @@ from marketplace.catalog.validation import (
     clean_accessibility,
     clean_email,
     clean_phone,
-    clean_reason,
+    clean_review_note,
     clean_website,
 )
 from marketplace.cleaning import FieldErrors, clean_choice, clean_id, clean_ids, clean_optional_text
@@ -227,7 +227,7 @@ async def verify_provider(
     viewer.require_role(Role.ADMIN)
     pid = clean_id(provider_id, "provider", "providerId")
     new = clean_choice(VerificationStatus, status, "status")
-    note = clean_reason(reason, required=False)
+    note = clean_review_note(reason, required=False)
     provider = await lock_provider(session, pid)
     if provider is None:
         raise not_found("provider", "providerId")

@@ -33,7 +33,7 @@ from marketplace.catalog.validation import (
     clean_accessibility,
     clean_email,
     clean_phone,
-    clean_reason,
+    clean_review_note,
     clean_website,
 )
 from marketplace.db import count_rows
@@ -177,13 +177,13 @@ async def suspend_provider(session: AsyncSession, viewer: Viewer, provider_id: i
     """Admin: suspend, with a reason the provider reads; its listings leave search, no new orders."""
     viewer.require_role(Role.ADMIN)
     return await verify_provider(session, viewer, provider_id, VerificationStatus.SUSPENDED,
-                                 clean_reason(reason, required=True))
+                                 clean_review_note(reason, required=True))
 
 
 async def reinstate_provider(session: AsyncSession, viewer: Viewer, provider_id: int, reason: str) -> ProviderProfile:
     """Admin: SUSPENDED → VERIFIED, with a reason the provider reads (a PENDING one is verified instead)."""
     viewer.require_role(Role.ADMIN)
-    why = clean_reason(reason, required=True)
+    why = clean_review_note(reason, required=True)
     provider = await session.get(Provider, clean_id(provider_id, "provider", "providerId"))
     if provider is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such provider.", "providerId")

@@ -200,7 +200,8 @@ def clean_accessibility(values: Any, field: str = "accessibility") -> list[str]:
     return out
 
 
-def clean_reason(value: Any, field: str = "reason", *, required: bool) -> str | None:
+def clean_review_note(value: Any, field: str = "reason", *, required: bool) -> str | None:
+    """The note of a review or verification decision (any length up to MAX_REASON; required to refuse)."""
     text = clean_text(value, field, MAX_REASON, multiline=True)
     if not text:
         if required:
