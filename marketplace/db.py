@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, Numeric, event, func, select
 from sqlalchemy import Enum as SAEnum
+from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -25,6 +27,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
+
+from marketplace.errors import DomainError, ErrorCode
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -180,10 +184,6 @@ IDLE_PING_SECONDS = 10.0
 
 def _ping_idle_connections(engine: AsyncEngine, idle_seconds: float) -> None:
     """``pool_pre_ping`` for connections that sat idle, not for the hot ones of a busy process."""
-    import time
-
-    from sqlalchemy.exc import DisconnectionError
-
     pool = engine.sync_engine.pool
     dialect = engine.sync_engine.dialect
 
@@ -245,3 +245,53 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+# -- the transaction-retry policy ---------------------------------------------------
+T = TypeVar("T")
+
+#: PostgreSQL's serialization failure and deadlock detected: the transaction may simply run again.
+RETRY_SQLSTATES = frozenset({"40001", "40P01"})
+#: How many times a write transaction runs at the most.
+TRANSACTION_ATTEMPTS = 3
+
+
+def retryable(exc: BaseException) -> bool:
+    """Whether a transaction that failed with ``exc`` is run again: RETRYABLE refusals (among
+    them a concurrent request with the same idempotency key, ``audit.idempotency.ConcurrentDuplicate``),
+    a unique constraint lost to a concurrent transaction (the next attempt's checks see the
+    winner's row and answer properly: the earlier result or DUPLICATE), a deadlock or a
+    serialization failure. Nothing else."""
+    if isinstance(exc, DomainError):
+        return exc.code == ErrorCode.RETRYABLE
+    if isinstance(exc, IntegrityError):
+        text = str(exc.orig).lower()
+        return "unique" in text or "duplicate" in text
+    if isinstance(exc, DBAPIError):
+        return getattr(exc.orig, "sqlstate", None) in RETRY_SQLSTATES
+    return False
+
+
+async def run_in_transaction(
+    db: Database,
+    fn: Callable[..., Awaitable[T]],
+    viewer: Any,
+    /,
+    *args: Any,
+    attempts: int = TRANSACTION_ATTEMPTS,
+    **kwargs: Any,
+) -> T:
+    """Run ``fn(session, viewer, *args, **kwargs)`` in a write transaction of its own.
+
+    When it fails in a way ``retryable`` admits, the transaction rolls back and the call is made
+    again (at most ``attempts`` times in all); the new attempt typically finds the winner's
+    idempotency key and returns the earlier result, not an error.
+    """
+    for attempt in range(attempts):
+        try:
+            async with db.transaction() as session:
+                return await fn(session, viewer, *args, **kwargs)
+        except (DomainError, DBAPIError) as exc:
+            if attempt == attempts - 1 or not retryable(exc):
+                raise
+    raise AssertionError("unreachable")

@@ -13,7 +13,7 @@ from marketplace.accounts.services import create_account
 from marketplace.catalog.models import Provider
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
-from marketplace.catalog.validation import FieldErrors, clean_id, clean_required_text, clean_text
+from marketplace.cleaning import FieldErrors, clean_id, clean_required_text, clean_text
 from marketplace.errors import DomainError, ErrorCode, not_found
 
 UNSET: Any = object()

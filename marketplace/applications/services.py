@@ -70,11 +70,12 @@ from marketplace import clock
 from marketplace.calendar import add_months, add_working_days, working_days_between
 from marketplace.catalog.models import ClassifierItem, ItemCategory, ItemKind, Unit
 from marketplace.claims.models import Receipt
-from marketplace.claims.services import clean_reason
-from marketplace.db import count_rows, utcnow
+from marketplace.cleaning import clean_id, clean_optional_text, clean_quantity, clean_reason
+from marketplace.db import count_rows
 from marketplace.errors import DomainError, ErrorCode, N_, not_found, Phrase, ValidationErrors
 from marketplace.documents.services import issue_decision_document
 from marketplace.queues import due_date_cursor, parse_due_date_cursor
+from marketplace.lifecycle import APPLICATION, transition
 from marketplace.records.models import (
     DisabilityGroup,
     DisabilityRecord,
@@ -85,8 +86,6 @@ from marketplace.records.models import (
 from marketplace.records.services import (
     active_record,
     age_on,
-    clean_quantity,
-    clean_text,
     issue_entitlement,
     require_whole,
 )
@@ -181,12 +180,6 @@ def _kind(value: Any) -> ApplicationKind:
         ) from exc
 
 
-def _positive_id(value: Any, what: str, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise not_found(what, field)
-    return value
-
-
 def clean_details(kind: ApplicationKind, details: Mapping[str, Any] | None) -> dict[str, Any]:
     """The applicant's own choices (not facts: those come from the records)."""
     given = dict(details or {})
@@ -194,7 +187,7 @@ def clean_details(kind: ApplicationKind, details: Mapping[str, Any] | None) -> d
     if unknown:
         raise DomainError(ErrorCode.INVALID, "Unknown detail(s): {names}.", "details", names=sorted(unknown))
     out: dict[str, Any] = {}
-    note = clean_text(given.get("note"), "details.note", MAX_NOTE, required=False)
+    note = clean_optional_text(given.get("note"), "details.note", MAX_NOTE, multiline=True)
     if note:
         out["note"] = note
     if kind == ApplicationKind.SPECIAL_SOCIAL_SERVICES:
@@ -209,7 +202,7 @@ def clean_details(kind: ApplicationKind, details: Mapping[str, Any] | None) -> d
     if kind in (ApplicationKind.MISSING_AID, ApplicationKind.SPECIAL_SOCIAL_SERVICES):
         item_id = given.get("classifier_item_id")
         if item_id is not None:
-            out["classifier_item_id"] = _positive_id(item_id, "classifier item", "details.classifierItemId")
+            out["classifier_item_id"] = clean_id(item_id, "classifier item", "details.classifierItemId")
         elif kind == ApplicationKind.MISSING_AID:
             raise DomainError(ErrorCode.REQUIRED, "Name the aid from the classifier.", "details.classifierItemId")
     if kind == ApplicationKind.MISSING_AID and given.get("quantity") is not None:
@@ -238,8 +231,8 @@ def _clean_attachments(attachments: Sequence[Mapping[str, Any]] | None) -> list[
             raise DomainError(ErrorCode.INVALID, "Not an attachment kind.", f"attachments.{i}.kind") from exc
         file_id = a.get("file_id")
         if file_id is not None:
-            file_id = _positive_id(file_id, "file", f"attachments.{i}.fileId")
-        title = clean_text(a.get("title"), f"attachments.{i}.title", MAX_ATTACHMENT_TITLE, required=False)
+            file_id = clean_id(file_id, "file", f"attachments.{i}.fileId")
+        title = clean_optional_text(a.get("title"), f"attachments.{i}.title", MAX_ATTACHMENT_TITLE)
         out.append(_Attachment(kind, file_id, title))
     return out
 
@@ -378,7 +371,7 @@ def _refused_attachment_kinds(person: Person) -> list[AttachmentKind]:
 
 async def _person_of_applicant(session: AsyncSession, viewer: Viewer, person_id: int | None) -> Person:
     viewer.require_role(Role.RECIPIENT)
-    pid = viewer.person_id if person_id is None else _positive_id(person_id, "person", "personId")
+    pid = viewer.person_id if person_id is None else clean_id(person_id, "person", "personId")
     if pid is None or not viewer.acts_for_person(pid):
         raise not_found("person", "personId")
     person = await session.get(Person, pid)
@@ -505,7 +498,7 @@ async def _application_for_officer(session: AsyncSession, viewer: Viewer, applic
         raise DomainError(
             ErrorCode.FORBIDDEN, "Applications are decided by an officer of the person's region.", "applicationId"
         )
-    aid = _positive_id(application_id, "application", "applicationId")
+    aid = clean_id(application_id, "application", "applicationId")
     app = await session.get(Application, aid)
     if app is None or not viewer.is_officer_of(app.region_id):
         raise not_found("application", "applicationId")
@@ -519,19 +512,12 @@ def _already(app: Application) -> DomainError:
 
 async def _decide(session: AsyncSession, viewer: Viewer, app: Application, new: ApplicationStatus,
                   **values: Any) -> dict[str, Any]:
-    """SUBMITTED → new in one conditional UPDATE; the snapshot before, or ALREADY_DECIDED."""
-    before = snapshot(app)
-    result = await session.execute(
-        update(Application)
-        .where(Application.id == app.id, Application.status == ApplicationStatus.SUBMITTED)
-        .values(status=new, decided_at=clock.now(), decided_by_account_id=viewer.account_id, **values)
-        .execution_options(synchronize_session=False)
+    """SUBMITTED → new along the application's lifecycle; the snapshot before, or ALREADY_DECIDED.
+    The caller writes the audit event, after the decision's other changes."""
+    return await transition(
+        session, viewer, APPLICATION, app, new, old=[ApplicationStatus.SUBMITTED], action=None, refusal=_already,
+        decided_at=clock.now(), decided_by_account_id=viewer.account_id, **values,
     )
-    await session.refresh(app)
-    if result.rowcount != 1:
-        raise _already(app)
-    before["status"] = ApplicationStatus.SUBMITTED.value
-    return before
 
 
 async def _item_for(session: AsyncSession, app: Application, item_id: int | None) -> ClassifierItem:
@@ -540,7 +526,7 @@ async def _item_for(session: AsyncSession, app: Application, item_id: int | None
     if item_id is None and kind != ApplicationKind.INDIVIDUAL_ASSISTANT:
         item_id = app.details.get("classifier_item_id")
     if item_id is not None:
-        item = await session.get(ClassifierItem, _positive_id(item_id, "classifier item", "classifierItemId"))
+        item = await session.get(ClassifierItem, clean_id(item_id, "classifier item", "classifierItemId"))
         if item is None:
             raise not_found("classifier item", "classifierItemId")
         wanted = {
@@ -693,7 +679,7 @@ def can_see_application(viewer: Viewer, app: Application) -> bool:
 
 async def get_application(session: AsyncSession, viewer: Viewer, application_id: int) -> Application:
     viewer.require_authenticated()
-    aid = _positive_id(application_id, "application", "applicationId")
+    aid = clean_id(application_id, "application", "applicationId")
     app = await session.get(Application, aid)
     if app is None or not can_see_application(viewer, app):
         raise not_found("application", "applicationId")

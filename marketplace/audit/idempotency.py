@@ -26,7 +26,7 @@ class ConcurrentDuplicate(DomainError):
     """A concurrent request with the same idempotency key committed first.
 
     The callers' transaction wrappers (``orders.place_order_once``,
-    ``claims.run_in_transaction``) answer it with a fresh attempt, which reads the
+    ``db.run_in_transaction``) answer it with a fresh attempt, which reads the
     winner's result; a caller without a wrapper gets RETRYABLE.
     """
 

@@ -21,13 +21,9 @@ from marketplace.accounts.models import Role
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import ClassifierItem, ItemCategory, ItemKind, Unit
+from marketplace.cleaning import FieldErrors, clean_choice, clean_id, clean_required_text, clean_text
 from marketplace.catalog.validation import (
-    FieldErrors,
-    clean_choice,
-    clean_id,
     clean_price,
-    clean_required_text,
-    clean_text,
 )
 from marketplace import clock
 from marketplace.db import Database

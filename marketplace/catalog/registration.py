@@ -5,7 +5,7 @@
   name in Russian and Kazakh (English optional), contacts (a phone kept in E.164, an e-mail),
   the regions it serves, the kinds of service it offers, the accessibility of its premises, and
   its representative's account (username, password). It starts PENDING: it can prepare
-  listings but cannot submit them for publication (``catalog.services._check_can_be_offered``)
+  listings but cannot submit them for publication (``catalog.moderation.check_can_be_offered``)
   until an admin verifies it. All field errors of the form come back together.
 - ``list_providers`` (admin): the verification queue, oldest registration first.
 - ``suspend_provider`` / ``reinstate_provider`` (admin): VERIFIED (or PENDING) → SUSPENDED and
@@ -28,17 +28,12 @@ from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import ItemCategory, Provider, ProviderRegion, SearchOutbox, VerificationStatus
 from marketplace.catalog.services import ProviderProfile, verify_provider
+from marketplace.cleaning import FieldErrors, clean_choice, clean_id, clean_ids, clean_optional_text, clean_required_text
 from marketplace.catalog.validation import (
-    FieldErrors,
     clean_accessibility,
-    clean_choice,
     clean_email,
-    clean_id,
-    clean_ids,
-    clean_optional_text,
     clean_phone,
-    clean_reason,
-    clean_required_text,
+    clean_review_note,
     clean_website,
 )
 from marketplace.db import count_rows
@@ -182,13 +177,13 @@ async def suspend_provider(session: AsyncSession, viewer: Viewer, provider_id: i
     """Admin: suspend, with a reason the provider reads; its listings leave search, no new orders."""
     viewer.require_role(Role.ADMIN)
     return await verify_provider(session, viewer, provider_id, VerificationStatus.SUSPENDED,
-                                 clean_reason(reason, required=True))
+                                 clean_review_note(reason, required=True))
 
 
 async def reinstate_provider(session: AsyncSession, viewer: Viewer, provider_id: int, reason: str) -> ProviderProfile:
     """Admin: SUSPENDED → VERIFIED, with a reason the provider reads (a PENDING one is verified instead)."""
     viewer.require_role(Role.ADMIN)
-    why = clean_reason(reason, required=True)
+    why = clean_review_note(reason, required=True)
     provider = await session.get(Provider, clean_id(provider_id, "provider", "providerId"))
     if provider is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such provider.", "providerId")

@@ -1,8 +1,8 @@
 """Cleaning the input of listings and provider profiles.
 
 Each ``clean_*`` returns the cleaned value or raises ``DomainError`` naming the
-input field (GraphQL spelling: ``unitPrice``, ``regionIds``, ...). ``FieldErrors``
-gathers the refusals of one input so a form can show them all at once.
+input field (GraphQL spelling: ``unitPrice``, ``regionIds``, ...). Text, exact decimals
+and ids are cleaned by ``marketplace.cleaning``; here are the catalogue's own fields.
 """
 
 from __future__ import annotations
@@ -10,17 +10,15 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
-from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
 
 import phonenumbers
 
 from marketplace.catalog.models import DeliveryOption
-from marketplace.errors import DomainError, ErrorCode, not_found, Tenge, ValidationErrors
-
-T = TypeVar("T")
+from marketplace.cleaning import clean_exact_decimal, clean_int, clean_optional_text, clean_text, has_control_characters
+from marketplace.errors import DomainError, ErrorCode
 
 MAX_TITLE = 200
 MAX_DESCRIPTION = 5000
@@ -32,7 +30,6 @@ MAX_ATTRIBUTE_KEY = 64
 MAX_ATTRIBUTE_TEXT = 500
 MAX_ATTRIBUTES_JSON = 8000  # bytes of the whole attributes object as JSON
 MAX_SAFE_INT = 2**53  # integers a JavaScript client still reads exactly
-MAX_REGION_IDS = 100
 MAX_REASON = 1000  # Listing.review_note
 MAX_PHONE = 32
 MAX_EMAIL = 200
@@ -40,7 +37,6 @@ MAX_ADDRESS = 300
 MAX_WEBSITE = 200
 MAX_ACCESSIBILITY_ITEMS = 20
 MAX_ACCESSIBILITY_TEXT = 100
-MAX_DB_ID = 2**31 - 1  # INTEGER primary keys; a larger id cannot exist (and would overflow on PostgreSQL)
 
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-]+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
@@ -48,129 +44,9 @@ _HOST = re.compile(r"^[A-Za-z0-9\u00a1-\uffff]([A-Za-z0-9\u00a1-\uffff\-]*[A-Za-
                    r"(\.[A-Za-z0-9\u00a1-\uffff]([A-Za-z0-9\u00a1-\uffff\-]*[A-Za-z0-9\u00a1-\uffff])?)+$")
 
 
-class FieldErrors:
-    """Collects the field errors of one input; ``raise_if_any`` raises them together."""
-
-    def __init__(self) -> None:
-        self.errors: list[DomainError] = []
-
-    def check(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
-        try:
-            return fn(*args, **kwargs)
-        except ValidationErrors as exc:
-            self.errors.extend(exc.errors)
-        except DomainError as exc:
-            self.errors.append(exc)
-        return None
-
-    def add(self, error: DomainError) -> None:
-        self.errors.append(error)
-
-    def raise_if_any(self) -> None:
-        if len(self.errors) == 1:
-            raise self.errors[0]
-        if self.errors:
-            raise ValidationErrors(self.errors)
-
-
-def _has_control(value: str, allowed: str = "") -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
-
-
-def clean_id(value: Any, what: str, field: str) -> int:
-    """A database id; anything that cannot be one is simply not found."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DB_ID:
-        raise not_found(what, field)
-    return value
-
-
-def clean_ids(values: Any, what: str, field: str, *, max_count: int = MAX_REGION_IDS) -> list[int]:
-    """A non-empty list of ids, duplicates dropped, order kept."""
-    if values is None:
-        raise DomainError(ErrorCode.REQUIRED, "Give at least one id.", field)
-    if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
-        raise DomainError(ErrorCode.INVALID, "Must be a list of ids.", field)
-    values = list(values)
-    if not values:
-        raise DomainError(ErrorCode.REQUIRED, "Give at least one id.", field)
-    if len(values) > max_count:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {count}.", field, count=max_count)
-    out: list[int] = []
-    for v in values:
-        v = clean_id(v, what, field)
-        if v not in out:
-            out.append(v)
-    return out
-
-
-def clean_text(value: Any, field: str, max_len: int, *, multiline: bool = False) -> str:
-    """A trimmed string ('' for None). Control characters are refused (a NUL byte
-    cannot even be stored by PostgreSQL); a description may hold line breaks and tabs."""
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise DomainError(ErrorCode.INVALID, "Must be text.", field)
-    if multiline:
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = value.strip()
-    if _has_control(value, "\n\t" if multiline else ""):
-        raise DomainError(ErrorCode.INVALID, "Contains control characters.", field)
-    if len(value) > max_len:
-        raise DomainError(ErrorCode.TOO_LONG, "At most {count} characters.", field, count=max_len)
-    return value
-
-
-def clean_required_text(value: Any, field: str, max_len: int) -> str:
-    """``clean_text`` that refuses an empty value (REQUIRED)."""
-    text = clean_text(value, field, max_len)
-    if not text:
-        raise DomainError(ErrorCode.REQUIRED, "Required.", field)
-    return text
-
-
-def clean_choice(cls: Any, value: Any, field: str) -> Any:
-    """A member of the enum ``cls`` (given as itself or its value), or INVALID naming the choices."""
-    try:
-        return value if isinstance(value, cls) else cls(value)
-    except (ValueError, TypeError) as exc:
-        raise DomainError(ErrorCode.INVALID, "One of {allowed}.", field, allowed=list(cls)) from exc
-
-
-def clean_optional_text(value: Any, field: str, max_len: int) -> str | None:
-    value = clean_text(value, field, max_len)
-    return value or None
-
-
 def clean_price(value: Any, field: str = "unitPrice") -> Decimal:
     """A positive amount of KZT with at most two decimal places, at most MAX_PRICE."""
-    if value is None:
-        raise DomainError(ErrorCode.REQUIRED, "Give the price.", field)
-    if isinstance(value, bool | float):
-        # floats carry binary noise into money; bools are not numbers here
-        raise DomainError(ErrorCode.INVALID, "Give the price as an exact decimal.", field)
-    try:
-        price = value if isinstance(value, Decimal) else Decimal(value.strip() if isinstance(value, str) else value)
-    except (InvalidOperation, TypeError, ValueError) as exc:
-        raise DomainError(ErrorCode.INVALID, "Not a number.", field) from exc
-    if not price.is_finite():
-        raise DomainError(ErrorCode.INVALID, "Not a number.", field)
-    if price <= 0:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "Must be more than zero.", field)
-    if price > MAX_PRICE:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {price}.", field, price=Tenge(MAX_PRICE))
-    if price != price.quantize(Decimal("0.01")):
-        raise DomainError(ErrorCode.INVALID, "At most two decimal places (tiyn).", field)
-    return price.quantize(Decimal("0.01"))
-
-
-def clean_int(value: Any, field: str, low: int, high: int) -> int:
-    if value is None:
-        raise DomainError(ErrorCode.REQUIRED, "Required.", field)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise DomainError(ErrorCode.INVALID, "Must be a whole number.", field)
-    if not low <= value <= high:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "Must be between {low} and {high}.", field, low=low, high=high)
-    return value
+    return clean_exact_decimal(value, field, most=MAX_PRICE, kind="price")
 
 
 def clean_stock(value: Any, field: str = "stock") -> int | None:
@@ -219,7 +95,7 @@ def _attribute_value(key: str, value: Any, field: str) -> Any:
         return value
     if isinstance(value, str):
         text = value.strip()
-        if _has_control(text):
+        if has_control_characters(text):
             raise DomainError(ErrorCode.INVALID, "The value of '{key}' contains control characters.", field, key=key)
         if len(text) > MAX_ATTRIBUTE_TEXT:
             raise DomainError(ErrorCode.TOO_LONG, "The value of '{key}' has at most {count} characters.", key=key, count=MAX_ATTRIBUTE_TEXT, field=
@@ -243,7 +119,7 @@ def clean_attributes(value: Any, field: str = "attributes") -> dict[str, Any]:
         key = raw_key.strip()
         if not key:
             raise DomainError(ErrorCode.INVALID, "An attribute name is empty.", field)
-        if _has_control(key):
+        if has_control_characters(key):
             raise DomainError(ErrorCode.INVALID, "An attribute name contains control characters.", field)
         if len(key) > MAX_ATTRIBUTE_KEY:
             raise DomainError(ErrorCode.TOO_LONG, "Attribute names have at most {count} characters.", count=MAX_ATTRIBUTE_KEY, field=
@@ -324,7 +200,8 @@ def clean_accessibility(values: Any, field: str = "accessibility") -> list[str]:
     return out
 
 
-def clean_reason(value: Any, field: str = "reason", *, required: bool) -> str | None:
+def clean_review_note(value: Any, field: str = "reason", *, required: bool) -> str | None:
+    """The note of a review or verification decision (any length up to MAX_REASON; required to refuse)."""
     text = clean_text(value, field, MAX_REASON, multiline=True)
     if not text:
         if required:

@@ -1,6 +1,8 @@
 """Reviews people can read: listed on the listing and on the provider, the provider's one reply,
-and an officer hiding an abusive one. (Writing a review is ``orders.services.review_order``: only
-a CONFIRMED order is reviewed, so every review carries the "confirmed order" mark.)
+and an officer hiding an abusive one; and writing one.
+
+- ``review_order``: the recipient of a CONFIRMED order rates it once (so every review carries the
+  "confirmed order" mark); the listing's and the provider's rating sums move in the same transaction.
 
 - ``reply_to_review``: the reviewed provider answers once (DUPLICATE after), audited; the person
   is told.
@@ -15,39 +17,33 @@ a CONFIRMED order is reviewed, so every review carries the "confirmed order" mar
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Role
-from marketplace.audit.services import record as audit
-from marketplace.audit.services import snapshot
+from marketplace.audit.services import record as audit, snapshot
 from marketplace.catalog.models import Listing, Provider, SearchOutbox
+from marketplace.cleaning import clean_id, clean_required_text
 from marketplace.db import count_rows, utcnow
 from marketplace.errors import DomainError, ErrorCode, forbidden, not_found
-from marketplace.orders.models import Order, Review
-from marketplace.records.services import clean_text
+from marketplace.orders.models import Order, Review, OrderStatus
+from marketplace.orders.parties import order_of_recipient
 
 MAX_REPLY = 2000
 MAX_REASON = 1000
 MAX_PAGE = 100
 
 
-def _id(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
-        raise not_found("review", "reviewId")
-    return value
-
-
 async def reply_to_review(session: AsyncSession, viewer: Viewer, review_id: int, text: str) -> Review:
     """The reviewed provider's one reply (1..2000 characters)."""
     viewer.require_role(Role.PROVIDER)
-    review = await session.get(Review, _id(review_id))
+    review = await session.get(Review, clean_id(review_id, "review", "reviewId"))
     if review is None or not viewer.owns_provider(review.provider_id) or review.hidden_at is not None:
         raise not_found("review", "reviewId")
-    body = clean_text(text, "text", MAX_REPLY)
+    body = clean_required_text(text, "text", MAX_REPLY, multiline=True)
     before = snapshot(review)
     result = await session.execute(
         update(Review).where(Review.id == review.id, Review.reply_text.is_(None))
@@ -66,12 +62,12 @@ async def hide_review(session: AsyncSession, viewer: Viewer, review_id: int, rea
     if viewer.role not in (Role.LOCAL_BODY, Role.ADMIN):
         raise forbidden("Reviews are moderated by the region's officer.")
     row = (await session.execute(
-        select(Review, Order.region_id).join(Order, Order.id == Review.order_id).where(Review.id == _id(review_id))
+        select(Review, Order.region_id).join(Order, Order.id == Review.order_id).where(Review.id == clean_id(review_id, "review", "reviewId"))
     )).first()
     if row is None or not (viewer.is_admin or viewer.is_officer_of(row.region_id)):
         raise not_found("review", "reviewId")
     review: Review = row.Review
-    why = clean_text(reason, "reason", MAX_REASON)
+    why = clean_required_text(reason, "reason", MAX_REASON, multiline=True)
     before = snapshot(review)
     result = await session.execute(
         update(Review).where(Review.id == review.id, Review.hidden_at.is_(None))
@@ -121,3 +117,56 @@ async def count_visible_reviews(session: AsyncSession, owner: str, owner_id: int
     """How many visible reviews a listing (or provider) has (``totalCount``, asked for one owner)."""
     column = {"listing": Review.listing_id, "provider": Review.provider_id}[owner]
     return await count_rows(session, select(Review.id).where(column == owner_id, Review.hidden_at.is_(None)))
+
+
+
+MAX_REVIEW = 2000
+
+
+# -- reviews --------------------------------------------------------------------
+async def review_order(
+    session: AsyncSession, viewer: Viewer, order_id: int, rating: int, text: str | None = ""
+) -> Review:
+    """Recipient: rate a CONFIRMED order once (1..5, text up to 2000 characters)."""
+    order = await order_of_recipient(session, viewer, order_id)
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "A rating from 1 to 5.", "rating")
+    body = (text or "").strip()
+    if len(body) > MAX_REVIEW:
+        raise DomainError(ErrorCode.TOO_LONG, "At most {count} characters.", "text", count=MAX_REVIEW)
+    if order.status != OrderStatus.CONFIRMED:
+        raise DomainError(ErrorCode.INVALID_TRANSITION, "Only a confirmed order can be reviewed.", "orderId")
+    if (await session.execute(select(Review.id).where(Review.order_id == order.id))).first() is not None:
+        raise DomainError(ErrorCode.DUPLICATE, "This order is already reviewed.", "orderId")
+    review = Review(
+        order_id=order.id,
+        listing_id=order.listing_id,
+        provider_id=order.provider_id,
+        person_id=order.person_id,
+        rating=rating,
+        text=body,
+        created_at=utcnow(),
+    )
+    session.add(review)
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # a concurrent review of the same order won
+        raise DomainError(ErrorCode.DUPLICATE, "This order is already reviewed.", "orderId") from exc
+    await session.execute(
+        update(Listing)
+        .where(Listing.id == order.listing_id)
+        .values(rating_sum=Listing.rating_sum + rating, rating_count=Listing.rating_count + 1,
+                updated_at=Listing.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(Provider)
+        .where(Provider.id == order.provider_id)
+        .values(rating_sum=Provider.rating_sum + rating, rating_count=Provider.rating_count + 1,
+                updated_at=Provider.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    session.add(SearchOutbox(entity="listing", entity_id=order.listing_id))
+    session.add(SearchOutbox(entity="provider", entity_id=order.provider_id))
+    audit(session, viewer, "review.created", review, None, snapshot(review))
+    return review

@@ -62,16 +62,18 @@ from marketplace.catalog.models import (
     VerificationStatus,
 )
 from marketplace import clock
-from marketplace.claims.services import clean_money, clean_reason
+from marketplace.cleaning import clean_id, clean_money, clean_optional_text, clean_quantity, clean_reason, clean_required_text
 from marketplace.db import Database, count_rows, utcnow
 from marketplace.errors import N_, DomainError, ErrorCode, Phrase, Tenge, not_found
 from marketplace.orders import services as orders
+from marketplace.lifecycle import QUOTE, transition
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.orders.pricing import money, shares
 from marketplace.queues import due_date_cursor, parse_due_date_cursor
 from marketplace.quotes.models import Quote, QuoteStatus
+from marketplace.records.balance import reserve_balance
 from marketplace.records.models import Entitlement, EntitlementStatus
-from marketplace.records.services import active_record, clean_quantity, clean_text, require_whole
+from marketplace.records.services import active_record, require_whole
 
 QUOTE_TERM_WORKING_DAYS = 10  # the provider answers a request
 DECISION_TERM_WORKING_DAYS = 10  # the officer decides a quote (the legal term)
@@ -93,12 +95,6 @@ STATUS_WORDS = {
     QuoteStatus.EXPIRED: N_("expired"),
 }
 _NEVER_PUBLIC = frozenset({ListingStatus.DRAFT, ListingStatus.PENDING_REVIEW, ListingStatus.REJECTED})
-
-
-def _id(value: Any, what: str, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise not_found(what, field)
-    return value
 
 
 def is_overdue(quote: Quote, today: dt.date | None = None) -> bool:
@@ -132,14 +128,14 @@ async def request_quote(
 ) -> Quote:
     """A recipient asks the provider of a custom item's listing for a price."""
     viewer.require_role(Role.RECIPIENT)
-    ent = await session.get(Entitlement, _id(entitlement_id, "entitlement", "entitlementId"))
+    ent = await session.get(Entitlement, clean_id(entitlement_id, "entitlement", "entitlementId"))
     if ent is None or ent.person_id not in viewer.person_ids:
         raise not_found("entitlement", "entitlementId")
-    listing = await session.get(Listing, _id(listing_id, "listing", "listingId"))
+    listing = await session.get(Listing, clean_id(listing_id, "listing", "listingId"))
     if listing is None or listing.status in _NEVER_PUBLIC:
         raise not_found("listing", "listingId")
     qty = clean_quantity(quantity, max_value=orders.MAX_ORDER_QUANTITY)
-    text = clean_text(note, "note", MAX_NOTE, required=False) or ""
+    text = clean_optional_text(note, "note", MAX_NOTE, multiline=True) or ""
     item = await session.get(ClassifierItem, listing.classifier_item_id)
     provider = await session.get(Provider, listing.provider_id)
     person = await session.get(Person, ent.person_id)
@@ -148,13 +144,13 @@ async def request_quote(
         raise DomainError(ErrorCode.INVALID, "This item has a guaranteed price: order it directly.", "listingId")
     if ent.classifier_item_id != listing.classifier_item_id:
         raise DomainError(ErrorCode.NO_ENTITLEMENT, "This entitlement does not cover this item.", "entitlementId")
-    day = orders.today()
+    day = clock.today()
     if ent.status != EntitlementStatus.ACTIVE or not ent.is_active_on(day):
         raise DomainError(ErrorCode.NO_ENTITLEMENT, "This entitlement is not valid today.", "entitlementId")
     if await active_record(session, person.id, day) is None:
         raise DomainError(ErrorCode.NO_ACTIVE_RECORD, "There is no active disability record today.", "entitlementId")
     _require_offered(listing, provider)
-    if not await orders._serves(session, listing, person.region_id):
+    if not await orders.listing_serves(session, listing, person.region_id):
         raise DomainError(ErrorCode.REGION_NOT_SERVED, "This offer is not available in your region.", "listingId")
     require_whole(qty, item.unit)
     if ent.balance < qty:
@@ -190,26 +186,19 @@ def _require_offered(listing: Listing, provider: Provider) -> None:
 
 # -- transitions -------------------------------------------------------------------------------
 async def _quote_in_scope(session: AsyncSession, viewer: Viewer, quote_id: Any) -> Quote:
-    quote = await session.get(Quote, _id(quote_id, "quote", "quoteId"))
+    quote = await session.get(Quote, clean_id(quote_id, "quote", "quoteId"))
     if quote is None or not viewer.sees_case(quote.person_id, quote.provider_id, quote.region_id):
         raise not_found("quote", "quoteId")
     return quote
 
 
 async def _move(
-    session: AsyncSession, viewer: Viewer, quote: Quote, old: Sequence[QuoteStatus], new: QuoteStatus, action: str,
-    *conditions: Any, **values: Any,
+    session: AsyncSession, viewer: Viewer | None, quote: Quote, old: Sequence[QuoteStatus], new: QuoteStatus,
+    action: str, *conditions: Any, **values: Any,
 ) -> Quote:
-    """old → new by one conditional UPDATE (race-safe), audited; INVALID_TRANSITION otherwise."""
-    before = snapshot(quote)
-    result = await session.execute(
-        update(Quote).where(Quote.id == quote.id, Quote.status.in_(list(old)), *conditions).values(status=new, **values)
-        .execution_options(synchronize_session=False)
-    )
-    await session.refresh(quote)
-    if result.rowcount != 1:
-        raise _cannot(quote, new)
-    audit(session, viewer, action, quote, before, snapshot(quote))
+    """old → new along the quote's lifecycle (race-safe), audited; ``_cannot`` otherwise."""
+    await transition(session, viewer, QUOTE, quote, new, old=old, action=action, where=conditions,
+                     refusal=lambda now: _cannot(now, new), **values)
     return quote
 
 
@@ -246,7 +235,7 @@ async def submit_quote(
     if not 0 <= lead_time_days <= MAX_LEAD_TIME_DAYS:
         raise DomainError(ErrorCode.OUT_OF_RANGE, "From 0 to {most} days.", "leadTimeDays",
                           most=MAX_LEAD_TIME_DAYS)
-    spec = clean_text(specification, "specification", MAX_SPECIFICATION)
+    spec = clean_required_text(specification, "specification", MAX_SPECIFICATION, multiline=True)
     if quote.status not in (QuoteStatus.REQUESTED, QuoteStatus.QUOTED):
         raise _cannot(quote, QuoteStatus.QUOTED)
     first = quote.status == QuoteStatus.REQUESTED
@@ -332,10 +321,10 @@ async def place_quoted_order(
     viewer.require_role(Role.RECIPIENT)
     assert viewer.account_id is not None
     key = idempotency.clean_key(idempotency_key)
-    option = orders._clean_option(delivery_option)
-    qid = _id(quote_id, "quote", "quoteId")
+    option = orders.clean_delivery_option(delivery_option)
+    qid = clean_id(quote_id, "quote", "quoteId")
     payload_hash = idempotency.request_hash({"quote_id": qid, "delivery": option, "co_payment": bool(accept_co_payment)})
-    await orders._advisory_locks(session, [("idempotency", viewer.account_id, orders.PLACE_ORDER, key)])
+    await orders.advisory_locks(session, [("idempotency", viewer.account_id, orders.PLACE_ORDER, key)])
     earlier = await idempotency.previous_result(session, viewer.account_id, orders.PLACE_ORDER, key, payload_hash)
     if earlier is not None:
         order = await session.get(Order, earlier)
@@ -358,7 +347,7 @@ async def place_quoted_order(
     ent = await session.get(Entitlement, quote.entitlement_id)
     assert listing is not None and provider is not None and ent is not None
     _require_offered(listing, provider)
-    day = orders.today()
+    day = clock.today()
     if await active_record(session, quote.person_id, day) is None:
         raise DomainError(ErrorCode.NO_ACTIVE_RECORD, "There is no active disability record today.", "quoteId")
     if option is not None and listing.delivery_options and option not in listing.delivery_options:
@@ -371,18 +360,15 @@ async def place_quoted_order(
             "Accept the co-payment to order.",
             "acceptCoPayment", amount=Tenge(split.co_payment),
         )
-    before = snapshot(quote)
-    moved = await session.execute(
-        update(Quote).where(Quote.id == quote.id, Quote.status == QuoteStatus.APPROVED)
-        .values(status=QuoteStatus.ORDERED, closed_at=utcnow()).execution_options(synchronize_session=False)
-    )
-    if moved.rowcount != 1:  # pragma: no cover - the row lock above already serialised it
-        raise _cannot(quote, QuoteStatus.ORDERED)
-    reserved_event = await orders._reserve(session, viewer, ent, quote.quantity, day, audit_now=False)
+    # The row lock above already serialised it; its event is written with the order's, below.
+    before = await transition(session, viewer, QUOTE, quote, QuoteStatus.ORDERED, old=[QuoteStatus.APPROVED],
+                              action=None, refusal=lambda now: _cannot(now, QuoteStatus.ORDERED), closed_at=utcnow())
+    reserved_event = await reserve_balance(session, viewer, ent, quote.quantity, day,
+                                           note={"order_quantity": str(quote.quantity)}, audit_now=False)
     if listing.stock is not None:
         taken = await session.execute(
-            update(Listing).where(Listing.id == listing.id, Listing.stock >= orders._stock_units(quote.quantity))
-            .values(stock=Listing.stock - orders._stock_units(quote.quantity), updated_at=Listing.updated_at)
+            update(Listing).where(Listing.id == listing.id, Listing.stock >= orders.stock_units(quote.quantity))
+            .values(stock=Listing.stock - orders.stock_units(quote.quantity), updated_at=Listing.updated_at)
             .execution_options(synchronize_session=False)
         )
         if taken.rowcount != 1:

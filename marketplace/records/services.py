@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -26,6 +26,7 @@ from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import ClassifierItem, ItemCategory, Unit
 from marketplace.catalog.validation import clean_phone
+from marketplace.cleaning import clean_optional_text, clean_quantity, clean_required_text
 from marketplace.clock import today
 from marketplace.errors import DomainError, ErrorCode, not_found, Phrase
 from marketplace.identifiers import REASONS, InvalidIdentifier, iin_birth_date, iin_sex, validate_iin
@@ -43,7 +44,6 @@ from marketplace.records.models import (
 
 # ICD-10: a letter, two digits, optionally a dot and one or two more digits (G80, G80.1, S78.01).
 NOSOLOGY_RE = re.compile(r"^[A-Z][0-9]{2}(\.[0-9]{1,2})?$")
-MAX_QUANTITY = Decimal("100000")
 MAX_ENTITLEMENT_DAYS = 5 * 366  # an IRP line runs at most about five years
 MAX_RECORD_YEARS_AHEAD = 1  # a record may start at most a year from today
 MAX_CAUSE = 64
@@ -57,37 +57,6 @@ CHILD_AGE_LIMIT = 18
 
 
 # -- cleaning helpers (shared with orders) ------------------------------------
-def clean_text(value: str | None, field: str, max_len: int, *, required: bool = True) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        if required:
-            raise DomainError(ErrorCode.REQUIRED, "Required.", field)
-        return None
-    if len(value) > max_len:
-        raise DomainError(ErrorCode.TOO_LONG, "At most {count} characters.", field, count=max_len)
-    return value
-
-
-def clean_quantity(value: Any, field: str = "quantity", *, max_value: Decimal = MAX_QUANTITY) -> Decimal:
-    """A positive decimal with at most two places, not absurdly large."""
-    if isinstance(value, bool | float):
-        # floats carry binary noise into money and balances; bools are not numbers here
-        raise DomainError(ErrorCode.INVALID, "Give the quantity as an exact decimal.", field)
-    try:
-        q = Decimal(value) if not isinstance(value, Decimal) else value
-    except (InvalidOperation, TypeError, ValueError) as exc:
-        raise DomainError(ErrorCode.INVALID, "Not a number.", field) from exc
-    if not q.is_finite():
-        raise DomainError(ErrorCode.INVALID, "Not a number.", field)
-    if q <= 0:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "Must be more than zero.", field)
-    if q > max_value:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "At most {most}.", field, most=max_value)
-    if q != q.quantize(Decimal("0.01")):
-        raise DomainError(ErrorCode.INVALID, "At most two decimal places.", field)
-    return q.quantize(Decimal("0.01"))
-
-
 def require_whole(quantity: Decimal, unit: Unit, field: str = "quantity") -> None:
     if unit in WHOLE_UNITS and quantity != quantity.to_integral_value():
         raise DomainError(ErrorCode.INVALID, "Counted in whole units ({unit}).", field, unit=unit)
@@ -186,11 +155,11 @@ async def register_person(
         raise invalid_identifier(exc, "iin") from exc
     if birth_date > today():
         raise DomainError(ErrorCode.INVALID_IIN, "The IIN gives a birth date in the future.", "iin")
-    last = clean_text(last_name, "lastName", MAX_NAME)
-    first = clean_text(first_name, "firstName", MAX_NAME)
-    middle = clean_text(middle_name, "middleName", MAX_NAME, required=False)
+    last = clean_required_text(last_name, "lastName", MAX_NAME)
+    first = clean_required_text(first_name, "firstName", MAX_NAME)
+    middle = clean_optional_text(middle_name, "middleName", MAX_NAME)
     phone = clean_phone(phone)  # the same rule as a provider's phone
-    address = clean_text(address, "address", 300, required=False)
+    address = clean_optional_text(address, "address", 300)
     if legal_representative_id is not None and await session.get(Person, legal_representative_id) is None:
         raise not_found("person", "legalRepresentativeId")
     if (await session.execute(select(Person.id).where(Person.iin == iin))).first() is not None:
@@ -253,12 +222,12 @@ async def correct_person_flags(
     mobility difficulty (an assistant needs it with group I) and carer's allowance (it rules an
     assistant out). A person of another region is NOT_FOUND."""
     _require_keeper(viewer)
-    why = clean_text(reason, "reason", 500)
+    why = clean_required_text(reason, "reason", 500, multiline=True)
     if has_mobility_difficulty is None and receives_carer_allowance is None:
         raise DomainError(ErrorCode.REQUIRED, "Say which flag to correct.", "hasMobilityDifficulty")
     person = await _person_for_keeper(session, viewer, person_id, lock=True)
     return await set_person_flags(session, viewer, person, has_mobility_difficulty=has_mobility_difficulty,
-                                  receives_carer_allowance=receives_carer_allowance, reason=why or "")
+                                  receives_carer_allowance=receives_carer_allowance, reason=why)
 
 
 async def _flush_unique(session: AsyncSession, message: str, field: str) -> None:
@@ -306,11 +275,11 @@ async def register_disability(
     person = await _person_for_keeper(session, viewer, person_id, lock=True)
     group = _enum(DisabilityGroup, group, "group")
     exam_format = _enum(ExamFormat, exam_format, "examFormat")
-    cause = clean_text(cause, "cause", MAX_CAUSE)  # type: ignore[assignment]
+    cause = clean_required_text(cause, "cause", MAX_CAUSE, multiline=True)  # type: ignore[assignment]
     code = (nosology_code or "").strip().upper()
     if not NOSOLOGY_RE.match(code):
         raise DomainError(ErrorCode.INVALID, "An ICD-10 code such as G80 or G80.1.", "nosologyCode")
-    decision = clean_text(decision_number, "decisionNumber", MAX_DECISION, required=False)
+    decision = clean_optional_text(decision_number, "decisionNumber", MAX_DECISION)
     if valid_from < person.birth_date:
         raise DomainError(ErrorCode.OUT_OF_RANGE, "Starts before the person was born.", "validFrom")
     if valid_from > add_months(today(), 12 * MAX_RECORD_YEARS_AHEAD):
@@ -513,7 +482,7 @@ async def issue_entitlement(
         release = clean_quantity(quarterly_release, "quarterlyRelease")
         require_whole(release, item.unit, "quarterlyRelease")
     limit = clean_quantity(daily_limit, "dailyLimit") if daily_limit is not None else None
-    line = clean_text(line_number, "lineNumber", MAX_LINE, required=False)
+    line = clean_optional_text(line_number, "lineNumber", MAX_LINE)
 
     # The record: an active one covering the start of the period and not over today.
     rec = (

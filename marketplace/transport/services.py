@@ -42,7 +42,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -62,12 +62,14 @@ from marketplace.catalog.models import (
     VerificationStatus,
 )
 from marketplace import clock
-from marketplace.db import count_rows, utcnow
+from marketplace.cleaning import clean_id, clean_required_text
+from marketplace.db import count_rows
 from marketplace.errors import DomainError, ErrorCode, N_, not_found, Phrase
 from marketplace.orders import services as orders
+from marketplace.lifecycle import TRIP, transition
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.records.models import DisabilityGroup, Entitlement
-from marketplace.records.services import active_record, clean_text
+from marketplace.records.services import active_record
 from marketplace.transport.models import Trip, TripStatus, Vehicle
 
 OP_BOOK_TRIP = "transport.book_trip"
@@ -83,12 +85,6 @@ MAX_PAGE = 100
 PLATE_RE = re.compile(r"^[0-9A-Z]{4,16}$")
 # Trips that hold their vehicle's time.
 LIVE = (TripStatus.REQUESTED, TripStatus.CONFIRMED, TripStatus.RESCHEDULE_PROPOSED)
-
-
-def _id(value: Any, what: str, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise not_found(what, field)
-    return value
 
 
 # -- vehicles ---------------------------------------------------------------------------------
@@ -108,7 +104,7 @@ def _clean_seats(value: Any) -> int:
 
 
 async def _clean_regions(session: AsyncSession, provider_id: int, region_ids: Sequence[Any] | None) -> list[int]:
-    ids = sorted({_id(r, "region", "serviceRegionIds") for r in (region_ids or [])})
+    ids = sorted({clean_id(r, "region", "serviceRegionIds") for r in (region_ids or [])})
     if not ids:
         raise DomainError(ErrorCode.REQUIRED, "Name at least one region the vehicle serves.", "serviceRegionIds")
     served = set((await session.execute(
@@ -138,7 +134,7 @@ async def add_vehicle(
     if provider.verification_status == VerificationStatus.SUSPENDED:
         raise DomainError(ErrorCode.FORBIDDEN, "A suspended provider cannot list vehicles.")
     plate = _clean_plate(plate_number)
-    name = clean_text(model, "model", MAX_MODEL)
+    name = clean_required_text(model, "model", MAX_MODEL)
     places = _clean_seats(seats)
     regions = await _clean_regions(session, provider.id, service_region_ids)
     if (await session.execute(select(Vehicle.id).where(Vehicle.plate_number == plate))).first() is not None:
@@ -158,7 +154,7 @@ async def add_vehicle(
 
 async def _own_vehicle(session: AsyncSession, viewer: Viewer, vehicle_id: Any, *, lock: bool = False) -> Vehicle:
     viewer.require_role(Role.PROVIDER)
-    vid = _id(vehicle_id, "vehicle", "vehicleId")
+    vid = clean_id(vehicle_id, "vehicle", "vehicleId")
     stmt = select(Vehicle).where(Vehicle.id == vid)
     if lock:
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
@@ -184,7 +180,7 @@ async def update_vehicle(
     vehicle = await _own_vehicle(session, viewer, vehicle_id, lock=True)
     before = snapshot(vehicle)
     if model is not None:
-        vehicle.model = clean_text(model, "model", MAX_MODEL) or vehicle.model
+        vehicle.model = clean_required_text(model, "model", MAX_MODEL) or vehicle.model
     if seats is not None:
         vehicle.seats = _clean_seats(seats)
     if service_region_ids is not None:
@@ -236,7 +232,7 @@ async def list_vehicles(
         stmt = stmt.join(ProviderRegion, and_(ProviderRegion.provider_id == Vehicle.provider_id,
                                               ProviderRegion.region_id == viewer.region_id))
     if after is not None and not count_only:
-        stmt = stmt.where(Vehicle.id > _id(after, "cursor", "after"))
+        stmt = stmt.where(Vehicle.id > clean_id(after, "cursor", "after"))
     rows = list((await session.execute(stmt.order_by(Vehicle.id))).scalars())
     if viewer.role == Role.LOCAL_BODY:
         rows = [v for v in rows if viewer.region_id in (v.service_region_ids or [])]
@@ -248,7 +244,7 @@ async def list_vehicles(
 async def get_vehicle(session: AsyncSession, viewer: Viewer, vehicle_id: int) -> Vehicle:
     """One vehicle within ``list_vehicles``' scope (NOT_FOUND otherwise)."""
     viewer.require_authenticated()
-    vehicle = await session.get(Vehicle, _id(vehicle_id, "vehicle", "vehicleId"))
+    vehicle = await session.get(Vehicle, clean_id(vehicle_id, "vehicle", "vehicleId"))
     visible = vehicle is not None and (
         viewer.is_admin
         or viewer.owns_provider(vehicle.provider_id)
@@ -343,12 +339,12 @@ async def book_trip(
     viewer.require_role(Role.RECIPIENT)
     assert viewer.account_id is not None
     key = idempotency.clean_key(idempotency_key)
-    lid = _id(listing_id, "listing", "listingId")
-    eid = _id(entitlement_id, "entitlement", "entitlementId")
+    lid = clean_id(listing_id, "listing", "listingId")
+    eid = clean_id(entitlement_id, "entitlement", "entitlementId")
     start = _clean_moment(starts_at, "startsAt")
     minutes = _clean_duration(duration_minutes)
-    pickup = clean_text(pickup_address, "pickupAddress", MAX_ADDRESS)
-    dropoff = clean_text(dropoff_address, "dropoffAddress", MAX_ADDRESS)
+    pickup = clean_required_text(pickup_address, "pickupAddress", MAX_ADDRESS)
+    dropoff = clean_required_text(dropoff_address, "dropoffAddress", MAX_ADDRESS)
     payload = idempotency.request_hash({
         "listing_id": lid, "entitlement_id": eid, "starts_at": start.isoformat(), "minutes": minutes,
         "pickup": pickup, "dropoff": dropoff, "companion": bool(with_companion), "wheelchair": bool(needs_wheelchair),
@@ -411,7 +407,7 @@ async def book_trip(
 # -- the provider's answer ------------------------------------------------------------------
 async def _trip_of_provider(session: AsyncSession, viewer: Viewer, trip_id: Any) -> Trip:
     viewer.require_role(Role.PROVIDER)
-    trip = await session.get(Trip, _id(trip_id, "trip", "tripId"))
+    trip = await session.get(Trip, clean_id(trip_id, "trip", "tripId"))
     if trip is None or not viewer.owns_provider(trip.provider_id):
         raise not_found("trip", "tripId")
     return trip
@@ -419,25 +415,23 @@ async def _trip_of_provider(session: AsyncSession, viewer: Viewer, trip_id: Any)
 
 async def _trip_of_recipient(session: AsyncSession, viewer: Viewer, trip_id: Any) -> Trip:
     viewer.require_role(Role.RECIPIENT)
-    trip = await session.get(Trip, _id(trip_id, "trip", "tripId"))
+    trip = await session.get(Trip, clean_id(trip_id, "trip", "tripId"))
     if trip is None or not viewer.acts_for_person(trip.person_id):
         raise not_found("trip", "tripId")
     return trip
 
 
 async def _move(
-    session: AsyncSession, trip: Trip, old: Sequence[TripStatus], new: TripStatus, **values: Any
+    session: AsyncSession, viewer: Viewer, trip: Trip, old: Sequence[TripStatus], new: TripStatus, **values: Any
 ) -> dict[str, Any]:
-    """old → new in one conditional UPDATE; the snapshot before, or INVALID_TRANSITION."""
-    before = snapshot(trip)
-    result = await session.execute(
-        update(Trip).where(Trip.id == trip.id, Trip.status.in_(list(old))).values(status=new, **values)
-        .execution_options(synchronize_session=False)
+    """old → new along the trip's lifecycle; the snapshot before, or INVALID_TRANSITION. The caller
+    writes the audit event, after those of the trip's order."""
+    return await transition(
+        session, viewer, TRIP, trip, new, old=old, action=None,
+        refusal=lambda now: DomainError(ErrorCode.INVALID_TRANSITION, "The trip is {status}.", "tripId",
+                                        status=now.status),
+        **values,
     )
-    await session.refresh(trip)
-    if result.rowcount != 1:
-        raise DomainError(ErrorCode.INVALID_TRANSITION, "The trip is {status}.", "tripId", status=trip.status)
-    return before
 
 
 def _require(trip: Trip, *allowed: TripStatus) -> None:
@@ -474,7 +468,7 @@ async def confirm_trip(session: AsyncSession, viewer: Viewer, trip_id: int, vehi
             "Vehicle {plate} is already booked from {starts} to {ends}.",
             "vehicleId", plate=vehicle.plate_number, starts=clash.starts_at, ends=clash.ends_at,
         )
-    before = await _move(session, trip, [TripStatus.REQUESTED], TripStatus.CONFIRMED, vehicle_id=vehicle.id)
+    before = await _move(session, viewer, trip, [TripStatus.REQUESTED], TripStatus.CONFIRMED, vehicle_id=vehicle.id)
     if trip.order_id is not None:
         await orders.accept_order(session, viewer, trip.order_id)
     audit(session, viewer, "trip.confirmed", trip, before, snapshot(trip))
@@ -488,7 +482,7 @@ async def propose_trip_time(session: AsyncSession, viewer: Viewer, trip_id: int,
     _require(trip, TripStatus.REQUESTED)
     if proposed == trip.starts_at:
         raise DomainError(ErrorCode.INVALID, "That is the time already asked for.", "startsAt")
-    before = await _move(session, trip, [TripStatus.REQUESTED], TripStatus.RESCHEDULE_PROPOSED,
+    before = await _move(session, viewer, trip, [TripStatus.REQUESTED], TripStatus.RESCHEDULE_PROPOSED,
                          proposed_starts_at=proposed)
     audit(session, viewer, "trip.time_proposed", trip, before, snapshot(trip))
     return trip
@@ -498,9 +492,9 @@ async def decline_trip(session: AsyncSession, viewer: Viewer, trip_id: int, reas
     """Provider, before confirming: → CANCELLED with a reason; the order is declined and the trip
     returns to the recipient's balance."""
     trip = await _trip_of_provider(session, viewer, trip_id)
-    why = clean_text(reason, "reason", MAX_REASON)
+    why = clean_required_text(reason, "reason", MAX_REASON, multiline=True)
     _require(trip, TripStatus.REQUESTED, TripStatus.RESCHEDULE_PROPOSED)
-    before = await _move(session, trip, [TripStatus.REQUESTED, TripStatus.RESCHEDULE_PROPOSED], TripStatus.CANCELLED)
+    before = await _move(session, viewer, trip, [TripStatus.REQUESTED, TripStatus.RESCHEDULE_PROPOSED], TripStatus.CANCELLED)
     if trip.order_id is not None:
         await orders.decline_order(session, viewer, trip.order_id, why or "")
     audit(session, viewer, "trip.declined", trip, before, {**snapshot(trip), "reason": why})
@@ -531,7 +525,7 @@ async def accept_trip_proposal(session: AsyncSession, viewer: Viewer, trip_id: i
     await _refuse_person_clash(session, trip.person_id, trip.proposed_starts_at, trip.proposed_starts_at + length,
                                trip.id)
     before = await _move(
-        session, trip, [TripStatus.RESCHEDULE_PROPOSED], TripStatus.REQUESTED,
+        session, viewer, trip, [TripStatus.RESCHEDULE_PROPOSED], TripStatus.REQUESTED,
         starts_at=trip.proposed_starts_at, ends_at=trip.proposed_starts_at + length, proposed_starts_at=None,
     )
     audit(session, viewer, "trip.proposal_accepted", trip, before, snapshot(trip))
@@ -545,7 +539,7 @@ async def cancel_trip(session: AsyncSession, viewer: Viewer, trip_id: int) -> Tr
     order = await session.get(Order, trip.order_id) if trip.order_id is not None else None
     if order is not None and order.status not in (OrderStatus.PLACED, OrderStatus.ACCEPTED):
         raise DomainError(ErrorCode.INVALID_TRANSITION, "The trip is already reported done.", "tripId")
-    before = await _move(session, trip, list(LIVE), TripStatus.CANCELLED)
+    before = await _move(session, viewer, trip, list(LIVE), TripStatus.CANCELLED)
     if order is not None:
         await orders.cancel_order(session, viewer, order.id)
     audit(session, viewer, "trip.cancelled", trip, before, snapshot(trip))
@@ -560,7 +554,7 @@ async def complete_trip(session: AsyncSession, viewer: Viewer, trip_id: int) -> 
     order = await session.get(Order, trip.order_id) if trip.order_id is not None else None
     if order is not None and order.status != OrderStatus.DELIVERED:
         raise DomainError(ErrorCode.INVALID_TRANSITION, "The provider has not reported the trip done yet.", "tripId")
-    before = await _move(session, trip, [TripStatus.CONFIRMED], TripStatus.COMPLETED)
+    before = await _move(session, viewer, trip, [TripStatus.CONFIRMED], TripStatus.COMPLETED)
     if order is not None:
         await orders.confirm_receipt(session, viewer, order.id)
     audit(session, viewer, "trip.completed", trip, before, snapshot(trip))
@@ -583,7 +577,7 @@ async def can_see_trip(session: AsyncSession, viewer: Viewer, trip: Trip) -> boo
 
 async def get_trip(session: AsyncSession, viewer: Viewer, trip_id: int) -> Trip:
     viewer.require_authenticated()
-    trip = await session.get(Trip, _id(trip_id, "trip", "tripId"))
+    trip = await session.get(Trip, clean_id(trip_id, "trip", "tripId"))
     if trip is None or not await can_see_trip(session, viewer, trip):
         raise not_found("trip", "tripId")
     return trip

@@ -22,7 +22,7 @@ import strawberry
 
 # The one retry policy of a write transaction (a lost race on a unique key, a deadlock, a
 # serialisation failure, RETRYABLE): where it moves (marketplace/db.py), this import follows.
-from marketplace.claims.services import run_in_transaction
+from marketplace.db import run_in_transaction
 from marketplace.errors import DomainError, ErrorCode
 from schema.core.errors import RETRY_MESSAGE, database_unavailable, user_errors
 

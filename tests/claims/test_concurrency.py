@@ -13,6 +13,7 @@ from marketplace.claims import services as cs
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.records.models import Entitlement
+from marketplace.db import run_in_transaction
 from tests.claims.conftest import PDF, audit_count, make_order, make_receipt
 
 N = 20
@@ -74,7 +75,7 @@ async def test_twenty_payments_with_one_key_give_one_result(db, world):  # type:
         await cs.approve_claim(s, world.viewer("officer_a"), claim.id)
     officer = world.viewer("officer_a")
     results = await asyncio.gather(
-        *[cs.run_in_transaction(db, cs.mark_claim_paid, officer, claim.id, "PP-1", idempotency_key="same")
+        *[run_in_transaction(db, cs.mark_claim_paid, officer, claim.id, "PP-1", idempotency_key="same")
           for _ in range(N)],
         return_exceptions=True,
     )
@@ -88,7 +89,7 @@ async def test_twenty_identical_submissions_make_one_claim(db, world):  # type: 
         order = await make_order(s, world)
     viewer = world.viewer("provider_a")
     results = await asyncio.gather(
-        *[cs.run_in_transaction(db, cs.submit_provider_claim, viewer, order_id=order.id, idempotency_key="once")
+        *[run_in_transaction(db, cs.submit_provider_claim, viewer, order_id=order.id, idempotency_key="once")
           for _ in range(N)],
         return_exceptions=True,
     )
@@ -105,7 +106,7 @@ async def test_concurrent_claims_with_different_keys_for_one_order_make_one_clai
         order = await make_order(s, world)
     viewer = world.viewer("provider_a")
     results = await asyncio.gather(
-        *[cs.run_in_transaction(db, cs.submit_provider_claim, viewer, order_id=order.id, idempotency_key=f"k{i}")
+        *[run_in_transaction(db, cs.submit_provider_claim, viewer, order_id=order.id, idempotency_key=f"k{i}")
           for i in range(N)],
         return_exceptions=True,
     )
@@ -121,7 +122,7 @@ async def test_concurrent_self_purchases_never_overspend(db, world, claim_settin
         receipts = [await make_receipt(s, world, claim_settings, data=PDF + b"%%%d" % n) for n in range(10)]
     viewer = world.viewer("recipient_a")
     results = await asyncio.gather(
-        *[cs.run_in_transaction(db, cs.submit_self_purchase_claim, viewer, person_id=world.recipient_a.id,
+        *[run_in_transaction(db, cs.submit_self_purchase_claim, viewer, person_id=world.recipient_a.id,
                                 entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
                                 amount_paid=Decimal("1000.00"), receipt_id=r.id, idempotency_key=f"r{r.id}")
           for r in receipts],
@@ -143,15 +144,15 @@ async def test_run_in_transaction_retries_a_lost_race_and_nothing_else(db, world
             raise error
         return "done"
 
-    assert await cs.run_in_transaction(db, flaky, world.viewer("admin"), 2, ConcurrentDuplicate()) == "done"
+    assert await run_in_transaction(db, flaky, world.viewer("admin"), 2, ConcurrentDuplicate()) == "done"
     assert len(calls) == 3
     calls.clear()
     with pytest.raises(DomainError) as err:
-        await cs.run_in_transaction(db, flaky, world.viewer("admin"), 5, ConcurrentDuplicate())
+        await run_in_transaction(db, flaky, world.viewer("admin"), 5, ConcurrentDuplicate())
     assert err.value.code == ErrorCode.RETRYABLE
     assert len(calls) == 3  # gives up after three attempts
     calls.clear()
     with pytest.raises(DomainError) as err:
-        await cs.run_in_transaction(db, flaky, world.viewer("admin"), 1, DomainError(ErrorCode.DUPLICATE, "dup"))
+        await run_in_transaction(db, flaky, world.viewer("admin"), 1, DomainError(ErrorCode.DUPLICATE, "dup"))
     assert err.value.code == ErrorCode.DUPLICATE
     assert len(calls) == 1  # a business refusal is not retried

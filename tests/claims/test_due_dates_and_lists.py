@@ -9,7 +9,7 @@ from marketplace import clock
 from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Role
 from marketplace.claims import services as cs
-from marketplace.claims.models import ClaimStatus
+from marketplace.claims.models import ClaimStatus, CompensationClaim
 from marketplace.errors import DomainError, ErrorCode
 from tests import factories as f
 from tests.claims.conftest import make_order
@@ -55,7 +55,7 @@ async def test_a_submitted_claim_gets_its_due_date_from_the_submission_moment(db
 
 
 def test_is_overdue_only_when_submitted_and_past_the_due_date():
-    claim = cs.CompensationClaim(status=ClaimStatus.SUBMITTED, due_date=dt.date(2025, 4, 17))
+    claim = CompensationClaim(status=ClaimStatus.SUBMITTED, due_date=dt.date(2025, 4, 17))
     assert not cs.is_overdue(claim, dt.date(2025, 4, 17))
     assert cs.is_overdue(claim, dt.date(2025, 4, 18))
     for status in (ClaimStatus.APPROVED, ClaimStatus.REJECTED, ClaimStatus.PAID):

@@ -14,6 +14,7 @@ from marketplace.claims.models import ClaimStatus, CompensationClaim, Receipt
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.notifications import services as notifications  # noqa: F401 - notices follow audit events
 from marketplace.records.models import Entitlement
+from marketplace.db import run_in_transaction
 from schema.core.ids import to_global_id
 from tests.claims.conftest import PDF, make_order, make_receipt
 from tests.notifications.helpers import notes
@@ -65,7 +66,7 @@ async def test_racing_claims_on_the_same_bytes_one_wins(db, world, claim_setting
 
     async def attempt(side: str, receipt_id: int):  # type: ignore[no-untyped-def]
         try:
-            return await cs.run_in_transaction(db, cs.submit_self_purchase_claim, world.viewer(f"recipient_{side}"),
+            return await run_in_transaction(db, cs.submit_self_purchase_claim, world.viewer(f"recipient_{side}"),
                                                **self_claim(world, side, receipt_id, f"race-{side}"))
         except DomainError as exc:
             return exc

@@ -11,7 +11,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from marketplace.claims.services import run_in_transaction
+from marketplace.db import run_in_transaction
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.orders.models import Order
 from marketplace.quotes import services as quotes

@@ -1,0 +1,112 @@
+"""Reading claims in the viewer's scope: one claim, the officer's queue by due date, the overdue count."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace import clock
+from marketplace.accounts.access import Viewer
+from marketplace.accounts.models import Role
+from marketplace.claims.models import ClaimStatus, CompensationClaim
+from marketplace.cleaning import clean_id
+from marketplace.db import count_rows
+from marketplace.errors import DomainError, ErrorCode, not_found
+from marketplace.queues import due_date_cursor, parse_due_date_cursor
+
+
+MAX_PAGE = 100
+
+
+# -- reading ---------------------------------------------------------------------------
+def _scope(viewer: Viewer) -> list[Any]:
+    """WHERE conditions for the claims the viewer may see."""
+    return viewer.case_filter(CompensationClaim.person_id, CompensationClaim.provider_id, CompensationClaim.region_id)
+
+
+def can_see_claim(viewer: Viewer, claim: CompensationClaim) -> bool:
+    return viewer.is_authenticated and viewer.sees_case(claim.person_id, claim.provider_id, claim.region_id)
+
+
+async def get_claim(session: AsyncSession, viewer: Viewer, claim_id: int) -> CompensationClaim:
+    viewer.require_authenticated()
+    cid = clean_id(claim_id, "claim", "claimId")
+    claim = await session.get(CompensationClaim, cid)
+    if claim is None or not can_see_claim(viewer, claim):
+        raise not_found("claim", "claimId")
+    return claim
+
+
+def claim_cursor(claim: CompensationClaim) -> list[Any]:
+    """The keyset of a claim in ``list_claims`` (for ``schema.core.pagination``'s opaque cursors)."""
+    return due_date_cursor(claim.due_date, claim.id)
+
+
+def queue_order_ascending(viewer: Viewer) -> bool:
+    """Officers and admins work a queue (soonest due first); recipients and providers see newest first."""
+    return viewer.role in (Role.LOCAL_BODY, Role.ADMIN)
+
+
+async def list_claims(
+    session: AsyncSession,
+    viewer: Viewer,
+    *,
+    status: ClaimStatus | str | None = None,
+    overdue_only: bool = False,
+    first: int = 20,
+    after: Sequence[Any] | None = None,
+    count_only: bool = False,
+) -> list[CompensationClaim] | int:
+    """The claims in the viewer's scope, keyset-paged by (due date, id).
+
+    Officers (their region's queue) and admins (everything) get the soonest due
+    first; recipients (their own and represented persons') and providers (their
+    own) get the latest first. ``overdue_only``: SUBMITTED and past the due date
+    (Almaty today). ``after`` is the decoded cursor of the previous page's last
+    claim (``claim_cursor``). Returns up to ``first + 1`` rows: an extra row
+    means there is a next page (as ``schema.core.pagination.build_connection`` expects).
+    """
+    if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= MAX_PAGE:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and {most}.", "first", most=MAX_PAGE)
+    conditions = _scope(viewer)
+    if status is not None:
+        try:
+            status = ClaimStatus(status)
+        except ValueError as exc:
+            raise DomainError(ErrorCode.INVALID, "Not a claim status.", "status") from exc
+        conditions.append(CompensationClaim.status == status)
+    if overdue_only:
+        conditions += [CompensationClaim.status == ClaimStatus.SUBMITTED, CompensationClaim.due_date < clock.today()]
+    if count_only:
+        return await count_rows(session, select(CompensationClaim).where(*conditions))
+    ascending = queue_order_ascending(viewer)
+    cursor = parse_due_date_cursor(after)
+    if cursor is not None:
+        due, cid = cursor
+        if ascending:
+            conditions.append(
+                (CompensationClaim.due_date > due) | ((CompensationClaim.due_date == due) & (CompensationClaim.id > cid))
+            )
+        else:
+            conditions.append(
+                (CompensationClaim.due_date < due) | ((CompensationClaim.due_date == due) & (CompensationClaim.id < cid))
+            )
+    order_by = (
+        (CompensationClaim.due_date.asc(), CompensationClaim.id.asc())
+        if ascending
+        else (CompensationClaim.due_date.desc(), CompensationClaim.id.desc())
+    )
+    rows = await session.execute(select(CompensationClaim).where(*conditions).order_by(*order_by).limit(first + 1))
+    return list(rows.scalars())
+
+
+async def count_overdue(session: AsyncSession, viewer: Viewer) -> int:
+    """How many claims in the viewer's scope are overdue (for an officer's dashboard)."""
+    conditions = _scope(viewer) + [
+        CompensationClaim.status == ClaimStatus.SUBMITTED,
+        CompensationClaim.due_date < clock.today(),
+    ]
+    return int((await session.execute(select(func.count()).select_from(CompensationClaim).where(*conditions))).scalar_one())

@@ -1,0 +1,71 @@
+"""An order as each party reaches it (the provider's, the recipient's), locked, and the advisory locks that queue
+the writers of one person's item, one key or one order (PostgreSQL; SQLite serialises its writers)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import literal, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.accounts.access import Viewer
+from marketplace.accounts.models import Role
+from marketplace.catalog.models import ClassifierItem, ItemKind, Unit
+from marketplace.db import Quantity
+from marketplace.errors import not_found
+from marketplace.orders.models import Order
+
+
+MAX_REASON = 1000
+
+
+def quantity_param(value: Decimal) -> Any:
+    """A bound quantity typed as the column (on SQLite that means scaled to hundredths)."""
+    return literal(value, Quantity)
+
+
+def is_hourly(item: ClassifierItem) -> bool:
+    return item.kind == ItemKind.SERVICE and item.unit == Unit.HOUR
+
+
+# -- transitions ----------------------------------------------------------------
+async def order_of_provider(session: AsyncSession, viewer: Viewer, order_id: int) -> Order:
+    viewer.require_role(Role.PROVIDER)
+    order = await session.get(Order, order_id)
+    if order is None or not viewer.owns_provider(order.provider_id):
+        raise not_found("order", "orderId")
+    return order
+
+
+async def order_of_recipient(session: AsyncSession, viewer: Viewer, order_id: int) -> Order:
+    viewer.require_role(Role.RECIPIENT)
+    order = await session.get(Order, order_id)
+    if order is None or not viewer.acts_for_person(order.person_id):
+        raise not_found("order", "orderId")
+    return order
+
+
+async def lock_order(session: AsyncSession, order: Order) -> None:
+    """SELECT ... FOR UPDATE on the order (a no-op on SQLite, whose writers are serialised), refreshing it."""
+    (
+        await session.execute(
+            select(Order).where(Order.id == order.id).with_for_update().execution_options(populate_existing=True)
+        )
+    ).scalar_one()
+
+
+def lock_key(*parts: object) -> int:
+    digest = hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+async def advisory_locks(session: AsyncSession, keys: Iterable[tuple[object, ...]]) -> None:
+    """Transaction-scoped locks on PostgreSQL (taken in a fixed order, so no deadlock);
+    on SQLite the write transaction (BEGIN IMMEDIATE) already serialises writers."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted(lock_key(*k) for k in keys):
+        await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
