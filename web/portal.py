@@ -21,7 +21,6 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
 
 from marketplace.accounts.models import Language
 from marketplace.db import Database
@@ -37,6 +36,7 @@ from marketplace.i18n import (
 from marketplace.settings import Settings
 from schema.context import Context
 from web import labels
+from web.assets import Assets
 from web.operations import Outcome, load_operations
 from web.visitor import Visitor, csrf_matches, keep_browser, visitor_for
 
@@ -102,6 +102,7 @@ class Portal:
         self.services = services
         self.operations = load_operations()
         self.catalogues = Catalogues(HERE / "locale", "web")
+        self.assets = Assets(STATIC)
         self.environments = {language: self._environment(language) for language in LANGUAGES}
 
     # -- templates ---------------------------------------------------------------------
@@ -122,6 +123,7 @@ class Portal:
         translations = self.catalogues.translations(language)
         for name, words in labels.ALL.items():
             env.globals[name] = {key: translations.gettext(text) for key, text in words.items()}
+        env.globals["asset_url"] = self.assets.fingerprints.url
         env.globals["text_language"] = lambda obj, name: shown_language(obj, name, language)
         env.globals.update(language=language, lang=locale_tag(language), languages=LANGUAGES,
                            language_name=language_name, locale_tag=locale_tag, Language=Language)
@@ -179,6 +181,7 @@ class Portal:
     def routes(self) -> list[BaseRoute]:
         from web.pages import accounts, home, listings, ordering, orders, search
         from web.pages import applications, claims, notifications, representing, settings, trips
+        from web.pages import service_hours
 
         def page(handler: Any) -> Any:
             async def endpoint(request: Request) -> Response:
@@ -204,6 +207,7 @@ class Portal:
             Route("/orders/{id}", page(orders.order_page), methods=["GET"]),
             Route("/orders/{id}/placed", page(orders.placed), methods=["GET"]),
             Route("/orders/{id}/{action:str}", page(orders.order_action), methods=["POST"]),
+            Route("/orders/{id}/hours/{log}/{action:str}", page(service_hours.hours_action), methods=["POST"]),
             Route("/claims", page(claims.my_claims), methods=["GET"]),
             Route("/claims/new", page(claims.new_claim), methods=["GET"]),
             Route("/claims/new", page(claims.submit_claim), methods=["POST"]),
@@ -228,7 +232,7 @@ class Portal:
             Route("/settings/language", page(settings.change_language), methods=["POST"]),
             Route("/settings/password", page(settings.change_password), methods=["POST"]),
             Route("/accessibility", page(settings.accessibility_statement), methods=["GET"]),
-            Mount("/assets", app=StaticFiles(directory=STATIC, check_dir=False), name="assets"),
+            Mount("/assets", app=self.assets, name="assets"),
         ]
 
 
