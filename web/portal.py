@@ -181,7 +181,7 @@ class Portal:
     def routes(self) -> list[BaseRoute]:
         from web.pages import accounts, home, listings, ordering, orders, search
         from web.pages import applications, claims, notifications, representing, settings, trips
-        from web.pages import service_hours
+        from web.pages import quotes, service_hours
 
         def page(handler: Any) -> Any:
             async def endpoint(request: Request) -> Response:
@@ -208,6 +208,10 @@ class Portal:
             Route("/orders/{id}/placed", page(orders.placed), methods=["GET"]),
             Route("/orders/{id}/{action:str}", page(orders.order_action), methods=["POST"]),
             Route("/orders/{id}/hours/{log}/{action:str}", page(service_hours.hours_action), methods=["POST"]),
+            Route("/listings/{id}/quote", page(quotes.request_quote), methods=["POST"]),
+            Route("/quotes", page(quotes.my_quotes), methods=["GET"]),
+            Route("/quotes/{id}", page(quotes.quote_page), methods=["GET"]),
+            Route("/quotes/{id}/{action:str}", page(quotes.quote_action), methods=["POST"]),
             Route("/claims", page(claims.my_claims), methods=["GET"]),
             Route("/claims/new", page(claims.new_claim), methods=["GET"]),
             Route("/claims/new", page(claims.submit_claim), methods=["POST"]),

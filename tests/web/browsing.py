@@ -19,6 +19,26 @@ FOCUS_VISIBLE = """el => {
 }"""
 
 
+# What sticks out past the right edge: the innermost elements, and text that overflows its box
+# (a long word), named by its parent.
+STICKING_OUT = """() => {
+  const width = document.documentElement.clientWidth + 0.5, found = [];
+  const out = el => el.getBoundingClientRect().right > width;
+  for (const el of document.querySelectorAll('body *')) {
+    if (out(el) && ![...el.children].some(out)) found.push(el.outerHTML.slice(0, 100));
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  while (walker.nextNode()) {
+    range.selectNodeContents(walker.currentNode);
+    if (range.getBoundingClientRect().right > width) {
+      found.push('text in ' + walker.currentNode.parentElement.outerHTML.slice(0, 100));
+    }
+  }
+  return found.slice(0, 4);
+}"""
+
+
 def axe_source() -> str:
     if not _axe_source:
         if not AXE.exists():
@@ -119,7 +139,8 @@ class Visit:
         try:
             overflow = await page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 0, f"{kind} scrolls sideways by {overflow}px at 320 px"
+            assert overflow <= 0, \
+                f"{kind} scrolls sideways by {overflow}px at 320 px: {await page.evaluate(STICKING_OUT)}"
         finally:
             await page.set_viewport_size(size)
         self.checked.append(kind)
