@@ -21,7 +21,6 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
 
 from marketplace.accounts.models import Language
 from marketplace.db import Database
@@ -38,6 +37,7 @@ from marketplace.settings import Settings
 from schema.context import Context
 from schema.services import Services
 from web import labels
+from web.assets import Assets
 from web.operations import Outcome, load_operations
 from web.visitor import Visitor, csrf_matches, keep_browser, visitor_for
 
@@ -103,6 +103,7 @@ class Portal:
         self.services = services
         self.operations = load_operations()
         self.catalogues = Catalogues(HERE / "locale", "web")
+        self.assets = Assets(STATIC)
         self.environments = {language: self._environment(language) for language in LANGUAGES}
 
     # -- templates ---------------------------------------------------------------------
@@ -123,6 +124,7 @@ class Portal:
         translations = self.catalogues.translations(language)
         for name, words in labels.ALL.items():
             env.globals[name] = {key: translations.gettext(text) for key, text in words.items()}
+        env.globals["asset_url"] = self.assets.fingerprints.url
         env.globals["text_language"] = lambda obj, name: shown_language(obj, name, language)
         env.globals.update(language=language, lang=locale_tag(language), languages=LANGUAGES,
                            language_name=language_name, locale_tag=locale_tag, Language=Language)
@@ -183,6 +185,7 @@ class Portal:
         from web.pages import provider_hours, provider_listings, provider_money, provider_orders, provider_signup
         from web.pages import officer_claims, officer_imports, officer_listings, officer_persons, officer_queue
         from web.pages import admin_classifier, admin_providers
+        from web.pages import quotes, service_hours
 
         def page(handler: Any) -> Any:
             async def endpoint(request: Request) -> Response:
@@ -208,6 +211,11 @@ class Portal:
             Route("/orders/{id}", page(orders.order_page), methods=["GET"]),
             Route("/orders/{id}/placed", page(orders.placed), methods=["GET"]),
             Route("/orders/{id}/{action:str}", page(orders.order_action), methods=["POST"]),
+            Route("/orders/{id}/hours/{log}/{action:str}", page(service_hours.hours_action), methods=["POST"]),
+            Route("/listings/{id}/quote", page(quotes.request_quote), methods=["POST"]),
+            Route("/quotes", page(quotes.my_quotes), methods=["GET"]),
+            Route("/quotes/{id}", page(quotes.quote_page), methods=["GET"]),
+            Route("/quotes/{id}/{action:str}", page(quotes.quote_action), methods=["POST"]),
             Route("/claims", page(claims.my_claims), methods=["GET"]),
             Route("/claims/new", page(claims.new_claim), methods=["GET"]),
             Route("/claims/new", page(claims.submit_claim), methods=["POST"]),
@@ -270,6 +278,7 @@ class Portal:
             Route("/admin/providers/{id}", page(admin_providers.provider_page), methods=["GET"]),
             Route("/admin/providers/{id}/{action:str}", page(admin_providers.provider_action), methods=["POST"]),
             Mount("/assets", app=StaticFiles(directory=STATIC, check_dir=False), name="assets"),
+            Mount("/assets", app=self.assets, name="assets"),
         ]
 
 

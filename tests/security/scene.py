@@ -318,7 +318,7 @@ class Scene:
         async with self.db.transaction() as s:
             account = await f.account(s, Role.RECIPIENT, person_id=self.sides[side].person.id)
             s.add(AccountCode(account_id=account.id, purpose=password_reset.PURPOSE,
-                              code_hash=password_reset._hash(code), expires_at=utcnow() + dt.timedelta(minutes=5)))
+                              code_hash=password_reset.code_hash(code), expires_at=utcnow() + dt.timedelta(minutes=5)))
         return code
 
     async def clear_quotes(self, side: str) -> None:

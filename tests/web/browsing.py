@@ -19,6 +19,44 @@ FOCUS_VISIBLE = """el => {
 }"""
 
 
+# What sticks out past the right edge: the innermost elements, and text that overflows its box
+# (a long word), named by its parent.
+STICKING_OUT = """() => {
+  const width = document.documentElement.clientWidth + 0.5, found = [];
+  const out = el => el.getBoundingClientRect().right > width;
+  for (const el of document.querySelectorAll('body *')) {
+    if (out(el) && ![...el.children].some(out)) found.push(el.outerHTML.slice(0, 100));
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  while (walker.nextNode()) {
+    range.selectNodeContents(walker.currentNode);
+    if (range.getBoundingClientRect().right > width) {
+      found.push('text in ' + walker.currentNode.parentElement.outerHTML.slice(0, 100));
+    }
+  }
+  return found.slice(0, 4);
+}"""
+
+
+# Text cut off by a box that hides its overflow (a fixed-height or nowrap box at large text): an
+# element with overflow other than visible, whose content is wider or taller than its box, and
+# which holds text of its own (not a scrolling table wrapper: none of ours scroll).
+CLIPPED_TEXT = """() => {
+  const found = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const s = getComputedStyle(el);
+    if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+    if (el.classList.contains('govuk-visually-hidden') || s.position === 'absolute' && el.clientWidth <= 1) continue;
+    if (!el.innerText || !el.innerText.trim()) continue;
+    if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) {
+      found.push(el.outerHTML.slice(0, 100));
+    }
+  }
+  return found.slice(0, 4);
+}"""
+
+
 def axe_source() -> str:
     if not _axe_source:
         if not AXE.exists():
@@ -119,10 +157,28 @@ class Visit:
         try:
             overflow = await page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 0, f"{kind} scrolls sideways by {overflow}px at 320 px"
+            assert overflow <= 0, \
+                f"{kind} scrolls sideways by {overflow}px at 320 px: {await page.evaluate(STICKING_OUT)}"
+            await self.text_at_200_percent(kind)
         finally:
             await page.set_viewport_size(size)
         self.checked.append(kind)
+
+    async def text_at_200_percent(self, kind: str) -> None:
+        """WCAG 1.4.4 at the narrowest: at 320 px wide with the text at 200% (the root font size
+        doubled; the styles size text in rem), nothing scrolls sideways and no box cuts its text
+        off. The page is put back as it was."""
+        page = self.page
+        await page.evaluate("document.documentElement.style.fontSize = '200%'")
+        try:
+            overflow = await page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, \
+                f"{kind} scrolls sideways by {overflow}px at 320 px with 200% text: {await page.evaluate(STICKING_OUT)}"
+            clipped = await page.evaluate(CLIPPED_TEXT)
+            assert clipped == [], f"{kind} cuts text off at 200%: {clipped}"
+        finally:
+            await page.evaluate("document.documentElement.style.fontSize = ''")
 
     async def axe(self) -> Any:
         """axe-core's results for the page as the person sees it. A page with JavaScript off

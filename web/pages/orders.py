@@ -44,7 +44,14 @@ async def _order_page(portal: Portal, request: Request, template: str, errors: F
 
 
 async def order_page(portal: Portal, request: Request) -> Response:
-    return await _order_page(portal, request, "pages/order.html", review={})
+    return await order_view(portal, request, review={})
+
+
+async def order_view(portal: Portal, request: Request, errors: FormErrors | None = None, status_code: int = 200,
+                     **context: object) -> Response:
+    """The order's page (``pages/order.html``), as shown or as answered after a failed form."""
+    context.setdefault("disputing", {})
+    return await _order_page(portal, request, "pages/order.html", errors=errors, status_code=status_code, **context)
 
 
 async def placed(portal: Portal, request: Request) -> Response:
@@ -75,4 +82,4 @@ async def order_action(portal: Portal, request: Request) -> Response:
             return portal.not_found(request, visitor)
         if not errors:
             return portal.redirect(visitor, f"/orders/{order_id}?done={done}")
-    return await _order_page(portal, request, "pages/order.html", errors=errors, status_code=400, review=review)
+    return await order_view(portal, request, errors=errors, status_code=400, review=review)

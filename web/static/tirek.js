@@ -4,3 +4,4 @@ import { initAll } from "./build/govuk-frontend.min.js";
 
 document.body.classList.add("govuk-frontend-supported", "js-enabled");
 initAll();
+import "./live.js";
