@@ -277,7 +277,6 @@ class Portal:
             Route("/admin/providers", page(admin_providers.providers_page), methods=["GET"]),
             Route("/admin/providers/{id}", page(admin_providers.provider_page), methods=["GET"]),
             Route("/admin/providers/{id}/{action:str}", page(admin_providers.provider_action), methods=["POST"]),
-            Mount("/assets", app=StaticFiles(directory=STATIC, check_dir=False), name="assets"),
             Mount("/assets", app=self.assets, name="assets"),
         ]
 
