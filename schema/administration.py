@@ -33,6 +33,14 @@ class CreateClassifierItemInput:
     category: ItemCategory  # type: ignore[valid-type]
     price_cap: Decimal | None = strawberry.field(default=None, description="None: a custom item, by quote.")
     service_life_months: int | None = None
+    quarterly_release: Decimal | None = strawberry.field(
+        default=None, description="At most this much released per calendar quarter (a line's whole quantity is "
+                                  "not orderable at once); None: no quarterly release.")
+    yearly_max: Decimal | None = strawberry.field(
+        default=None, description="At most this much per person in a calendar year, over every line and order.")
+    daily_max: Decimal | None = strawberry.field(default=None, description="At most this much per day (hours).")
+    companion_allowed: bool = strawberry.field(
+        default=False, description="A line may cover a companion (group I and children only).")
 
 
 @strawberry.input(description="Only the fields given change. A new priceCap takes effect on priceCapFrom "
@@ -47,6 +55,11 @@ class UpdateClassifierItemInput:
     is_active: strawberry.Maybe[bool]
     price_cap: strawberry.Maybe[Decimal | None]
     price_cap_from: dt.date | None = None
+    quarterly_release: strawberry.Maybe[Decimal | None] = strawberry.field(
+        description="null removes the norm; lines already issued keep theirs.")
+    yearly_max: strawberry.Maybe[Decimal | None]
+    daily_max: strawberry.Maybe[Decimal | None]
+    companion_allowed: strawberry.Maybe[bool]
 
 
 @strawberry.type
@@ -90,7 +103,9 @@ class AdministrationMutations:
         return _item(await transaction(
             info, classifier.create_classifier_item, code=input.code, name_kk=input.name_kk, name_ru=input.name_ru,
             name_en=input.name_en, kind=input.kind.value, unit=input.unit.value, category=input.category.value,
-            price_cap=input.price_cap, service_life_months=input.service_life_months))
+            price_cap=input.price_cap, service_life_months=input.service_life_months,
+            quarterly_release=input.quarterly_release, yearly_max=input.yearly_max, daily_max=input.daily_max,
+            companion_allowed=input.companion_allowed))
 
     @mutation(description="Admin: change a classifier item; a new cap takes effect on its date.")
     async def update_classifier_item(self, info: strawberry.Info, classifier_item_id: strawberry.ID,
@@ -100,7 +115,9 @@ class AdministrationMutations:
             name_kk=_given(input.name_kk), name_ru=_given(input.name_ru),
             name_en=_given(input.name_en), kind=_given(input.kind), unit=_given(input.unit),
             service_life_months=_given(input.service_life_months), is_active=_given(input.is_active),
-            price_cap=_given(input.price_cap), price_cap_from=input.price_cap_from))
+            price_cap=_given(input.price_cap), price_cap_from=input.price_cap_from,
+            quarterly_release=_given(input.quarterly_release), yearly_max=_given(input.yearly_max),
+            daily_max=_given(input.daily_max), companion_allowed=_given(input.companion_allowed)))
 
     @mutation(description="Admin: a new region.")
     async def create_region(self, info: strawberry.Info, code: str, name_kk: str, name_ru: str, name_en: str

@@ -21,7 +21,7 @@ from marketplace.accounts.models import Role
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import ClassifierItem, ItemCategory, ItemKind, Unit
-from marketplace.cleaning import FieldErrors, clean_choice, clean_id, clean_required_text, clean_text
+from marketplace.cleaning import FieldErrors, clean_choice, clean_id, clean_quantity, clean_required_text, clean_text
 from marketplace.catalog.validation import (
     clean_price,
 )
@@ -56,6 +56,21 @@ def _service_life(value: Any) -> int | None:
     return value
 
 
+def _norm(value: Any, field: str) -> Any:
+    """A norm of the item (release per quarter, most per year, most per day): a positive exact
+    quantity, or None for no such norm."""
+    return None if value is None else clean_quantity(value, field)
+
+
+def _flag(value: Any, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise DomainError(ErrorCode.INVALID, "true or false.", field)
+    return value
+
+
+NORMS = (("quarterly_release", "quarterlyRelease"), ("yearly_max", "yearlyMax"), ("daily_max", "dailyMax"))
+
+
 def _cap_day(value: Any) -> dt.date:
     today = clock.today()
     if value is None:
@@ -70,8 +85,11 @@ def _cap_day(value: Any) -> dt.date:
 async def create_classifier_item(
     session: AsyncSession, viewer: Viewer, *, code: Any, name_kk: Any, name_ru: Any, name_en: Any, kind: Any,
     unit: Any, category: Any, price_cap: Any = None, service_life_months: Any = None,
+    quarterly_release: Any = None, yearly_max: Any = None, daily_max: Any = None, companion_allowed: Any = False,
 ) -> ClassifierItem:
-    """Admin: a new item (no cap: a custom item, by quote). The cap is in force from today."""
+    """Admin: a new item (no cap: a custom item, by quote). The cap is in force from today; the
+    norms (release per quarter, most per year and per day, a companion allowed) are taken by every
+    IRP line issued for it from then on (an officer may only make a line's stricter)."""
     viewer.require_role(Role.ADMIN)
     errors = FieldErrors()
     values = {
@@ -81,6 +99,10 @@ async def create_classifier_item(
         "category": errors.check(clean_choice, ItemCategory, category, "category"),
         "price_cap": errors.check(clean_price, price_cap, "priceCap") if price_cap is not None else None,
         "service_life_months": errors.check(_service_life, service_life_months),
+        "quarterly_release": errors.check(_norm, quarterly_release, "quarterlyRelease"),
+        "yearly_max": errors.check(_norm, yearly_max, "yearlyMax"),
+        "daily_max": errors.check(_norm, daily_max, "dailyMax"),
+        "companion_allowed": errors.check(_flag, companion_allowed, "companionAllowed"),
     }
     errors.raise_if_any()
     if (await session.execute(select(ClassifierItem.id).where(ClassifierItem.code == values["code"]))).first():
@@ -96,9 +118,11 @@ async def update_classifier_item(
     session: AsyncSession, viewer: Viewer, item_id: int, *, name_kk: Any = UNSET, name_ru: Any = UNSET,
     name_en: Any = UNSET, unit: Any = UNSET, kind: Any = UNSET, service_life_months: Any = UNSET,
     is_active: Any = UNSET, price_cap: Any = UNSET, price_cap_from: Any = None,
+    quarterly_release: Any = UNSET, yearly_max: Any = UNSET, daily_max: Any = UNSET, companion_allowed: Any = UNSET,
 ) -> ClassifierItem:
     """Admin: change the given fields. A new ``price_cap`` takes effect on ``price_cap_from``
-    (default today): at once if that day has come, otherwise on that day."""
+    (default today): at once if that day has come, otherwise on that day. A norm given as None is
+    removed; lines already issued keep the norms they were issued with."""
     viewer.require_role(Role.ADMIN)
     item = (await session.execute(
         select(ClassifierItem).where(ClassifierItem.id == clean_id(item_id, "classifier item", "classifierItemId"))
@@ -113,7 +137,11 @@ async def update_classifier_item(
                                 ("name_en", name_en, lambda v: _name(v, "nameEn")),
                                 ("unit", unit, lambda v: clean_choice(Unit, v, "unit")),
                                 ("kind", kind, lambda v: clean_choice(ItemKind, v, "kind")),
-                                ("service_life_months", service_life_months, _service_life)):
+                                ("service_life_months", service_life_months, _service_life),
+                                ("quarterly_release", quarterly_release, lambda v: _norm(v, "quarterlyRelease")),
+                                ("yearly_max", yearly_max, lambda v: _norm(v, "yearlyMax")),
+                                ("daily_max", daily_max, lambda v: _norm(v, "dailyMax")),
+                                ("companion_allowed", companion_allowed, lambda v: _flag(v, "companionAllowed"))):
         if value is not UNSET:
             values[field] = errors.check(clean, value)
     if is_active is not UNSET:

@@ -304,3 +304,41 @@ async def test_the_apply_caps_command_applies_a_cap_once(db: Database, world: f.
     async with db.session() as s:
         item = await s.get(ClassifierItem, world.item.id)
         assert item is not None and (item.price_cap, item.price_cap_from) == (Decimal("98000.00"), day)
+
+
+NORMS_DOCS = {
+    "item": """mutation($i: CreateClassifierItemInput!) { createClassifierItem(input: $i) {
+      classifierItem { id quarterlyRelease yearlyMax dailyMax companionAllowed } errors { field code } } }""",
+    "update": """mutation($id: ID!, $i: UpdateClassifierItemInput!) { updateClassifierItem(classifierItemId: $id, input: $i) {
+      classifierItem { quarterlyRelease yearlyMax dailyMax companionAllowed } errors { field code } } }""",
+    "issue": """mutation($i: IssueEntitlementInput!) { issueEntitlement(input: $i) {
+      entitlement { quarterlyRelease } errors { field code } } }""",
+}
+
+
+async def test_the_admin_sets_an_items_norms_and_new_lines_take_them(api: GraphQLClient, world: f.World) -> None:
+    """Norms are data the admin keeps (issue 15): created with the item, changed or removed later,
+    refused when not a positive quantity, and taken by the next IRP line issued for the item."""
+    admin = await api.login(world.admin_account.username)
+    officer = await api.login(world.officer_a_account.username)
+    item = {"code": "TSR-22-001", "nameKk": "Жөргек", "nameRu": "Подгузники", "nameEn": "Nappies", "kind": "PRODUCT",
+            "unit": "PIECE", "category": "HYGIENE", "priceCap": "250", "quarterlyRelease": "365",
+            "yearlyMax": "1460", "companionAllowed": False}
+    bad = (await api.data(NORMS_DOCS["item"], {"i": {**item, "quarterlyRelease": "-5", "dailyMax": "0"}}, admin))
+    assert sorted(e["field"] for e in bad["createClassifierItem"]["errors"]) == ["input.dailyMax", "input.quarterlyRelease"]
+    made = (await api.data(NORMS_DOCS["item"], {"i": item}, admin))["createClassifierItem"]
+    assert made["errors"] == [] and made["classifierItem"]["quarterlyRelease"] == "365.00"
+    assert made["classifierItem"]["yearlyMax"] == "1460.00" and made["classifierItem"]["dailyMax"] is None
+    item_id = made["classifierItem"]["id"]
+    denied = (await api.data(NORMS_DOCS["update"], {"id": item_id, "i": {"quarterlyRelease": "1"}}, officer))
+    assert denied["updateClassifierItem"]["errors"] == [{"field": None, "code": "FORBIDDEN"}]
+    changed = (await api.data(NORMS_DOCS["update"], {"id": item_id, "i": {"quarterlyRelease": "300", "yearlyMax": None}},
+                              admin))["updateClassifierItem"]
+    assert changed["errors"] == [] and changed["classifierItem"] == {
+        "quarterlyRelease": "300.00", "yearlyMax": None, "dailyMax": None, "companionAllowed": False}
+    today = clock.today()
+    line = (await api.data(NORMS_DOCS["issue"], {"i": {
+        "personId": to_global_id("Person", world.recipient_a.id), "classifierItemId": item_id, "quantity": "1200",
+        "validFrom": today.isoformat(), "validUntil": (today + dt.timedelta(days=364)).isoformat()}}, officer))
+    assert line["issueEntitlement"]["errors"] == [], line
+    assert line["issueEntitlement"]["entitlement"]["quarterlyRelease"] == "300.00"  # the item's new norm
