@@ -169,6 +169,12 @@ async def _(sc: Scene, side: str) -> dict[str, Any]:
                       "regionId": gid("Region", sc.sides[side].region.id)}}
 
 
+@valid("correctPersonFlags", "officer")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"input": {"personId": gid("Person", (await sc.person(side)).id), "hasMobilityDifficulty": True,
+                      "receivesCarerAllowance": False, "reason": "Письмо МСЭ"}}
+
+
 @valid("registerDisability", "officer")
 async def _(sc: Scene, side: str) -> dict[str, Any]:
     return {"input": {"personId": gid("Person", (await sc.person(side)).id), "group": "II",
