@@ -151,7 +151,8 @@ ensure_web_assets() {
         (cd "$web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
         echo "$digest" >"$stamp"
     fi
-    digest="$(cat "$web/package-lock.json" "$web/build.mjs" "$web"/styles/*.scss | sha256sum | cut -d" " -f1)"
+    # The build's inputs: its lock and script, the styles and the portal's own scripts.
+    digest="$(cat "$web/package-lock.json" "$web/build.mjs" "$web"/styles/*.scss "$web"/static/*.js | sha256sum | cut -d" " -f1)"
     stamp="$web/static/build/.tirek-built"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ] || [ ! -s "$web/static/build/tirek.css" ]; then
         log "building the portal's CSS and JS (web/static/build)"
