@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -29,6 +30,7 @@ import httpx
 import pytest
 
 from marketplace.settings import PROJECT_ROOT
+from schema.core.ids import parse_global_id
 
 CHROMIUM = os.environ.get("TIREK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -81,6 +83,15 @@ class PortalServer:
         body = response.json()
         assert not body.get("errors"), body
         return body["data"]
+
+    def placed_days_ago(self, order_id: str, days: int) -> None:
+        """Date an order back as if placed ``days`` ago (in its own database), so hours of an
+        earlier day can be logged on it whatever the hour is in Kazakhstan now."""
+        number = int(parse_global_id(order_id)[1])
+        with sqlite3.connect(self.database) as connection:
+            changed = connection.execute("UPDATE orders SET placed_at = datetime(placed_at, ?) WHERE id = ?",
+                                         (f"-{days} days", number)).rowcount
+        assert changed == 1, order_id
 
     def stop(self) -> None:
         self.process.terminate()

@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import uuid
 
-import pytest
 
 from marketplace.clock import KAZAKHSTAN_TIME
 from marketplace.identifiers import make_iin
@@ -47,12 +46,12 @@ def accept(server, order_id: str) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_provider_logs_hours_worker_by_worker(visit, fresh_portal) -> None:  # type: ignore[no-untyped-def]
-    now = dt.datetime.now(KAZAKHSTAN_TIME)
-    if now.time() < dt.time(2, 10):
-        pytest.skip("hours are logged once over, on or after the order's day: before 02:10 in Kazakhstan none are")
     server = fresh_portal
     order_id = order_from_provider(server, hourly=True, quantity="4")
     accept(server, order_id)
+    # Placed yesterday, so yesterday's night hours have ended whatever the hour is now.
+    server.placed_days_ago(order_id, 1)
+    now = dt.datetime.now(KAZAKHSTAN_TIME) - dt.timedelta(days=1)
     v = await visit(server, language="ru")
     page = v.page
     await sign_in(v, "provider", then=f"/provider/orders/{order_id}")

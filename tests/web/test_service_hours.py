@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-import pytest
 
 from tests.web.signing import sign_in
 
@@ -24,14 +23,11 @@ LOGS = "query($o: ID!) { order(id: $o) { serviceLogs { id status note workerName
 WORKERS = (("900101417018", "Асель Нурланова"), ("880202317024", "Данияр Сапаров"))
 
 
-def interval_before_now() -> tuple[str, str, str]:
-    """Today in Kazakhstan (UTC+5) and an hour that has ended there (hours are never logged ahead)."""
-    local = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=5)
-    minutes = local.hour * 60 + local.minute - 2
-    if minutes < 30:
-        pytest.skip("just after midnight in Kazakhstan: no hour of today has ended yet")
-    start, end = max(0, minutes - 60), minutes
-    return local.date().isoformat(), f"{start // 60:02d}:{start % 60:02d}:00", f"{end // 60:02d}:{end % 60:02d}:00"
+def yesterday_morning() -> tuple[str, str, str]:
+    """Yesterday in Kazakhstan (UTC+5) and an hour of it: over, whatever the hour is now (the
+    order is dated back to yesterday, so the hours are not before it was placed)."""
+    local = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=5) - dt.timedelta(days=1)
+    return local.date().isoformat(), "10:00:00", "11:00:00"
 
 
 def order_with_two_lines(server) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
@@ -46,7 +42,8 @@ def order_with_two_lines(server) -> tuple[str, list[str]]:  # type: ignore[no-un
     accepted = server.graphql('mutation($o: ID!) { acceptOrder(orderId: $o) { errors { code message } } }',
                               {"o": order_id}, login="provider")["acceptOrder"]
     assert accepted["errors"] == [], accepted
-    day, start, end = interval_before_now()
+    server.placed_days_ago(order_id, 1)
+    day, start, end = yesterday_morning()
     ids = []
     for iin, name in WORKERS:
         logged = server.graphql(LOG, {"o": order_id, "iin": iin, "name": name, "d": day, "s": start, "e": end},
