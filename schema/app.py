@@ -102,7 +102,7 @@ class GuardMiddleware:
         limit = self.settings.max_body_bytes
         if scope["path"] == "/receipts":
             limit = self.settings.max_receipt_bytes + 64 * 1024  # the file and its multipart envelope
-        elif scope["path"] == "/imports/irp":
+        elif scope["path"] in ("/imports/irp", "/officer/imports"):  # the API's and the portal's upload
             limit = MAX_IRP_FILE_BYTES + 64 * 1024  # spooled to disk as it arrives, never held in memory
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):

@@ -18,6 +18,7 @@ import io
 import tempfile
 from typing import Any, BinaryIO
 
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -69,20 +70,45 @@ class _Spool:
         self.file.close()
 
 
-async def _spool_body(request: Request) -> tuple[_Spool, str]:
+async def spool_upload(upload: UploadFile) -> _Spool:
+    """A multipart file part (already spooled by Starlette's parser) copied, hashed and counted."""
     spool = _Spool()
+    try:
+        while chunk := await upload.read(CHUNK):
+            spool.write(chunk)
+    except BaseException:
+        spool.close()
+        raise
+    return spool
+
+
+async def _spool_body(request: Request) -> tuple[_Spool, str]:
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         async with request.form(max_files=1, max_fields=3, max_part_size=MAX_FILE_BYTES + 1) as form:
             upload = form.get("file")
-            if upload is None or isinstance(upload, str):
+            if not isinstance(upload, UploadFile):
                 raise DomainError(ErrorCode.REQUIRED, "Attach the CSV file as the 'file' part.", "file")
-            while chunk := await upload.read(CHUNK):
-                spool.write(chunk)
-            return spool, upload.filename or "irp.csv"
-    async for chunk in request.stream():
-        spool.write(chunk)
+            return await spool_upload(upload), upload.filename or "irp.csv"
+    spool = _Spool()
+    try:
+        async for chunk in request.stream():
+            spool.write(chunk)
+    except BaseException:
+        spool.close()
+        raise
     return spool, request.query_params.get("filename", "irp.csv")
+
+
+async def import_spooled(db: Any, viewer: Viewer, spool: _Spool, filename: str) -> dict[str, Any]:
+    """Import a spooled file as ``viewer`` and answer its kept report (the API's JSON shape);
+    the portal's upload page calls this too."""
+    upload_id = await intake.start_upload(db, viewer, filename)
+    await intake.receive_upload(db, viewer, upload_id, spool.lines(), sha256=spool.digest.hexdigest,
+                                size=lambda: spool.size)
+    async with db.session() as session:
+        report = await intake.upload_report(session, viewer, upload_id)
+    return _report_json(report.upload, report.errors)
 
 
 def _report_json(upload: Any, errors: list[Any]) -> dict[str, Any]:
@@ -100,22 +126,17 @@ def _report_json(upload: Any, errors: list[Any]) -> dict[str, Any]:
 
 async def upload_irp(request: Request) -> Response:
     viewer = request_viewer(request)
-    db = request.app.state.db
     spool = None
     try:
         viewer.require_role(Role.LOCAL_BODY, Role.ADMIN)
         spool, filename = await _spool_body(request)
-        upload_id = await intake.start_upload(db, viewer, filename)
-        await intake.receive_upload(db, viewer, upload_id, spool.lines(), sha256=spool.digest.hexdigest,
-                                    size=lambda: spool.size if spool else 0)
-        async with db.session() as session:
-            report = await intake.upload_report(session, viewer, upload_id)
+        answer = await import_spooled(request.app.state.db, viewer, spool, filename)
     except DomainError as exc:
         return _error(exc, viewer)
     finally:
         if spool is not None:
             spool.close()
-    return JSONResponse(_report_json(report.upload, report.errors), status_code=201)
+    return JSONResponse(answer, status_code=201)
 
 
 async def _report(request: Request) -> tuple[Viewer, intake.UploadReport]:

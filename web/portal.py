@@ -51,6 +51,14 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def page_of(connection: dict[str, Any] | None) -> tuple[list[dict[str, Any]], str | None, int]:
+    """A connection's (nodes, the cursor of the next page or None, how many in all)."""
+    connection = connection or {}
+    info = connection.get("pageInfo") or {}
+    return (list(connection.get("nodes") or []), info.get("endCursor") if info.get("hasNextPage") else None,
+            int(connection.get("totalCount") or 0))
+
+
 @dataclass
 class FormErrors:
     """Payload ``errors { field code message }`` (or the form's own) for a page: the summary at
@@ -169,6 +177,31 @@ class Portal:
                                            context_value=context, operation_name=name)
         codes = [str((error.extensions or {}).get("code", "INTERNAL")) for error in result.errors or []]
         return Outcome(data=result.data or {}, codes=codes)
+
+    async def run_page(self, request: Request, visitor: Visitor, name: str, root: str,
+                       **variables: Any) -> tuple[list[dict[str, Any]], str | None, int]:
+        """One page of the connection ``root`` of the named operation, from the address's
+        ``after`` cursor (a cursor that is not one gives the first page): its nodes, the cursor
+        of the next page or None, and how many there are in all."""
+        outcome = await self.run(request, visitor, name, after=request.query_params.get("after") or None, **variables)
+        if not outcome.ok:
+            outcome = await self.run(request, visitor, name, after=None, **variables)
+        return page_of(outcome.data.get(root))
+
+    async def submit(self, request: Request, visitor: Visitor, errors: FormErrors, name: str, root: str,
+                     done: str, **variables: Any) -> Response | None:
+        """A form's mutation, unless the form already failed: the payload's errors join
+        ``errors``; a refusal without any (an object not the visitor's) is not found; success
+        redirects to ``done`` (POST-redirect-GET). None: show the form again with ``errors``."""
+        if errors:
+            return None
+        outcome = await self.run(request, visitor, name, **variables)
+        errors.extend(outcome.payload_errors(root))
+        if errors:
+            return None
+        if not outcome.ok:
+            return self.not_found(request, visitor)
+        return self.redirect(visitor, done)
 
     async def form(self, request: Request, visitor: Visitor) -> FormData:
         """The POSTed form, after its CSRF token was checked (``CsrfRefused`` otherwise)."""

@@ -56,13 +56,8 @@ async def change_cap(portal: Portal, request: Request) -> Response:
     day = parse_day(typed["cap_from"]) if typed["cap_from"] else None
     if typed["cap_from"] and day is None:
         errors.add(portal.gettext(visitor, "Enter the date as day.month.year, like 25.12.2026"), "priceCapFrom")
-    if not errors:
-        item_id = request.path_params["id"]
-        outcome = await portal.run(request, visitor, "ChangeCap", classifierItemId=item_id, priceCap=str(cap),
-                                   priceCapFrom=day.isoformat() if day else None)
-        errors.extend(outcome.payload_errors("updateClassifierItem"))
-        if not errors and not outcome.ok:
-            return portal.not_found(request, visitor)
-        if not errors:
-            return portal.redirect(visitor, f"/admin/classifier/{item_id}?done=cap")
-    return await item_page(portal, request, errors, typed)
+    item_id = request.path_params["id"]
+    done = await portal.submit(request, visitor, errors, "ChangeCap", "updateClassifierItem",
+                               f"/admin/classifier/{item_id}?done=cap", classifierItemId=item_id,
+                               priceCap=str(cap), priceCapFrom=day.isoformat() if day else None)
+    return done or await item_page(portal, request, errors, typed)

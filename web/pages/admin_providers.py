@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from marketplace.accounts.models import Role
-from web.pages.staff import page_of, staff_visitor
+from web.pages.staff import staff_visitor
 from web.portal import FormErrors, Portal
 
 STATUSES = ("PENDING", "VERIFIED", "SUSPENDED")
@@ -22,11 +22,8 @@ async def providers_page(portal: Portal, request: Request) -> Response:
     status = request.query_params.get("status") or "PENDING"
     if status not in STATUSES:
         status = "PENDING"
-    outcome = await portal.run(request, visitor, "AdminProviders", status=status,
-                               after=request.query_params.get("after") or None)
-    if not outcome.ok:
-        outcome = await portal.run(request, visitor, "AdminProviders", status=status, after=None)
-    providers, next_cursor, total = page_of(outcome.data.get("providers"))
+    providers, next_cursor, total = await portal.run_page(request, visitor, "AdminProviders", "providers",
+                                                          status=status)
     return portal.render(request, visitor, "admin/providers.html", providers=providers, next_cursor=next_cursor,
                          total=total, status=status, statuses=STATUSES)
 
@@ -58,12 +55,7 @@ async def provider_action(portal: Portal, request: Request) -> Response:
     if action == "suspend" and not reason:
         errors.add(portal.gettext(visitor, "Say why the provider is suspended: the provider reads it"), "reason",
                    "REQUIRED")
-    if not errors:
-        outcome = await portal.run(request, visitor, "VerifyProvider", providerId=provider_id, status=ACTIONS[action],
-                                   reason=reason or None)
-        errors.extend(outcome.payload_errors("verifyProvider"))
-        if not errors and not outcome.ok:
-            return portal.not_found(request, visitor)
-        if not errors:
-            return portal.redirect(visitor, f"/admin/providers/{provider_id}?done={action}")
-    return await provider_page(portal, request, errors, reason)
+    done = await portal.submit(request, visitor, errors, "VerifyProvider", "verifyProvider",
+                               f"/admin/providers/{provider_id}?done={action}", providerId=provider_id,
+                               status=ACTIONS[action], reason=reason or None)
+    return done or await provider_page(portal, request, errors, reason)

@@ -1,5 +1,5 @@
 """The IRP import in the portal: an officer uploads a CSV file of MSE decisions and IRP lines; the
-portal forwards it to the API's ``POST /imports/irp`` as the visitor (in-process) and shows the
+portal runs the API's own import (``schema/imports.py``, as ``POST /imports/irp`` does) as the visitor and shows the
 per-row report on the page (what was created, each bad row with its line, field and message),
 also as a CSV download. The good rows land, a bad row is only reported; the same file sent
 again creates nothing twice (the import matches IIN, decision and line numbers). The last
@@ -12,12 +12,14 @@ import csv
 import io
 from typing import Any
 
-import httpx
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
 from marketplace.accounts.models import Role
+from marketplace.errors import DomainError
+from marketplace.i18n import translate
+from schema.imports import import_spooled, spool_upload
 from web.pages.drafts import keep, load
 from web.pages.staff import staff_visitor
 from web.portal import FormErrors, Portal
@@ -27,18 +29,18 @@ REPORT_DRAFT = "irp-import"
 MOST_KEPT_ERRORS = 2000  # of a report kept for the page and its download
 
 
-async def forward_import(request: Request, visitor: Visitor, upload: UploadFile) -> tuple[int, dict[str, Any]]:
-    data = await upload.read()
-    transport = httpx.ASGITransport(app=request.app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://portal.internal", timeout=600) as api:
-        answer = await api.post("/imports/irp", headers={"authorization": f"Bearer {visitor.token}",
-                                                         "accept-language": visitor.language.value.lower()},
-                                files={"file": (upload.filename or "irp.csv", data, "text/csv")})
+async def import_file(portal: Portal, visitor: Visitor, upload: UploadFile) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The API's own import (``schema/imports.py``: streamed from the spooled part, the report
+    kept) as the visitor: the report, or the refusal of the whole file."""
     try:
-        body = answer.json()
-    except ValueError:
-        body = {}
-    return answer.status_code, body
+        spool = await spool_upload(upload)
+        try:
+            return await import_spooled(portal.db, visitor.viewer, spool, upload.filename or "irp.csv"), []
+        finally:
+            spool.close()
+    except DomainError as exc:
+        return {}, [{"field": exc.field or "file", "code": exc.code.value,
+                     "message": translate(exc, visitor.language)}]
 
 
 async def imports_page(portal: Portal, request: Request, errors: FormErrors | None = None) -> Response:
@@ -60,11 +62,9 @@ async def upload_import(portal: Portal, request: Request) -> Response:
     if not isinstance(upload, UploadFile) or not upload.filename:
         errors.add(portal.gettext(visitor, "Choose the CSV file to import"), "file", "REQUIRED")
         return await imports_page(portal, request, errors)
-    status, body = await forward_import(request, visitor, upload)
-    if status not in (200, 201):
-        errors.extend([{"field": e.get("field") or "file", "code": e.get("code"), "message": e.get("message")}
-                       for e in body.get("errors") or []] or [
-            {"field": "file", "code": "INVALID", "message": portal.gettext(visitor, "The file could not be imported.")}])
+    body, refusals = await import_file(portal, visitor, upload)
+    if refusals:
+        errors.extend(refusals)
         return await imports_page(portal, request, errors)
     body["errors"] = list(body.get("errors") or [])[:MOST_KEPT_ERRORS]
     body["file"] = (upload.filename or "")[:120]

@@ -43,12 +43,8 @@ async def decide_listing(portal: Portal, request: Request) -> Response:
     if decision[0] == "REJECT" and not reason:
         errors.add(portal.gettext(visitor, "Say what the provider should change: the provider reads it"), "reason",
                    "REQUIRED")
-    if not errors:
-        outcome = await portal.run(request, visitor, "ReviewListing", listingId=listing_id, decision=decision[0],
-                                   reason=reason or None, expectedVersion=int(version) if version.isdigit() else None)
-        errors.extend(outcome.payload_errors("reviewListing"))
-        if not errors and not outcome.ok:
-            return portal.not_found(request, visitor)
-        if not errors:
-            return portal.redirect(visitor, f"/officer/listings/{listing_id}?done={decision[1]}")
-    return await moderation_page(portal, request, errors, reason)
+    done = await portal.submit(request, visitor, errors, "ReviewListing", "reviewListing",
+                               f"/officer/listings/{listing_id}?done={decision[1]}", listingId=listing_id,
+                               decision=decision[0], reason=reason or None,
+                               expectedVersion=int(version) if version.isdigit() else None)
+    return done or await moderation_page(portal, request, errors, reason)

@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from marketplace.accounts.models import Role
-from web.pages.staff import page_of, staff_visitor
-from web.portal import Portal
+from web.pages.staff import staff_visitor
+from web.portal import Portal, page_of
 
 
 def queue(data: dict[str, Any]) -> list[dict[str, Any]]:

@@ -21,12 +21,8 @@ async def my_orders(portal: Portal, request: Request) -> Response:
     visitor = await portal.visitor(request)
     if not visitor.signed_in:
         return portal.sign_in_first(request, visitor)
-    outcome = await portal.run(request, visitor, "MyOrders", after=request.query_params.get("after") or None)
-    if not outcome.ok:
-        outcome = await portal.run(request, visitor, "MyOrders", after=None)
-    orders = outcome.data.get("orders") or {"nodes": [], "pageInfo": {"hasNextPage": False}}
-    return portal.render(request, visitor, "pages/orders.html", orders=orders["nodes"],
-                         next_cursor=orders["pageInfo"]["endCursor"] if orders["pageInfo"]["hasNextPage"] else None,
+    orders, next_cursor, _ = await portal.run_page(request, visitor, "MyOrders", "orders")
+    return portal.render(request, visitor, "pages/orders.html", orders=orders, next_cursor=next_cursor,
                          paged=bool(request.query_params.get("after")))
 
 
@@ -75,11 +71,6 @@ async def order_action(portal: Portal, request: Request) -> Response:
         if review["rating"] not in {"1", "2", "3", "4", "5"}:
             errors.add(portal.gettext(visitor, "Choose a rating from 1 to 5"), "rating", "REQUIRED")
         variables.update(rating=int(review["rating"]) if review["rating"].isdigit() else 0, text=review["text"] or None)
-    if not errors:
-        outcome = await portal.run(request, visitor, operation, **variables)
-        errors.extend(outcome.payload_errors(root))
-        if not errors and not outcome.ok:
-            return portal.not_found(request, visitor)
-        if not errors:
-            return portal.redirect(visitor, f"/orders/{order_id}?done={done}")
-    return await order_view(portal, request, errors=errors, status_code=400, review=review)
+    answer = await portal.submit(request, visitor, errors, operation, root, f"/orders/{order_id}?done={done}",
+                                 **variables)
+    return answer or await order_view(portal, request, errors=errors, status_code=400, review=review)

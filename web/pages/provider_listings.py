@@ -20,7 +20,7 @@ from starlette.responses import Response
 from marketplace.accounts.models import Role
 from web.labels import DELIVERY
 from web.pages.drafts import done, keep, load
-from web.pages.staff import page_of, staff_visitor
+from web.pages.staff import staff_visitor
 from web.portal import FormErrors, Portal, parse_quantity
 from web.visitor import Visitor
 
@@ -76,12 +76,8 @@ async def listings_page(portal: Portal, request: Request) -> Response:
     status = request.query_params.get("status") or None
     if status not in STATUSES:
         status = None
-    outcome = await portal.run(request, visitor, "ProviderListings", providerId=provider.get("id") or "",
-                               status=status, after=request.query_params.get("after") or None)
-    if not outcome.ok:
-        outcome = await portal.run(request, visitor, "ProviderListings", providerId=provider.get("id") or "",
-                                   status=status, after=None)
-    listings, next_cursor, total = page_of(outcome.data.get("providerListings"))
+    listings, next_cursor, total = await portal.run_page(request, visitor, "ProviderListings", "providerListings",
+                                                         providerId=provider.get("id") or "", status=status)
     return portal.render(request, visitor, "provider/listings.html", provider=provider, listings=listings,
                          next_cursor=next_cursor, total=total, status=status, statuses=STATUSES)
 
@@ -209,11 +205,7 @@ async def listing_action(portal: Portal, request: Request) -> Response:
     variables: dict[str, Any] = {"listingId": listing_id}
     if operation == "ArchiveListing":
         variables["reason"] = str(form.get("reason") or "").strip()[:1000] or None
-    outcome = await portal.run(request, visitor, operation, **variables)
     errors = FormErrors(fields={"reason": "archive-reason"}, fallback=None)
-    errors.extend(outcome.payload_errors(root))
-    if not errors and not outcome.ok:
-        return portal.not_found(request, visitor)
-    if errors:
-        return await listing_page(portal, request, errors)
-    return portal.redirect(visitor, f"/provider/listings/{listing_id}?done={done_word}")
+    done = await portal.submit(request, visitor, errors, operation, root,
+                               f"/provider/listings/{listing_id}?done={done_word}", **variables)
+    return done or await listing_page(portal, request, errors)

@@ -17,8 +17,8 @@ from starlette.responses import Response
 from marketplace.accounts.models import Role
 from web.pages.drafts import keep, load
 from web.pages.provider_hours import hourly
-from web.pages.staff import page_of, staff_visitor
-from web.portal import FormErrors, Portal
+from web.pages.staff import staff_visitor
+from web.portal import FormErrors, Portal, page_of
 from web.visitor import Visitor
 
 CLAIM_DRAFT = "provider-claims"

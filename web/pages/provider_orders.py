@@ -9,8 +9,8 @@ from starlette.responses import Response
 
 from marketplace.accounts.models import Role
 from web.pages.provider_hours import by_worker, hourly, hours_draft
-from web.pages.staff import page_of, staff_visitor
-from web.portal import FormErrors, Portal
+from web.pages.staff import staff_visitor
+from web.portal import FormErrors, Portal, page_of
 
 STATUSES = ("PLACED", "ACCEPTED", "DELIVERED", "CONFIRMED", "DECLINED", "CANCELLED")
 ACTIONS = {
@@ -52,11 +52,7 @@ async def incoming_orders(portal: Portal, request: Request) -> Response:
     status = request.query_params.get("status") or None
     if status not in STATUSES:
         status = None
-    outcome = await portal.run(request, visitor, "ProviderOrders", status=status,
-                               after=request.query_params.get("after") or None)
-    if not outcome.ok:  # a cursor that is not one: the first page
-        outcome = await portal.run(request, visitor, "ProviderOrders", status=status, after=None)
-    orders, next_cursor, total = page_of(outcome.data.get("orders"))
+    orders, next_cursor, total = await portal.run_page(request, visitor, "ProviderOrders", "orders", status=status)
     return portal.render(request, visitor, "provider/orders.html", orders=orders, next_cursor=next_cursor,
                          total=total, status=status, statuses=STATUSES)
 

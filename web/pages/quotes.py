@@ -80,13 +80,8 @@ async def my_quotes(portal: Portal, request: Request) -> Response:
     visitor = await portal.visitor(request)
     if not visitor.signed_in:
         return portal.sign_in_first(request, visitor)
-    outcome = await portal.run(request, visitor, "MyQuotes", after=request.query_params.get("after") or None)
-    if not outcome.ok:
-        outcome = await portal.run(request, visitor, "MyQuotes", after=None)
-    quotes = outcome.data.get("quotes") or {"nodes": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
-    page_info = quotes["pageInfo"]
-    return portal.render(request, visitor, "pages/quotes.html", quotes=quotes["nodes"],
-                         next_cursor=page_info["endCursor"] if page_info["hasNextPage"] else None,
+    quotes, next_cursor, _ = await portal.run_page(request, visitor, "MyQuotes", "quotes")
+    return portal.render(request, visitor, "pages/quotes.html", quotes=quotes, next_cursor=next_cursor,
                          paged=bool(request.query_params.get("after")))
 
 

@@ -1,10 +1,9 @@
 """What the pages of the people who serve the recipients share: who may open them (a provider's
 pages for a provider's account, an officer's for an officer's, the administrator's for the
-administrator), and a connection's page of nodes with the cursor of the next one."""
+administrator)."""
 
 from __future__ import annotations
 
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -23,11 +22,3 @@ async def staff_visitor(portal: Portal, request: Request, *roles: Role) -> tuple
     if visitor.viewer.role not in roles:
         return visitor, portal.not_found(request, visitor)
     return visitor, None
-
-
-def page_of(connection: dict[str, Any] | None) -> tuple[list[dict[str, Any]], str | None, int]:
-    """(nodes, the cursor of the next page or None, how many in all)."""
-    connection = connection or {}
-    info = connection.get("pageInfo") or {}
-    return (list(connection.get("nodes") or []), info.get("endCursor") if info.get("hasNextPage") else None,
-            int(connection.get("totalCount") or 0))

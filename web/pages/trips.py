@@ -166,11 +166,7 @@ async def trip_action(portal: Portal, request: Request) -> Response:
         return portal.not_found(request, visitor)
     operation, root, done = action
     trip_id = request.path_params["id"]
-    outcome = await portal.run(request, visitor, operation, tripId=trip_id)
     errors = FormErrors(fallback=None)
-    errors.extend(outcome.payload_errors(root))
-    if not errors and not outcome.ok:
-        return portal.not_found(request, visitor)
-    if errors:
-        return await _trip_page(portal, request, errors)
-    return portal.redirect(visitor, f"/trips/{trip_id}?done={done}")
+    answer = await portal.submit(request, visitor, errors, operation, root, f"/trips/{trip_id}?done={done}",
+                                 tripId=trip_id)
+    return answer or await _trip_page(portal, request, errors)
