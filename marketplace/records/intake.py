@@ -22,7 +22,8 @@ from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Role
 from marketplace.audit.services import record as audit
 from marketplace.db import Database, utcnow
-from marketplace.errors import DomainError, ErrorCode, not_found
+from marketplace.errors import DomainError, not_found
+from marketplace.i18n import translate
 from marketplace.records import irp_import
 from marketplace.records.uploads import IrpUpload, IrpUploadError
 
@@ -61,14 +62,13 @@ async def receive_upload(
     progress: Callable[[int], None] | None = None,
 ) -> irp_import.ImportReport:
     """Run the import over ``lines`` and keep its report under the upload. A refusal of the whole
-    file (a header without the columns, text that is not UTF-8) is kept as the report's line 0."""
+    file (a header without the columns) is kept as the report's line 0; text that stops being
+    UTF-8 is refused from the line where reading stopped (the rows before it landed)."""
     try:
         report = await irp_import.import_irp(db, viewer, lines, progress=progress)
-    except DomainError as exc:
-        report = irp_import.ImportReport(errors=[irp_import.RowError(0, exc.field, exc.code.value, exc.message)])
-    except UnicodeDecodeError:
-        refusal = DomainError(ErrorCode.INVALID, "The file must be UTF-8 text.", "file")
-        report = irp_import.ImportReport(errors=[irp_import.RowError(0, "file", refusal.code.value, refusal.message)])
+    except DomainError as exc:  # the header: the whole file refused
+        report = irp_import.ImportReport(
+            errors=[irp_import.RowError(0, exc.field, exc.code.value, translate(exc, viewer.language))])
     async with db.transaction() as session:
         kept = report.errors[:MAX_KEPT_ERRORS]
         session.add_all(IrpUploadError(upload_id=upload_id, line=e.line, field=e.field, code=e.code,

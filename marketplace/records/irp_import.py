@@ -205,9 +205,14 @@ async def import_irp(
     viewer.require_authenticated()
     report = ImportReport()
     rows = read_rows(source)
-    while True:
-        batch = list(itertools.islice(rows, BATCH))
-        if not batch:
+    unreadable = False
+    while not unreadable:
+        batch: list[tuple[int, dict[str, str]]] = []
+        try:
+            batch.extend(itertools.islice(rows, BATCH))
+        except UnicodeDecodeError:  # the rows read so far land; what follows cannot be read
+            unreadable = True
+        if not batch and not unreadable:
             return report
         messages: list[delivery.OutgoingMessage] = []
         async with db.transaction() as session:
@@ -230,6 +235,9 @@ async def import_irp(
                     progress(1)
         report.invitations_sent += len(messages)
         delivery.dispatch(messages)  # after the commit: a rolled-back batch sends nothing
+    refusal = DomainError(ErrorCode.INVALID, "The file must be UTF-8 text.", "file")
+    report.errors.append(RowError(report.rows + 2, "file", refusal.code.value, translate(refusal, viewer.language)))
+    return report
 
 
 def read_file(path: Path) -> str:
