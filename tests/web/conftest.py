@@ -157,11 +157,11 @@ def portal(demo_template: Path, tmp_path_factory: pytest.TempPathFactory, meili:
 
 
 @pytest.fixture
-def fresh_portal(demo_template: Path, tmp_path: Path, meili: Any, portal_index: str,
-                 portal: PortalServer) -> Iterator[PortalServer]:
-    """A server of its own on a fresh copy of the demo database (the same listings, so it
-    shares the session's search index, already built by ``portal``)."""
-    server = start_server(demo_template, tmp_path / "portal", meili, portal_index)
+def fresh_portal(demo_template: Path, tmp_path: Path, meili: Any, portal_index: str) -> Iterator[PortalServer]:
+    """A server of its own on a fresh copy of the demo database, with a search index of its own
+    (built at its start): what one test changes in listings (a price, an archive, a publication)
+    reaches its own index only, never the search of a test that runs after it on the same worker."""
+    server = start_server(demo_template, tmp_path / "portal", meili, f"{portal_index}-{uuid.uuid4().hex[:8]}")
     try:
         yield server
     finally:

@@ -15,7 +15,7 @@ from tests.web.signing import sign_in
 
 COUNT = '{ searchListings(query: "", filter: { categories: [MOBILITY] }) { totalCount } }'
 LINE = """{ myEntitlements { id balance classifierItem { category } } }"""
-COVERED = """query($p: ID!) { searchListings(filter: { providerId: $p, categories: [MOBILITY] }, first: 20) {
+COVERED = """query($p: ID!) { searchListings(filter: { providerId: $p, categories: [MOBILITY], inStock: true }, first: 20) {
   edges { node { listing { id } coverage { covered statePays youPay entitlementId } } } } }"""
 
 

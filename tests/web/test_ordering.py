@@ -14,7 +14,7 @@ from tests.web.conftest import DEMO_PASSWORD
 
 WHEELCHAIR_OFFER = """query($p: ID!) {
   me { person { id } }
-  searchListings(filter: { providerId: $p, categories: [MOBILITY] }, first: 50) {
+  searchListings(filter: { providerId: $p, categories: [MOBILITY], inStock: true }, first: 50) {
     edges { node { listing { id } coverage { covered youPay entitlementId } } }
   }
 }"""

@@ -18,7 +18,7 @@ from marketplace.clock import KAZAKHSTAN_TIME
 from marketplace.identifiers import make_iin
 from tests.web.signing import hidden_inputs, sign_in
 
-HITS = """query($p: ID!) { searchListings(query: "", first: 50, filter: {providerId: $p}) { edges { node {
+HITS = """query($p: ID!) { searchListings(query: "", first: 50, filter: {providerId: $p, inStock: true}) { edges { node {
   listing { id classifierItem { unit } } coverage { covered entitlementId } } } } }"""
 PLACE = """mutation($l: ID!, $e: ID!, $q: Decimal!, $k: String!) { placeOrder(listingId: $l, entitlementId: $e,
   quantity: $q, idempotencyKey: $k) { order { id } errors { code } } }"""

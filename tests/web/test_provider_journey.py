@@ -14,7 +14,7 @@ import uuid
 
 from tests.web.signing import hidden_inputs, sign_in
 
-ORDERABLE = """query($p: ID!) { searchListings(query: "", first: 50, filter: {providerId: $p}) { edges { node {
+ORDERABLE = """query($p: ID!) { searchListings(query: "", first: 50, filter: {providerId: $p, inStock: true}) { edges { node {
   listing { id } coverage { covered entitlementId } } } } }"""
 PLACE = """mutation($l: ID!, $e: ID!, $k: String!) { placeOrder(listingId: $l, entitlementId: $e, quantity: "1",
   idempotencyKey: $k) { order { id } errors { code } } }"""

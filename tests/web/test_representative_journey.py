@@ -10,7 +10,7 @@ import re
 from tests.web.signing import sign_in
 
 FAMILY = "{ me { person { id } representedPersons { id fullName } } myEntitlements { id balance reserved person { id } classifierItem { code category } } }"
-OFFERS = """query($code: String!, $p: ID) { searchListings(filter: { classifierCodes: [$code] }, first: 50, forPersonId: $p) {
+OFFERS = """query($code: String!, $p: ID) { searchListings(filter: { classifierCodes: [$code], inStock: true }, first: 50, forPersonId: $p) {
   edges { node { listing { id title } coverage { covered youPay statePays entitlementId } } } } }"""
 
 
@@ -58,7 +58,7 @@ async def test_the_parent_orders_for_his_daughter(visit, fresh_portal) -> None: 
     await v.check("check your order", lang="ru")
     await v.click("main form[action='/order/check'] button[type=submit]")
     placed = re.fullmatch(r"/orders/([^/]+)/placed", v.path)
-    assert placed, v.path
+    assert placed, (v.path, await page.locator("main").inner_text())
     await v.check("order placed", lang="ru")
 
     order = server.graphql("query($o: ID!) { order(id: $o) { recipient { fullName } entitlement { id reserved } } }",
