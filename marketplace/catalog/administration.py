@@ -2,8 +2,10 @@
 
 Price caps take effect on a date: ``update_classifier_item(price_cap=..., price_cap_from=day)``
 with ``day`` today (Almaty) or earlier replaces the cap at once; with a later day it is set
-ahead (``next_price_cap``) and ``apply_scheduled_caps`` (hourly, and ``tirek apply-caps``)
-swaps it in on that day. Orders keep the cap they were placed with (``Order.price_cap``), so an
+ahead (``next_price_cap``). It is in force from the first minute of its day wherever a price
+is made (``ClassifierItem.cap_on(day)``: orders, coverage, self-purchase claims, the API's
+classifier), and ``apply_scheduled_caps`` (hourly, and ``tirek apply-caps``) later swaps it
+into ``price_cap`` for good. Orders keep the cap they were placed with (``Order.price_cap``), so an
 order placed before the change keeps its snapshot and every order placed after it uses the new
 cap. An item without a cap is a custom item, ordered by an approved quote.
 """

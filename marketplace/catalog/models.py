@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
@@ -64,6 +64,16 @@ class DeliveryOption(str, enum.Enum):
     REMOTE = "REMOTE"
 
 
+class CapSchedule(NamedTuple):
+    """An item's cap on a day: the one in force (``cap``, since ``cap_from``) and the one set
+    ahead (``next_cap`` from ``next_from``), if any."""
+
+    cap: Decimal | None
+    cap_from: dt.date | None
+    next_cap: Decimal | None
+    next_from: dt.date | None
+
+
 class ClassifierItem(Base):
     __tablename__ = "classifier_items"
     __table_args__ = (
@@ -109,6 +119,18 @@ class ClassifierItem(Base):
     @property
     def is_custom(self) -> bool:
         return self.price_cap is None
+
+    def cap_on(self, day: dt.date) -> Decimal | None:
+        """The cap in force on ``day``: a cap set ahead counts from its first day, Almaty time,
+        before ``apply_scheduled_caps`` has swapped it in (it runs hourly, so an order, a claim
+        or a search in the first minutes of that day would otherwise be priced on the old cap)."""
+        return self.caps_on(day).cap
+
+    def caps_on(self, day: dt.date) -> CapSchedule:
+        """The cap in force on ``day`` and since when, and the one still ahead (if any)."""
+        if self.next_price_cap is not None and self.next_price_cap_from is not None and self.next_price_cap_from <= day:
+            return CapSchedule(self.next_price_cap, self.next_price_cap_from, None, None)
+        return CapSchedule(self.price_cap, self.price_cap_from, self.next_price_cap, self.next_price_cap_from)
 
 
 class Provider(Base):

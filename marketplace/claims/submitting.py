@@ -269,7 +269,9 @@ async def submit_self_purchase_claim(
     await check_yearly_spending(session, item, pid, qty, day)
     person = await session.get(Person, pid)
     assert person is not None
-    approvable = min(paid, money(item.price_cap * qty))
+    cap = item.cap_on(day)
+    assert cap is not None
+    approvable = min(paid, money(cap * qty))
     claim = _new_claim(
         kind=ClaimKind.SELF_PURCHASE,
         person_id=pid,

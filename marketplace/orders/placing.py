@@ -153,7 +153,8 @@ async def place_order(
             raise DomainError(ErrorCode.OUT_OF_STOCK, "Not enough in stock.", "quantity")
         session.add(SearchOutbox(entity="listing", entity_id=listing.id))
 
-    split = shares(listing.unit_price, item.price_cap, qty)
+    cap = item.cap_on(day)
+    split = shares(listing.unit_price, cap, qty)
     order = Order(
         person_id=person.id,
         region_id=person.region_id,
@@ -164,7 +165,7 @@ async def place_order(
         classifier_item_id=item.id,
         quantity=qty,
         unit_price=listing.unit_price,
-        price_cap=item.price_cap,
+        price_cap=cap,
         total=split.total,
         state_share=split.state_share,
         co_payment=split.co_payment,

@@ -176,7 +176,7 @@ async def coverage_for_listings(
         select(ClassifierItem).where(ClassifierItem.id.in_(item_ids))
     )).scalars().all()
     page_items = {i.id: i for i in item_rows}
-    caps: dict[int, Decimal | None] = {i.id: i.price_cap for i in item_rows}
+    caps: dict[int, Decimal | None] = {i.id: i.cap_on(day) for i in item_rows}
     line_items = {line_item for i in item_rows for line_item in line_item_ids(i)}
 
     # 3. Active entitlements that may pay for the page's classifier items.

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from marketplace.catalog import models as m
+from marketplace.clock import today
 from schema.accounts.types import Region
 from schema.catalog.reviews import Review, reviews_of
 from schema.core.pagination import Connection
@@ -53,13 +54,14 @@ class ClassifierItem(Node):
 
     @classmethod
     def from_model(cls, c: m.ClassifierItem) -> "ClassifierItem":
+        caps = c.caps_on(today())  # a cap set ahead is in force from its day, swapped in or not
         return cls(
             id=strawberry.ID(to_global_id("ClassifierItem", c.id)), pk=c.id, code=c.code, name_kk=c.name_kk,
             name_ru=c.name_ru, name_en=c.name_en, kind=c.kind, unit=c.unit, category=c.category,
-            price_cap=c.price_cap, service_life_months=c.service_life_months, is_custom=c.is_custom,
+            price_cap=caps.cap, service_life_months=c.service_life_months, is_custom=c.is_custom,
             quarterly_release=c.quarterly_release, yearly_max=c.yearly_max, daily_max=c.daily_max,
             course_days=c.course_days, companion_allowed=c.companion_allowed,
-            price_cap_from=c.price_cap_from, next_price_cap=c.next_price_cap, next_price_cap_from=c.next_price_cap_from,
+            price_cap_from=caps.cap_from, next_price_cap=caps.next_cap, next_price_cap_from=caps.next_from,
         )
 
 
