@@ -25,6 +25,7 @@ T = TypeVar("T")
 
 MAX_DB_ID = 2**31 - 1  # INTEGER primary keys; a larger id cannot exist (and would overflow on PostgreSQL)
 MAX_IDS = 100
+MAX_PAGE = 100  # rows a page may ask for
 MIN_REASON = 3
 MAX_REASON = 1000
 CENT = Decimal("0.01")
@@ -124,6 +125,13 @@ def clean_int(value: Any, field: str, low: int, high: int) -> int:
     if not low <= value <= high:
         raise DomainError(ErrorCode.OUT_OF_RANGE, "Must be between {low} and {high}.", field, low=low, high=high)
     return value
+
+
+def clean_page_size(first: Any, most: int = MAX_PAGE) -> int:
+    """How many rows a page asks for (``first``): a whole number from 0 to ``most``."""
+    if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= most:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and {most}.", "first", most=most)
+    return first
 
 
 def clean_exact_decimal(value: Any, field: str, *, most: Decimal, kind: DecimalKind) -> Decimal:

@@ -25,6 +25,7 @@ normalised value (every whitespace character removed) or raise
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from typing import Final, Literal
 from marketplace.errors import N_
 
@@ -178,22 +179,22 @@ def validate_bin(value: str) -> str:
     return bin_
 
 
-def is_valid_iin(value: object) -> bool:
-    """True when ``validate_iin`` would accept ``value``; never raises."""
+def _accepts(validate: Callable[[str], str], value: object) -> bool:
     try:
-        validate_iin(value)  # type: ignore[arg-type]  # non-strings are refused inside
+        validate(value)  # type: ignore[arg-type]  # non-strings are refused inside
     except InvalidIdentifier:
         return False
     return True
+
+
+def is_valid_iin(value: object) -> bool:
+    """True when ``validate_iin`` would accept ``value``; never raises."""
+    return _accepts(validate_iin, value)
 
 
 def is_valid_bin(value: object) -> bool:
     """True when ``validate_bin`` would accept ``value``; never raises."""
-    try:
-        validate_bin(value)  # type: ignore[arg-type]  # non-strings are refused inside
-    except InvalidIdentifier:
-        return False
-    return True
+    return _accepts(validate_bin, value)
 
 
 def iin_birth_date(iin: str) -> _dt.date:

@@ -1,6 +1,7 @@
 """The lifecycles of DOMAIN.md as tables of allowed transitions, and the one way to move along them.
 
-Every status change of an order, a claim, a listing, an application, a trip or a quote is
+Every status change of an order, a claim, a listing, an application, a trip, a quote, a disability
+record or an entitlement is
 ``transition(...)``: it snapshots the subject, runs ONE conditional UPDATE on the old status
 (race-safe on both databases: however many concurrent calls race, one of them takes the row),
 checks the row count, reads the row again, and writes the audit event. A transition not in its
@@ -27,6 +28,7 @@ from marketplace.claims.models import ClaimStatus, CompensationClaim
 from marketplace.errors import DomainError
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.quotes.models import Quote, QuoteStatus
+from marketplace.records.models import DisabilityRecord, Entitlement, EntitlementStatus, RecordStatus
 from marketplace.transport.models import Trip, TripStatus
 
 
@@ -73,6 +75,14 @@ TRIP = Lifecycle(Trip, {
     TripStatus.REQUESTED: frozenset({TripStatus.CONFIRMED, TripStatus.RESCHEDULE_PROPOSED, TripStatus.CANCELLED}),
     TripStatus.RESCHEDULE_PROPOSED: frozenset({TripStatus.REQUESTED, TripStatus.CANCELLED}),
     TripStatus.CONFIRMED: frozenset({TripStatus.COMPLETED, TripStatus.CANCELLED}),
+})
+
+DISABILITY_RECORD = Lifecycle(DisabilityRecord, {
+    RecordStatus.ACTIVE: frozenset({RecordStatus.CLOSED}),
+})
+
+ENTITLEMENT = Lifecycle(Entitlement, {
+    EntitlementStatus.ACTIVE: frozenset({EntitlementStatus.CLOSED}),
 })
 
 QUOTE = Lifecycle(Quote, {

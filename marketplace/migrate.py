@@ -29,19 +29,19 @@ def _ensure_sqlite_dir(url: str) -> None:
 
 async def upgrade(url: str, revision: str = "head") -> None:
     _ensure_sqlite_dir(url)
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as conn:
-            await conn.run_sync(_run, url, "upgrade", revision)
-    finally:
-        await engine.dispose()
+    await _migrate(url, "upgrade", revision)
 
 
 async def downgrade(url: str, revision: str = "base") -> None:
+    await _migrate(url, "downgrade", revision)
+
+
+async def _migrate(url: str, action: str, revision: str) -> None:
+    """Run Alembic's ``action`` to ``revision`` in one transaction on a connection of its own."""
     engine = create_async_engine(url)
     try:
         async with engine.begin() as conn:
-            await conn.run_sync(_run, url, "downgrade", revision)
+            await conn.run_sync(_run, url, action, revision)
     finally:
         await engine.dispose()
 

@@ -1,10 +1,13 @@
-"""The officers' work queues (claims, applications), ordered by due date: their keyset cursor."""
+"""The officers' work queues (claims, applications, quotes), ordered by due date: their keyset
+cursor and the page query."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
+
+from sqlalchemy import Select, select
 
 from marketplace.errors import DomainError, ErrorCode
 
@@ -28,3 +31,22 @@ def parse_due_date_cursor(after: Sequence[Any] | None) -> tuple[dt.date, int] | 
         return dt.date.fromisoformat(raw_date), raw_id
     except ValueError as exc:
         raise bad from exc
+
+
+def due_date_page(
+    model: Any, conditions: Sequence[Any], after: Sequence[Any] | None, first: int, *, ascending: bool = True,
+) -> Select[Any]:
+    """The rows of ``model`` (which has ``due_date`` and ``id``) meeting ``conditions``, by (due date,
+    id) soonest due first (``ascending``) or latest first, after the cursor ``after``
+    (``due_date_cursor`` of the previous page's last row); up to ``first + 1`` rows, an extra row
+    meaning there is a next page."""
+    where = list(conditions)
+    cursor = parse_due_date_cursor(after)
+    if cursor is not None:
+        due, pk = cursor
+        if ascending:
+            where.append((model.due_date > due) | ((model.due_date == due) & (model.id > pk)))
+        else:
+            where.append((model.due_date < due) | ((model.due_date == due) & (model.id < pk)))
+    order = (model.due_date.asc(), model.id.asc()) if ascending else (model.due_date.desc(), model.id.desc())
+    return select(model).where(*where).order_by(*order).limit(first + 1)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Account
-from marketplace.applications.services import get_application
+from marketplace.applications.reading import get_application
 from marketplace.audit.models import AuditEvent
 from marketplace.catalog.models import Listing, Provider
 from marketplace.catalog.services import listing_region_ids
@@ -22,7 +22,8 @@ from marketplace.errors import not_found
 from marketplace.orders.services import get_order
 from marketplace.records.models import DisabilityRecord
 from marketplace.records.services import get_entitlement, get_person
-from marketplace.transport.services import get_trip, get_vehicle
+from marketplace.transport.reading import get_trip
+from marketplace.transport.vehicles import get_vehicle
 
 MAX_EVENTS = 500
 

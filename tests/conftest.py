@@ -90,16 +90,10 @@ def meili() -> Iterator[object]:
 
         yield SimpleNamespace(url=url, master_key=os.environ.get("TIREK_TEST_MEILI_KEY", ""))
         return
-    from marketplace.settings import PROJECT_ROOT
-    from search.server import MeilisearchProcess, find_or_install_binary
+    from tests.support.meilisearch import meilisearch_server
 
-    binary = find_or_install_binary(PROJECT_ROOT / "var")
-    process = MeilisearchProcess(binary=binary)
-    process.start()
-    try:
+    with meilisearch_server() as process:
         yield process
-    finally:
-        process.stop(cleanup=True)
 
 
 @pytest.fixture

@@ -7,11 +7,17 @@ object that does not exist, so nothing leaks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.models import Language, Role
-from marketplace.errors import DomainError, ErrorCode, forbidden
+from marketplace.cleaning import clean_id
+from marketplace.errors import DomainError, ErrorCode, forbidden, not_found
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,14 @@ class Viewer:
         self.require_authenticated()
         if self.role not in roles and not (self.is_admin and Role.ADMIN in roles):
             raise forbidden("Your role cannot do this.")
+
+    def require_local_officer(self, message: str, field: str) -> None:
+        """Only a LOCAL_BODY officer decides (the administrator too is refused): FORBIDDEN with
+        ``message``, which says who does. Whether the case is of the officer's region is the caller's
+        check (``is_officer_of``), answered NOT_FOUND."""
+        self.require_authenticated()
+        if self.role != Role.LOCAL_BODY:
+            raise DomainError(ErrorCode.FORBIDDEN, message, field)
 
     # -- scope predicates ---------------------------------------------------
     def can_see_person(self, person_id: int, region_id: int) -> bool:
@@ -98,3 +112,14 @@ class Viewer:
         if self.role == Role.LOCAL_BODY:
             return [region_column == self.region_id]
         raise forbidden()
+
+
+async def fetch_in_scope(
+    session: AsyncSession, model: type[T], row_id: Any, what: str, field: str, visible: Callable[[T], bool],
+) -> T:
+    """The row of ``model`` with the id ``row_id`` when ``visible(row)``; NOT_FOUND (``what``, at
+    ``field``) when it is not, exactly as when it does not exist, so nothing leaks."""
+    row = await session.get(model, clean_id(row_id, what, field))
+    if row is None or not visible(row):
+        raise not_found(what, field)
+    return row

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.access import Viewer
@@ -12,7 +12,7 @@ from marketplace.accounts.models import Account, Language, Person, Region, Role
 from marketplace.accounts.services import create_account
 from marketplace.catalog.models import Provider
 from marketplace.audit.services import record as audit
-from marketplace.audit.services import snapshot
+from marketplace.audit.services import snapshot, update_audited
 from marketplace.cleaning import FieldErrors, clean_id, clean_required_text, clean_text
 from marketplace.errors import DomainError, ErrorCode, not_found
 
@@ -61,11 +61,7 @@ async def update_region(session: AsyncSession, viewer: Viewer, region_id: int, *
                                                             ("name_en", name_en, "nameEn")) if v is not UNSET}
     errors.raise_if_any()
     if values:
-        before = snapshot(region)
-        await session.execute(update(Region).where(Region.id == region.id).values(**values)
-                              .execution_options(synchronize_session=False))
-        await session.refresh(region)
-        audit(session, viewer, "region.updated", region, before, snapshot(region))
+        await update_audited(session, viewer, region, "region.updated", values)
     return region
 
 

@@ -7,7 +7,7 @@ import enum
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.access import Viewer
@@ -56,3 +56,16 @@ def record(
     )
     session.add(event)
     return event
+
+
+async def update_audited(
+    session: AsyncSession, viewer: Viewer | None, subject: Any, action: str, values: dict[str, Any]
+) -> None:
+    """Set ``values`` on ``subject``'s row by one UPDATE, read the row again, and add the audit event
+    ``action`` with the fields it changed."""
+    model = type(subject)
+    before = snapshot(subject)
+    await session.execute(update(model).where(model.id == subject.id).values(**values)
+                          .execution_options(synchronize_session=False))
+    await session.refresh(subject)
+    record(session, viewer, action, subject, before, snapshot(subject))

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Role
 from marketplace.audit.services import record as audit
-from marketplace.audit.services import snapshot
+from marketplace.audit.services import snapshot, update_audited
 from marketplace.catalog.models import ClassifierItem, ItemCategory, ItemKind, Unit
 from marketplace.cleaning import FieldErrors, clean_choice, clean_id, clean_quantity, clean_required_text, clean_text
 from marketplace.catalog.validation import (
@@ -164,11 +164,7 @@ async def update_classifier_item(
     errors.raise_if_any()
     if not values:
         return item
-    before = snapshot(item)
-    await session.execute(update(ClassifierItem).where(ClassifierItem.id == item.id).values(**values)
-                          .execution_options(synchronize_session=False))
-    await session.refresh(item)
-    audit(session, viewer, "classifier_item.updated", item, before, snapshot(item))
+    await update_audited(session, viewer, item, "classifier_item.updated", values)
     return item
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.accounts.access import Viewer
+from marketplace.accounts.access import Viewer, fetch_in_scope
 from marketplace.accounts.models import Region, Role
 from marketplace.audit.services import record as audit
 from marketplace.catalog.models import ClassifierItem, Listing, ListingRegion, ListingStatus
@@ -20,6 +20,7 @@ from marketplace.catalog.rows import (
     lock_provider,
     provider_region_ids,
     regions_of_listing,
+    set_regions,
 )
 from marketplace.catalog.validation import (
     MAX_DESCRIPTION,
@@ -260,9 +261,8 @@ async def update_listing(
     """
     viewer.require_role(Role.PROVIDER)
     lid = clean_id(listing_id, "listing", "listingId")
-    peek = await session.get(Listing, lid)
-    if peek is None or not viewer.owns_provider(peek.provider_id):
-        raise not_found("listing", "listingId")
+    peek = await fetch_in_scope(session, Listing, lid, "listing", "listingId",
+                                lambda peek: viewer.owns_provider(peek.provider_id))
     if region_ids is not UNSET:
         # Lock order provider → listing, as in update_provider_profile: no deadlock.
         await lock_provider(session, peek.provider_id, share=True)
@@ -319,14 +319,7 @@ async def update_listing(
     regions_now = old_regions
     if regions_change:
         assert new_regions is not None
-        await session.execute(
-            delete(ListingRegion).where(
-                ListingRegion.listing_id == listing.id, ListingRegion.region_id.not_in(new_regions)
-            )
-        )
-        added = [r for r in new_regions if r not in old_regions]
-        if added:
-            await session.execute(insert(ListingRegion), [{"listing_id": listing.id, "region_id": r} for r in added])
+        await set_regions(session, ListingRegion, listing.id, old_regions, new_regions)
         regions_now = new_regions
     await session.refresh(listing)
     audit(session, viewer, "listing.updated", listing, before, listing_snapshot(listing, regions_now))

@@ -29,6 +29,7 @@ from marketplace.catalog.rows import (
     lock_provider,
     provider_region_ids,
     provider_snapshot,
+    set_regions,
 )
 from marketplace.catalog.validation import (
     MAX_ADDRESS,
@@ -181,14 +182,7 @@ async def update_provider_profile(
     regions_now = old_regions
     if regions_change:
         assert new_regions is not None
-        await session.execute(
-            delete(ProviderRegion).where(
-                ProviderRegion.provider_id == provider.id, ProviderRegion.region_id.in_(dropped)
-            )
-        )
-        added = [r for r in new_regions if r not in old_regions]
-        if added:
-            await session.execute(insert(ProviderRegion), [{"provider_id": provider.id, "region_id": r} for r in added])
+        await set_regions(session, ProviderRegion, provider.id, old_regions, new_regions)
         regions_now = sorted(new_regions)
     provider.updated_at = utcnow()
     await session.flush()

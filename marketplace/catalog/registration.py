@@ -28,7 +28,15 @@ from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import ItemCategory, Provider, ProviderRegion, SearchOutbox, VerificationStatus
 from marketplace.catalog.services import ProviderProfile, verify_provider
-from marketplace.cleaning import FieldErrors, clean_choice, clean_id, clean_ids, clean_optional_text, clean_required_text
+from marketplace.cleaning import (
+    FieldErrors,
+    clean_choice,
+    clean_id,
+    clean_ids,
+    clean_optional_text,
+    clean_page_size,
+    clean_required_text,
+)
 from marketplace.catalog.validation import (
     clean_accessibility,
     clean_email,
@@ -42,7 +50,6 @@ from marketplace.identifiers import InvalidIdentifier, validate_bin
 
 MAX_NAME = 300
 MAX_ADDRESS = 300
-MAX_PAGE = 100
 
 
 def _clean_bin(value: Any) -> str:
@@ -158,8 +165,7 @@ async def list_providers(
     """The admin's queue: providers (of a status), oldest registration first, keyset-paged by id.
     Returns up to ``first + 1`` rows."""
     viewer.require_role(Role.ADMIN)
-    if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= MAX_PAGE:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and {most}.", "first", most=MAX_PAGE)
+    clean_page_size(first)
     stmt = select(Provider)
     if verification_status is not None:
         try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.audit.services import snapshot
@@ -44,6 +44,20 @@ async def provider_region_ids(session: AsyncSession, provider_id: int) -> list[i
         .order_by(ProviderRegion.region_id)
     )
     return list(rows.scalars())
+
+
+async def set_regions(
+    session: AsyncSession, link: type[ListingRegion] | type[ProviderRegion], owner_id: int,
+    old: Iterable[int], new: Iterable[int],
+) -> None:
+    """The regions of a listing (``link`` ListingRegion) or a provider (ProviderRegion) go from
+    ``old`` to ``new``: the rows of regions no longer named deleted, those of added ones inserted."""
+    owner = "listing_id" if link is ListingRegion else "provider_id"
+    old, new = list(old), list(new)
+    await session.execute(delete(link).where(getattr(link, owner) == owner_id, link.region_id.not_in(new)))
+    added = [r for r in new if r not in old]
+    if added:
+        await session.execute(insert(link), [{owner: owner_id, "region_id": r} for r in added])
 
 
 def listing_snapshot(listing: Listing, region_ids: Iterable[int]) -> dict[str, Any]:

@@ -11,14 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace import clock
-from marketplace.accounts.access import Viewer
-from marketplace.accounts.models import Role
+from marketplace.accounts.access import Viewer, fetch_in_scope
 from marketplace.audit import idempotency
 from marketplace.claims.idempotency import OP_MARK_PAID, earlier_claim, remember_claim
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim
-from marketplace.cleaning import clean_id, clean_money, clean_reason
+from marketplace.cleaning import clean_money, clean_reason
 from marketplace.documents.services import issue_decision_document
-from marketplace.errors import N_, DomainError, ErrorCode, Tenge, not_found
+from marketplace.errors import N_, DomainError, ErrorCode, Tenge
 from marketplace.lifecycle import CLAIM, transition
 from marketplace.records.balance import consume_balance, release_balance
 
@@ -46,16 +45,9 @@ def clean_payment_reference(value: str | None) -> str | None:
 # -- decisions ------------------------------------------------------------------------
 async def _claim_for_officer(session: AsyncSession, viewer: Viewer, claim_id: Any) -> CompensationClaim:
     """Only a LOCAL_BODY officer of the claim's region decides (ADMIN included: FORBIDDEN)."""
-    viewer.require_authenticated()
-    if viewer.role != Role.LOCAL_BODY:
-        raise DomainError(
-            ErrorCode.FORBIDDEN, "Claims are decided by an officer of the recipient's region.", "claimId"
-        )
-    cid = clean_id(claim_id, "claim", "claimId")
-    claim = await session.get(CompensationClaim, cid)
-    if claim is None or not viewer.is_officer_of(claim.region_id):
-        raise not_found("claim", "claimId")
-    return claim
+    viewer.require_local_officer("Claims are decided by an officer of the recipient's region.", "claimId")
+    return await fetch_in_scope(session, CompensationClaim, claim_id, "claim", "claimId",
+                                lambda claim: viewer.is_officer_of(claim.region_id))
 
 
 def _refusal(claim: CompensationClaim, attempted: str) -> DomainError:

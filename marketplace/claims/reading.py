@@ -9,16 +9,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace import clock
-from marketplace.accounts.access import Viewer
+from marketplace.accounts.access import Viewer, fetch_in_scope
 from marketplace.accounts.models import Role
 from marketplace.claims.models import ClaimStatus, CompensationClaim
-from marketplace.cleaning import clean_id
+from marketplace.cleaning import clean_page_size
 from marketplace.db import count_rows
-from marketplace.errors import DomainError, ErrorCode, not_found
-from marketplace.queues import due_date_cursor, parse_due_date_cursor
+from marketplace.errors import DomainError, ErrorCode
+from marketplace.queues import due_date_cursor, due_date_page
 
 
-MAX_PAGE = 100
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -33,11 +32,8 @@ def can_see_claim(viewer: Viewer, claim: CompensationClaim) -> bool:
 
 async def get_claim(session: AsyncSession, viewer: Viewer, claim_id: int) -> CompensationClaim:
     viewer.require_authenticated()
-    cid = clean_id(claim_id, "claim", "claimId")
-    claim = await session.get(CompensationClaim, cid)
-    if claim is None or not can_see_claim(viewer, claim):
-        raise not_found("claim", "claimId")
-    return claim
+    return await fetch_in_scope(session, CompensationClaim, claim_id, "claim", "claimId",
+                                lambda claim: can_see_claim(viewer, claim))
 
 
 def claim_cursor(claim: CompensationClaim) -> list[Any]:
@@ -69,8 +65,7 @@ async def list_claims(
     claim (``claim_cursor``). Returns up to ``first + 1`` rows: an extra row
     means there is a next page (as ``schema.core.pagination.build_connection`` expects).
     """
-    if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= MAX_PAGE:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and {most}.", "first", most=MAX_PAGE)
+    clean_page_size(first)
     conditions = _scope(viewer)
     if status is not None:
         try:
@@ -82,24 +77,9 @@ async def list_claims(
         conditions += [CompensationClaim.status == ClaimStatus.SUBMITTED, CompensationClaim.due_date < clock.today()]
     if count_only:
         return await count_rows(session, select(CompensationClaim).where(*conditions))
-    ascending = queue_order_ascending(viewer)
-    cursor = parse_due_date_cursor(after)
-    if cursor is not None:
-        due, cid = cursor
-        if ascending:
-            conditions.append(
-                (CompensationClaim.due_date > due) | ((CompensationClaim.due_date == due) & (CompensationClaim.id > cid))
-            )
-        else:
-            conditions.append(
-                (CompensationClaim.due_date < due) | ((CompensationClaim.due_date == due) & (CompensationClaim.id < cid))
-            )
-    order_by = (
-        (CompensationClaim.due_date.asc(), CompensationClaim.id.asc())
-        if ascending
-        else (CompensationClaim.due_date.desc(), CompensationClaim.id.desc())
+    rows = await session.execute(
+        due_date_page(CompensationClaim, conditions, after, first, ascending=queue_order_ascending(viewer))
     )
-    rows = await session.execute(select(CompensationClaim).where(*conditions).order_by(*order_by).limit(first + 1))
     return list(rows.scalars())
 
 

@@ -56,7 +56,6 @@ from marketplace.claims.idempotency import (
     remember_claim,
 )
 from marketplace.claims.reading import (
-    MAX_PAGE,
     can_see_claim,
     get_claim,
     claim_cursor,
@@ -80,7 +79,6 @@ __all__ = [
     "OP_MARK_PAID",
     "MAX_SELF_QUANTITY",
     "MAX_PAYMENT_REFERENCE",
-    "MAX_PAGE",
     "due_date_for",
     "is_overdue",
     "clean_payment_reference",

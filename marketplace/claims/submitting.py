@@ -87,6 +87,19 @@ async def _provider_claim(
     )
 
 
+async def _order_to_claim(
+    session: AsyncSession, viewer: Viewer, op: str, order_id: int, idempotency_key: str
+) -> tuple[Order, str, str, CompensationClaim | None]:
+    """A provider's claim on its order begins: the order, locked (which serialises concurrent claims
+    for one order, so the checks after hold), the cleaned key, the request's hash, and the claim an
+    earlier identical request made (None if none did)."""
+    viewer.require_role(Role.PROVIDER)
+    key = idempotency.clean_key(idempotency_key)
+    order = await _locked_order_of_provider(session, viewer, order_id)
+    payload = idempotency.request_hash({"order_id": order.id})
+    return order, key, payload, await earlier_claim(session, viewer, op, key, payload)
+
+
 async def submit_provider_claim(
     session: AsyncSession, viewer: Viewer, *, order_id: int, idempotency_key: str
 ) -> CompensationClaim:
@@ -95,12 +108,7 @@ async def submit_provider_claim(
     amount_claimed = amount_approvable = order.state_share. One claim per order:
     a second one is DUPLICATE (the same idempotency key returns the first).
     """
-    viewer.require_role(Role.PROVIDER)
-    key = idempotency.clean_key(idempotency_key)
-    # The order lock serialises concurrent claims for one order, so the checks below hold.
-    order = await _locked_order_of_provider(session, viewer, order_id)
-    payload = idempotency.request_hash({"order_id": order.id})
-    earlier = await earlier_claim(session, viewer, OP_SUBMIT_ORDER, key, payload)
+    order, key, payload, earlier = await _order_to_claim(session, viewer, OP_SUBMIT_ORDER, order_id, idempotency_key)
     if earlier is not None:
         return earlier
     item = await session.get(ClassifierItem, order.classifier_item_id)
@@ -142,11 +150,7 @@ async def submit_service_hours_claim(
     took; refused with NOT_ELIGIBLE when there are none (logged-only or disputed
     hours are never paid).
     """
-    viewer.require_role(Role.PROVIDER)
-    key = idempotency.clean_key(idempotency_key)
-    order = await _locked_order_of_provider(session, viewer, order_id)
-    payload = idempotency.request_hash({"order_id": order.id})
-    earlier = await earlier_claim(session, viewer, OP_SUBMIT_HOURS, key, payload)
+    order, key, payload, earlier = await _order_to_claim(session, viewer, OP_SUBMIT_HOURS, order_id, idempotency_key)
     if earlier is not None:
         return earlier
     item = await session.get(ClassifierItem, order.classifier_item_id)

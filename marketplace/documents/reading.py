@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.access import Viewer
 from marketplace.applications.models import Application
-from marketplace.applications.services import can_see_application
+from marketplace.applications.reading import can_see_application
 from marketplace.claims.models import CompensationClaim
 from marketplace.claims.services import can_see_claim
 from marketplace.documents.models import DocumentSubject, ResultDocument

@@ -29,6 +29,7 @@ from marketplace.accounts.access import Viewer
 from marketplace.applications.models import Application, ApplicationStatus
 from marketplace.calendar import add_working_days, working_days_between
 from marketplace.claims.models import ClaimStatus, CompensationClaim
+from marketplace.cleaning import clean_page_size
 from marketplace.db import Database, count_rows, utcnow
 from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.notifications import delivery, messages
@@ -56,8 +57,7 @@ async def list_notifications(
     """The viewer's own notifications, newest first, keyset-paged by id (``after``: the last id
     of the previous page). Returns up to ``first + 1`` rows (an extra row: there is a next page)."""
     account_id = _account_of(viewer)
-    if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= MAX_PAGE:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and {most}.", "first", most=MAX_PAGE)
+    clean_page_size(first)
     stmt = select(Notification).where(Notification.account_id == account_id)
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))

@@ -11,11 +11,10 @@ from typing import Any
 from sqlalchemy import literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.accounts.access import Viewer
+from marketplace.accounts.access import Viewer, fetch_in_scope
 from marketplace.accounts.models import Role
 from marketplace.catalog.models import ClassifierItem, ItemKind, Unit
 from marketplace.db import Quantity
-from marketplace.errors import not_found
 from marketplace.orders.models import Order
 
 
@@ -34,18 +33,14 @@ def is_hourly(item: ClassifierItem) -> bool:
 # -- transitions ----------------------------------------------------------------
 async def order_of_provider(session: AsyncSession, viewer: Viewer, order_id: int) -> Order:
     viewer.require_role(Role.PROVIDER)
-    order = await session.get(Order, order_id)
-    if order is None or not viewer.owns_provider(order.provider_id):
-        raise not_found("order", "orderId")
-    return order
+    return await fetch_in_scope(session, Order, order_id, "order", "orderId",
+                                lambda order: viewer.owns_provider(order.provider_id))
 
 
 async def order_of_recipient(session: AsyncSession, viewer: Viewer, order_id: int) -> Order:
     viewer.require_role(Role.RECIPIENT)
-    order = await session.get(Order, order_id)
-    if order is None or not viewer.acts_for_person(order.person_id):
-        raise not_found("order", "orderId")
-    return order
+    return await fetch_in_scope(session, Order, order_id, "order", "orderId",
+                                lambda order: viewer.acts_for_person(order.person_id))
 
 
 async def lock_order(session: AsyncSession, order: Order) -> None:

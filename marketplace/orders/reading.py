@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.accounts.access import Viewer
+from marketplace.accounts.access import Viewer, fetch_in_scope
+from marketplace.cleaning import clean_page_size
 from marketplace.db import count_rows
 from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.orders.models import Order, OrderStatus, Review, ServiceLog
@@ -25,10 +26,8 @@ def can_see_order(viewer: Viewer, order: Order) -> bool:
 
 async def get_order(session: AsyncSession, viewer: Viewer, order_id: int) -> Order:
     viewer.require_authenticated()
-    order = await session.get(Order, order_id)
-    if order is None or not can_see_order(viewer, order):
-        raise not_found("order", "orderId")
-    return order
+    return await fetch_in_scope(session, Order, order_id, "order", "orderId",
+                                lambda order: can_see_order(viewer, order))
 
 
 async def get_service_log(session: AsyncSession, viewer: Viewer, log_id: int) -> ServiceLog:
@@ -66,8 +65,7 @@ async def list_orders(
     ``first + 1`` rows: an extra row means there is a next page (as
     ``schema.core.pagination.build_connection`` expects).
     """
-    if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= 100:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and 100.", "first")
+    clean_page_size(first)
     stmt = select(Order).where(*_scope(viewer))
     if status is not None:
         try:

@@ -26,7 +26,7 @@ from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Role
 from marketplace.audit.services import record as audit, snapshot
 from marketplace.catalog.models import Listing, Provider, SearchOutbox
-from marketplace.cleaning import clean_id, clean_required_text
+from marketplace.cleaning import clean_id, clean_page_size, clean_required_text
 from marketplace.db import count_rows, utcnow
 from marketplace.errors import DomainError, ErrorCode, forbidden, not_found
 from marketplace.orders.models import Order, Review, OrderStatus
@@ -34,7 +34,6 @@ from marketplace.orders.parties import order_of_recipient
 
 MAX_REPLY = 2000
 MAX_REASON = 1000
-MAX_PAGE = 100
 
 
 async def reply_to_review(session: AsyncSession, viewer: Viewer, review_id: int, text: str) -> Review:
@@ -77,15 +76,7 @@ async def hide_review(session: AsyncSession, viewer: Viewer, review_id: int, rea
     await session.refresh(review)
     if result.rowcount != 1:
         raise DomainError(ErrorCode.INVALID_TRANSITION, "This review is already hidden.", "reviewId")
-    for model, pk in ((Listing, review.listing_id), (Provider, review.provider_id)):
-        await session.execute(
-            update(model).where(model.id == pk, model.rating_count > 0)
-            .values(rating_sum=model.rating_sum - review.rating, rating_count=model.rating_count - 1,
-                    updated_at=model.updated_at)
-            .execution_options(synchronize_session=False)
-        )
-    session.add(SearchOutbox(entity="listing", entity_id=review.listing_id))
-    session.add(SearchOutbox(entity="provider", entity_id=review.provider_id))
+    await _count_rating(session, review, -1)
     audit(session, viewer, "review.hidden", review, before, snapshot(review))
     return review
 
@@ -95,8 +86,7 @@ async def visible_reviews(
 ) -> dict[int, list[Review]]:
     """For each listing (``owner="listing"``) or provider id: its visible reviews, newest first,
     below ``after`` (a review id), at most ``first + 1`` of them. One statement for all owners."""
-    if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= MAX_PAGE:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and {most}.", "first", most=MAX_PAGE)
+    clean_page_size(first)
     column = {"listing": Review.listing_id, "provider": Review.provider_id}[owner]
     conditions = [column.in_(sorted(set(owner_ids))), Review.hidden_at.is_(None)]
     if after is not None:
@@ -124,6 +114,21 @@ MAX_REVIEW = 2000
 
 
 # -- reviews --------------------------------------------------------------------
+async def _count_rating(session: AsyncSession, review: Review, sign: int) -> None:
+    """Count ``review``'s rating in (``sign`` +1: created) or out (-1: hidden) of its listing's and its
+    provider's ratings, by one UPDATE each on the current values (``updated_at`` kept: a rating is not
+    an edit); both are indexed again."""
+    for model, pk in ((Listing, review.listing_id), (Provider, review.provider_id)):
+        await session.execute(
+            update(model).where(model.id == pk, *([model.rating_count > 0] if sign < 0 else []))
+            .values(rating_sum=model.rating_sum + sign * review.rating, rating_count=model.rating_count + sign,
+                    updated_at=model.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+    session.add(SearchOutbox(entity="listing", entity_id=review.listing_id))
+    session.add(SearchOutbox(entity="provider", entity_id=review.provider_id))
+
+
 async def review_order(
     session: AsyncSession, viewer: Viewer, order_id: int, rating: int, text: str | None = ""
 ) -> Review:
@@ -152,21 +157,6 @@ async def review_order(
         await session.flush()
     except IntegrityError as exc:  # a concurrent review of the same order won
         raise DomainError(ErrorCode.DUPLICATE, "This order is already reviewed.", "orderId") from exc
-    await session.execute(
-        update(Listing)
-        .where(Listing.id == order.listing_id)
-        .values(rating_sum=Listing.rating_sum + rating, rating_count=Listing.rating_count + 1,
-                updated_at=Listing.updated_at)
-        .execution_options(synchronize_session=False)
-    )
-    await session.execute(
-        update(Provider)
-        .where(Provider.id == order.provider_id)
-        .values(rating_sum=Provider.rating_sum + rating, rating_count=Provider.rating_count + 1,
-                updated_at=Provider.updated_at)
-        .execution_options(synchronize_session=False)
-    )
-    session.add(SearchOutbox(entity="listing", entity_id=order.listing_id))
-    session.add(SearchOutbox(entity="provider", entity_id=order.provider_id))
+    await _count_rating(session, review, +1)
     audit(session, viewer, "review.created", review, None, snapshot(review))
     return review

@@ -44,10 +44,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.accounts.access import Viewer
+from marketplace.accounts.access import Viewer, fetch_in_scope
 from marketplace.accounts.models import Person, Role
 from marketplace.audit import idempotency
 from marketplace.audit.services import record as audit
@@ -62,14 +62,22 @@ from marketplace.catalog.models import (
     VerificationStatus,
 )
 from marketplace import clock
-from marketplace.cleaning import clean_id, clean_money, clean_optional_text, clean_quantity, clean_reason, clean_required_text
+from marketplace.cleaning import (
+    clean_id,
+    clean_money,
+    clean_optional_text,
+    clean_page_size,
+    clean_quantity,
+    clean_reason,
+    clean_required_text,
+)
 from marketplace.db import Database, count_rows, utcnow
 from marketplace.errors import N_, DomainError, ErrorCode, Phrase, Tenge, not_found
 from marketplace.orders import services as orders
 from marketplace.lifecycle import QUOTE, transition
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.orders.pricing import money, shares
-from marketplace.queues import due_date_cursor, parse_due_date_cursor
+from marketplace.queues import due_date_cursor, due_date_page
 from marketplace.quotes.models import Quote, QuoteStatus
 from marketplace.records.balance import reserve_balance
 from marketplace.records.models import Entitlement, EntitlementStatus
@@ -81,7 +89,6 @@ ORDER_TERM_WORKING_DAYS = 20  # the recipient orders an approved quote
 MAX_NOTE = 1000
 MAX_SPECIFICATION = 4000
 MAX_LEAD_TIME_DAYS = 365
-MAX_PAGE = 100
 OPEN = (QuoteStatus.REQUESTED, QuoteStatus.QUOTED, QuoteStatus.APPROVED)
 EXPIRING = (QuoteStatus.REQUESTED, QuoteStatus.APPROVED)
 # A quote's status as a refusal names it (a Phrase: translated with the sentence around it).
@@ -186,10 +193,8 @@ def _require_offered(listing: Listing, provider: Provider) -> None:
 
 # -- transitions -------------------------------------------------------------------------------
 async def _quote_in_scope(session: AsyncSession, viewer: Viewer, quote_id: Any) -> Quote:
-    quote = await session.get(Quote, clean_id(quote_id, "quote", "quoteId"))
-    if quote is None or not viewer.sees_case(quote.person_id, quote.provider_id, quote.region_id):
-        raise not_found("quote", "quoteId")
-    return quote
+    return await fetch_in_scope(session, Quote, quote_id, "quote", "quoteId",
+                                lambda quote: viewer.sees_case(quote.person_id, quote.provider_id, quote.region_id))
 
 
 async def _move(
@@ -251,9 +256,7 @@ async def submit_quote(
 
 
 async def _quote_for_officer(session: AsyncSession, viewer: Viewer, quote_id: Any) -> Quote:
-    viewer.require_authenticated()
-    if viewer.role != Role.LOCAL_BODY:
-        raise DomainError(ErrorCode.FORBIDDEN, "Quotes are decided by an officer of the person's region.", "quoteId")
+    viewer.require_local_officer("Quotes are decided by an officer of the person's region.", "quoteId")
     return await _quote_in_scope(session, viewer, quote_id)
 
 
@@ -442,8 +445,7 @@ async def list_quotes(
     """Quotes in the viewer's scope, soonest due first, keyset-paged by (due date, id): the
     officer's queue (``status=QUOTED``), the provider's requests, the recipient's own.
     ``overdue_only``: awaiting the officer past the due date. Returns up to ``first + 1`` rows."""
-    if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= MAX_PAGE:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and {most}.", "first", most=MAX_PAGE)
+    clean_page_size(first)
     conditions = viewer.case_filter(Quote.person_id, Quote.provider_id, Quote.region_id)
     if status is not None:
         try:
@@ -454,12 +456,7 @@ async def list_quotes(
         conditions += [Quote.status == QuoteStatus.QUOTED, Quote.due_date < clock.today()]
     if count_only:
         return await count_rows(session, select(Quote).where(*conditions))
-    cursor = parse_due_date_cursor(after)
-    if cursor is not None:
-        due, qid = cursor
-        conditions.append(or_(Quote.due_date > due, and_(Quote.due_date == due, Quote.id > qid)))
-    rows = await session.execute(
-        select(Quote).where(*conditions).order_by(Quote.due_date, Quote.id).limit(first + 1))
+    rows = await session.execute(due_date_page(Quote, conditions, after, first))
     return list(rows.scalars())
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.accounts.access import Viewer
+from marketplace.accounts.access import Viewer, fetch_in_scope
 from marketplace.accounts.models import Language, Person, Region, Role, Sex
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
@@ -30,6 +30,7 @@ from marketplace.cleaning import clean_optional_text, clean_quantity, clean_requ
 from marketplace.clock import today
 from marketplace.errors import DomainError, ErrorCode, not_found, Phrase
 from marketplace.identifiers import REASONS, InvalidIdentifier, iin_birth_date, iin_sex, validate_iin
+from marketplace.lifecycle import DISABILITY_RECORD, ENTITLEMENT, transition
 from marketplace.calendar import add_months
 from marketplace.records import norms
 from marketplace.records.models import (
@@ -101,10 +102,8 @@ async def _person_for_keeper(session: AsyncSession, viewer: Viewer, person_id: i
 
 async def _visible_person(session: AsyncSession, viewer: Viewer, person_id: int) -> Person:
     viewer.require_authenticated()
-    person = await session.get(Person, person_id)
-    if person is None or not viewer.can_see_person(person.id, person.region_id):
-        raise not_found("person", "personId")
-    return person
+    return await fetch_in_scope(session, Person, person_id, "person", "personId",
+                                lambda person: viewer.can_see_person(person.id, person.region_id))
 
 
 async def active_record(session: AsyncSession, person_id: int, on: dt.date) -> DisabilityRecord | None:
@@ -331,26 +330,17 @@ async def register_disability(
 
 async def _record_for_keeper(session: AsyncSession, viewer: Viewer, record_id: int) -> DisabilityRecord:
     _require_keeper(viewer)
-    rec = await session.get(DisabilityRecord, record_id)
-    if rec is None or not _keeps(viewer, rec.region_id):
-        raise not_found("disability record", "recordId")
-    return rec
+    return await fetch_in_scope(session, DisabilityRecord, record_id, "disability record", "recordId",
+                                lambda rec: _keeps(viewer, rec.region_id))
 
 
 async def close_disability_record(session: AsyncSession, viewer: Viewer, record_id: int) -> DisabilityRecord:
     """ACTIVE → CLOSED. Orders already placed keep their reservations; new orders need an active record."""
     rec = await _record_for_keeper(session, viewer, record_id)
-    before = snapshot(rec)
-    result = await session.execute(
-        update(DisabilityRecord)
-        .where(DisabilityRecord.id == rec.id, DisabilityRecord.status == RecordStatus.ACTIVE)
-        .values(status=RecordStatus.CLOSED)
-        .execution_options(synchronize_session=False)
+    await transition(
+        session, viewer, DISABILITY_RECORD, rec, RecordStatus.CLOSED, action="record.closed",
+        refusal=lambda _: DomainError(ErrorCode.INVALID_TRANSITION, "This record is already closed.", "recordId"),
     )
-    if result.rowcount != 1:
-        raise DomainError(ErrorCode.INVALID_TRANSITION, "This record is already closed.", "recordId")
-    await session.refresh(rec)
-    audit(session, viewer, "record.closed", rec, before, snapshot(rec))
     return rec
 
 
@@ -366,28 +356,18 @@ async def extend_disability_record(
             raise DomainError(ErrorCode.OUT_OF_RANGE, "The new end date must be later than the current one.", "validUntil")
         if new_valid_until > add_months(rec.valid_from, 12 * 100):
             raise DomainError(ErrorCode.OUT_OF_RANGE, "Give no end date for a lifelong disability.", "validUntil")
-        later = (
-            await session.execute(
-                select(DisabilityRecord.id).where(
-                    DisabilityRecord.person_id == rec.person_id,
-                    DisabilityRecord.id != rec.id,
-                    DisabilityRecord.status == RecordStatus.ACTIVE,
-                    DisabilityRecord.valid_from > rec.valid_from,
-                    DisabilityRecord.valid_from <= new_valid_until,
-                )
+    # An active record of the person starting later (before the new end, if any) would overlap.
+    later = (
+        await session.execute(
+            select(DisabilityRecord.id).where(
+                DisabilityRecord.person_id == rec.person_id,
+                DisabilityRecord.id != rec.id,
+                DisabilityRecord.status == RecordStatus.ACTIVE,
+                DisabilityRecord.valid_from > rec.valid_from,
+                *([DisabilityRecord.valid_from <= new_valid_until] if new_valid_until is not None else []),
             )
-        ).first()
-    else:
-        later = (
-            await session.execute(
-                select(DisabilityRecord.id).where(
-                    DisabilityRecord.person_id == rec.person_id,
-                    DisabilityRecord.id != rec.id,
-                    DisabilityRecord.status == RecordStatus.ACTIVE,
-                    DisabilityRecord.valid_from > rec.valid_from,
-                )
-            )
-        ).first()
+        )
+    ).first()
     if later is not None:
         raise DomainError(ErrorCode.DUPLICATE, "A later active record would overlap.", "validUntil")
     before = snapshot(rec)
@@ -589,29 +569,20 @@ async def close_entitlement(session: AsyncSession, viewer: Viewer, entitlement_i
     """ACTIVE → CLOSED: no new orders. Orders already placed keep their reservation
     and can still be delivered, confirmed (consumed) or cancelled (released)."""
     _require_keeper(viewer)
-    ent = await session.get(Entitlement, entitlement_id)
-    if ent is None or not _keeps(viewer, ent.region_id):
-        raise not_found("entitlement", "entitlementId")
-    before = snapshot(ent)
-    result = await session.execute(
-        update(Entitlement)
-        .where(Entitlement.id == ent.id, Entitlement.status == EntitlementStatus.ACTIVE)
-        .values(status=EntitlementStatus.CLOSED)
-        .execution_options(synchronize_session=False)
+    ent = await fetch_in_scope(session, Entitlement, entitlement_id, "entitlement", "entitlementId",
+                               lambda ent: _keeps(viewer, ent.region_id))
+    await transition(
+        session, viewer, ENTITLEMENT, ent, EntitlementStatus.CLOSED, action="entitlement.closed",
+        refusal=lambda _: DomainError(ErrorCode.INVALID_TRANSITION, "This entitlement is already closed.",
+                                      "entitlementId"),
     )
-    if result.rowcount != 1:
-        raise DomainError(ErrorCode.INVALID_TRANSITION, "This entitlement is already closed.", "entitlementId")
-    await session.refresh(ent)
-    audit(session, viewer, "entitlement.closed", ent, before, snapshot(ent))
     return ent
 
 
 async def get_entitlement(session: AsyncSession, viewer: Viewer, entitlement_id: int) -> Entitlement:
     viewer.require_authenticated()
-    ent = await session.get(Entitlement, entitlement_id)
-    if ent is None or not viewer.can_see_person(ent.person_id, ent.region_id):
-        raise not_found("entitlement", "entitlementId")
-    return ent
+    return await fetch_in_scope(session, Entitlement, entitlement_id, "entitlement", "entitlementId",
+                                lambda ent: viewer.can_see_person(ent.person_id, ent.region_id))
 
 
 async def list_entitlements(

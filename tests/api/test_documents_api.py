@@ -142,11 +142,12 @@ REJECT_APPLICATION = f"""mutation($id: ID!, $reason: String!) {{ rejectApplicati
 
 async def test_an_applications_decision_is_in_the_account_too(db: Database, api: Any) -> None:
     from marketplace.applications import services as apps
+    from marketplace.applications.models import ApplicationKind
     from tests.factories import build_grant_world, run
 
     async with db.transaction() as s:
         gw = await build_grant_world(s)
-    app = await run(db, apps.submit_application, gw.viewer("eligible"), kind=apps.ApplicationKind.INDIVIDUAL_ASSISTANT)
+    app = await run(db, apps.submit_application, gw.viewer("eligible"), kind=ApplicationKind.INDIVIDUAL_ASSISTANT)
     person, officer = await api.login(gw.accounts["eligible"].username), await api.login(gw.accounts["officer_a"].username)
     other = await api.login(gw.accounts["officer_b"].username)
     app_id = to_global_id("Application", app.id)

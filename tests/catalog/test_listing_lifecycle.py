@@ -36,6 +36,14 @@ from tests.factories import actions, refused_at, run
 
 ANONYMOUS = Viewer.anonymous()
 S = ListingStatus
+# Everyone but the listing's provider, and what each is told when they try to change it.
+NOT_THE_OWNER = [
+    ("provider_b", ErrorCode.NOT_FOUND),
+    ("officer_a", ErrorCode.FORBIDDEN),
+    ("recipient_a", ErrorCode.FORBIDDEN),
+    ("admin", ErrorCode.FORBIDDEN),
+    (None, ErrorCode.UNAUTHENTICATED),
+]
 
 
 def listing_input(w: f.World, **overrides: Any) -> dict[str, Any]:
@@ -352,16 +360,7 @@ async def test_an_archived_listing_cannot_be_edited(db: Database, world: f.World
     assert (await fetch(db, Listing, listing.id)).stock == 5
 
 
-@pytest.mark.parametrize(
-    ("who", "code"),
-    [
-        ("provider_b", ErrorCode.NOT_FOUND),
-        ("officer_a", ErrorCode.FORBIDDEN),
-        ("recipient_a", ErrorCode.FORBIDDEN),
-        ("admin", ErrorCode.FORBIDDEN),
-        (None, ErrorCode.UNAUTHENTICATED),
-    ],
-)
+@pytest.mark.parametrize(("who", "code"), NOT_THE_OWNER)
 async def test_only_the_owner_edits(db: Database, world: f.World, who: str | None, code: ErrorCode) -> None:
     viewer = world.viewer(who) if who else ANONYMOUS
     listing = world.listing_a
@@ -641,16 +640,7 @@ async def test_a_retired_classifier_item_cannot_be_submitted_nor_approved(db: Da
     assert await status_of(db, draft.id) == S.DRAFT and await status_of(db, pending.id) == S.PENDING_REVIEW
 
 
-@pytest.mark.parametrize(
-    ("who", "code"),
-    [
-        ("provider_b", ErrorCode.NOT_FOUND),
-        ("officer_a", ErrorCode.FORBIDDEN),
-        ("recipient_a", ErrorCode.FORBIDDEN),
-        ("admin", ErrorCode.FORBIDDEN),
-        (None, ErrorCode.UNAUTHENTICATED),
-    ],
-)
+@pytest.mark.parametrize(("who", "code"), NOT_THE_OWNER)
 async def test_only_the_owner_submits(db: Database, world: f.World, who: str | None, code: ErrorCode) -> None:
     viewer = world.viewer(who) if who else ANONYMOUS
     listing = await listing_in(db, world, S.DRAFT)

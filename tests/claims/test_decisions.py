@@ -15,6 +15,7 @@ from marketplace.claims.models import ClaimStatus, CompensationClaim
 from marketplace.errors import DomainError, ErrorCode
 from tests import factories as f
 from tests.claims.conftest import audit_count, make_order
+from tests.factories import run
 
 
 @pytest.fixture
@@ -26,24 +27,19 @@ async def claim(db, world):  # type: ignore[no-untyped-def]
         )
 
 
-async def call(db, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-    async with db.transaction() as s:
-        return await fn(s, *args, **kwargs)
-
-
 async def code_of(db, fn, *args, **kwargs) -> ErrorCode:  # type: ignore[no-untyped-def]
     with pytest.raises(DomainError) as err:
-        await call(db, fn, *args, **kwargs)
+        await run(db, fn, *args, **kwargs)
     return err.value.code
 
 
 async def test_approve_then_pay(db, world, claim):  # type: ignore[no-untyped-def]
     officer = world.viewer("officer_a")
-    approved = await call(db, cs.approve_claim, officer, claim.id)
+    approved = await run(db, cs.approve_claim, officer, claim.id)
     assert approved.status == ClaimStatus.APPROVED
     assert approved.amount_approved == Decimal("200000.00")
     assert approved.decided_by_account_id == world.officer_a_account.id and approved.decided_at is not None
-    paid = await call(db, cs.mark_claim_paid, officer, claim.id, "PP-2026-0001", idempotency_key="pay-1")
+    paid = await run(db, cs.mark_claim_paid, officer, claim.id, "PP-2026-0001", idempotency_key="pay-1")
     assert paid.status == ClaimStatus.PAID and paid.paid_at is not None
     assert paid.payment_reference == "PP-2026-0001"
     async with db.session() as s:
@@ -69,7 +65,7 @@ async def test_officer_may_approve_a_lower_amount_never_a_higher_one(db, world, 
         assert (await s.get(CompensationClaim, claim.id)).status == ClaimStatus.SUBMITTED
     # Less than claimed: only with the reason the claimant reads.
     assert await code_of(db, cs.approve_claim, officer, claim.id, Decimal("150000.50")) == ErrorCode.REQUIRED
-    approved = await call(db, cs.approve_claim, officer, claim.id, Decimal("150000.50"), "One item was not delivered.")
+    approved = await run(db, cs.approve_claim, officer, claim.id, Decimal("150000.50"), "One item was not delivered.")
     assert approved.amount_approved == Decimal("150000.50")
 
 
@@ -92,7 +88,7 @@ async def test_only_the_officer_of_the_claims_region_decides(db, world, claim): 
 
 async def test_approve_twice_and_reject_after_approve_are_already_decided(db, world, claim):  # type: ignore[no-untyped-def]
     officer = world.viewer("officer_a")
-    await call(db, cs.approve_claim, officer, claim.id)
+    await run(db, cs.approve_claim, officer, claim.id)
     assert await code_of(db, cs.approve_claim, officer, claim.id) == ErrorCode.ALREADY_DECIDED
     assert await code_of(db, cs.reject_claim, officer, claim.id, "Changed my mind") == ErrorCode.ALREADY_DECIDED
     assert await audit_count(db, "claim.approved") == 1
@@ -104,7 +100,7 @@ async def test_reject_needs_a_reason_and_is_final(db, world, claim):  # type: ig
     for reason, code in (("", ErrorCode.REQUIRED), ("   ", ErrorCode.REQUIRED), (None, ErrorCode.REQUIRED),
                          ("no", ErrorCode.INVALID), ("x" * 1001, ErrorCode.TOO_LONG)):
         assert await code_of(db, cs.reject_claim, officer, claim.id, reason) == code, reason
-    rejected = await call(db, cs.reject_claim, officer, claim.id, "  The act is not signed.  ")
+    rejected = await run(db, cs.reject_claim, officer, claim.id, "  The act is not signed.  ")
     assert rejected.status == ClaimStatus.REJECTED and rejected.reject_reason == "The act is not signed."
     assert await code_of(db, cs.approve_claim, officer, claim.id) == ErrorCode.ALREADY_DECIDED
     assert await code_of(db, cs.mark_claim_paid, officer, claim.id, idempotency_key="p") == ErrorCode.INVALID_TRANSITION
@@ -125,9 +121,9 @@ async def test_pay_before_approve_is_an_invalid_transition(db, world, claim):  #
 
 async def test_pay_twice_same_key_is_the_same_result_other_key_already_decided(db, world, claim):  # type: ignore[no-untyped-def]
     officer = world.viewer("officer_a")
-    await call(db, cs.approve_claim, officer, claim.id)
-    paid = await call(db, cs.mark_claim_paid, officer, claim.id, "REF-1", idempotency_key="pay")
-    again = await call(db, cs.mark_claim_paid, officer, claim.id, "REF-1", idempotency_key="pay")
+    await run(db, cs.approve_claim, officer, claim.id)
+    paid = await run(db, cs.mark_claim_paid, officer, claim.id, "REF-1", idempotency_key="pay")
+    again = await run(db, cs.mark_claim_paid, officer, claim.id, "REF-1", idempotency_key="pay")
     assert again.id == paid.id and again.status == ClaimStatus.PAID and again.paid_at == paid.paid_at
     assert await code_of(db, cs.mark_claim_paid, officer, claim.id, "REF-1", idempotency_key="pay-2") == (
         ErrorCode.ALREADY_DECIDED
@@ -146,7 +142,7 @@ async def test_pay_twice_same_key_is_the_same_result_other_key_already_decided(d
 
 async def test_pay_needs_a_key_and_a_sane_unique_reference(db, world, claim):  # type: ignore[no-untyped-def]
     officer = world.viewer("officer_a")
-    await call(db, cs.approve_claim, officer, claim.id)
+    await run(db, cs.approve_claim, officer, claim.id)
     assert await code_of(db, cs.mark_claim_paid, officer, claim.id, "R") == ErrorCode.REQUIRED
     assert await code_of(db, cs.mark_claim_paid, officer, claim.id, "R" * 65, idempotency_key="k") == ErrorCode.TOO_LONG
     assert await code_of(db, cs.mark_claim_paid, officer, claim.id, "A\x00B", idempotency_key="k") == ErrorCode.INVALID
@@ -155,10 +151,10 @@ async def test_pay_needs_a_key_and_a_sane_unique_reference(db, world, claim):  #
         other_order = await make_order(s, world)
         other = await cs.submit_provider_claim(s, world.viewer("provider_a"), order_id=other_order.id,
                                                idempotency_key="other")
-    await call(db, cs.approve_claim, officer, other.id)
-    await call(db, cs.mark_claim_paid, officer, other.id, "PP-7", idempotency_key="k-other")
+    await run(db, cs.approve_claim, officer, other.id)
+    await run(db, cs.mark_claim_paid, officer, other.id, "PP-7", idempotency_key="k-other")
     assert await code_of(db, cs.mark_claim_paid, officer, claim.id, "PP-7", idempotency_key="k") == ErrorCode.DUPLICATE
-    paid = await call(db, cs.mark_claim_paid, officer, claim.id, None, idempotency_key="k2")
+    paid = await run(db, cs.mark_claim_paid, officer, claim.id, None, idempotency_key="k2")
     assert paid.status == ClaimStatus.PAID and paid.payment_reference is None
 
 

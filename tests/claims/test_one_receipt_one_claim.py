@@ -17,12 +17,8 @@ from marketplace.records.models import Entitlement
 from marketplace.db import run_in_transaction
 from schema.core.ids import to_global_id
 from tests.claims.conftest import PDF, make_order, make_receipt
+from tests.factories import run
 from tests.notifications.helpers import notes
-
-
-async def call(db, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-    async with db.transaction() as s:
-        return await fn(s, *args, **kwargs)
 
 
 def self_claim(world, side: str, receipt_id: int, key: str) -> dict:  # type: ignore[type-arg]
@@ -49,10 +45,10 @@ async def test_the_same_bytes_cannot_back_a_second_claim_of_anyone(db, world, cl
         mine = await make_receipt(s, world, claim_settings, side="a")
         theirs = await make_receipt(s, world, claim_settings, side="b")  # the same bytes, another person
     assert mine.id != theirs.id
-    claim = await call(db, cs.submit_self_purchase_claim, world.viewer("recipient_a"), **self_claim(world, "a", mine.id, "k-a"))
+    claim = await run(db, cs.submit_self_purchase_claim, world.viewer("recipient_a"), **self_claim(world, "a", mine.id, "k-a"))
     assert claim.receipt_sha256 == mine.sha256
     with pytest.raises(DomainError) as info:
-        await call(db, cs.submit_self_purchase_claim, world.viewer("recipient_b"), **self_claim(world, "b", theirs.id, "k-b"))
+        await run(db, cs.submit_self_purchase_claim, world.viewer("recipient_b"), **self_claim(world, "b", theirs.id, "k-b"))
     assert info.value.code == ErrorCode.DUPLICATE and info.value.field == "receiptId"
     async with db.session() as s:
         assert (await s.get(Entitlement, world.entitlement_b.id)).reserved == 0
@@ -84,7 +80,7 @@ async def test_the_database_refuses_two_claims_with_the_same_bytes(db, world, cl
     async with db.transaction() as s:
         mine = await make_receipt(s, world, claim_settings, side="a")
         theirs = await make_receipt(s, world, claim_settings, side="b")
-    await call(db, cs.submit_self_purchase_claim, world.viewer("recipient_a"), **self_claim(world, "a", mine.id, "k-1"))
+    await run(db, cs.submit_self_purchase_claim, world.viewer("recipient_a"), **self_claim(world, "a", mine.id, "k-1"))
     with pytest.raises(IntegrityError):
         async with db.transaction() as s:
             first = (await s.execute(select(CompensationClaim))).scalar_one()
@@ -107,12 +103,12 @@ async def test_a_partial_approval_needs_a_reason_the_provider_reads(db, world, p
     officer = world.viewer("officer_a")
     for reason, code in ((None, ErrorCode.REQUIRED), ("  ", ErrorCode.REQUIRED), ("x" * 1001, ErrorCode.TOO_LONG)):
         with pytest.raises(DomainError) as info:
-            await call(db, cs.approve_claim, officer, provider_claim.id, Decimal("150000.00"), reason)
+            await run(db, cs.approve_claim, officer, provider_claim.id, Decimal("150000.00"), reason)
         assert info.value.code == code and info.value.field == "reason"
     async with db.session() as s:
         assert (await s.get(CompensationClaim, provider_claim.id)).status == ClaimStatus.SUBMITTED
     why = "Двое суток из заявленных не подтверждены актом."
-    approved = await call(db, cs.approve_claim, officer, provider_claim.id, Decimal("150000.00"), why)
+    approved = await run(db, cs.approve_claim, officer, provider_claim.id, Decimal("150000.00"), why)
     assert approved.status == ClaimStatus.APPROVED and approved.reduction_reason == why
     [note] = [n for n in await notes(db, world.provider_a_account.id) if n.kind.startswith("claim.approved")]
     assert note.kind == "claim.approved.partly" and why in note.body and "150" in note.body
@@ -120,9 +116,9 @@ async def test_a_partial_approval_needs_a_reason_the_provider_reads(db, world, p
 
 async def test_a_full_approval_takes_no_reason(db, world, provider_claim):  # type: ignore[no-untyped-def]
     with pytest.raises(DomainError) as info:
-        await call(db, cs.approve_claim, world.viewer("officer_a"), provider_claim.id, None, "Всё верно.")
+        await run(db, cs.approve_claim, world.viewer("officer_a"), provider_claim.id, None, "Всё верно.")
     assert info.value.code == ErrorCode.INVALID and info.value.field == "reason"
-    approved = await call(db, cs.approve_claim, world.viewer("officer_a"), provider_claim.id)
+    approved = await run(db, cs.approve_claim, world.viewer("officer_a"), provider_claim.id)
     assert approved.reduction_reason is None
     assert "claim.approved" in [n.kind for n in await notes(db, world.provider_a_account.id)]
 
@@ -130,9 +126,9 @@ async def test_a_full_approval_takes_no_reason(db, world, provider_claim):  # ty
 async def test_when_the_cap_holds_the_amount_back_the_cap_is_the_reason(db, world, claim_settings):  # type: ignore[no-untyped-def]
     async with db.transaction() as s:
         receipt = await make_receipt(s, world, claim_settings)
-    claim = await call(db, cs.submit_self_purchase_claim, world.viewer("recipient_a"),
+    claim = await run(db, cs.submit_self_purchase_claim, world.viewer("recipient_a"),
                        **{**self_claim(world, "a", receipt.id, "cap"), "amount_paid": Decimal("300000.00")})
-    approved = await call(db, cs.approve_claim, world.viewer("officer_a"), claim.id)
+    approved = await run(db, cs.approve_claim, world.viewer("officer_a"), claim.id)
     assert approved.amount_approved == Decimal("250000.00") and "guaranteed price" in approved.reduction_reason
     [note] = [n for n in await notes(db, world.recipient_a_account.id) if n.kind.startswith("claim.approved")]
     assert note.kind == "claim.approved.partly"

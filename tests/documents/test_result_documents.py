@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 
 from marketplace.accounts.models import Language, Person
 from marketplace.applications import services as apps
+from marketplace.applications.models import ApplicationKind
 from marketplace.claims import services as cs
 from marketplace.claims.models import ClaimStatus, CompensationClaim
 from marketplace.db import Database
@@ -69,7 +70,7 @@ async def test_deciding_an_application_issues_its_document_with_the_reason(db: D
     async with db.transaction() as s:
         gw: GrantWorld = await build_grant_world(s)
         await s.execute(update(Person).where(Person.id == gw.eligible.id).values(language=Language.EN))
-    rejected = await run(db, apps.submit_application, gw.viewer("eligible"), kind=apps.ApplicationKind.INDIVIDUAL_ASSISTANT)
+    rejected = await run(db, apps.submit_application, gw.viewer("eligible"), kind=ApplicationKind.INDIVIDUAL_ASSISTANT)
     await run(db, apps.reject_application, gw.viewer("officer_a"), rejected.id, "The IRP has no such measure.")
     [doc] = await documents(db)
     assert (doc.subject, doc.subject_id, doc.decision, doc.language) == (
@@ -80,10 +81,10 @@ async def test_deciding_an_application_issues_its_document_with_the_reason(db: D
     # Russian by default: the letters of another alphabet are embedded as well.
     async with db.transaction() as s:
         await s.execute(update(Person).where(Person.id == gw.eligible.id).values(language=Language.RU))
-    again = await run(db, apps.submit_application, gw.viewer("eligible"), kind=apps.ApplicationKind.INDIVIDUAL_ASSISTANT)
+    again = await run(db, apps.submit_application, gw.viewer("eligible"), kind=ApplicationKind.INDIVIDUAL_ASSISTANT)
     await run(db, apps.reject_application, gw.viewer("officer_a"), again.id, "Заявление подано повторно.")
     assert "Решение по заявлению" in text_of((await documents(db))[-1].pdf)
-    approved = await run(db, apps.submit_application, gw.viewer("eligible"), kind=apps.ApplicationKind.INDIVIDUAL_ASSISTANT)
+    approved = await run(db, apps.submit_application, gw.viewer("eligible"), kind=ApplicationKind.INDIVIDUAL_ASSISTANT)
     await run(db, apps.approve_application, gw.viewer("officer_a"), approved.id)
     docs = await documents(db)
     assert [(d.subject_id, d.decision) for d in docs] == [

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("marketplace", "schema", "search")
 # Callables that take a message, and the position of the message among their arguments.
 MESSAGE_ARGUMENT = {"DomainError": 1, "forbidden": 0, "refuse": 1, "_reject": 0, "_flush_unique": 1, "_invalid": 1,
-                    "N_": 0}
+                    "require_local_officer": 0, "N_": 0}
 
 
 def _name(call: ast.Call) -> str | None:

@@ -8,12 +8,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from marketplace.accounts.access import Viewer
 from marketplace.db import Database
+from marketplace.errors import DomainError, ErrorCode
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order
 from marketplace.records.models import Entitlement
 from tests import factories as f
-from tests.factories import new_key, run
+from tests.factories import new_key, refused, run
 
 
 async def entitlement(db: Database, ent_id: int) -> Entitlement:
@@ -28,13 +30,23 @@ async def order_count(db: Database) -> int:
         return int((await s.execute(select(func.count()).select_from(Order))).scalar_one())
 
 
-async def place(db: Database, w: f.World, who: str = "recipient_a", **kw: Any) -> Order:
-    kw.setdefault("listing_id", w.listing_a.id)
-    kw.setdefault("entitlement_id", w.entitlement_a.id)
-    kw.setdefault("quantity", Decimal("1"))
-    kw.setdefault("idempotency_key", new_key())
+def _order_request(w: f.World, who: str, kw: dict[str, Any]) -> tuple[Viewer, dict[str, Any]]:
+    """The viewer and arguments of ``place_order``: one unit of listing A on entitlement A, a new key."""
     viewer = kw.pop("viewer", None) or w.viewer(who)
-    return await run(db, orders.place_order, viewer, **kw)
+    return viewer, {"listing_id": w.listing_a.id, "entitlement_id": w.entitlement_a.id, "quantity": Decimal("1"),
+                    "idempotency_key": new_key(), **kw}
+
+
+async def place(db: Database, w: f.World, who: str = "recipient_a", **kw: Any) -> Order:
+    viewer, request = _order_request(w, who, kw)
+    return await run(db, orders.place_order, viewer, **request)
+
+
+async def refused_placing(db: Database, w: f.World, code: ErrorCode, who: str = "recipient_a",
+                          **kw: Any) -> DomainError:
+    """``place`` refused with ``code``."""
+    viewer, request = _order_request(w, who, kw)
+    return await refused(db, code, orders.place_order, viewer, **request)
 
 
 async def accepted_order(db: Database, recipient: Any, provider: Any, listing_id: int, entitlement_id: int,

@@ -15,7 +15,7 @@ from marketplace.orders import services as orders
 from marketplace.orders.pricing import NO_ENTITLEMENT, coverage_for_listings
 from marketplace.records.models import DisabilityGroup
 from tests import factories as f
-from tests.orders.conftest import entitlement, order_count
+from tests.orders.conftest import entitlement, order_count, refused_placing
 from tests.factories import new_key, refused, run
 
 TODAY = f.today()
@@ -94,7 +94,5 @@ async def test_bad_course_orders_change_nothing(db, world, course, kw, code, fie
 
 
 async def test_a_start_date_is_for_courses_only(db, world):
-    error = await refused(db, ErrorCode.INVALID, orders.place_order, world.viewer("recipient_a"),
-                          listing_id=world.listing_a.id, entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
-                          idempotency_key=new_key(), course_starts_on=TODAY)
+    error = await refused_placing(db, world, ErrorCode.INVALID, course_starts_on=TODAY)
     assert error.field == "courseStartsOn" and await order_count(db) == 0

@@ -23,7 +23,7 @@ from marketplace.orders import services as orders
 from marketplace.orders.models import OrderStatus
 from marketplace.records.models import DisabilityRecord, Entitlement, EntitlementStatus, RecordStatus
 from tests import factories as f
-from tests.orders.conftest import entitlement, order_count, place
+from tests.orders.conftest import entitlement, order_count, place, refused_placing
 from tests.factories import actions, new_key, refused, run
 
 TODAY = f.today()
@@ -86,14 +86,12 @@ async def test_recipient_orders_for_a_represented_person(db, world):
     assert order.person_id == child.id
     assert (await entitlement(db, ent.id)).reserved == Decimal("1.00")
     # Without the representation the same entitlement is someone else's.
-    await refused(db, ErrorCode.NOT_FOUND, orders.place_order, world.viewer("recipient_a"),
-                  listing_id=world.listing_a.id, entitlement_id=ent.id, quantity=Decimal(1), idempotency_key=new_key())
+    await refused_placing(db, world, ErrorCode.NOT_FOUND, entitlement_id=ent.id)
 
 
 @pytest.mark.parametrize("who", ["provider_a", "officer_a", "admin"])
 async def test_only_recipients_place_orders(db, world, who):
-    await refused(db, ErrorCode.FORBIDDEN, orders.place_order, world.viewer(who), listing_id=world.listing_a.id,
-                  entitlement_id=world.entitlement_a.id, quantity=Decimal(1), idempotency_key=new_key())
+    await refused_placing(db, world, ErrorCode.FORBIDDEN, who)
     assert await order_count(db) == 0
 
 
@@ -106,20 +104,15 @@ async def test_anonymous_is_unauthenticated(db, world):
 
 
 async def test_another_recipients_entitlement_is_not_found(db, world):
-    err = await refused(db, ErrorCode.NOT_FOUND, orders.place_order, world.viewer("recipient_b"),
-                        listing_id=world.listing_a.id, entitlement_id=world.entitlement_a.id,
-                        quantity=Decimal(1), idempotency_key=new_key())
+    err = await refused_placing(db, world, ErrorCode.NOT_FOUND, "recipient_b")
     assert err.field == "entitlementId"
-    missing = await refused(db, ErrorCode.NOT_FOUND, orders.place_order, world.viewer("recipient_b"),
-                            listing_id=world.listing_a.id, entitlement_id=999999, quantity=Decimal(1),
-                            idempotency_key=new_key())
+    missing = await refused_placing(db, world, ErrorCode.NOT_FOUND, "recipient_b", entitlement_id=999999)
     assert missing.message == err.message  # the same answer: nothing leaks
     assert (await entitlement(db, world.entitlement_a.id)).reserved == 0
 
 
 async def test_unknown_listing_is_not_found(db, world):
-    await refused(db, ErrorCode.NOT_FOUND, orders.place_order, world.viewer("recipient_a"), listing_id=999999,
-                  entitlement_id=world.entitlement_a.id, quantity=Decimal(1), idempotency_key=new_key())
+    await refused_placing(db, world, ErrorCode.NOT_FOUND, listing_id=999999)
 
 
 @pytest.mark.parametrize(
@@ -134,8 +127,7 @@ async def test_unknown_listing_is_not_found(db, world):
 async def test_unpublished_listing_cannot_be_ordered(db, world, status, code):
     async with db.transaction() as s:
         await s.execute(update(Listing).where(Listing.id == world.listing_a.id).values(status=status))
-    await refused(db, code, orders.place_order, world.viewer("recipient_a"), listing_id=world.listing_a.id,
-                  entitlement_id=world.entitlement_a.id, quantity=Decimal(1), idempotency_key=new_key())
+    await refused_placing(db, world, code)
     assert (await entitlement(db, world.entitlement_a.id)).reserved == 0
     assert await order_count(db) == 0
 
@@ -144,9 +136,7 @@ async def test_suspended_provider_takes_no_orders(db, world):
     async with db.transaction() as s:
         await s.execute(update(Provider).where(Provider.id == world.provider_a.id)
                         .values(verification_status=VerificationStatus.SUSPENDED))
-    await refused(db, ErrorCode.LISTING_NOT_AVAILABLE, orders.place_order, world.viewer("recipient_a"),
-                  listing_id=world.listing_a.id, entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
-                  idempotency_key=new_key())
+    await refused_placing(db, world, ErrorCode.LISTING_NOT_AVAILABLE)
     assert (await entitlement(db, world.entitlement_a.id)).reserved == 0
 
 
@@ -154,9 +144,7 @@ async def test_expired_record_refuses(db, world):
     async with db.transaction() as s:
         await s.execute(update(DisabilityRecord).where(DisabilityRecord.person_id == world.recipient_a.id)
                         .values(valid_until=TODAY - dt.timedelta(days=1)))
-    await refused(db, ErrorCode.NO_ACTIVE_RECORD, orders.place_order, world.viewer("recipient_a"),
-                  listing_id=world.listing_a.id, entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
-                  idempotency_key=new_key())
+    await refused_placing(db, world, ErrorCode.NO_ACTIVE_RECORD)
     assert (await entitlement(db, world.entitlement_a.id)).reserved == 0
 
 
@@ -164,9 +152,7 @@ async def test_closed_record_refuses(db, world):
     async with db.transaction() as s:
         await s.execute(update(DisabilityRecord).where(DisabilityRecord.person_id == world.recipient_a.id)
                         .values(status=RecordStatus.CLOSED))
-    await refused(db, ErrorCode.NO_ACTIVE_RECORD, orders.place_order, world.viewer("recipient_a"),
-                  listing_id=world.listing_a.id, entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
-                  idempotency_key=new_key())
+    await refused_placing(db, world, ErrorCode.NO_ACTIVE_RECORD)
 
 
 @pytest.mark.parametrize(
@@ -181,9 +167,7 @@ async def test_closed_record_refuses(db, world):
 async def test_entitlement_not_active_today_refuses(db, world, change):
     async with db.transaction() as s:
         await s.execute(update(Entitlement).where(Entitlement.id == world.entitlement_a.id).values(**change))
-    await refused(db, ErrorCode.NO_ENTITLEMENT, orders.place_order, world.viewer("recipient_a"),
-                  listing_id=world.listing_a.id, entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
-                  idempotency_key=new_key())
+    await refused_placing(db, world, ErrorCode.NO_ENTITLEMENT)
     assert (await entitlement(db, world.entitlement_a.id)).reserved == 0
 
 
@@ -191,14 +175,11 @@ async def test_entitlement_for_another_item_refuses(db, world):
     async with db.transaction() as s:
         other = await f.classifier_item(s)
         lst = await f.listing(s, world.provider_a, other, [world.region_a])
-    await refused(db, ErrorCode.NO_ENTITLEMENT, orders.place_order, world.viewer("recipient_a"), listing_id=lst.id,
-                  entitlement_id=world.entitlement_a.id, quantity=Decimal(1), idempotency_key=new_key())
+    await refused_placing(db, world, ErrorCode.NO_ENTITLEMENT, listing_id=lst.id)
 
 
 async def test_listing_outside_the_recipients_region_refuses(db, world):
-    await refused(db, ErrorCode.REGION_NOT_SERVED, orders.place_order, world.viewer("recipient_a"),
-                  listing_id=world.listing_b.id, entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
-                  idempotency_key=new_key())
+    await refused_placing(db, world, ErrorCode.REGION_NOT_SERVED, listing_id=world.listing_b.id)
     assert (await entitlement(db, world.entitlement_a.id)).reserved == 0
 
 
@@ -206,9 +187,7 @@ async def test_listing_region_without_the_provider_serving_it_refuses(db, world)
     # The listing names region A, but its provider serves only region B.
     async with db.transaction() as s:
         lst = await f.listing(s, world.provider_b, world.item, [world.region_a, world.region_b])
-    await refused(db, ErrorCode.REGION_NOT_SERVED, orders.place_order, world.viewer("recipient_a"),
-                  listing_id=lst.id, entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
-                  idempotency_key=new_key())
+    await refused_placing(db, world, ErrorCode.REGION_NOT_SERVED, listing_id=lst.id)
 
 
 @pytest.mark.parametrize(
@@ -225,15 +204,12 @@ async def test_listing_region_without_the_provider_serving_it_refuses(db, world)
     ],
 )
 async def test_bad_quantities_refuse(db, world, quantity, code):
-    await refused(db, code, orders.place_order, world.viewer("recipient_a"), listing_id=world.listing_a.id,
-                  entitlement_id=world.entitlement_a.id, quantity=quantity, idempotency_key=new_key())
+    await refused_placing(db, world, code, quantity=quantity)
     assert (await entitlement(db, world.entitlement_a.id)).reserved == 0
 
 
 async def test_more_than_the_balance_refuses(db, world):
-    err = await refused(db, ErrorCode.INSUFFICIENT_BALANCE, orders.place_order, world.viewer("recipient_a"),
-                        listing_id=world.listing_a.id, entitlement_id=world.entitlement_a.id, quantity=Decimal(3),
-                        idempotency_key=new_key())
+    err = await refused_placing(db, world, ErrorCode.INSUFFICIENT_BALANCE, quantity=Decimal(3))
     assert "2" in err.message
     assert (await entitlement(db, world.entitlement_a.id)).reserved == 0
 
@@ -241,9 +217,7 @@ async def test_more_than_the_balance_refuses(db, world):
 async def test_exhausted_balance_refuses(db, world):
     await place(db, world)
     await place(db, world)
-    await refused(db, ErrorCode.INSUFFICIENT_BALANCE, orders.place_order, world.viewer("recipient_a"),
-                  listing_id=world.listing_a.id, entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
-                  idempotency_key=new_key())
+    await refused_placing(db, world, ErrorCode.INSUFFICIENT_BALANCE)
     ent = await entitlement(db, world.entitlement_a.id)
     assert (ent.reserved, ent.balance) == (Decimal("2.00"), Decimal("0.00"))
     assert await order_count(db) == 2
@@ -253,18 +227,14 @@ async def test_consumed_counts_against_the_balance(db, world):
     async with db.transaction() as s:
         await s.execute(update(Entitlement).where(Entitlement.id == world.entitlement_a.id)
                         .values(consumed=Decimal(2)))
-    await refused(db, ErrorCode.INSUFFICIENT_BALANCE, orders.place_order, world.viewer("recipient_a"),
-                  listing_id=world.listing_a.id, entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
-                  idempotency_key=new_key())
+    await refused_placing(db, world, ErrorCode.INSUFFICIENT_BALANCE)
 
 
 async def test_stock_is_taken_and_out_of_stock_refuses_without_reserving(db, world):
     async with db.transaction() as s:
         await s.execute(update(Listing).where(Listing.id == world.listing_a.id).values(stock=1))
     await place(db, world)
-    await refused(db, ErrorCode.OUT_OF_STOCK, orders.place_order, world.viewer("recipient_a"),
-                  listing_id=world.listing_a.id, entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
-                  idempotency_key=new_key())
+    await refused_placing(db, world, ErrorCode.OUT_OF_STOCK)
     async with db.session() as s:
         assert (await s.get(Listing, world.listing_a.id)).stock == 0
         outbox = (await s.execute(select(SearchOutbox.entity_id).where(SearchOutbox.entity == "listing"))).scalars()
@@ -277,8 +247,7 @@ async def test_custom_item_without_cap_needs_a_quote(db, world):
         item = await f.classifier_item(s, price_cap=None, category=ItemCategory.PROSTHETICS)
         ent = await f.entitlement(s, world.recipient_a, item, quantity=1)
         lst = await f.listing(s, world.provider_a, item, [world.region_a], unit_price=Decimal("2500000.00"))
-    err = await refused(db, ErrorCode.NOT_ELIGIBLE, orders.place_order, world.viewer("recipient_a"),
-                        listing_id=lst.id, entitlement_id=ent.id, quantity=Decimal(1), idempotency_key=new_key())
+    err = await refused_placing(db, world, ErrorCode.NOT_ELIGIBLE, listing_id=lst.id, entitlement_id=ent.id)
     assert "quote" in err.message
     assert (await entitlement(db, ent.id)).reserved == 0
 
@@ -291,8 +260,7 @@ async def test_quota_item_orders_no_more_than_released(db, world):
         lst = await f.listing(s, world.provider_a, item, [world.region_a], unit_price=Decimal("240.00"))
     await place(db, world, listing_id=lst.id, entitlement_id=ent.id, quantity=Decimal(300))
     await place(db, world, listing_id=lst.id, entitlement_id=ent.id, quantity=Decimal(65))
-    err = await refused(db, ErrorCode.INSUFFICIENT_BALANCE, orders.place_order, world.viewer("recipient_a"),
-                        listing_id=lst.id, entitlement_id=ent.id, quantity=Decimal(1), idempotency_key=new_key())
+    err = await refused_placing(db, world, ErrorCode.INSUFFICIENT_BALANCE, listing_id=lst.id, entitlement_id=ent.id)
     assert "next release" in err.message
     got = await entitlement(db, ent.id)
     assert got.reserved == Decimal("365.00") and got.balance == Decimal("1095.00")
@@ -305,17 +273,12 @@ async def test_quota_releases_accumulate_by_quarter(db, world):
                                   valid_from=TODAY - dt.timedelta(days=100), valid_until=TODAY + dt.timedelta(days=264))
         lst = await f.listing(s, world.provider_a, item, [world.region_a], unit_price=Decimal("240.00"))
     await place(db, world, listing_id=lst.id, entitlement_id=ent.id, quantity=Decimal(730))
-    await refused(db, ErrorCode.INSUFFICIENT_BALANCE, orders.place_order, world.viewer("recipient_a"),
-                  listing_id=lst.id, entitlement_id=ent.id, quantity=Decimal(1), idempotency_key=new_key())
+    await refused_placing(db, world, ErrorCode.INSUFFICIENT_BALANCE, listing_id=lst.id, entitlement_id=ent.id)
 
 
 async def test_delivery_option_must_be_offered(db, world):
-    await refused(db, ErrorCode.INVALID, orders.place_order, world.viewer("recipient_a"),
-                  listing_id=world.listing_a.id, entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
-                  idempotency_key=new_key(), delivery_option="TELEPORT")
-    await refused(db, ErrorCode.INVALID, orders.place_order, world.viewer("recipient_a"),
-                  listing_id=world.listing_a.id, entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
-                  idempotency_key=new_key(), delivery_option="PICKUP")
+    await refused_placing(db, world, ErrorCode.INVALID, delivery_option="TELEPORT")
+    await refused_placing(db, world, ErrorCode.INVALID, delivery_option="PICKUP")
     order = await place(db, world, delivery_option="HOME_DELIVERY")
     assert order.delivery_option == "HOME_DELIVERY"
 
@@ -339,9 +302,7 @@ async def test_replay_still_returns_the_order_after_the_balance_is_gone(db, worl
 
 async def test_same_key_different_request_conflicts(db, world):
     await place(db, world, idempotency_key="k-3")
-    await refused(db, ErrorCode.IDEMPOTENCY_CONFLICT, orders.place_order, world.viewer("recipient_a"),
-                  listing_id=world.listing_a.id, entitlement_id=world.entitlement_a.id, quantity=Decimal(2),
-                  idempotency_key="k-3")
+    await refused_placing(db, world, ErrorCode.IDEMPOTENCY_CONFLICT, quantity=Decimal(2), idempotency_key="k-3")
     assert (await entitlement(db, world.entitlement_a.id)).reserved == Decimal("1.00")
 
 
@@ -355,8 +316,7 @@ async def test_keys_are_per_account(db, world):
 @pytest.mark.parametrize(("key", "code"), [("", ErrorCode.REQUIRED), ("   ", ErrorCode.REQUIRED),
                                            ("x" * 101, ErrorCode.TOO_LONG)])
 async def test_key_is_required_and_bounded(db, world, key, code):
-    await refused(db, code, orders.place_order, world.viewer("recipient_a"), listing_id=world.listing_a.id,
-                  entitlement_id=world.entitlement_a.id, quantity=Decimal(1), idempotency_key=key)
+    await refused_placing(db, world, code, idempotency_key=key)
 
 
 async def test_wrapper_places_and_replays(db, world):

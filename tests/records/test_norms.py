@@ -22,6 +22,7 @@ from marketplace.identifiers import make_iin
 from tests import factories as f
 from tests.factories import new_key
 from tests.factories import refused, run
+from tests.orders.conftest import refused_placing
 
 TODAY = f.today()
 YEAR_START = TODAY.replace(month=1, day=1)
@@ -130,8 +131,8 @@ async def test_a_used_up_quarter_says_what_is_left_and_when_the_next_release_com
                                   reserved=300, valid_from=TODAY - dt.timedelta(days=10),
                                   valid_until=TODAY + dt.timedelta(days=354))
         lst = await f.listing(s, world.provider_a, diapers, [world.region_a], unit_price=Decimal("200.00"))
-    error = await refused(db, ErrorCode.INSUFFICIENT_BALANCE, orders.place_order, world.viewer("recipient_a"),
-                          listing_id=lst.id, entitlement_id=ent.id, quantity=Decimal(100), idempotency_key=new_key())
+    error = await refused_placing(db, world, ErrorCode.INSUFFICIENT_BALANCE, listing_id=lst.id, entitlement_id=ent.id,
+                                  quantity=Decimal(100))
     nxt = norms.next_release_date(ent, TODAY)
     assert error.message == (f"65 can be ordered now of what has been released so far; 1160 left on the line in all; "
                              f"the next release of 365 comes on {nxt.isoformat()}.")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import logging
 import traceback
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,14 @@ def nasty(kind: str) -> BaseException:
 
 
 KINDS = ["sql", "path", "disk", "bug"]
+
+
+def raising(exc: BaseException) -> Callable[..., Awaitable[Any]]:
+    """A stand-in for an async function of the app that fails with ``exc`` whatever it is given."""
+    async def fail(*args: Any, **kwargs: Any) -> Any:
+        raise exc
+
+    return fail
 
 
 def masked(response: httpx.Response, status: int = 200) -> str:
@@ -84,10 +93,7 @@ async def test_an_unexpected_error_in_a_query_is_masked_and_logged(client: Graph
 
     exc = nasty(kind)
 
-    async def boom(*args: Any, **kwargs: Any) -> Any:
-        raise exc
-
-    monkeypatch.setattr(q, "list_regions", boom)
+    monkeypatch.setattr(q, "list_regions", raising(exc))
     caplog.set_level(logging.ERROR)
     for token in (None, await scene.token("admin")):
         error_id = masked(await client.post("{ regions { code name } }", token=token))
@@ -106,10 +112,7 @@ async def test_an_unexpected_error_in_a_mutation_is_masked_and_logged(client: Gr
 
     exc = nasty(kind)
 
-    async def boom(*args: Any, **kwargs: Any) -> Any:
-        raise exc
-
-    monkeypatch.setattr(services, "change_password", boom)
+    monkeypatch.setattr(services, "change_password", raising(exc))
     caplog.set_level(logging.ERROR)
     response = await client.post("mutation { changePassword(oldPassword: \"a\", newPassword: \"b\") { ok } }",
                                  token=await scene.token("recipient"))
@@ -120,11 +123,9 @@ async def test_the_database_out_of_reach_is_retryable_not_internal(client: Graph
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import schema.accounts.queries as q
 
-    async def down(*args: Any, **kwargs: Any) -> Any:
-        # What asyncpg raises when nothing listens (the real restart: test_faults.py).
-        raise OSError("Multiple exceptions: [Errno 111] Connect call failed ('10.0.0.5', 5432), "
-                      "[Errno 99] Cannot assign requested address")
-
+    # What asyncpg raises when nothing listens (the real restart: test_faults.py).
+    down = raising(OSError("Multiple exceptions: [Errno 111] Connect call failed ('10.0.0.5', 5432), "
+                           "[Errno 99] Cannot assign requested address"))
     monkeypatch.setattr(q, "list_regions", down)
     response = await client.post("{ regions { code } }")
     assert response.status_code == 200 and leak_in(response.text) is None, response.text
@@ -148,10 +149,7 @@ async def test_an_unexpected_error_in_a_receipt_upload_is_masked_and_logged(clie
 
     exc = nasty(kind)
 
-    async def boom(*args: Any, **kwargs: Any) -> Any:
-        raise exc
-
-    monkeypatch.setattr(schema.receipts, "store_receipt", boom)
+    monkeypatch.setattr(schema.receipts, "store_receipt", raising(exc))
     caplog.set_level(logging.ERROR)
     response = await upload(client, await scene.token("recipient"), gid("Person", scene.sides["a"].person.id))
     logged_with_stack(caplog, masked(response, 500), exc)
@@ -185,9 +183,7 @@ async def test_the_database_out_of_reach_on_a_receipt_is_retryable(client: Graph
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import schema.receipts
 
-    async def down(*args: Any, **kwargs: Any) -> Any:
-        raise ConnectionRefusedError(errno.ECONNREFUSED, "Connect call failed ('10.0.0.5', 5432)")
-
+    down = raising(ConnectionRefusedError(errno.ECONNREFUSED, "Connect call failed ('10.0.0.5', 5432)"))
     monkeypatch.setattr(schema.receipts, "open_receipt", down)
     response = await client.http.get(f"/receipts/{gid('Receipt', 1)}",
                                      headers={"authorization": f"Bearer {await scene.token('admin')}"})
@@ -205,10 +201,7 @@ async def test_an_unexpected_error_reading_a_token_is_masked_and_logged(client: 
 
     exc = nasty(kind)
 
-    async def boom(*args: Any, **kwargs: Any) -> Any:
-        raise exc
-
-    monkeypatch.setattr(schema.app, "viewer_from_token", boom)
+    monkeypatch.setattr(schema.app, "viewer_from_token", raising(exc))
     caplog.set_level(logging.ERROR)
     response = await client.post("{ me { id } }", token=await scene.token("recipient"))
     logged_with_stack(caplog, masked(response, 500), exc)

@@ -51,6 +51,7 @@ from tests.graphql_client import GraphQLClient
 from tests.security.conftest import make_app
 from tests.security.hostile import STATS, invariant_violations
 from tests.security.scene import Scene, gid, key
+from tests.support.meilisearch import meilisearch_server
 
 pytestmark = pytest.mark.slow
 
@@ -62,14 +63,8 @@ def meilisearch() -> Any:
     """A Meilisearch server of this test's own: the test kills it."""
     if os.environ.get("TIREK_TEST_MEILI_URL"):
         pytest.skip("an external Meilisearch (TIREK_TEST_MEILI_URL) cannot be killed by the test")
-    from search.server import MeilisearchProcess, find_or_install_binary
-
-    process = MeilisearchProcess(binary=find_or_install_binary(PROJECT_ROOT / "var"))
-    process.start()
-    try:
+    with meilisearch_server() as process:
         yield process
-    finally:
-        process.stop(cleanup=True)
 
 
 @pytest.fixture
