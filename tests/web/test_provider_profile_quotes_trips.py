@@ -304,8 +304,8 @@ async def test_invataxi_keeps_vehicles_and_answers_trips(visit, fresh_portal) ->
     assert await page.locator(f"input[name=vehicle][value='{cars['002INV01']}']").is_checked()
     assert server.graphql(TRIP, {"t": first}, login="invataxi")["trip"]["status"] == "REQUESTED"
     # Confirmed on the accessible one, by keyboard.
-    await v.tab_to(f"input[name=vehicle][value='{cars['001INV01']}']")
-    await page.keyboard.press("Space")
+    await v.tab_to(f"input[name=vehicle][value='{cars['002INV01']}']")  # the checked one of the group
+    await page.keyboard.press("ArrowUp")
     await v.tab_to(f"main form[action='/provider/trips/{first}/confirm'] button[type=submit]")
     await v.press("Enter")
     assert "done=confirmed" in page.url, page.url
@@ -388,7 +388,7 @@ async def test_others_are_refused_these_pages_and_forms(visit, fresh_portal) -> 
         for address in addresses:
             answer = await v.go(address)
             assert answer.status == 404, (login, address, answer.status)
-        await v.check("not found", lang="en")
+        await v.check("not found")
         token = (await hidden_inputs(v.page, "form[action='/sign-out']"))["csrf_token"]
         for address in forms[login]:
             answer = await v.context.request.post(server.url + address, form={**posts[address], "csrf_token": token},

@@ -19,7 +19,9 @@ async def form_draft(portal: Portal, visitor: Visitor, kind: str, start: dict[st
     draft = await load(portal, visitor, kind)
     if draft.get("errors") and draft.get("idempotency_key") and not draft.get("done_id"):
         return draft
-    key = draft.get("idempotency_key") if not draft.get("done_id") else None
+    if draft.get("done_id"):  # shown again after it was used: a new key, the used one still known
+        return {"idempotency_key": secrets.token_urlsafe(18), "typed": start}
+    key = draft.get("idempotency_key")
     draft = {"idempotency_key": key or secrets.token_urlsafe(18), "typed": start}
     if not key:
         await keep(portal, visitor, kind, draft)
