@@ -365,14 +365,15 @@ async def test_others_are_refused_these_pages_and_forms(visit, fresh_portal) -> 
     supplier = server.graphql(MY_PROVIDER, login="provider")["me"]["provider"]["id"]
     supplier_before = server.graphql(PROFILE, {"p": supplier})["provider"]
     cars_before = server.graphql(VEHICLES, login="invataxi")["vehicles"]["nodes"]
+    region = server.graphql("{ regions { id } }")["regions"][0]["id"]
     posts = {
         f"/provider/quotes/{quote_id}/submit": {"unit_price": "100", "lead_time": "1", "specification": "x",
                                                  "idempotency_key": "k"},
         f"/provider/trips/{trip_id}/confirm": {"vehicle": ford},
         f"/provider/trips/{trip_id}/decline": {"reason": "x"},
-        f"/provider/vehicles/{ford}": {"model": "x", "seats": "2", "regions": "x", "idempotency_key": "k"},
+        f"/provider/vehicles/{ford}": {"model": "x", "seats": "2", "regions": region, "idempotency_key": "k"},
         "/provider/profile": {"provider_id": supplier, "phone": "+7 701 000 00 01", "email": "x@example.kz",
-                              "regions": "x", "idempotency_key": "k"},
+                              "regions": region, "idempotency_key": "k"},
     }
     not_theirs = {
         "recipient": ["/provider/profile", "/provider/quotes", f"/provider/quotes/{quote_id}", "/provider/trips",
