@@ -219,6 +219,7 @@ class Portal:
         from web.pages import officer_claims, officer_imports, officer_listings, officer_persons, officer_queue
         from web.pages import admin_classifier, admin_providers
         from web.pages import quotes, service_hours
+        from web.pages import provider_profile, provider_quotes, provider_transport
 
         def page(handler: Any) -> Any:
             async def endpoint(request: Request) -> Response:
@@ -291,6 +292,19 @@ class Portal:
             Route("/provider/listings/{id}/edit", page(provider_listings.show_form), methods=["GET"]),
             Route("/provider/listings/{id}/edit", page(provider_listings.save_form), methods=["POST"]),
             Route("/provider/listings/{id}/{action:str}", page(provider_listings.listing_action), methods=["POST"]),
+            Route("/provider/profile", page(provider_profile.profile_page), methods=["GET"]),
+            Route("/provider/profile", page(provider_profile.save_profile), methods=["POST"]),
+            Route("/provider/quotes", page(provider_quotes.quotes_page), methods=["GET"]),
+            Route("/provider/quotes/{id}", page(provider_quotes.quote_page), methods=["GET"]),
+            Route("/provider/quotes/{id}/submit", page(provider_quotes.submit_quote), methods=["POST"]),
+            Route("/provider/vehicles", page(provider_transport.vehicles_page), methods=["GET"]),
+            Route("/provider/vehicles/new", page(provider_transport.vehicle_form), methods=["GET"]),
+            Route("/provider/vehicles/new", page(provider_transport.save_vehicle), methods=["POST"]),
+            Route("/provider/vehicles/{id}", page(provider_transport.vehicle_form), methods=["GET"]),
+            Route("/provider/vehicles/{id}", page(provider_transport.save_vehicle), methods=["POST"]),
+            Route("/provider/trips", page(provider_transport.trips_page), methods=["GET"]),
+            Route("/provider/trips/{id}", page(provider_transport.trip_page), methods=["GET"]),
+            Route("/provider/trips/{id}/{action:str}", page(provider_transport.trip_action), methods=["POST"]),
             # The officer's work (web/pages/officer_*.py).
             Route("/officer", page(officer_queue.work_queue), methods=["GET"]),
             Route("/officer/claims/{id}", page(officer_claims.claim_page), methods=["GET"]),

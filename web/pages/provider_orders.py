@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from marketplace.accounts.models import Role
 from web.pages.provider_hours import by_worker, hourly, hours_draft
-from web.pages.staff import staff_visitor
+from web.pages.staff import list_by_status, staff_visitor
 from web.portal import FormErrors, Portal, page_of
 
 STATUSES = ("PLACED", "ACCEPTED", "DELIVERED", "CONFIRMED", "DECLINED", "CANCELLED")
@@ -46,15 +46,8 @@ async def work_home(portal: Portal, request: Request) -> Response:
 
 
 async def incoming_orders(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
-    if refused:
-        return refused
-    status = request.query_params.get("status") or None
-    if status not in STATUSES:
-        status = None
-    orders, next_cursor, total = await portal.run_page(request, visitor, "ProviderOrders", "orders", status=status)
-    return portal.render(request, visitor, "provider/orders.html", orders=orders, next_cursor=next_cursor,
-                         total=total, status=status, statuses=STATUSES)
+    return await list_by_status(portal, request, Role.PROVIDER, "ProviderOrders", "orders", "provider/orders.html",
+                                STATUSES, "orders")
 
 
 async def show_order(portal: Portal, request: Request, errors: FormErrors | None = None,

@@ -22,3 +22,18 @@ async def staff_visitor(portal: Portal, request: Request, *roles: Role) -> tuple
     if visitor.viewer.role not in roles:
         return visitor, portal.not_found(request, visitor)
     return visitor, None
+
+
+async def list_by_status(portal: Portal, request: Request, role: Role, operation: str, root: str, template: str,
+                         statuses: tuple[str, ...], name: str) -> Response:
+    """A paged list of one role's (incoming orders, quote requests, trips), narrowed to the
+    address's ``status`` when it is one of ``statuses``; the template gets the page as ``name``."""
+    visitor, refused = await staff_visitor(portal, request, role)
+    if refused:
+        return refused
+    status = request.query_params.get("status") or None
+    if status not in statuses:
+        status = None
+    items, next_cursor, total = await portal.run_page(request, visitor, operation, root, status=status)
+    return portal.render(request, visitor, template, next_cursor=next_cursor, total=total, status=status,
+                         statuses=statuses, **{name: items})
