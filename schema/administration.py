@@ -13,7 +13,7 @@ from marketplace.accounts import administration as regions  # regions and accoun
 from marketplace.accounts import password_reset
 from marketplace.catalog import administration as classifier
 from marketplace.accounts.access import Viewer
-from schema.accounts.types import Region
+from schema.accounts.types import Account, Region
 from schema.catalog.types import ClassifierItem, ItemCategory, ItemKind, Unit
 from schema.core.errors import Payload
 from schema.core.ids import decode_id, to_global_id
@@ -83,6 +83,13 @@ class DonePayload(Payload):
     ok: bool = False
 
 
+@strawberry.type
+class PasswordResetCodePayload(Payload):
+    account: Account | None = None
+    code: str | None = strawberry.field(default=None, description="Shown this once: only its hash is kept.")
+    expires_at: dt.datetime | None = None
+
+
 def _given(value: strawberry.Maybe) -> object:  # type: ignore[type-arg]
     return classifier.UNSET if value is None else value.value
 
@@ -145,6 +152,14 @@ class AdministrationMutations:
             region_id=optional_id(region_id, "Region", "regionId"))
         return CreateAccountPayload(account_id=strawberry.ID(to_global_id("Account", account.id)),
                                     username=account.username)
+
+    @mutation(description="Admin: a one-time code that sets the account's password (resetPassword), shown once "
+                          "to be handed over; it voids the codes issued before it for the account.")
+    async def issue_password_reset_code(self, info: strawberry.Info, account_id: strawberry.ID
+                                        ) -> PasswordResetCodePayload:
+        account, code, expires_at = await transaction(
+            info, password_reset.issue_reset_code, decode_id(account_id, "Account", "accountId"))
+        return PasswordResetCodePayload(account=Account.from_model(account), code=code, expires_at=expires_at)
 
     @mutation(description="Ask for a one-time code to set a new password; it goes to the account's "
                           "phone or e-mail. The answer is the same whether the login exists or not.")

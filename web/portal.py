@@ -217,7 +217,7 @@ class Portal:
         from web.pages import applications, claims, notifications, representing, settings, trips
         from web.pages import provider_hours, provider_listings, provider_money, provider_orders, provider_signup
         from web.pages import officer_claims, officer_imports, officer_listings, officer_persons, officer_queue
-        from web.pages import admin_classifier, admin_providers
+        from web.pages import admin_accounts, admin_classifier, admin_providers, admin_regions, password_reset
         from web.pages import quotes, service_hours
         from web.pages import provider_profile, provider_quotes, provider_transport
 
@@ -319,8 +319,24 @@ class Portal:
             Route("/officer/persons/{id}", page(officer_persons.person_page), methods=["GET"]),
             # The administrator's work (web/pages/admin_*.py).
             Route("/admin/classifier", page(admin_classifier.classifier_page), methods=["GET"]),
+            Route("/admin/classifier/new", page(admin_classifier.new_item_page), methods=["GET"]),
+            Route("/admin/classifier/new", page(admin_classifier.create_item), methods=["POST"]),
             Route("/admin/classifier/{id}", page(admin_classifier.item_page), methods=["GET"]),
             Route("/admin/classifier/{id}/cap", page(admin_classifier.change_cap), methods=["POST"]),
+            Route("/admin/classifier/{id}/item", page(admin_classifier.edit_item), methods=["POST"]),
+            Route("/admin/accounts", page(admin_accounts.accounts_page), methods=["GET"]),
+            Route("/admin/accounts/new", page(admin_accounts.new_account_page), methods=["GET"]),
+            Route("/admin/accounts/new", page(admin_accounts.create_account), methods=["POST"]),
+            Route("/admin/accounts/{id}", page(admin_accounts.account_page), methods=["GET"]),
+            Route("/admin/accounts/{id}/disable", page(admin_accounts.confirm_disable), methods=["GET"]),
+            Route("/admin/accounts/{id}/disable", page(admin_accounts.disable_account), methods=["POST"]),
+            Route("/admin/accounts/{id}/code", page(admin_accounts.issue_code), methods=["POST"]),
+            Route("/admin/regions", page(admin_regions.regions_page), methods=["GET"]),
+            Route("/admin/regions", page(admin_regions.create_region), methods=["POST"]),
+            Route("/admin/regions/{id}", page(admin_regions.region_page), methods=["GET"]),
+            Route("/admin/regions/{id}", page(admin_regions.rename_region), methods=["POST"]),
+            Route("/reset-password", page(password_reset.reset_page), methods=["GET"]),
+            Route("/reset-password", page(password_reset.reset_password), methods=["POST"]),
             Route("/admin/providers", page(admin_providers.providers_page), methods=["GET"]),
             Route("/admin/providers/{id}", page(admin_providers.provider_page), methods=["GET"]),
             Route("/admin/providers/{id}/{action:str}", page(admin_providers.provider_action), methods=["POST"]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.access import Viewer
@@ -14,11 +14,14 @@ from marketplace.catalog.models import Provider
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot, update_audited
 from marketplace.cleaning import FieldErrors, clean_id, clean_required_text, clean_text
+from marketplace.db import count_rows
 from marketplace.errors import DomainError, ErrorCode, not_found
 
 UNSET: Any = object()
 MAX_NAME = 120
 MAX_CODE = 32
+MAX_PAGE = 100
+MAX_SEARCH = 100
 
 
 def _name(value: Any, field: str) -> str:
@@ -87,3 +90,39 @@ async def open_account(
         password=password if isinstance(password, str) else "", role=role,
         display_name=display_name if isinstance(display_name, str) else "", person_id=person_id,
         provider_id=provider_id, region_id=region_id, language=lang)
+
+
+async def list_accounts(
+    session: AsyncSession, viewer: Viewer, *, role: Role | str | None = None, text: Any = None, first: int = 20,
+    after: int | None = None, count_only: bool = False,
+) -> list[Account] | int:
+    """Admin: the accounts (of a role; whose username or name holds ``text``), the oldest first,
+    keyset-paged by id. Returns up to ``first + 1`` rows, or how many match with ``count_only``."""
+    viewer.require_role(Role.ADMIN)
+    if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= MAX_PAGE:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and {most}.", "first", most=MAX_PAGE)
+    stmt = select(Account)
+    if role is not None:
+        try:
+            stmt = stmt.where(Account.role == Role(role))
+        except ValueError as exc:
+            raise DomainError(ErrorCode.INVALID, "Not a role.", "role") from exc
+    wanted = clean_text(text, "text", MAX_SEARCH)
+    if wanted:
+        stmt = stmt.where(or_(Account.username.contains(wanted.lower(), autoescape=True),
+                              Account.display_name.contains(wanted, autoescape=True),
+                              func.lower(Account.display_name).contains(wanted.lower(), autoescape=True)))
+    if count_only:
+        return await count_rows(session, stmt)
+    if after is not None:
+        stmt = stmt.where(Account.id > after)
+    return list((await session.execute(stmt.order_by(Account.id).limit(first + 1))).scalars())
+
+
+async def get_account(session: AsyncSession, viewer: Viewer, account_id: int) -> Account:
+    """Admin: one account; to anyone else signed in no account exists (NOT_FOUND, nothing leaks)."""
+    viewer.require_authenticated()
+    account = await session.get(Account, clean_id(account_id, "account", "id"))
+    if account is None or viewer.role != Role.ADMIN:
+        raise not_found("account", "id")
+    return account

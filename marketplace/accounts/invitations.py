@@ -14,13 +14,12 @@ signs in with their IIN. A person who already has an account, or has no phone, g
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.models import Account, AccountCode, Language, Person, Role
-from marketplace.accounts.password_reset import CODE_DIGITS, code_hash
+from marketplace.accounts.password_reset import code_hash, grouped, mint_code
 from marketplace.audit.services import record as audit
 from marketplace.db import utcnow
 from marketplace.notifications import delivery
@@ -52,7 +51,7 @@ async def invite(session: AsyncSession, person: Person) -> delivery.OutgoingMess
                       language=person.language, password_hash=UNUSABLE_PASSWORD)
     session.add(account)
     await session.flush()
-    code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+    code = mint_code()
     now = utcnow()
     row = AccountCode(account_id=account.id, purpose=PURPOSE, code_hash=code_hash(code), created_at=now,
                       expires_at=now + dt.timedelta(days=CODE_DAYS))
@@ -60,7 +59,6 @@ async def invite(session: AsyncSession, person: Person) -> delivery.OutgoingMess
     await session.flush()
     audit(session, None, "account.invited", account, None, {"code_id": row.id, "person_id": person.id})
     title, body = TEXTS[person.language]
-    shown = " ".join(code[i:i + 4] for i in range(0, CODE_DIGITS, 4))
     return delivery.OutgoingMessage(
         notification_id=0, account_id=account.id, kind=PURPOSE, language=person.language,
-        title=title.format(code=shown), body=body.format(days=CODE_DAYS), email=None, phone=person.phone)
+        title=title.format(code=grouped(code)), body=body.format(days=CODE_DAYS), email=None, phone=person.phone)

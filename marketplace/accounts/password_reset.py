@@ -7,6 +7,11 @@ the notifications table, and no password ever travels in a message. The answer i
 whether the username exists or not (nothing leaks); at most ``MAX_OPEN_CODES`` codes are open
 per account, so the endpoint cannot be used to flood someone's phone.
 
+An administrator may instead issue a code for an account (``issue_reset_code``: a person who
+has no phone or e-mail on file, or lost them): the same kind of code, kept the same way, shown
+once to the administrator to hand over, valid for ``ISSUED_HOURS``; issuing one voids the codes
+issued before it for that account, so at most one is open.
+
 ``reset_password(session, code, new_password)`` takes a valid unused code once (a conditional
 UPDATE), sets the new password and bumps the token version: every older session ends.
 """
@@ -21,21 +26,26 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.accounts.models import Account, AccountCode, Language, Person
+from marketplace.accounts.access import Viewer
+from marketplace.accounts.models import Account, AccountCode, Language, Person, Role
 from marketplace.accounts.security import hash_password
 from marketplace.accounts.services import clean_password
 from marketplace.audit.services import record as audit
 from marketplace.catalog.models import Provider
+from marketplace.cleaning import clean_id
 from marketplace.db import Database, utcnow
-from marketplace.errors import DomainError, ErrorCode
+from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.notifications import delivery
 
 PURPOSE = "password_reset"
-#: The codes that set a password: a reset, and the invitation of a person the records brought in
-#: (marketplace/accounts/invitations.py).
-SETS_A_PASSWORD = (PURPOSE, "invitation")
+#: A code the administrator issued and handed over (``issue_reset_code``).
+ISSUED = "issued_reset"
+#: The codes that set a password: a reset, one the administrator issued, and the invitation of a
+#: person the records brought in (marketplace/accounts/invitations.py).
+SETS_A_PASSWORD = (PURPOSE, ISSUED, "invitation")
 CODE_DIGITS = 12
 CODE_MINUTES = 30
+ISSUED_HOURS = 24
 MAX_OPEN_CODES = 3
 TEXTS = {
     Language.KK: ("Tirek: құпия сөзді қалпына келтіру коды {code}",
@@ -49,6 +59,16 @@ TEXTS = {
 
 def code_hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
+
+
+def mint_code() -> str:
+    """A new one-time code: ``CODE_DIGITS`` random digits (keep only its ``code_hash``)."""
+    return "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+
+
+def grouped(code: str) -> str:
+    """The code as a person reads it out: groups of four digits (``reset_password`` takes either)."""
+    return " ".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
 def _normalise(code: Any) -> str:
@@ -78,19 +98,46 @@ async def request_password_reset(db: Database, username: Any) -> bool:
         email, phone = await _contacts(session, account)
         if email is None and phone is None:
             return False
-        code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+        code = mint_code()
         row = AccountCode(account_id=account.id, purpose=PURPOSE, code_hash=code_hash(code), created_at=now,
                           expires_at=now + dt.timedelta(minutes=CODE_MINUTES))
         session.add(row)
         await session.flush()
         audit(session, None, "account.password_reset_requested", account, None, {"code_id": row.id})
         title, body = TEXTS[account.language]
-        shown = " ".join(code[i:i + 4] for i in range(0, CODE_DIGITS, 4))
         message = delivery.OutgoingMessage(
             notification_id=0, account_id=account.id, kind=PURPOSE, language=account.language,
-            title=title.format(code=shown), body=body.format(minutes=CODE_MINUTES), email=email, phone=phone)
+            title=title.format(code=grouped(code)), body=body.format(minutes=CODE_MINUTES), email=email, phone=phone)
     delivery.dispatch([message])  # after the commit: a rolled-back request sends nothing
     return True
+
+
+async def issue_reset_code(session: AsyncSession, viewer: Viewer, account_id: int) -> tuple[Account, str, dt.datetime]:
+    """Admin: a one-time code that sets the account's password (``resetPassword``), to be shown
+    once and handed over: the account, the code (grouped by four) and when it expires. Only its
+    hash is kept; the codes issued before it for the account are void from now. A disabled
+    account gets none (no code would set its password)."""
+    viewer.require_role(Role.ADMIN)
+    account = (await session.execute(
+        select(Account).where(Account.id == clean_id(account_id, "account", "accountId")).with_for_update()
+    )).scalar_one_or_none()
+    if account is None:
+        raise not_found("account", "accountId")
+    if not account.is_active:
+        raise DomainError(ErrorCode.INVALID, "This account is disabled: no code can set its password.", "accountId")
+    now = utcnow()
+    voided = (await session.execute(
+        update(AccountCode).where(AccountCode.account_id == account.id, AccountCode.purpose == ISSUED,
+                                  AccountCode.used_at.is_(None), AccountCode.expires_at > now)
+        .values(used_at=now).execution_options(synchronize_session=False))).rowcount
+    code = mint_code()
+    row = AccountCode(account_id=account.id, purpose=ISSUED, code_hash=code_hash(code), created_at=now,
+                      expires_at=now + dt.timedelta(hours=ISSUED_HOURS))
+    session.add(row)
+    await session.flush()
+    audit(session, viewer, "account.password_reset_issued", account, None,
+          {"code_id": row.id, "voided": int(voided or 0)})
+    return account, grouped(code), row.expires_at
 
 
 async def _contacts(session: AsyncSession, account: Account) -> tuple[str | None, str | None]:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import strawberry
 
+from marketplace.accounts import administration
 from marketplace.catalog.classifier import list_regions
 from marketplace.errors import not_found
 from marketplace.records.services import get_person
-from schema.accounts.types import Me, Person, Region
+from schema.accounts.types import Account, Me, Person, Region
 from schema.core.ids import decode_id, to_global_id
-from schema.core.node import node_fetcher
+from schema.core.node import node_fetcher, node_from_service
+from schema.core.pagination import Connection, build_connection, counter, decode_id_cursor, page_size
+from schema.core.scalars import Role
 
 
 async def fetch_person(info: strawberry.Info, pk: int) -> Person:
@@ -26,6 +29,7 @@ async def fetch_region(info: strawberry.Info, pk: int) -> Region:
 
 
 node_fetcher("Person")(fetch_person)
+node_from_service("Account", administration.get_account, Account.from_model)
 
 
 @strawberry.type
@@ -51,3 +55,17 @@ class AccountQueries:
     @strawberry.field(description="A person in the viewer's scope.")
     async def person(self, info: strawberry.Info, id: strawberry.ID) -> Person:
         return await fetch_person(info, decode_id(id, "Person"))
+
+    @strawberry.field(description="ADMIN: the accounts, the oldest first; of a role, and whose username or "
+                                  "name holds text.")
+    async def accounts(
+        self, info: strawberry.Info, role: Role | None = None, text: str | None = None,  # type: ignore[valid-type]
+        first: int | None = None, after: str | None = None,
+    ) -> Connection[Account]:
+        size = page_size(first)
+        async with info.context.db.session() as session:
+            rows = await administration.list_accounts(session, info.context.viewer, role=role, text=text, first=size,
+                                                      after=decode_id_cursor(after))
+        return build_connection(rows, size, key=lambda a: [a.id], wrap=Account.from_model,
+                                count=counter(info, administration.list_accounts, role=role, text=text),
+                                has_previous=after is not None)

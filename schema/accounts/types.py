@@ -105,3 +105,44 @@ class Me:
         if self.region_pk is None:
             return None
         return Region.from_model(await info.context.loaders.region.load(self.region_pk))
+
+
+@strawberry.type(description="An account people sign in with, as the administrator keeps it.")
+class Account(Node):
+    username: str
+    display_name: str
+    role: Role  # type: ignore[valid-type]
+    language: Language  # type: ignore[valid-type]
+    is_active: bool = strawberry.field(description="False: disabled; it cannot sign in.")
+    created_at: dt.datetime
+    region_pk: strawberry.Private[int | None]
+    provider_pk: strawberry.Private[int | None]
+    person_pk: strawberry.Private[int | None]
+
+    @strawberry.field(description="For a LOCAL_BODY officer: the region.")
+    async def region(self, info: strawberry.Info) -> Region | None:
+        if self.region_pk is None:
+            return None
+        return Region.from_model(await info.context.loaders.region.load(self.region_pk))
+
+    @strawberry.field(description="For a PROVIDER: its organisation.")
+    async def provider(
+        self, info: strawberry.Info
+    ) -> Annotated["Provider", strawberry.lazy("schema.catalog.types")] | None:  # noqa: F821
+        if self.provider_pk is None:
+            return None
+        from schema.catalog.types import Provider
+
+        return Provider.from_model(await info.context.loaders.provider.load(self.provider_pk))
+
+    @strawberry.field(description="For a RECIPIENT: the person.")
+    async def person(self, info: strawberry.Info) -> Person | None:
+        if self.person_pk is None:
+            return None
+        return Person.from_model(await info.context.loaders.person.load(self.person_pk))
+
+    @classmethod
+    def from_model(cls, a: m.Account) -> "Account":
+        return cls(id=strawberry.ID(to_global_id("Account", a.id)), username=a.username, display_name=a.display_name,
+                   role=a.role, language=a.language, is_active=a.is_active, created_at=a.created_at,
+                   region_pk=a.region_id, provider_pk=a.provider_id, person_pk=a.person_id)

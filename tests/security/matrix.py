@@ -691,6 +691,27 @@ async def _create_account(sc: Scene, side: str) -> Call:
                 {"u": f"sec.officer.{serial()}", "r": gid("Region", sc.sides[side].region.id)})
 
 
+@entry("accounts", QUERY, ADMIN_ONLY, ids=edges, note="The accounts are the admin's to keep.")
+async def _accounts(sc: Scene, side: str) -> Call:
+    account = sc.sides[side].recipient
+    return Call("query($t: String, $after: String) { accounts(role: RECIPIENT, text: $t, first: 100, after: $after) "
+                "{ edges { node { id } } pageInfo { hasNextPage endCursor } } }", {"t": account.username},
+                target=gid("Account", account.id))
+
+
+@entry("node", QUERY, expect("NOT_FOUND", admin="ok"), variant="account",
+       note="An account is the admin's to see; to anyone else none exists.")
+async def _node_account(sc: Scene, side: str) -> Call:
+    return Call("query($id: ID!) { node(id: $id) { id ... on Account { username isActive } } }",
+                {"id": gid("Account", sc.sides[side].recipient.id)})
+
+
+@entry("issuePasswordResetCode", MUTATION, ADMIN_ONLY, note="The admin hands the code over; only its hash is kept.")
+async def _issue_password_reset_code(sc: Scene, side: str) -> Call:
+    return Call(f"mutation($id: ID!) {{ issuePasswordResetCode(accountId: $id) {{ code {ERR} }} }}",
+                {"id": gid("Account", await sc.fresh_account(side))})
+
+
 @entry("requestPasswordReset", MUTATION, expect("ok", anonymous="ok"),
        note="The same answer for every caller and every login: nothing leaks.")
 async def _request_password_reset(sc: Scene, side: str) -> Call:

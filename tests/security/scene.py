@@ -321,6 +321,12 @@ class Scene:
                               code_hash=password_reset.code_hash(code), expires_at=utcnow() + dt.timedelta(minutes=5)))
         return code
 
+    async def fresh_account(self, side: str) -> int:
+        """The id of a fresh account of the side's recipient (to act on without spoiling the scene's)."""
+        async with self.db.transaction() as s:
+            account = await f.account(s, Role.RECIPIENT, person_id=self.sides[side].person.id)
+        return int(account.id)
+
     async def clear_quotes(self, side: str) -> None:
         """One quote is open per entitlement and listing: withdraw the side's open ones (a new request may follow)."""
         async with self.db.transaction() as s:

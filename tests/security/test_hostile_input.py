@@ -309,6 +309,11 @@ async def _(sc: Scene, side: str) -> dict[str, Any]:
             "regionId": gid("Region", sc.sides[side].region.id), "language": "KK"}
 
 
+@valid("issuePasswordResetCode", "admin")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    return {"accountId": gid("Account", await sc.fresh_account(side))}
+
+
 @valid("requestPasswordReset", "anonymous")
 async def _(sc: Scene, side: str) -> dict[str, Any]:
     return {"username": sc.sides[side].recipient.username}
