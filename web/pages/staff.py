@@ -1,15 +1,16 @@
 """What the pages of the people who serve the recipients share: who may open them (a provider's
 pages for a provider's account, an officer's for an officer's, the administrator's for the
-administrator)."""
+administrator), and how an officer's decision is sent."""
 
 from __future__ import annotations
 
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from marketplace.accounts.models import Role
-from web.portal import Portal
+from web.portal import FormErrors, Portal
 from web.visitor import Visitor
 
 
@@ -22,3 +23,28 @@ async def staff_visitor(portal: Portal, request: Request, *roles: Role) -> tuple
     if visitor.viewer.role not in roles:
         return visitor, portal.not_found(request, visitor)
     return visitor, None
+
+
+SAME_DECISION_CODES = ("ALREADY_DECIDED", "INVALID_TRANSITION")
+
+
+async def decide(portal: Portal, request: Request, visitor: Visitor, errors: FormErrors, name: str, root: str,
+                 *, reread: str, subject: str, reached: str, done: str, **variables: Any) -> Response | None:
+    """An officer's decision (approve, reject) sent by a form, unless the form already failed:
+    the payload's errors join ``errors``; refused because the ``subject`` (re-read with the
+    ``reread`` operation) is already in the state the decision reaches, it is the same form sent
+    twice and done; a refusal without errors (not the officer's) is not found; success
+    redirects to ``done``. None: show the form again with ``errors``."""
+    if errors:
+        return None
+    outcome = await portal.run(request, visitor, name, **variables)
+    errors.extend(outcome.payload_errors(root))
+    if errors and any(item.get("code") in SAME_DECISION_CODES for item in errors.items):
+        now = await portal.run(request, visitor, reread, id=request.path_params["id"])
+        if (now.data.get(subject) or {}).get("status") == reached:
+            return portal.redirect(visitor, done)
+    if errors:
+        return None
+    if not outcome.ok:
+        return portal.not_found(request, visitor)
+    return portal.redirect(visitor, done)
