@@ -167,7 +167,7 @@ async def register_record(portal: Portal, request: Request) -> Response:
         errors.extend(outcome.payload_errors("registerDisability"))
         record = (outcome.data.get("registerDisability") or {}).get("record")
         if record and not errors:
-            return await _made(portal, visitor, RECORD_FORM, draft, f"/officer/persons/{person_id}?done=record#records")
+            return await _made(portal, visitor, RECORD_FORM, draft, f"/officer/persons/{person_id}?done=record")
         if not errors:
             return portal.not_found(request, visitor)
     return await person_page(portal, request, {RECORD_FORM: errors})
@@ -197,7 +197,7 @@ async def issue_line(portal: Portal, request: Request) -> Response:
         errors.extend(outcome.payload_errors("issueEntitlement"))
         line = (outcome.data.get("issueEntitlement") or {}).get("entitlement")
         if line and not errors:
-            return await _made(portal, visitor, LINE_FORM, draft, f"/officer/persons/{person_id}?done=line#lines")
+            return await _made(portal, visitor, LINE_FORM, draft, f"/officer/persons/{person_id}?done=line")
         if not errors and not outcome.ok:
             errors.add(portal.gettext(visitor, "Choose the aid or service"), "classifierItemId", "NOT_FOUND")
     return await person_page(portal, request, {LINE_FORM: errors})
