@@ -37,6 +37,7 @@ from schema.quotes.mutations import QuoteMutations
 from schema.quotes.queries import QuoteQueries
 from schema.search.queries import SearchQueries
 from schema.records.queries import RecordQueries
+from schema.reports.queries import ReportQueries
 from schema.transport.mutations import TransportMutations
 from schema.transport.queries import TransportQueries
 from schema.core.cost import OffLoopParser, QueryLimiter
@@ -62,7 +63,7 @@ class NodeQueries:
 @strawberry.type
 class Query(AccountQueries, CatalogQueries, RecordQueries, OrderQueries, ClaimQueries, AuditQueries, SearchQueries,
             ApplicationQueries, TransportQueries, NotificationQueries, QuoteQueries, ProviderRegistrationQueries,
-            NodeQueries):
+            ReportQueries, NodeQueries):
     pass
 
 

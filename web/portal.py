@@ -218,6 +218,7 @@ class Portal:
         from web.pages import provider_hours, provider_listings, provider_money, provider_orders, provider_signup
         from web.pages import officer_claims, officer_imports, officer_listings, officer_persons, officer_queue
         from web.pages import admin_accounts, admin_classifier, admin_providers, admin_regions, password_reset
+        from web.pages import officer_applications, officer_quotes, officer_report
         from web.pages import quotes, service_hours
         from web.pages import provider_profile, provider_quotes, provider_transport
 
@@ -317,6 +318,15 @@ class Portal:
             Route("/officer/imports/report.csv", page(officer_imports.report_csv), methods=["GET"]),
             Route("/officer/persons", page(officer_persons.find_person), methods=["GET"]),
             Route("/officer/persons/{id}", page(officer_persons.person_page), methods=["GET"]),
+            Route("/officer/persons/{id}/records", page(officer_persons.register_record), methods=["POST"]),
+            Route("/officer/persons/{id}/lines", page(officer_persons.issue_line), methods=["POST"]),
+            Route("/officer/applications/{id}", page(officer_applications.application_page), methods=["GET"]),
+            Route("/officer/applications/{id}/{action:str}", page(officer_applications.decide_application),
+                  methods=["POST"]),
+            Route("/officer/quotes/{id}", page(officer_quotes.quote_page), methods=["GET"]),
+            Route("/officer/quotes/{id}/{action:str}", page(officer_quotes.decide_quote), methods=["POST"]),
+            Route("/officer/report", page(officer_report.report_page), methods=["GET"]),
+            Route("/officer/report.csv", page(officer_report.report_csv), methods=["GET"]),
             # The administrator's work (web/pages/admin_*.py).
             Route("/admin/classifier", page(admin_classifier.classifier_page), methods=["GET"]),
             Route("/admin/classifier/new", page(admin_classifier.new_item_page), methods=["GET"]),

@@ -221,6 +221,17 @@ async def _records(sc: Scene, side: str) -> Call:
                 {"p": gid("Person", sc.sides[side].person.id)})
 
 
+# == queries: reports =====================================================================
+@entry("regionReport", QUERY, KEEPER_ACTS, note="A region's figures: its officers and the admin; another "
+       "region's officer is told no more than of a region that does not exist.")
+async def _region_report(sc: Scene, side: str) -> Call:
+    today = clock.today()
+    return Call("query($r: ID!, $from: Date!, $to: Date!) { regionReport(regionId: $r, from: $from, to: $to) "
+                "{ region { id } spendTotal } }",
+                {"r": gid("Region", sc.sides[side].region.id), "from": (today - dt.timedelta(days=90)).isoformat(),
+                 "to": today.isoformat()})
+
+
 # == queries: orders and claims ===========================================================
 @entry("orders", QUERY, PARTIES_LIST, ids=edges)
 async def _orders(sc: Scene, side: str) -> Call:

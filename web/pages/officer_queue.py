@@ -26,10 +26,12 @@ def queue(data: dict[str, Any]) -> list[dict[str, Any]]:
     for application in page_of(data.get("applications"))[0]:
         items.append({"kind": "application", "id": application["id"], "due": application["dueDate"],
                       "overdue": application["isOverdue"], "who": application["person"]["fullName"],
-                      "application_kind": application["kind"], "href": None})
+                      "application_kind": application["kind"], "due_soon": application["isDueSoon"],
+                      "href": f"/officer/applications/{application['id']}"})
     for quote in page_of(data.get("quotes"))[0]:
         items.append({"kind": "quote", "id": quote["id"], "due": quote["dueDate"], "overdue": quote["isOverdue"],
-                      "who": quote["recipient"]["fullName"], "what": quote["listing"]["title"], "href": None})
+                      "who": quote["recipient"]["fullName"], "what": quote["listing"]["title"],
+                      "amount": quote["unitPrice"], "href": f"/officer/quotes/{quote['id']}"})
     return sorted(items, key=lambda item: (item["due"], item["kind"], item["id"]))
 
 

@@ -1,15 +1,16 @@
 """What the pages of the people who serve the recipients share: who may open them (a provider's
 pages for a provider's account, an officer's for an officer's, the administrator's for the
-administrator)."""
+administrator), and how an officer's decision is sent."""
 
 from __future__ import annotations
 
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from marketplace.accounts.models import Role
-from web.portal import Portal
+from web.portal import FormErrors, Portal
 from web.visitor import Visitor
 
 
@@ -37,3 +38,28 @@ async def list_by_status(portal: Portal, request: Request, role: Role, operation
     items, next_cursor, total = await portal.run_page(request, visitor, operation, root, status=status)
     return portal.render(request, visitor, template, next_cursor=next_cursor, total=total, status=status,
                          statuses=statuses, **{name: items})
+
+
+SAME_DECISION_CODES = ("ALREADY_DECIDED", "INVALID_TRANSITION")
+
+
+async def decide(portal: Portal, request: Request, visitor: Visitor, errors: FormErrors, name: str, root: str,
+                 *, reread: str, subject: str, reached: str, done: str, **variables: Any) -> Response | None:
+    """An officer's decision (approve, reject) sent by a form, unless the form already failed:
+    the payload's errors join ``errors``; refused because the ``subject`` (re-read with the
+    ``reread`` operation) is already in the state the decision reaches, it is the same form sent
+    twice and done; a refusal without errors (not the officer's) is not found; success
+    redirects to ``done``. None: show the form again with ``errors``."""
+    if errors:
+        return None
+    outcome = await portal.run(request, visitor, name, **variables)
+    errors.extend(outcome.payload_errors(root))
+    if errors and any(item.get("code") in SAME_DECISION_CODES for item in errors.items):
+        now = await portal.run(request, visitor, reread, id=request.path_params["id"])
+        if (now.data.get(subject) or {}).get("status") == reached:
+            return portal.redirect(visitor, done)
+    if errors:
+        return None
+    if not outcome.ok:
+        return portal.not_found(request, visitor)
+    return portal.redirect(visitor, done)
