@@ -25,27 +25,59 @@ PAGES = [  # the case pages (home and search have their own pictures, by tests/w
     ("accessibility", "/accessibility"),
 ]
 LANGUAGES = ("kk", "ru", "en")
+STAFF_PAGES = [  # the people who serve the recipients, in Russian and English (staff-<name>-<language>.png)
+    ("provider", "provider-orders", "/provider/orders"),
+    ("provider", "provider-money", "/provider/money"),
+    ("provider", "provider-listing-new", "/provider/listings/new"),
+    ("invataxi", "provider-trips", "/provider/trips"),
+    ("officer", "officer-queue", "/"),
+    ("officer", "officer-report", "/officer/report"),
+    ("officer", "officer-imports", "/officer/imports"),
+    ("admin", "admin-classifier", "/admin/classifier"),
+    ("admin", "admin-accounts", "/admin/accounts"),
+    ("admin", "admin-providers", "/admin/providers"),
+]
 
 pytestmark = pytest.mark.skipif(not os.environ.get("TIREK_SCREENSHOTS"), reason="set TIREK_SCREENSHOTS=1 to retake")
 
 
+async def signed_in(browser, portal, login: str):  # type: ignore[no-untyped-def]
+    context = await browser.new_context(viewport={"width": 480, "height": 900}, device_scale_factor=1)
+    page = await context.new_page()
+    await page.goto(portal.url + "/sign-in")
+    await page.fill("#username", login)
+    await page.fill("#password", DEMO_PASSWORD)
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")
+    return context, page
+
+
+async def shoot(page, portal, path: str, language: str, target) -> None:  # type: ignore[no-untyped-def]
+    answer = await page.goto(f"{portal.url}/language/{language}?" + urlencode({"next": path}))
+    assert answer is not None and answer.ok, (path, answer and answer.status, await page.content())
+    assert await page.evaluate("document.documentElement.lang") == language, (path, page.url)
+    await page.screenshot(path=str(target))
+    assert target.stat().st_size > 1000
+
+
 async def test_take_screenshots(browser, portal) -> None:  # type: ignore[no-untyped-def]
     SHOTS.mkdir(parents=True, exist_ok=True)
-    context = await browser.new_context(viewport={"width": 480, "height": 900}, device_scale_factor=1)
+    context, page = await signed_in(browser, portal, "recipient")
     try:
-        page = await context.new_page()
-        await page.goto(portal.url + "/sign-in")
-        await page.fill("#username", "recipient")
-        await page.fill("#password", DEMO_PASSWORD)
-        async with page.expect_navigation():
-            await page.keyboard.press("Enter")
         for language in LANGUAGES:
             for name, path in PAGES:
-                answer = await page.goto(f"{portal.url}/language/{language}?" + urlencode({"next": path}))
-                assert answer is not None and answer.ok, (path, answer and answer.status, await page.content())
-                assert await page.evaluate("document.documentElement.lang") == language, (path, page.url)
-                target = SHOTS / f"{name}-{language}.png"
-                await page.screenshot(path=str(target))
-                assert target.stat().st_size > 1000
+                await shoot(page, portal, path, language, SHOTS / f"{name}-{language}.png")
     finally:
         await context.close()
+
+
+async def test_take_staff_screenshots(browser, portal) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for login in dict.fromkeys(login for login, _, _ in STAFF_PAGES):
+        context, page = await signed_in(browser, portal, login)
+        try:
+            for language in ("ru", "en"):
+                for _, name, path in (shot for shot in STAFF_PAGES if shot[0] == login):
+                    await shoot(page, portal, path, language, SHOTS / f"staff-{name}-{language}.png")
+        finally:
+            await context.close()
