@@ -33,7 +33,7 @@ from marketplace.applications.models import Application, ApplicationStatus
 from marketplace.calendar import add_months
 from marketplace.catalog.models import ClassifierItem, ItemCategory
 from marketplace.claims.models import ClaimStatus, CompensationClaim
-from marketplace.errors import DomainError, ErrorCode, N_, not_found
+from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.orders.models import Order, OrderStatus
 
 ZERO = Decimal("0.00")
@@ -97,9 +97,9 @@ def months_of(start: dt.date, end: dt.date) -> list[dt.date]:
 
 def check_period(start: dt.date, end: dt.date) -> None:
     if end < start:
-        raise DomainError(ErrorCode.INVALID, N_("The period must end on or after the day it starts."), "to")
+        raise DomainError(ErrorCode.INVALID, "The period must end on or after the day it starts.", "to")
     if len(months_of(start, end)) > MOST_MONTHS:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, N_("A report covers at most {most} months."), "to",
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "A report covers at most {most} months.", "to",
                           most=MOST_MONTHS)
 
 

@@ -39,6 +39,7 @@ async def _pending_listing(sc: Scene) -> int:
 
 # type -> (build an object on side A, the roles that see it: PUBLIC for every viewer, anonymous too)
 BUILDERS: dict[str, Callable[[Scene], Awaitable[tuple[int, Any]]]] = {
+    "Account": lambda sc: _pk(sc.sides["a"].recipient.id, ("admin",)),
     "Application": lambda sc: _with(sc.application("a"), ("recipient", "officer", "admin")),
     "ClassifierItem": lambda sc: _pk(sc.item.id, PUBLIC),
     "CompensationClaim": lambda sc: _with(sc.claim("a"), ("provider", "officer", "admin")),

@@ -36,6 +36,7 @@ CONNECTIONS: dict[str, tuple[str, Callable[[Scene], str], Callable[[Scene], Awai
     "applications": ("recipient", lambda sc: "", lambda sc: _twice(lambda: sc.application("a"))),
     "quotes": ("recipient", lambda sc: "", lambda sc: _twice(lambda: sc.quote("a"))),
     "providers": ("admin", lambda sc: "verificationStatus: PENDING", lambda sc: _twice(lambda: sc.pending_provider("a"))),
+    "accounts": ("admin", lambda sc: "", lambda sc: _twice(lambda: sc.officer_account("a"))),
     "searchListings": ("anonymous", lambda sc: 'query: ""', lambda sc: _twice(lambda: sc.listing("a", ListingStatus.PUBLISHED))),
 }
 

@@ -243,6 +243,11 @@ class Scene:
         async with self.db.transaction() as s:
             return await f.provider(s, [self.sides[side].region], verification_status=VerificationStatus.PENDING)
 
+    async def officer_account(self, side: str) -> Account:
+        """One more officer account of the side's region (an admin's list of accounts grows)."""
+        async with self.db.transaction() as s:
+            return await f.account(s, Role.LOCAL_BODY, region_id=self.sides[side].region.id)
+
     async def suspended_provider(self, side: str) -> Any:
         async with self.db.transaction() as s:
             return await f.provider(s, [self.sides[side].region], verification_status=VerificationStatus.SUSPENDED)

@@ -147,6 +147,7 @@ CONNECTIONS: dict[str, tuple[str, str]] = {
     "searchListings": ("admin", 'query: ""'),
     "applications": ("admin", ""),
     "vehicles": ("admin", ""),
+    "accounts": ("admin", ""),
     "trips": ("admin", ""),
     "notifications": ("admin", ""),
     "quotes": ("admin", ""),

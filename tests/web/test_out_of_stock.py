@@ -27,7 +27,9 @@ async def test_an_empty_shelf_shows_no_order_form_but_the_offers_in_stock(visit,
     portal = fresh_portal
     provider = portal.graphql("{ me { provider { id } } }", login="provider")["me"]["provider"]["id"]
     hits = [e["node"] for e in portal.graphql(OFFERS, {"p": provider}, login="recipient")["searchListings"]["edges"]]
-    empty = next(h["listing"] for h in hits if h["coverage"]["covered"])
+    # An offer whose item has other offers in stock, so the link has somewhere to lead.
+    empty = next(h["listing"] for h in hits if h["coverage"]["covered"]
+                 and in_stock_offers(portal, h["listing"]["classifierItem"]["code"]) - {h["listing"]["id"]})
     code = empty["classifierItem"]["code"]
     emptied = portal.graphql(EMPTY_SHELF, {"l": empty["id"]}, login="provider")["updateListing"]
     assert emptied["errors"] == [] and emptied["listing"] == {"stock": 0, "status": "PUBLISHED"}, emptied
