@@ -11,8 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from marketplace.accounts.models import Role
-from web.pages.staff import decide, staff_visitor
+from web.pages.staff import decide, officer_case, officer_decision
 from web.pages.trips import parse_day
 from web.portal import FormErrors, Portal, parse_quantity
 
@@ -23,26 +22,18 @@ REACHED = {"approve": "APPROVED", "reject": "REJECTED"}
 
 async def application_page(portal: Portal, request: Request, errors: FormErrors | None = None,
                            typed: dict[str, Any] | None = None) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY)
-    if refused:
-        return refused
-    outcome = await portal.run(request, visitor, "OfficerApplication", id=request.path_params["id"])
-    application = outcome.data.get("application") if outcome.ok else None
-    if application is None:
-        return portal.not_found(request, visitor)
+    visitor, application, refused = await officer_case(portal, request, "OfficerApplication", "application")
+    if refused or application is None:
+        return refused or portal.not_found(request, visitor)
     return portal.render(request, visitor, "officer/application.html", application=application, errors=errors,
                          typed=typed or {}, done=request.query_params.get("done"),
                          status_code=400 if errors else 200)
 
 
 async def decide_application(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY)
-    form = await portal.form(request, visitor)
+    visitor, form, action, refused = await officer_decision(portal, request, REACHED)
     if refused:
         return refused
-    action = request.path_params["action"]
-    if action not in REACHED:
-        return portal.not_found(request, visitor)
     application_id = request.path_params["id"]
     typed = {name: str(form.get(name) or "").strip()[:1000] for name in ("quantity", "daily_limit", "until", "reason")}
     done = f"/officer/applications/{application_id}?done={REACHED[action].lower()}"

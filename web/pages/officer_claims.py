@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from marketplace.accounts.models import Role
 from web.pages.drafts import keep, load
-from web.pages.staff import staff_visitor
+from web.pages.staff import officer_case, officer_decision, staff_visitor
 from web.portal import FormErrors, Portal, parse_quantity
 from web.visitor import Visitor
 
@@ -51,13 +51,9 @@ async def receipt(portal: Portal, request: Request) -> Response:
 
 async def claim_page(portal: Portal, request: Request, errors: FormErrors | None = None,
                      typed: dict[str, Any] | None = None) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY)
-    if refused:
-        return refused
-    outcome = await portal.run(request, visitor, "OfficerClaim", id=request.path_params["id"])
-    claim = outcome.data.get("claim") if outcome.ok else None
-    if claim is None:
-        return portal.not_found(request, visitor)
+    visitor, claim, refused = await officer_case(portal, request, "OfficerClaim", "claim")
+    if refused or claim is None:
+        return refused or portal.not_found(request, visitor)
     receipt_type = None
     if claim.get("receiptId"):
         status, _, receipt_type = await receipt_file(request, visitor, claim["receiptId"])
@@ -75,13 +71,9 @@ async def claim_page(portal: Portal, request: Request, errors: FormErrors | None
 
 
 async def decide_claim(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY)
-    form = await portal.form(request, visitor)
+    visitor, form, action, refused = await officer_decision(portal, request, REACHED)
     if refused:
         return refused
-    action = request.path_params["action"]
-    if action not in REACHED:
-        return portal.not_found(request, visitor)
     claim_id = request.path_params["id"]
     typed = {name: str(form.get(name) or "").strip()[:1000] for name in
              ("amount", "approve_reason", "reject_reason", "payment_reference")}

@@ -11,8 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from marketplace.accounts.models import Role
-from web.pages.staff import decide, staff_visitor
+from web.pages.staff import decide, officer_case, officer_decision
 from web.portal import FormErrors, Portal, parse_quantity
 
 APPROVE_FIELDS = {"approvedUnitPrice": "approve-price", "revision": "approve-price"}
@@ -22,25 +21,17 @@ REACHED = {"approve": "APPROVED", "reject": "REJECTED"}
 
 async def quote_page(portal: Portal, request: Request, errors: FormErrors | None = None,
                      typed: dict[str, Any] | None = None) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY)
-    if refused:
-        return refused
-    outcome = await portal.run(request, visitor, "Quote", id=request.path_params["id"])
-    quote = outcome.data.get("quote") if outcome.ok else None
-    if quote is None:
-        return portal.not_found(request, visitor)
+    visitor, quote, refused = await officer_case(portal, request, "Quote", "quote")
+    if refused or quote is None:
+        return refused or portal.not_found(request, visitor)
     return portal.render(request, visitor, "officer/quote.html", quote=quote, errors=errors, typed=typed or {},
                          done=request.query_params.get("done"), status_code=400 if errors else 200)
 
 
 async def decide_quote(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY)
-    form = await portal.form(request, visitor)
+    visitor, form, action, refused = await officer_decision(portal, request, REACHED)
     if refused:
         return refused
-    action = request.path_params["action"]
-    if action not in REACHED:
-        return portal.not_found(request, visitor)
     quote_id = request.path_params["id"]
     typed = {name: str(form.get(name) or "").strip()[:1000] for name in ("price", "reason")}
     revision = str(form.get("revision") or "")

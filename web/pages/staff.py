@@ -25,6 +25,33 @@ async def staff_visitor(portal: Portal, request: Request, *roles: Role) -> tuple
     return visitor, None
 
 
+async def officer_case(portal: Portal, request: Request, operation: str,
+                       root: str) -> tuple[Visitor, dict[str, Any] | None, Response | None]:
+    """An officer's case page opened (a claim, an application, a quote): the visitor, the case
+    the ``operation`` reads by the address's id (under ``root``), and the answer to give instead
+    (sign in first; not found for another role, or for a case the officer may not see)."""
+    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY)
+    if refused:
+        return visitor, None, refused
+    outcome = await portal.run(request, visitor, operation, id=request.path_params["id"])
+    case = outcome.data.get(root) if outcome.ok else None
+    if case is None:
+        return visitor, None, portal.not_found(request, visitor)
+    return visitor, case, None
+
+
+async def officer_decision(portal: Portal, request: Request,
+                           actions: Any) -> tuple[Visitor, Any, str, Response | None]:
+    """An officer's decision form posted: the visitor, the form (CSRF checked), the address's
+    action, and the answer to give instead (sign in first, another role, an unknown action)."""
+    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY)
+    form = await portal.form(request, visitor)
+    action = request.path_params["action"]
+    if refused is None and action not in actions:
+        refused = portal.not_found(request, visitor)
+    return visitor, form, action, refused
+
+
 async def list_by_status(portal: Portal, request: Request, role: Role, operation: str, root: str, template: str,
                          statuses: tuple[str, ...], name: str) -> Response:
     """A paged list of one role's (incoming orders, quote requests, trips), narrowed to the
