@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -67,6 +67,23 @@ class Person(Node):
         )
 
 
+async def _person_of(info: strawberry.Info, pk: int | None) -> Person | None:
+    """An account's person, region or organisation (by its loader), or none when it has none."""
+    return None if pk is None else Person.from_model(await info.context.loaders.person.load(pk))
+
+
+async def _region_of(info: strawberry.Info, pk: int | None) -> Region | None:
+    return None if pk is None else Region.from_model(await info.context.loaders.region.load(pk))
+
+
+async def _provider_of(info: strawberry.Info, pk: int | None) -> Any:
+    if pk is None:
+        return None
+    from schema.catalog.types import Provider  # the catalogue's types import these ones
+
+    return Provider.from_model(await info.context.loaders.provider.load(pk))
+
+
 @strawberry.type(description="The signed-in account, its role and its scope.")
 class Me:
     id: strawberry.ID
@@ -81,9 +98,7 @@ class Me:
 
     @strawberry.field(description="For a RECIPIENT: the person the account belongs to.")
     async def person(self, info: strawberry.Info) -> Person | None:
-        if self.person_pk is None:
-            return None
-        return Person.from_model(await info.context.loaders.person.load(self.person_pk))
+        return await _person_of(info, self.person_pk)
 
     @strawberry.field(description="Persons this account legally represents (children, wards).")
     async def represented_persons(self, info: strawberry.Info) -> list[Person]:
@@ -94,17 +109,11 @@ class Me:
     async def provider(
         self, info: strawberry.Info
     ) -> Annotated["Provider", strawberry.lazy("schema.catalog.types")] | None:  # noqa: F821
-        if self.provider_pk is None:
-            return None
-        from schema.catalog.types import Provider
-
-        return Provider.from_model(await info.context.loaders.provider.load(self.provider_pk))
+        return await _provider_of(info, self.provider_pk)
 
     @strawberry.field(description="For a LOCAL_BODY officer: the region.")
     async def region(self, info: strawberry.Info) -> Region | None:
-        if self.region_pk is None:
-            return None
-        return Region.from_model(await info.context.loaders.region.load(self.region_pk))
+        return await _region_of(info, self.region_pk)
 
 
 @strawberry.type(description="An account people sign in with, as the administrator keeps it.")
@@ -121,25 +130,17 @@ class Account(Node):
 
     @strawberry.field(description="For a LOCAL_BODY officer: the region.")
     async def region(self, info: strawberry.Info) -> Region | None:
-        if self.region_pk is None:
-            return None
-        return Region.from_model(await info.context.loaders.region.load(self.region_pk))
+        return await _region_of(info, self.region_pk)
 
     @strawberry.field(description="For a PROVIDER: its organisation.")
     async def provider(
         self, info: strawberry.Info
     ) -> Annotated["Provider", strawberry.lazy("schema.catalog.types")] | None:  # noqa: F821
-        if self.provider_pk is None:
-            return None
-        from schema.catalog.types import Provider
-
-        return Provider.from_model(await info.context.loaders.provider.load(self.provider_pk))
+        return await _provider_of(info, self.provider_pk)
 
     @strawberry.field(description="For a RECIPIENT: the person.")
     async def person(self, info: strawberry.Info) -> Person | None:
-        if self.person_pk is None:
-            return None
-        return Person.from_model(await info.context.loaders.person.load(self.person_pk))
+        return await _person_of(info, self.person_pk)
 
     @classmethod
     def from_model(cls, a: m.Account) -> "Account":
