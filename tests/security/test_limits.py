@@ -1,4 +1,4 @@
-"""GraphQL and HTTP limits: each refusal is a clear error, and cheap (no SQL runs, it answers at once).
+"""GraphQL and HTTP limits: each refusal is a clear error, and cheap (no SQL runs, no field executes).
 
 Limits come from settings (TIREK_MAX_QUERY_DEPTH, TIREK_MAX_QUERY_TOKENS,
 TIREK_MAX_ALIASES, TIREK_MAX_QUERY_COST, TIREK_MAX_BODY_BYTES,
@@ -8,13 +8,15 @@ connection; batching (a JSON array of operations) is off.
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from unittest import mock
+
 import httpx
 import pytest
+from graphql.execution.executor import Executor
 
 from marketplace.db import Database
 from marketplace.settings import Settings
@@ -26,7 +28,6 @@ from tests.security.conftest import make_app
 from tests.security.scene import Scene, gid
 from tests.support.sql import sql_statements
 
-FAST = 1.0  # seconds: a refusal answers well within this (they take milliseconds)
 
 
 @asynccontextmanager
@@ -39,18 +40,27 @@ async def app_client(db: Database, settings: Settings, **overrides: Any) -> Asyn
 
 async def refused_cheaply(client: GraphQLClient, db: Database, payload: Any, *, status: int = 200,
                           headers: dict[str, str] | None = None) -> httpx.Response:
-    """Post ``payload`` anonymously; assert the status, no SQL at all, and a quick answer."""
-    with sql_statements(db) as statements:
-        started = time.perf_counter()
+    """Post ``payload`` anonymously; assert the status, no SQL at all, and that no operation began.
+
+    Cheapness is counted, not timed (machines are shared): a refusal that let the operation
+    start, or any resolver run, would show here whatever the clock says.
+    """
+    executions: list[object] = []
+    execute_operation = Executor.execute_operation
+
+    def counted(self: Executor, *args: Any, **kwargs: Any) -> Any:
+        executions.append(args)
+        return execute_operation(self, *args, **kwargs)
+
+    with sql_statements(db) as statements, mock.patch.object(Executor, "execute_operation", counted):
         if isinstance(payload, bytes):
             response = await client.http.post("/graphql", content=payload,
                                               headers={"content-type": "application/json", **(headers or {})})
         else:
             response = await client.http.post("/graphql", json=payload, headers=headers or {})
-        elapsed = time.perf_counter() - started
     assert response.status_code == status, response.text[:500]
     assert statements == [], statements
-    assert elapsed < FAST, elapsed
+    assert executions == [], "the refused operation began to execute"
     return response
 
 
@@ -312,3 +322,9 @@ def test_a_flood_of_one_off_documents_does_not_evict_the_portals_own() -> None:
     assert cache.get("me") == "plan of me"
     assert cache.get("flood 0") is None and cache.get("flood 999") == 999
     assert len(cache.probation) + len(cache.protected) <= 8
+
+
+async def test_the_cheapness_check_sees_an_operation_that_ran(client: GraphQLClient, db: Database) -> None:
+    """``refused_cheaply`` fails on a request that executed, even one that ran no SQL."""
+    with pytest.raises(AssertionError, match="began to execute"):
+        await refused_cheaply(client, db, {"query": "{ __typename }"})
