@@ -8,13 +8,33 @@ offset must not depend on the host's tz database (older ones still say UTC+6 for
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 KAZAKHSTAN_TIME = dt.timezone(dt.timedelta(hours=5), "UTC+05:00")
+
+# A moment the clock reads instead of the real one, within ``reading`` (the demo's past year).
+_set_back: ContextVar[dt.datetime | None] = ContextVar("clock_set_back", default=None)
 
 
 def now() -> dt.datetime:
     """This moment, aware, in UTC (what the database stores)."""
-    return dt.datetime.now(dt.UTC)
+    fixed = _set_back.get()
+    return fixed if fixed is not None else dt.datetime.now(dt.UTC)
+
+
+@contextmanager
+def reading(moment: dt.datetime) -> Iterator[None]:
+    """Within this block (this task only) the clock reads ``moment``: the demo seed makes its
+    past year through the same services the portal uses, each step on its own day."""
+    if moment.tzinfo is None:
+        raise ValueError("the clock reads aware moments")
+    token = _set_back.set(moment.astimezone(dt.UTC))
+    try:
+        yield
+    finally:
+        _set_back.reset(token)
 
 
 def local_now() -> dt.datetime:

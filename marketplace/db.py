@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from marketplace import clock
 from marketplace.errors import DomainError, ErrorCode
 
 NAMING_CONVENTION = {
@@ -127,7 +128,7 @@ async def count_rows(session: AsyncSession, stmt: Any) -> int:
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func, select
+
+from marketplace import clock
+from marketplace.accounts.models import Account, Region
+from marketplace.claims.models import ClaimStatus, CompensationClaim
+from marketplace.orders.models import Order, OrderStatus
+from schema.core.ids import to_global_id
 
 from marketplace.catalog.models import ClassifierItem, Listing, ListingRegion, ListingStatus
 from marketplace.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
@@ -60,3 +68,56 @@ async def test_demo_seed_is_realistic_idempotent_and_logins_work(db, api) -> Non
         published = (await s.execute(select(func.count()).select_from(Listing).where(
             Listing.status == ListingStatus.PUBLISHED))).scalar_one()
         assert published > 60
+
+
+REPORT = """query($region: ID!, $from: Date!, $to: Date!) {
+  regionReport(regionId: $region, from: $from, to: $to) {
+    ordersByStatus { status count } spendTotal spendByMonth { month claimsPaid }
+    claimsByStatus { status count } terms { subject kept missed open }
+  }
+}"""
+
+
+async def test_demo_history_is_a_working_year_in_the_officers_region(db, api) -> None:  # type: ignore[no-untyped-def]
+    """The demo's past year (marketplace/demo/history.py), seeded as of late November: the Astana
+    officer's report has orders, payments over several months, a rejection, terms kept and one
+    missed; the balances agree with the orders; the demo logins' own cases stay empty."""
+    year = clock.today().year
+    with clock.reading(clock.moment(dt.date(year, 11, 20), dt.time(12))):  # the year's history is behind
+        first = await seed_demo(db)
+        assert await seed_demo(db) == first  # made once
+    assert first["claims"] >= 6 and first["orders"] == first["claims"]
+    async with db.session() as s:
+        astana = (await s.execute(select(Region).where(Region.code == "ASTANA"))).scalar_one()
+        orders = (await s.execute(select(Order))).scalars().all()
+        claims = (await s.execute(select(CompensationClaim))).scalars().all()
+        logins = {a.person_id for a in (await s.execute(select(Account).where(
+            Account.username.in_(list(DEMO_LOGINS))))).scalars() if a.person_id is not None}
+        assert {o.status for o in orders} == {OrderStatus.CONFIRMED}
+        assert not {o.person_id for o in orders} & logins
+        assert {c.status for c in claims} == {ClaimStatus.PAID, ClaimStatus.REJECTED}
+        assert all(c.region_id == astana.id for c in claims)
+        assert any(c.amount_approved is not None and c.amount_approved < c.amount_claimed for c in claims)
+        assert len({clock.local_date(o.placed_at).month for o in orders}) >= 5
+        seeded = clock.moment(dt.date(year, 11, 20), dt.time(12))
+        assert all(o.placed_at < seeded for o in orders)
+        assert all(c.decided_at is not None and c.decided_at < seeded for c in claims)
+        assert all(c.paid_at < seeded for c in claims if c.paid_at is not None)
+        for line_id in {o.entitlement_id for o in orders}:  # each line spent by exactly its orders
+            line = await s.get(Entitlement, line_id)
+            assert line is not None and line.reserved == 0
+            assert line.consumed == sum(o.quantity for o in orders if o.entitlement_id == line_id)
+
+    token = await api.login("officer", DEMO_PASSWORD)
+    report = (await api.data(REPORT, {"region": to_global_id("Region", astana.id), "from": f"{year}-01-01",
+                                      "to": f"{year}-12-31"}, token=token))["regionReport"]
+    assert {r["status"]: r["count"] for r in report["ordersByStatus"]}.get("CONFIRMED") == len(orders)
+    statuses = {r["status"]: r["count"] for r in report["claimsByStatus"]}
+    assert statuses.get("PAID", 0) >= 4 and statuses.get("REJECTED", 0) >= 1
+    assert float(report["spendTotal"]) > 0
+    assert sum(1 for m in report["spendByMonth"] if m["claimsPaid"]) >= 4
+    claim_terms = next(t for t in report["terms"] if t["subject"] == "CLAIM")
+    assert claim_terms["kept"] >= 4 and claim_terms["missed"] >= 1 and claim_terms["open"] == 0
+    # The demo's own recipient, and the officer's queue, start from a clean slate.
+    mine = await api.data("{ orders(first: 5) { totalCount } }", token=await api.login("recipient", DEMO_PASSWORD))
+    assert mine["orders"]["totalCount"] == 0

@@ -340,6 +340,7 @@ class Portal:
             Route("/admin/accounts/{id}", page(admin_accounts.account_page), methods=["GET"]),
             Route("/admin/accounts/{id}/disable", page(admin_accounts.confirm_disable), methods=["GET"]),
             Route("/admin/accounts/{id}/disable", page(admin_accounts.disable_account), methods=["POST"]),
+            Route("/admin/accounts/{id}/enable", page(admin_accounts.enable_account), methods=["POST"]),
             Route("/admin/accounts/{id}/code", page(admin_accounts.issue_code), methods=["POST"]),
             Route("/admin/regions", page(admin_regions.regions_page), methods=["GET"]),
             Route("/admin/regions", page(admin_regions.create_region), methods=["POST"]),

@@ -34,11 +34,14 @@ from marketplace.catalog.models import (
 )
 from marketplace import clock
 from marketplace.db import Database
+from marketplace.claims.models import CompensationClaim
 from marketplace.demo import data
+from marketplace.demo.history import seed_demo_history
 from marketplace.demo.listing_texts import listing_texts
 from marketplace.demo.organisations import provider_profiles
 from marketplace.demo.people import person_name
 from marketplace.identifiers import make_bin, make_iin
+from marketplace.orders.models import Order
 from marketplace.records import norms
 from marketplace.records.models import DisabilityGroup, DisabilityRecord, Entitlement, ExamFormat
 from marketplace.transport.models import Vehicle
@@ -85,6 +88,9 @@ async def seed_demo(db: Database, *, recipients: int = 200, listings: int = 500,
         await _seed_demo_invataxi(s, regions, items)
     async with db.transaction() as s:
         await _seed_demo_quotes(s, regions, items)
+    async with db.session() as s:  # the demo logins' persons and organisations start from a clean slate
+        logins = (await s.execute(select(Account.person_id, Account.provider_id))).all()
+    await seed_demo_history(db, rng, {p for p, _ in logins if p is not None}, {o for _, o in logins if o is not None})
     async with db.session() as s:
         return {
             "regions": await _count(s, Region),
@@ -95,6 +101,8 @@ async def seed_demo(db: Database, *, recipients: int = 200, listings: int = 500,
             "entitlements": await _count(s, Entitlement),
             "accounts": await _count(s, Account),
             "vehicles": await _count(s, Vehicle),
+            "orders": await _count(s, Order),
+            "claims": await _count(s, CompensationClaim),
         }
 
 

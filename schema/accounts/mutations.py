@@ -29,6 +29,11 @@ class DisableAccountPayload(Payload):
     ok: bool = False
 
 
+@strawberry.type
+class EnableAccountPayload(Payload):
+    ok: bool = False
+
+
 def _client_address(info: strawberry.Info) -> str:
     request = info.context.request
     client = getattr(request, "client", None)
@@ -53,3 +58,9 @@ class AccountMutations:
     async def disable_account(self, info: strawberry.Info, account_id: strawberry.ID) -> DisableAccountPayload:
         await transaction(info, services.set_account_active, decode_id(account_id, "Account", "accountId"), False)
         return DisableAccountPayload(ok=True)
+
+    @mutation(description="ADMIN: enable a disabled account again; it signs in with its password (tokens "
+                          "issued before it was disabled stay void).")
+    async def enable_account(self, info: strawberry.Info, account_id: strawberry.ID) -> EnableAccountPayload:
+        await transaction(info, services.set_account_active, decode_id(account_id, "Account", "accountId"), True)
+        return EnableAccountPayload(ok=True)

@@ -142,3 +142,27 @@ async def test_no_code_for_a_disabled_or_unknown_account(api, world):  # type: i
                           (gid("Region", world.region_a.id), "NOT_FOUND")):
         body = (await api.data(ISSUE, {"id": garbage}, token=admin))["issuePasswordResetCode"]
         assert body["code"] is None and body["errors"][0]["code"] == code, garbage
+
+
+ENABLE = "mutation($id: ID!) { enableAccount(accountId: $id) { ok errors { code field } } }"
+
+
+async def test_a_disabled_account_is_enabled_again_and_signs_in_with_its_password(api, world):  # type: ignore[no-untyped-def]
+    """enableAccount (the admin only): the account signs in again with its own password; the
+    tokens it had before it was disabled stay void; an unknown id is NOT_FOUND at accountId."""
+    admin = await api.login(world.admin_account.username)
+    username = world.provider_b_account.username
+    old_token = await api.login(username)
+    target = gid("Account", world.provider_b_account.id)
+    disabled = await api.data("mutation($id: ID!) { disableAccount(accountId: $id) { ok errors { code } } }",
+                              {"id": target}, token=admin)
+    assert disabled["disableAccount"]["ok"] is True
+    refused = await api.data(ENABLE, {"id": target}, token=await api.login(world.officer_a_account.username))
+    assert refused["enableAccount"]["ok"] is False and refused["enableAccount"]["errors"][0]["code"] == "FORBIDDEN"
+    assert (await api.data(ENABLE, {"id": target}, token=admin))["enableAccount"] == {"ok": True, "errors": []}
+    fresh = await api.login(username)
+    assert (await api.data("{ me { username } }", token=fresh))["me"]["username"] == username
+    stale = await api.post("{ me { username } }", token=old_token)
+    assert stale.json()["errors"][0]["extensions"]["code"] == "TOKEN_INVALID", stale.text
+    unknown = (await api.data(ENABLE, {"id": gid("Account", 999999)}, token=admin))["enableAccount"]
+    assert unknown["ok"] is False and unknown["errors"] == [{"code": "NOT_FOUND", "field": "accountId"}]

@@ -307,6 +307,18 @@ async def _disable_account(sc: Scene, side: str) -> Call:
                 {"id": gid("Account", account.id)})
 
 
+@entry("enableAccount", MUTATION, expect("FORBIDDEN", admin="ok"), note="The administrator only.")
+async def _enable_account(sc: Scene, side: str) -> Call:
+    from marketplace.accounts.models import Role
+    from tests import factories as f
+
+    async with sc.db.transaction() as s:  # a fresh disabled provider account: the scene's own stay as they are
+        account = await f.account(s, Role.PROVIDER, provider_id=sc.sides[side].provider.id)
+        account.is_active = False
+    return Call(f"mutation($id: ID!) {{ enableAccount(accountId: $id) {{ ok {ERR} }} }}",
+                {"id": gid("Account", account.id)})
+
+
 # == mutations: catalogue ===============================================================
 @entry("createListing", MUTATION,
        expect("FORBIDDEN", provider="ok", other_provider="REGION_NOT_SERVED", admin="REQUIRED"),

@@ -97,6 +97,17 @@ async def _(sc: Scene, side: str) -> dict[str, Any]:
     return {"oldPassword": TEST_PASSWORD, "newPassword": TEST_PASSWORD}
 
 
+@valid("enableAccount", "admin")
+async def _(sc: Scene, side: str) -> dict[str, Any]:
+    from marketplace.accounts.models import Role
+    from tests import factories as f
+
+    async with sc.db.transaction() as s:
+        account = await f.account(s, Role.PROVIDER, provider_id=sc.sides[side].provider.id)
+        account.is_active = False
+    return {"accountId": gid("Account", account.id)}
+
+
 @valid("disableAccount", "admin")
 async def _(sc: Scene, side: str) -> dict[str, Any]:
     from sqlalchemy import update

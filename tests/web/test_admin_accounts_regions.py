@@ -2,7 +2,7 @@
 checks on every page: the accounts found by role and by text; an officer's account opened for a
 region (refused empty, at the fields), its one-time code shown once (the form sent again shows no
 second one), and the officer setting a password with it and signing in; an account disabled after
-a page that asks to confirm (one's own refused); regions created (a taken code refused at the
+a page that asks to confirm (one's own refused), and enabled again; regions created (a taken code refused at the
 field) and renamed; and every page and form refused to every other role."""
 
 from __future__ import annotations
@@ -141,6 +141,13 @@ async def test_admin_disables_an_account_after_confirming_but_never_their_own(vi
     assert await page.locator("main form[action$='/code']").count() == 0  # no code for a disabled account
     login = server.graphql(LOGIN, {"u": "parent", "p": DEMO_PASSWORD})
     assert login["login"]["errors"] == [{"code": "ACCOUNT_DISABLED"}]
+    # Enabled again, by keyboard: it signs in with its own password.
+    await v.tab_to("#enable")
+    await v.press("Enter")
+    assert "done=enabled" in page.url
+    await v.check("account", lang="ru")
+    assert await page.locator("main [data-active]").get_attribute("data-active") == "yes"
+    assert server.graphql(LOGIN, {"u": "parent", "p": DEMO_PASSWORD})["login"]["errors"] == []
 
     # One's own account: no way offered; sent anyway, refused with the service's reason.
     await v.go(f"/admin/accounts/{admin['id']}")
@@ -235,6 +242,7 @@ async def test_no_other_role_reaches_the_administrators_pages(visit, portal) -> 
              "/admin/classifier", "/admin/classifier/new", f"/admin/classifier/{item}"]
     posts = {"/admin/accounts/new": {"role": "ADMIN", "username": "intruder.admin", "display_name": "Intruder"},
              f"/admin/accounts/{target['id']}/disable": {},
+             f"/admin/accounts/{target['id']}/enable": {},
              f"/admin/accounts/{target['id']}/code": {"idempotency_key": "x"},
              "/admin/regions": {"code": "INTRUDER", "name_kk": "X", "name_ru": "X", "name_en": "X"},
              f"/admin/regions/{region}": {"name_kk": "X", "name_ru": "X", "name_en": "X"},

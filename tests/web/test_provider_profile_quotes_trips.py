@@ -4,8 +4,8 @@ also after a reload, then saved); quote requests (a price refused at its fields,
 however often the form is sent, then the officer's refusal with its reason, a request the
 recipient withdrew, an approved quote at the price the state pays); invataxi (a vehicle refused,
 added once, changed and taken out of service; a trip confirmed on a vehicle, refused on one with
-no wheelchair place, marked done; another proposed a new time and then declined with the reason
-the recipient reads). And the refusals: a recipient, or another provider, gets not found from
+no wheelchair place, marked done; another proposed a new time (a refused one kept over a reload)
+and then declined with the reason the recipient reads). And the refusals: a recipient, or another provider, gets not found from
 these pages and their forms, and nothing changes."""
 
 from __future__ import annotations
@@ -331,11 +331,18 @@ async def test_invataxi_keeps_vehicles_and_answers_trips(visit, fresh_portal) ->
     assert await page.locator(".govuk-error-summary a").get_attribute("href") == "#propose-date"
     assert await page.locator("#propose-time").input_value() == "16:30"
     await v.check("trip, failed", lang="ru")
+    # Opened again (a reload, another page and back): what was typed and why it was refused stay.
+    await v.go(f"/provider/trips/{second}")
+    assert await page.locator(".govuk-error-summary a").get_attribute("href") == "#propose-date"
+    assert await page.locator("#propose-date").input_value() == "31.02.2027"
+    assert await page.locator("#propose-time").input_value() == "16:30"
     day = dt.datetime.now(KAZAKHSTAN_TIME).date() + dt.timedelta(days=4)
     await page.fill("#propose-date", day.strftime("%d.%m.%Y"))
     await v.click(f"main form[action='/provider/trips/{second}/propose'] button")
     assert "done=proposed" in page.url
     await v.check("trip", lang="ru")
+    await v.go(f"/provider/trips/{second}")  # done: no refusal left to show
+    assert await page.locator(".govuk-error-summary").count() == 0
     proposed = server.graphql(TRIP, {"t": second}, login="recipient")["trip"]
     assert proposed["status"] == "RESCHEDULE_PROPOSED"
     assert dt.datetime.fromisoformat(proposed["proposedStartsAt"]) == dt.datetime.combine(

@@ -90,6 +90,19 @@ async def disable_account(portal: Portal, request: Request) -> Response:
     return finished or await account_page(portal, request, errors, template="admin/account_disable.html")
 
 
+async def enable_account(portal: Portal, request: Request) -> Response:
+    """A disabled account enabled again (one button on its page: nothing is lost by it)."""
+    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
+    await portal.form(request, visitor)
+    if refused:
+        return refused
+    account_id = request.path_params["id"]
+    errors = FormErrors(fields={"accountId": "enable"}, fallback="enable")
+    finished = await portal.submit(request, visitor, errors, "EnableAccount", "enableAccount",
+                                   f"/admin/accounts/{account_id}?done=enabled", accountId=account_id)
+    return finished or await account_page(portal, request, errors)
+
+
 async def issue_code(portal: Portal, request: Request) -> Response:
     """Issue the one-time code and show it, once (see the module's docstring)."""
     visitor, refused = await staff_visitor(portal, request, Role.ADMIN)

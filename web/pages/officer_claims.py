@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from marketplace.accounts.models import Role
 from web.pages.drafts import keep, load
-from web.pages.staff import officer_case, officer_decision, staff_visitor
+from web.pages.staff import decide, officer_case, officer_decision, staff_visitor
 from web.portal import FormErrors, Portal, parse_quantity
 from web.visitor import Visitor
 
@@ -80,41 +80,29 @@ async def decide_claim(portal: Portal, request: Request) -> Response:
     errors = FormErrors(fields=REJECT_FIELDS if action == "reject" else DECISION_FIELDS,
                         fallback={"approve": "approve-amount", "reject": "reject-reason",
                                   "pay": "payment-reference"}[action])
-    outcome = None
+    done = f"/officer/claims/{claim_id}?done={REACHED[action].lower()}"
+    shared: dict[str, Any] = {"reread": "OfficerClaim", "subject": "claim", "reached": REACHED[action], "done": done,
+                              "claimId": claim_id}
     if action == "approve":
         amount = parse_quantity(typed["amount"]) if typed["amount"] else None
         if typed["amount"] and amount is None:
             errors.add(portal.gettext(visitor, "Enter the amount in tenge, like 45000, or leave it empty"), "amount")
-        else:
-            outcome = await portal.run(request, visitor, "ApproveClaim", claimId=claim_id,
-                                       amount=str(amount) if amount is not None else None,
-                                       reason=typed["approve_reason"] or None)
-            root = "approveClaim"
+        answer = await decide(portal, request, visitor, errors, "ApproveClaim", "approveClaim", **shared,
+                              amount=str(amount) if amount is not None else None,
+                              reason=typed["approve_reason"] or None)
     elif action == "reject":
         if not typed["reject_reason"]:
             errors.add(portal.gettext(visitor, "Say why the claim is rejected: the claimant reads it"), "reason",
                        "REQUIRED")
-        else:
-            outcome = await portal.run(request, visitor, "RejectClaim", claimId=claim_id,
-                                       reason=typed["reject_reason"])
-            root = "rejectClaim"
+        answer = await decide(portal, request, visitor, errors, "RejectClaim", "rejectClaim", **shared,
+                              reason=typed["reject_reason"])
     else:
         draft = await load(portal, visitor, pay_kind(claim_id))
         key = str(form.get("idempotency_key") or "") or draft.get("idempotency_key") or ""
         if not key:
             errors.add(portal.gettext(visitor, "The page was too old. Open the claim again and mark it paid."))
-        else:
-            outcome = await portal.run(request, visitor, "MarkClaimPaid", claimId=claim_id, idempotencyKey=key,
-                                       paymentReference=typed["payment_reference"] or None)
-            root = "markClaimPaid"
-    if outcome is not None:
-        errors.extend(outcome.payload_errors(root))
-        if not errors and not outcome.ok:
-            return portal.not_found(request, visitor)
-        if errors and any(e.get("code") in ("ALREADY_DECIDED", "INVALID_TRANSITION") for e in errors.items):
-            now = await portal.run(request, visitor, "OfficerClaim", id=claim_id)
-            if (now.data.get("claim") or {}).get("status") == REACHED[action]:
-                errors = FormErrors()  # the same form sent twice: already done
-        if not errors:
-            return portal.redirect(visitor, f"/officer/claims/{claim_id}?done={REACHED[action].lower()}")
+        answer = await decide(portal, request, visitor, errors, "MarkClaimPaid", "markClaimPaid", **shared,
+                              idempotencyKey=key, paymentReference=typed["payment_reference"] or None)
+    if answer is not None:
+        return answer
     return await claim_page(portal, request, errors, typed)

@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from marketplace.accounts.models import Role
 from marketplace.clock import KAZAKHSTAN_TIME
+from web.pages.drafts import keep, load
 from web.pages.provider_forms import draft_errors, form_draft, keep_done, keep_refused, sent_form
 from web.pages.staff import list_by_status, staff_visitor
 from web.pages.trips import parse_clock, parse_day
@@ -157,9 +158,17 @@ async def trip_page(portal: Portal, request: Request, errors: FormErrors | None 
     if trip is None:
         return portal.not_found(request, visitor)
     vehicles = [v for v in (outcome.data.get("vehicles") or {}).get("nodes") or [] if v["isActive"]]
+    if errors is None:  # a reload after a refusal: what was typed and why, from the draft
+        draft = await load(portal, visitor, trip_kind(request.path_params["id"]))
+        if draft.get("errors"):
+            errors, typed = draft_errors(draft, TRIP_FIELDS, draft.get("fallback")), draft.get("typed") or {}
     return portal.render(request, visitor, "provider/trip.html", trip=trip, vehicles=vehicles, errors=errors,
                          typed=typed or {}, done=request.query_params.get("done"),
                          status_code=400 if errors else 200)
+
+
+def trip_kind(trip_id: str) -> str:
+    return f"trip-action:{trip_id[:28]}"  # a draft kind is 40 characters at most
 
 
 def _proposed_time(portal: Portal, visitor: Visitor, typed: dict[str, Any], errors: FormErrors) -> str | None:
@@ -201,4 +210,11 @@ async def trip_action(portal: Portal, request: Request) -> Response:
         variables["reason"] = typed["reason"]
     answer = await portal.submit(request, visitor, errors, operation, root,
                                  f"/provider/trips/{trip_id}?done={word}", **variables)
-    return answer or await trip_page(portal, request, errors, typed)
+    if answer is not None and answer.status_code in (302, 303):
+        await keep(portal, visitor, trip_kind(trip_id), {})  # done: nothing left to show again
+        return answer
+    if answer is not None:
+        return answer
+    # Refused: what was typed and why stay in the draft, so a reload shows them again.
+    await keep(portal, visitor, trip_kind(trip_id), {"typed": typed, "errors": errors.items, "fallback": fallback})
+    return await trip_page(portal, request, errors, typed)
