@@ -79,28 +79,27 @@ async def confirm_disable(portal: Portal, request: Request) -> Response:
 
 
 async def disable_account(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
-    await portal.form(request, visitor)
-    if refused:
-        return refused
-    account_id = request.path_params["id"]
-    errors = FormErrors(fields={"accountId": "confirm"}, fallback="confirm")
-    finished = await portal.submit(request, visitor, errors, "DisableAccount", "disableAccount",
-                                   f"/admin/accounts/{account_id}?done=disabled", accountId=account_id)
-    return finished or await account_page(portal, request, errors, template="admin/account_disable.html")
+    return await _set_active(portal, request, "DisableAccount", "disableAccount", "disabled", "confirm",
+                             "admin/account_disable.html")
 
 
 async def enable_account(portal: Portal, request: Request) -> Response:
     """A disabled account enabled again (one button on its page: nothing is lost by it)."""
+    return await _set_active(portal, request, "EnableAccount", "enableAccount", "enabled", "enable",
+                             "admin/account.html")
+
+
+async def _set_active(portal: Portal, request: Request, operation: str, root: str, word: str, button: str,
+                      template: str) -> Response:
     visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
     await portal.form(request, visitor)
     if refused:
         return refused
     account_id = request.path_params["id"]
-    errors = FormErrors(fields={"accountId": "enable"}, fallback="enable")
-    finished = await portal.submit(request, visitor, errors, "EnableAccount", "enableAccount",
-                                   f"/admin/accounts/{account_id}?done=enabled", accountId=account_id)
-    return finished or await account_page(portal, request, errors)
+    errors = FormErrors(fields={"accountId": button}, fallback=button)
+    done = f"/admin/accounts/{account_id}?done={word}"
+    finished = await portal.submit(request, visitor, errors, operation, root, done, accountId=account_id)
+    return finished or await account_page(portal, request, errors, template=template)
 
 
 async def issue_code(portal: Portal, request: Request) -> Response:

@@ -8,12 +8,14 @@ land on what the first one made."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from marketplace.accounts.models import Role
+from web.labels import N_
 from web.pages.drafts import keep, load
 from web.pages.staff import staff_visitor
 from web.pages.trips import parse_day
@@ -81,30 +83,32 @@ async def person_page(portal: Portal, request: Request, errors: dict[str, FormEr
                          status_code=400 if errors else 200)
 
 
-def _day(portal: Portal, visitor: Visitor, errors: FormErrors, text: str, field: str, required: bool) -> str | None:
-    """A typed date as the API takes it (ISO), or None; an unreadable one said at its field."""
+def _read(portal: Portal, visitor: Visitor, errors: FormErrors, text: str, field: str, required: bool,
+          parse: Callable[[str], Any], missing: str, unreadable: str) -> Any:
+    """What ``parse`` reads in typed text, or None; one missing (when required) or unreadable is
+    said at its field."""
     if not text:
         if required:
-            errors.add(portal.gettext(visitor, "Enter the date as day.month.year, like 25.12.2026"), field, "REQUIRED")
+            errors.add(portal.gettext(visitor, missing), field, "REQUIRED")
         return None
-    day = parse_day(text)
-    if day is None:
-        errors.add(portal.gettext(visitor, "Enter the date as day.month.year, like 25.12.2026"), field)
-        return None
-    return day.isoformat()
+    value = parse(text)
+    if value is None:
+        errors.add(portal.gettext(visitor, unreadable), field)
+    return value
+
+
+def _day(portal: Portal, visitor: Visitor, errors: FormErrors, text: str, field: str, required: bool) -> str | None:
+    """A typed date as the API takes it (ISO), or None."""
+    wording = N_("Enter the date as day.month.year, like 25.12.2026")
+    day = _read(portal, visitor, errors, text, field, required, parse_day, wording, wording)
+    return day.isoformat() if day is not None else None
 
 
 def _amount(portal: Portal, visitor: Visitor, errors: FormErrors, text: str, field: str, required: bool) -> str | None:
-    """A typed quantity as the API takes it, or None; one that is not a number said at its field."""
-    if not text:
-        if required:
-            errors.add(portal.gettext(visitor, "Enter how many, like 12"), field, "REQUIRED")
-        return None
-    value = parse_quantity(text)
-    if value is None:
-        errors.add(portal.gettext(visitor, "Enter a number, like 12"), field)
-        return None
-    return str(value)
+    """A typed quantity as the API takes it, or None."""
+    value = _read(portal, visitor, errors, text, field, required, parse_quantity, N_("Enter how many, like 12"),
+                  N_("Enter a number, like 12"))
+    return str(value) if value is not None else None
 
 
 MOST_MADE = 10  # the forms' keys remembered with what they made

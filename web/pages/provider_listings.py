@@ -20,7 +20,7 @@ from starlette.responses import Response
 from marketplace.accounts.models import Role
 from web.labels import DELIVERY
 from web.pages.drafts import done, keep, load
-from web.pages.staff import staff_visitor
+from web.pages.staff import staff_action, staff_visitor
 from web.portal import FormErrors, Portal, parse_quantity
 from web.visitor import Visitor
 
@@ -193,14 +193,10 @@ async def save_form(portal: Portal, request: Request) -> Response:
 
 
 async def listing_action(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
-    form = await portal.form(request, visitor)
+    visitor, form, action, refused = await staff_action(portal, request, Role.PROVIDER, ACTIONS)
     if refused:
         return refused
-    action = ACTIONS.get(request.path_params["action"])
-    if action is None:
-        return portal.not_found(request, visitor)
-    operation, root, done_word = action
+    operation, root, done_word = ACTIONS[action]
     listing_id = request.path_params["id"]
     variables: dict[str, Any] = {"listingId": listing_id}
     if operation == "ArchiveListing":

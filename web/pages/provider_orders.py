@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from marketplace.accounts.models import Role
 from web.pages.provider_hours import by_worker, hourly, hours_draft
-from web.pages.staff import list_by_status, staff_visitor
+from web.pages.staff import list_by_status, staff_action, staff_visitor
 from web.portal import FormErrors, Portal, page_of
 
 STATUSES = ("PLACED", "ACCEPTED", "DELIVERED", "CONFIRMED", "DECLINED", "CANCELLED")
@@ -72,14 +72,10 @@ async def order_page(portal: Portal, request: Request) -> Response:
 
 
 async def order_action(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
-    form = await portal.form(request, visitor)
+    visitor, form, action, refused = await staff_action(portal, request, Role.PROVIDER, ACTIONS)
     if refused:
         return refused
-    action = ACTIONS.get(request.path_params["action"])
-    if action is None:
-        return portal.not_found(request, visitor)
-    operation, root, done = action
+    operation, root, done = ACTIONS[action]
     order_id = request.path_params["id"]
     errors = FormErrors(fields=DECLINE_FIELDS, fallback="decline-reason" if operation == "DeclineOrder" else None)
     variables: dict[str, object] = {"orderId": order_id}

@@ -17,7 +17,7 @@ from marketplace.accounts.models import Role
 from marketplace.clock import KAZAKHSTAN_TIME
 from web.pages.drafts import keep, load
 from web.pages.provider_forms import draft_errors, form_draft, keep_done, keep_refused, sent_form
-from web.pages.staff import list_by_status, staff_visitor
+from web.pages.staff import list_by_status, staff_action, staff_visitor
 from web.pages.trips import parse_clock, parse_day
 from web.portal import FormErrors, Portal
 from web.visitor import Visitor
@@ -185,14 +185,10 @@ def _proposed_time(portal: Portal, visitor: Visitor, typed: dict[str, Any], erro
 async def trip_action(portal: Portal, request: Request) -> Response:
     """``POST /provider/trips/{id}/confirm`` (on a vehicle), ``/propose`` (another time),
     ``/decline`` (with a reason) or ``/done``."""
-    visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
-    form = await portal.form(request, visitor)
+    visitor, form, action, refused = await staff_action(portal, request, Role.PROVIDER, TRIP_ACTIONS)
     if refused:
         return refused
-    action = TRIP_ACTIONS.get(request.path_params["action"])
-    if action is None:
-        return portal.not_found(request, visitor)
-    operation, root, word, fallback = action
+    operation, root, word, fallback = TRIP_ACTIONS[action]
     trip_id = request.path_params["id"]
     typed = {name: str(form.get(name) or "").strip()[:1000] for name in ("vehicle", "date", "time", "reason")}
     errors = FormErrors(fields=TRIP_FIELDS, fallback=fallback)

@@ -40,16 +40,23 @@ async def officer_case(portal: Portal, request: Request, operation: str,
     return visitor, case, None
 
 
-async def officer_decision(portal: Portal, request: Request,
-                           actions: Any) -> tuple[Visitor, Any, str, Response | None]:
-    """An officer's decision form posted: the visitor, the form (CSRF checked), the address's
-    action, and the answer to give instead (sign in first, another role, an unknown action)."""
-    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY)
+async def staff_action(portal: Portal, request: Request, role: Role,
+                       actions: Any) -> tuple[Visitor, Any, str, Response | None]:
+    """A staff form posted to ``…/{id}/{action}`` (an officer's decision, a provider's step on an
+    order, a listing or a trip): the visitor, the form (CSRF checked), the address's action, and
+    the answer to give instead (sign in first, another role, an action not in ``actions``)."""
+    visitor, refused = await staff_visitor(portal, request, role)
     form = await portal.form(request, visitor)
     action = request.path_params["action"]
     if refused is None and action not in actions:
         refused = portal.not_found(request, visitor)
     return visitor, form, action, refused
+
+
+async def officer_decision(portal: Portal, request: Request,
+                           actions: Any) -> tuple[Visitor, Any, str, Response | None]:
+    """An officer's decision form posted (``staff_action`` for an officer)."""
+    return await staff_action(portal, request, Role.LOCAL_BODY, actions)
 
 
 async def list_by_status(portal: Portal, request: Request, role: Role, operation: str, root: str, template: str,
