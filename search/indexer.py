@@ -143,10 +143,10 @@ async def _sqlite_file_lock(db: Any, index_name: str) -> AsyncIterator[None]:
 
 
 # -- the outbox worker -------------------------------------------------------------------
-async def outbox_position(db: Any) -> int:
-    """The highest outbox id written so far (0 when empty)."""
+async def _committed_rows(db: Any) -> list[int]:
+    """The ids of the outbox rows committed so far, in order."""
     async with db.session() as session:
-        return int((await session.execute(select(func.max(SearchOutbox.id)))).scalar_one() or 0)
+        return [int(i) for i in (await session.execute(select(SearchOutbox.id).order_by(SearchOutbox.id))).scalars()]
 
 
 async def outbox_size(db: Any) -> int:
@@ -359,7 +359,10 @@ async def _reindex_locked(
     built_as = f"{index_name}_{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}"
     await create_index(client, built_as)  # settings first, then documents
     try:
-        position = await outbox_position(db)
+        # The outbox rows committed before the load reads the database: what they announce is in
+        # the documents it builds, so they are dropped after the swap, not replayed.
+        covered = await _committed_rows(db)
+        position = covered[-1] if covered else 0
         loaded = await _bulk_load(db, client, index_name, built_as, batch_size, progress, on_batch)
         old_left_behind = await _swap_in(client, index_name, built_as)
     except BaseException:
@@ -368,10 +371,9 @@ async def _reindex_locked(
         await _drop_quietly(client, built_as)
         raise
     await write_fingerprint(client, index_name, index_config.settings_fingerprint())
-    # Replay what changed since the position was noted. Rows at or below it
-    # are replayed too (harmless: each document is rebuilt from the database),
-    # which also covers a PostgreSQL transaction that committed a lower id
-    # after the position was read.
+    await _delete_rows(db, covered)
+    # Replay what was committed since: rows above the position, and a lower id that a
+    # PostgreSQL transaction committed after the covered rows were read (it is not among them).
     replayed = await _drain(db, client, index_name, batch_size=500)
     if old_left_behind:
         await delete_index(client, built_as)  # after the swap it holds the old index
@@ -467,7 +469,6 @@ __all__ = [
     "apply_documents",
     "consumer_lock",
     "drain_outbox",
-    "outbox_position",
     "outbox_size",
     "prepare_index",
     "reindex",
