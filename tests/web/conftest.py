@@ -46,17 +46,14 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory, meili: Any) -> Path:
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite database with the demo data (``tirek migrate`` and ``tirek seed --demo``,
-    as ``scripts/demo.sh`` does), copied for each server. ``tirek reindex`` into an index of its
-    own empties its search outbox once, here: each server then builds its index from the
-    database without replaying the seed's hundreds of outbox rows first (5 s a server)."""
+    as ``scripts/demo.sh`` does), copied for each server."""
     path = tmp_path_factory.mktemp("portal-demo") / "demo.sqlite3"
     env = {**os.environ, "TIREK_DEMO": "1", "TIREK_DATABASE_URL": f"sqlite+aiosqlite:///{path}",
-           "TIREK_VAR_DIR": str(path.parent), "TIREK_MEILI_URL": meili.url, "TIREK_MEILI_KEY": meili.master_key or "",
-           "TIREK_MEILI_INDEX": f"template{uuid.uuid4().hex[:10]}"}
+           "TIREK_VAR_DIR": str(path.parent)}
     tirek = Path(sys.executable).parent / "tirek"
-    for command in (["migrate"], ["seed", "--demo"], ["reindex"]):
+    for command in (["migrate"], ["seed", "--demo"]):
         subprocess.run([str(tirek), *command], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
     return path
 
