@@ -38,7 +38,7 @@ async def test_officer_refuses_an_application_and_approves_a_quote_for_less(  # 
     await v.tab_to(f"{refuse} button")
     await v.press("Enter")
     assert "done=rejected" in page.url
-    await v.check("application, refused", lang="ru")
+    await v.check("application", lang="ru")
     seen = server.graphql(APPLICATION, {"id": application}, login="recipient")["application"]
     assert seen == {"status": "REJECTED", "reason": WHY, "entitlement": None}
     assert await page.locator(f"main form[action='/officer/applications/{application}/approve']").count() == 0
@@ -59,7 +59,7 @@ async def test_officer_refuses_an_application_and_approves_a_quote_for_less(  # 
     await page.fill("#approve-price", "4000000")
     await v.click(f"{approve} button")
     assert "done=approved" in page.url
-    await v.check("quote, approved", lang="ru")
+    await v.check("quote", lang="ru")
     for login in ("recipient", "provider"):
         decided = server.graphql(QUOTE, {"id": quote}, login=login)["quote"]
         assert decided["status"] == "APPROVED" and Decimal(decided["approvedUnitPrice"]) == Decimal(4000000), decided

@@ -20,7 +20,9 @@ ORDERS = "{ orders(first: 100) { nodes { id } } }"
 
 
 def in_stock_offers(portal, code: str) -> set[str]:  # type: ignore[no-untyped-def]
-    return {e["node"]["listing"]["id"] for e in portal.graphql(IN_STOCK, {"code": code})["searchListings"]["edges"]}
+    """The offers in stock the recipient finds (her region's, as the search page shows them)."""
+    found = portal.graphql(IN_STOCK, {"code": code}, login="recipient")["searchListings"]["edges"]
+    return {e["node"]["listing"]["id"] for e in found}
 
 
 async def test_an_empty_shelf_shows_no_order_form_but_the_offers_in_stock(visit, fresh_portal) -> None:  # type: ignore[no-untyped-def]
