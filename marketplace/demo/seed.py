@@ -187,7 +187,7 @@ async def _seed_providers(s: AsyncSession, rng: random.Random, regions: list[Reg
         served.add(big_cities[n % len(big_cities)] if big_cities else regions[0])
         if n == 0:
             served.update(big_cities[:2])
-        for region in served:
+        for region in sorted(served, key=lambda r: r.code):  # a set of rows: its order is the process's
             s.add(ProviderRegion(provider_id=provider.id, region_id=region.id))
     await s.flush()
     return rows
@@ -199,7 +199,9 @@ async def _seed_listings(
     if await _count(s, Listing):
         return
     served = {}
-    for pid, rid in (await s.execute(select(ProviderRegion.provider_id, ProviderRegion.region_id))).all():
+    # In a fixed order: the random choices below must make the same data set every time.
+    for pid, rid in (await s.execute(select(ProviderRegion.provider_id, ProviderRegion.region_id)
+                                     .order_by(ProviderRegion.provider_id, ProviderRegion.region_id))).all():
         served.setdefault(pid, []).append(rid)
     statuses = [ListingStatus.PUBLISHED] * 17 + [ListingStatus.PENDING_REVIEW, ListingStatus.DRAFT, ListingStatus.ARCHIVED]
     for n in tqdm(range(count), desc="listings", unit="listing", leave=False):
