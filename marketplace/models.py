@@ -14,6 +14,7 @@ from marketplace.catalog.models import (
     ListingStatus,
     Provider,
     ProviderRegion,
+    SearchIndexVersion,
     SearchOutbox,
     Unit,
     VerificationStatus,
@@ -44,6 +45,6 @@ __all__ = [
     "ExamFormat", "IdempotencyKey", "ItemCategory", "ItemKind", "Language", "Listing",
     "ListingRegion", "ListingStatus", "LoginAttempt", "Notification", "Order", "OrderStatus",
     "Person", "Provider", "ProviderRegion", "Quote", "QuoteStatus", "Receipt", "RecordStatus", "Region", "Review", "Role",
-    "SearchOutbox", "ServiceLog", "ServiceLogStatus", "Sex", "Trip", "TripStatus", "Unit",
+    "SearchIndexVersion", "SearchOutbox", "ServiceLog", "ServiceLogStatus", "Sex", "Trip", "TripStatus", "Unit",
     "Vehicle", "VerificationStatus",
 ]

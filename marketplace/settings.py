@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # (schema/admission.py): beyond that they are answered 503 at once; signed-in requests never wait.
     anonymous_concurrency: int = Field(default=2, ge=1, le=1000)
     anonymous_queue: int = Field(default=64, ge=0, le=100_000)
+    # Bytes of anonymous search answers one API process keeps to send again until the search
+    # index changes (schema/public_answers.py); 0: every answer is made afresh.
+    public_answer_cache_bytes: int = Field(default=32 * 1024 * 1024, ge=0, le=2**31)
     # Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed when they connect;
     # empty: the header is ignored and the connecting address is the client's (sign-in limits per address).
     trusted_proxies: list[str] = []

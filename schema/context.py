@@ -120,6 +120,9 @@ class Context:
     # The payload of a websocket's connection_init (strawberry sets it when the attribute
     # exists); live subscriptions read the bearer token from it.
     connection_params: dict[str, Any] | None = None
+    # The backends that answered this request's catalogue searches (schema/public_answers.py keeps
+    # an anonymous answer only when Meilisearch gave all of them).
+    search_backends: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if not isinstance(self.db, RequestDatabase):

@@ -20,10 +20,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.types import ExecutionResult as AnswerResult
 
 from marketplace.db import Database
+from marketplace.i18n import negotiate
 from marketplace.settings import Settings
 from schema.context import Context, request_viewer
+from schema.public_answers import MAX_KEY_BODY_BYTES, PublicAnswers, StoredAnswer, only_public_fields
 
 GRAPHIQL = Path(__file__).with_name("graphiql")  # index.html, static/ (vendor/ is copied there by scripts/setup.sh)
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -66,6 +69,7 @@ class TirekGraphQL(GraphQL):
         super().__init__(*args, **kwargs)
         self.db = db
         self.settings = settings
+        self.public_answers = PublicAnswers(settings.public_answer_cache_bytes)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL from the app's own static files (no CDN: it works offline, and visits stay here)."""
@@ -86,13 +90,37 @@ class TirekGraphQL(GraphQL):
             return await super().run(request, *args, **kwargs)
         request.state.graphql_media_type = negotiate_media_type(request.headers.get("accept"))
         request.state.graphql_status = None
+        request.state.public_answer = False
+        key = request.state.public_answer_key = await self._public_answer_key(request)
+        if key is not None and (stored := self.public_answers.get(key)) is not None:
+            return Response(stored.body, headers={"content-type": stored.content_type})
         response = await super().run(request, *args, **kwargs)
         if isinstance(response, Response) and response.media_type == JSON:
             if request.state.graphql_media_type == GRAPHQL_RESPONSE:
                 response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
             if request.state.graphql_status is not None:
                 response.status_code = request.state.graphql_status
+        if key is not None and request.state.public_answer and isinstance(response, Response) \
+                and response.status_code == 200 and isinstance(response.body, bytes):
+            self.public_answers.put(key, StoredAnswer(bytes(response.body), response.headers["content-type"]))
         return response
+
+    async def _public_answer_key(self, request: Request) -> bytes | None:
+        """The key an anonymous POST's answer is kept under (schema/public_answers.py), or None:
+        a signed-in request, no search index whose change count is known, a body too long."""
+        if not self.public_answers.enabled or request.method != "POST" or "tirek.viewer" in request.scope:
+            return None
+        index_version = request.app.state.services.index_version
+        declared = request.headers.get("content-length")
+        if index_version is None or declared is None or not declared.isdigit() or int(declared) > MAX_KEY_BODY_BYTES:
+            return None
+        version = await index_version()
+        if version is None:
+            return None
+        body = await request.body()
+        return PublicAnswers.key(version, request.state.graphql_media_type,
+                                 negotiate(request.headers.get("accept-language")).value,
+                                 request.headers.get("content-type", ""), body)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
         answer = await super().process_result(request, result)
@@ -107,9 +135,14 @@ class TirekGraphQL(GraphQL):
         # (an INTERNAL error); say clearly where subscriptions live instead.
         if _is_subscription(request_data.query, request_data.operation_name, self.settings.max_query_tokens):
             raise HTTPException(400, "Subscriptions are served over a WebSocket at /graphql (graphql-transport-ws).")
-        return await super().execute_single(request=request, request_adapter=request_adapter,
-                                            sub_response=sub_response, context=context, root_value=root_value,
-                                            request_data=request_data)
+        result = await super().execute_single(request=request, request_adapter=request_adapter,
+                                              sub_response=sub_response, context=context, root_value=root_value,
+                                              request_data=request_data)
+        if getattr(request.state, "public_answer_key", None) is not None and isinstance(result, AnswerResult) \
+                and not result.errors and context.search_backends <= {"meilisearch"} \
+                and only_public_fields(request_data.query, request_data.operation_name, self.settings.max_query_tokens):
+            request.state.public_answer = True
+        return result
 
 
 def _is_subscription(query: Any, operation_name: Any, max_tokens: int) -> bool:

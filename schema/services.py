@@ -17,10 +17,12 @@ Hook = Callable[[], Awaitable[None]]
 class Services:
     """The catalogue search, the search's health probe (None: no search server to probe), how
     often live subscriptions poll, and the work started with the process and stopped with it
-    (the outbox worker, the reminder loops), in order."""
+    (the outbox worker, the reminder loops), in order. ``index_version`` reads the search index's
+    change count (search/versions.py; None: no index whose answers may be reused)."""
 
     listing_search: ListingSearch | None = None
     search_health: Callable[[], Awaitable[bool]] | None = None
+    index_version: Callable[[], Awaitable[int | None]] | None = None
     notification_poll_interval: float = NOTIFICATION_POLL_INTERVAL
     on_startup: list[Hook] = field(default_factory=list)
     on_shutdown: list[Hook] = field(default_factory=list)

@@ -50,6 +50,7 @@ from tqdm import tqdm
 
 from marketplace.catalog.models import SearchOutbox
 from search import settings as index_config
+from search.versions import count_change
 from search.client import (
     SearchTaskFailed,
     SearchUnavailable,
@@ -189,7 +190,7 @@ async def _drain(db: Any, client: AsyncClient, index_name: str, batch_size: int)
             listing_ids = await _affected_listings(session, rows)
             documents = await build_documents(session, listing_ids)
         await apply_documents(client, index_name, documents, listing_ids - documents.keys())
-        await _delete_rows(db, [row.id for row in rows])
+        await _delete_rows(db, [row.id for row in rows], counted_for=index_name)
         processed += len(rows)
         logger.debug(
             "search outbox: %d rows up to id %d -> %d upserts, %d deletes",
@@ -240,10 +241,13 @@ async def apply_documents(
     await wait_for_tasks(client, task_uids)
 
 
-async def _delete_rows(db: Any, ids: list[int]) -> None:
+async def _delete_rows(db: Any, ids: list[int], *, counted_for: str) -> None:
+    """Delete the outbox rows the index now reflects, and count the index's change
+    (search/versions.py) in the same transaction."""
     # Exactly the rows read, not "id <= max": on PostgreSQL a transaction can
     # commit a lower id after a higher one is visible; that row must survive.
     async with db.transaction() as session:
+        await count_change(session, counted_for)
         for start in range(0, len(ids), DELETE_CHUNK):
             await session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(ids[start : start + DELETE_CHUNK])))
 
@@ -371,7 +375,7 @@ async def _reindex_locked(
         await _drop_quietly(client, built_as)
         raise
     await write_fingerprint(client, index_name, index_config.settings_fingerprint())
-    await _delete_rows(db, covered)
+    await _delete_rows(db, covered, counted_for=index_name)  # the swap is a change, with or without rows
     # Replay what was committed since: rows above the position, and a lower id that a
     # PostgreSQL transaction committed after the covered rows were read (it is not among them).
     replayed = await _drain(db, client, index_name, batch_size=500)

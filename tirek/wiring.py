@@ -16,6 +16,7 @@ from schema.services import Services
 from search.client import client_from_settings
 from search.indexer import prepare_index, run_worker
 from search.resilient import make_listing_search
+from search.versions import IndexVersion
 
 log = logging.getLogger("tirek.wiring")
 
@@ -37,6 +38,7 @@ def search_services(settings: Settings, db: Database, *, run_indexer: bool = Tru
             return False
 
     services.search_health = search_health
+    services.index_version = IndexVersion(db, settings.meili_index).current
 
     async def prepare() -> None:
         try:

@@ -238,3 +238,15 @@ class SearchOutbox(Base):
     entity: Mapped[str] = mapped_column(String(16))  # "listing" or "provider"
     entity_id: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SearchIndexVersion(Base):
+    """How many times the outbox worker (or a reindex) has changed a search index: one row per
+    index, counted up once Meilisearch has confirmed the change. What an anonymous search may
+    reuse is keyed on it (schema/public_answers.py): a new number, and no earlier answer is served."""
+
+    __tablename__ = "search_index_versions"
+
+    index_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

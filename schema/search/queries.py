@@ -121,6 +121,7 @@ class SearchQueries:
             ctx.db, ctx.services.listing_search, ctx.viewer, query=query, filters=_filters(filter),
             sort=sort, first=size, offset=offset, for_person_id=person,
         )
+        ctx.search_backends.add(results.backend)
         _prime_loaders(ctx, results.hits)
         edges = [
             ListingHitEdge(
