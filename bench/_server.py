@@ -36,6 +36,7 @@ from typing import Any
 
 STATS_PATH = "/__bench/stats"
 PROFILE_PATH = "/__bench/profile/"  # .../start, .../stop: cProfile of the event loop thread
+ANSWERS_PATH = "/__bench/answers/"  # .../off, .../on (emptied either way), .../count: the kept anonymous answers
 PHASE_HEADER = b"x-bench-phase"
 
 
@@ -208,6 +209,9 @@ class BenchStats:
 
     def __init__(self, app: Any) -> None:
         self.app = app
+        graphql = next(r.app for r in app.routes if getattr(r, "path", None) == "/graphql")
+        self.answers = graphql.public_answers  # schema/public_answers.py
+        self.answer_bytes = self.answers.max_bytes
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -218,6 +222,9 @@ class BenchStats:
             return
         if scope["path"].startswith(PROFILE_PATH):
             await _json(send, _profile(scope["path"][len(PROFILE_PATH):]))
+            return
+        if scope["path"].startswith(ANSWERS_PATH):
+            await _json(send, self._answers(scope["path"][len(ANSWERS_PATH):]))
             return
         phase = next((v.decode() for k, v in scope["headers"] if k == PHASE_HEADER), None)
         if phase is None:
@@ -244,6 +251,17 @@ class BenchStats:
                 p.sample_statements = stats.statements
                 p.sample_sql = stats.sql
             _stats_file.touched()
+
+
+    def _answers(self, action: str) -> dict[str, Any]:
+        """Turn the kept answers off (a phase that measures every search made afresh) or on,
+        emptied and counted from zero either way; or read the counts."""
+        if action in ("on", "off"):
+            self.answers.clear()
+            self.answers.hits = self.answers.misses = 0
+            self.answers.max_bytes = self.answer_bytes if action == "on" else 0
+        return {"enabled": self.answers.enabled, "hits": self.answers.hits, "misses": self.answers.misses,
+                "answers": len(self.answers), "bytes": self.answers.bytes}
 
 
 async def _json(send: Any, value: Any) -> None:

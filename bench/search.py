@@ -580,7 +580,9 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
              lambda tag: graphql_caller(http, tag, TRIVIAL_DOCUMENT)),
             ("direct", "(c) same search straight to Meilisearch",
              lambda tag: meilisearch_caller(direct)),
-            ("anonymous", "(a) searchListings over HTTP, anonymous",
+            ("anonymous", "(a) searchListings over HTTP, anonymous, cold: every answer made afresh",
+             lambda tag: graphql_caller(http, tag, SEARCH_DOCUMENT, variables=search_vars)),
+            ("anonymous-warm", "(a') searchListings over HTTP, anonymous, warm: every request seen before",
              lambda tag: graphql_caller(http, tag, SEARCH_DOCUMENT, variables=search_vars)),
             ("recipient", "(b) searchListings over HTTP, recipient + coverage",
              lambda tag: graphql_caller(http, tag, SEARCH_DOCUMENT, token=token, variables=search_vars)),
@@ -588,8 +590,18 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
         results: dict[str, PhaseResult] = {}
         profiles: dict[str, str] = {}
         t0 = time.perf_counter()
+        answers: dict[str, Any] = {}
         for name, label, make_call in phases:
-            if args.warmup:
+            # The kept anonymous answers (schema/public_answers.py): off for the cold phase, so that
+            # every search is made; for the warm one on, and every request of the phase seen once
+            # before it, so that its figures are the reused answers' alone.
+            await http.get("/__bench/answers/" + ("off" if name == "anonymous" else "on"))
+            if name == "anonymous-warm":
+                await run_phase(PhaseResult("fill-anonymous-warm", label), make_call("fill-anonymous-warm"), specs,
+                                requests=args.requests, concurrency=args.concurrency, time_limit=args.time_limit,
+                                cpu_sample=cpu_sample)
+                answers["filled"] = (await http.get("/__bench/answers/count")).json()
+            elif args.warmup:
                 await run_phase(PhaseResult(f"warmup-{name}", label), make_call(f"warmup-{name}"), warm,
                                 requests=args.warmup, concurrency=args.concurrency, time_limit=30,
                                 cpu_sample=cpu_sample)
@@ -601,6 +613,10 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
                 PhaseResult(name, label), make_call(name), specs, requests=args.requests,
                 concurrency=args.concurrency, time_limit=args.time_limit, cpu_sample=cpu_sample,
             )
+            if name == "anonymous-warm":
+                counted = (await http.get("/__bench/answers/count")).json()
+                answers["phase"] = {k: counted[k] - answers["filled"][k] for k in ("hits", "misses")}
+                answers["kept"] = counted
             if profiled:
                 path = (await http.get("/__bench/profile/stop")).json()["path"]
                 profiles[name] = _profile_summary(path, args.profile_lines)
@@ -615,7 +631,7 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
     await client.aclose()
     res.stop_server()
 
-    print_report(args, results, res.peak_rss_kb, phase_seconds, meili_version, catalogue)
+    print_report(args, results, res.peak_rss_kb, phase_seconds, meili_version, catalogue, answers)
     for name, summary in profiles.items():
         print(f"\ncProfile of the API process's event loop thread during the {name} phase "
               f"(the figures above are slowed by the profiler):\n{summary}")
@@ -685,6 +701,7 @@ def print_report(
     phase_seconds: dict[str, float],
     meili_version: str,
     catalogue: Any,
+    answers: dict[str, Any] | None = None,
 ) -> None:
     cpu_model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                       if line.startswith("model name")), platform.processor() or "unknown")
@@ -738,7 +755,7 @@ def print_report(
     direct, trivial = results.get("direct"), results.get("trivial")
     print("| ratio | p50 | p95 | req/s |")
     print("|---|---:|---:|---:|")
-    for name in ("anonymous", "recipient"):
+    for name in ("anonymous", "anonymous-warm", "recipient"):
         r = results.get(name)
         if r is None:
             continue
@@ -747,6 +764,13 @@ def print_report(
                 continue
             print(f"| HTTP search ({name}) / {base_name} | {r.percentile(50) / base.percentile(50):.1f}× | "
                   f"{r.percentile(95) / base.percentile(95):.1f}× | {r.throughput / base.throughput:.2f}× |")
+    if answers and "phase" in answers:
+        phase, kept = answers["phase"], answers["kept"]
+        served = phase["hits"] + phase["misses"]
+        print()
+        print(f"Kept anonymous answers (schema/public_answers.py), warm phase: {phase['hits']:,} of {served:,} "
+              f"requests answered from memory ({phase['hits'] / max(served, 1):.0%}); {kept['answers']:,} answers "
+              f"kept, {kept['bytes'] / 1024 / 1024:.1f} MiB. The cold phase ran with them off.")
     print()
     rss = ", ".join(f"{k} {v / 1024:,.0f} MiB" if v else f"{k} n/a" for k, v in peak_rss_kb.items())
     print(f"Peak RSS: {rss}.")

@@ -45,7 +45,7 @@ class PublicAnswers:
 
     def __init__(self, max_bytes: int, *, max_answer_bytes: int = 512 * 1024) -> None:
         self.max_bytes = max_bytes
-        self.max_answer_bytes = min(max_answer_bytes, max_bytes)
+        self.max_answer_bytes = max_answer_bytes
         self._answers: OrderedDict[bytes, StoredAnswer] = OrderedDict()
         self.bytes = 0
         self.hits = 0
@@ -78,7 +78,7 @@ class PublicAnswers:
         """Keep a public answer just made (a miss: the hit rate is hits / (hits + misses))."""
         self.misses += 1
         size = len(answer.body) + len(key)
-        if size > self.max_answer_bytes or key in self._answers:
+        if size > min(self.max_answer_bytes, self.max_bytes) or key in self._answers:
             return
         self._answers[key] = answer
         self.bytes += size
