@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 
 from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Person, Role
 from marketplace.catalog.models import ClassifierItem, Listing, Provider
 from marketplace.db import Database
-from marketplace.orders.pricing import Coverage, coverage_for_listings
+from marketplace.orders.pricing import Coverage, PersonToday, coverage_for_listings, person_today, served_in
 from search.contract import ListingFilter, ListingSearch, ListingSort
 
 
@@ -58,26 +58,43 @@ async def search_catalogue(
 
     A fixed number of queries whatever the page size: the search, one for the
     page's listings with their providers and classifier items (handed back on
-    each hit, so the GraphQL layer need not load them again), and the
-    coverage's own four for a recipient; none when the page is empty.
+    each hit, so the GraphQL layer need not load them again); for a recipient
+    before the search their region and whether their record is active today, and
+    after it, with the listings, whether each serves that region, then the
+    entitlements that may pay (marketplace/orders/pricing.py); none when the page is empty.
     """
-    filters = filters.with_default_region(await viewer_region(db, viewer))
+    person: PersonToday | None = None
+    if viewer.role == Role.RECIPIENT and viewer.person_id is not None:
+        async with db.session() as session:
+            person = await person_today(session, viewer.person_id)
+        region = person.region_id if person is not None else None
+    else:
+        region = await viewer_region(db, viewer)
+    filters = filters.with_default_region(region)
     result = await backend.search(query, filters, sort, first, offset)
     if not result.ids:
         return CatalogueResults(hits=[], total=result.total, facets=result.facets, backend=result.backend,
                                 offset=offset)
+    # Whether each listing serves the person coverage is for, read with the listing (the
+    # recipient's own person; a person they represent has theirs read by the coverage).
+    covered_here = person is not None and for_person_id in (None, person.person_id)
+    served_column = served_in(person.region_id) if covered_here and person is not None else literal(False)
     async with db.session() as session:
         rows = (
             await session.execute(
-                select(Listing, Provider, ClassifierItem)
+                select(Listing, Provider, ClassifierItem, served_column)
                 .join(Provider, Provider.id == Listing.provider_id)
                 .join(ClassifierItem, ClassifierItem.id == Listing.classifier_item_id)
                 .where(Listing.id.in_(result.ids))
             )
         ).all()
-        by_id = {listing.id: (listing, provider, item) for listing, provider, item in rows}
+        by_id = {listing.id: (listing, provider, item) for listing, provider, item, _ in rows}
         found = [by_id[i] for i in result.ids if i in by_id]
-        coverage = await coverage_for_listings(session, viewer, [f[0] for f in found], person_id=for_person_id)
+        coverage = await coverage_for_listings(
+            session, viewer, [f[0] for f in found], person_id=for_person_id, person=person,
+            items={item.id: item for _, _, item in found},
+            served={listing.id for listing, _, _, serves in rows if serves} if covered_here else None,
+        )
     return CatalogueResults(
         hits=[Hit(listing, coverage.get(listing.id), provider, item) for listing, provider, item in found],
         total=result.total, facets=result.facets, backend=result.backend, offset=offset,

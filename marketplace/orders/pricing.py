@@ -130,6 +130,40 @@ def pick_entitlement(candidates: Iterable[Entitlement], quantity: Decimal, on: d
     return max(usable, key=lambda e: (available(e, on), -e.id))
 
 
+@dataclass(frozen=True)
+class PersonToday:
+    """What coverage needs of the person before any listing: their region, and whether a
+    disability record of theirs is active today (``person_today`` reads both in one statement)."""
+
+    person_id: int
+    region_id: int
+    record_active: bool
+
+
+def _record_active(day: dt.date) -> Any:
+    return exists().where(
+        DisabilityRecord.person_id == Person.id,
+        DisabilityRecord.status == RecordStatus.ACTIVE,
+        DisabilityRecord.valid_from <= day,
+        or_(DisabilityRecord.valid_until.is_(None), DisabilityRecord.valid_until >= day),
+    )
+
+
+async def person_today(session: AsyncSession, person_id: int, on: dt.date | None = None) -> PersonToday | None:
+    found = (await session.execute(
+        select(Person.region_id, _record_active(on or today())).where(Person.id == person_id))).first()
+    return None if found is None else PersonToday(person_id, int(found[0]), bool(found[1]))
+
+
+def served_in(region_id: Any, listing_id: Any = Listing.id, provider_id: Any = Listing.provider_id) -> Any:
+    """Whether a listing serves a region: the listing and its provider both must (a column
+    expression, for a page's query to read beside each listing)."""
+    return and_(
+        exists().where(ListingRegion.listing_id == listing_id, ListingRegion.region_id == region_id),
+        exists().where(ProviderRegion.provider_id == provider_id, ProviderRegion.region_id == region_id),
+    )
+
+
 async def coverage_for_listings(
     session: AsyncSession,
     viewer: Viewer,
@@ -138,14 +172,19 @@ async def coverage_for_listings(
     person_id: int | None = None,
     quantity: Decimal = Decimal(1),
     on: dt.date | None = None,
+    person: PersonToday | None = None,
+    items: Mapping[int, ClassifierItem] | None = None,
+    served: set[int] | None = None,
 ) -> dict[int, Coverage]:
     """Coverage of each listing for the signed-in recipient (or a person they represent).
 
     ``listings`` are Listing rows or mappings with ``id``,
     ``classifier_item_id`` and ``unit_price`` (a search hit will do). Anyone
     who is not a recipient gets an empty dict: coverage is a recipient's view.
-    Four queries whatever the page size: the person and their record, the page's items
-    (caps, companion variants), the entitlements that may pay for them, the regions served.
+    Four queries at most whatever the page size: the person and their record, the page's items
+    (caps, companion variants), the entitlements that may pay for them, the regions served; a
+    caller that has read some of these already (a results page reads its listings with their
+    items and whether each serves the person's region) hands them in, and they are not read again.
     """
     rows = list(listings)
     if viewer.role != Role.RECIPIENT or not rows:
@@ -156,25 +195,23 @@ async def coverage_for_listings(
     day = on or today()
 
     # 1. The person's region, and whether a record is active today.
-    record_active = exists().where(
-        DisabilityRecord.person_id == Person.id,
-        DisabilityRecord.status == RecordStatus.ACTIVE,
-        DisabilityRecord.valid_from <= day,
-        or_(DisabilityRecord.valid_until.is_(None), DisabilityRecord.valid_until >= day),
-    )
-    found = (await session.execute(select(Person.region_id, record_active).where(Person.id == pid))).first()
-    if found is None:
+    if person is None or person.person_id != pid:
+        person = await person_today(session, pid, day)
+    if person is None:
         return {}
-    region_id, has_record = found
+    region_id, has_record = person.region_id, person.record_active
 
     listing_ids = {int(_field(r, "id")) for r in rows}
     item_ids = {int(_field(r, "classifier_item_id")) for r in rows}
 
     # 2. The caps (the state norm per unit) of those items, and the base item of a "with a
     # companion" variant, whose line with a companion pays for it (norms.line_covers).
-    item_rows = (await session.execute(
-        select(ClassifierItem).where(ClassifierItem.id.in_(item_ids))
-    )).scalars().all()
+    if items is None or not item_ids <= items.keys():
+        item_rows = (await session.execute(
+            select(ClassifierItem).where(ClassifierItem.id.in_(item_ids))
+        )).scalars().all()
+    else:
+        item_rows = [items[i] for i in item_ids]
     page_items = {i.id: i for i in item_rows}
     caps: dict[int, Decimal | None] = {i.id: i.cap_on(day) for i in item_rows}
     line_items = {line_item for i in item_rows for line_item in line_item_ids(i)}
@@ -196,19 +233,9 @@ async def coverage_for_listings(
         by_item[item_id] = [e for e in ents if line_covers(e, item)]
 
     # 4. Which listings serve the person's region (the listing and its provider both must).
-    served = set(
-        (
-            await session.execute(
-                select(Listing.id)
-                .join(ListingRegion, and_(ListingRegion.listing_id == Listing.id, ListingRegion.region_id == region_id))
-                .join(
-                    ProviderRegion,
-                    and_(ProviderRegion.provider_id == Listing.provider_id, ProviderRegion.region_id == region_id),
-                )
-                .where(Listing.id.in_(listing_ids))
-            )
-        ).scalars()
-    )
+    if served is None:
+        served = set((await session.execute(
+            select(Listing.id).where(Listing.id.in_(listing_ids), served_in(region_id)))).scalars())
 
     result: dict[int, Coverage] = {}
     for r in rows:
