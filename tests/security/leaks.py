@@ -33,12 +33,15 @@ def strings_in(value: Any) -> list[str]:
 
 
 def scrub(text: str, sent: list[str]) -> str:
-    """``text`` without the strings the request sent (as sent, and JSON-escaped)."""
+    """``text`` without the strings the request sent: as sent, JSON-escaped, and as graphql-core
+    repeats an invalid input in its message (Python's repr, "found: {'titleKk': 'A:\\x1f'}"),
+    JSON-escaped again."""
     for value in sorted(set(sent), key=len, reverse=True):
         if len(value) >= 3:
             text = text.replace(value, "").replace(value.replace('"', '\\"'), "")
-            for ascii_only in (False, True):
-                text = text.replace(json.dumps(value, ensure_ascii=ascii_only)[1:-1], "")
+            for form in (value, repr(value)[1:-1]):
+                for ascii_only in (False, True):
+                    text = text.replace(json.dumps(form, ensure_ascii=ascii_only)[1:-1], "")
     return text
 
 
