@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -14,6 +15,7 @@ from schema.accounts.types import Region
 from schema.catalog.reviews import Review, reviews_of
 from schema.core.pagination import Connection
 from schema.core.ids import to_global_id
+from schema.core.loaders import known
 from schema.core.node import Node
 from schema.core.scalars import Language, localized
 
@@ -112,13 +114,24 @@ class OfProvidersItem:
     provider_pk: strawberry.Private[int]
     item_pk: strawberry.Private[int]
 
+    # Sync resolvers that answer at once when the request has the row already (a search page
+    # reads them with its listings) and hand graphql-core an awaitable otherwise.
     @strawberry.field
-    async def provider(self, info: strawberry.Info) -> Provider:
-        return Provider.from_model(await info.context.loaders.provider.load(self.provider_pk))
+    def provider(self, info: strawberry.Info) -> Provider:
+        loader = info.context.loaders.provider
+        row = known(loader, self.provider_pk)
+        return Provider.from_model(row) if row is not None else _from_loader(loader, self.provider_pk, Provider)  # type: ignore[return-value]
 
     @strawberry.field
-    async def classifier_item(self, info: strawberry.Info) -> ClassifierItem:
-        return ClassifierItem.from_model(await info.context.loaders.classifier_item.load(self.item_pk))
+    def classifier_item(self, info: strawberry.Info) -> ClassifierItem:
+        loader = info.context.loaders.classifier_item
+        row = known(loader, self.item_pk)
+        return ClassifierItem.from_model(row) if row is not None \
+            else _from_loader(loader, self.item_pk, ClassifierItem)  # type: ignore[return-value]
+
+
+async def _from_loader(loader: Any, key: int, shape: Any) -> Any:
+    return shape.from_model(await loader.load(key))
 
 
 @strawberry.type(description="A provider's offer of one classifier item.")
