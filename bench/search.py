@@ -19,9 +19,10 @@ What it does, all on loopback and in a temporary directory it removes at the end
 4. measures, one phase after another with the same query mix: (d) the trivial
    query ``{ __typename }``, (c) the same searches sent straight to Meilisearch
    with the app's own ``MeilisearchListingSearch`` (same filter, facets, sort
-   and paging), (a) ``searchListings`` over HTTP anonymously and (b) as the
-   signed-in recipient (default region and coverage); each phase is bounded by
-   a request count and a time limit;
+   and paging), (a) ``searchListings`` over HTTP anonymously with the kept
+   answers off (cold), (a') the same with them on and every request seen once
+   before (warm), and (b) as the signed-in recipient (default region and
+   coverage); each phase is bounded by a request count and a time limit;
 5. prints latency percentiles, throughput, the ratios, CPU per request of each
    process, the API's peak RSS (VmHWM) and the SQL statements per request
    counted inside the API process; then stops everything it started, also on
