@@ -12,10 +12,14 @@ queueing or a network. Phases, one after the other, with ``--requests`` each:
 
 (a) baseline: the accessibility statement (the visitor's session, the template, no operation);
 (b) the home page (the balances, the last orders);
-(c) a search page (``/search?q=...`` with a category filter; each hit's "state pays / you pay").
+(b') the home page's GraphQL operation (web/operations/Home.graphql) sent to ``/graphql`` as the
+     same account (a bearer token from ``login``);
+(c) a search page (``/search?q=...`` with a category filter; each hit's "state pays / you pay");
+(c') the search page's operation (SearchListings.graphql) with the variables the page sends.
 
-Prints p50/p95/p99 in milliseconds, the ratios of (b) and (c) to (a) measured in the same process,
-and the home page's weight: its HTML with the CSS and script it loads (the modules the script
+Prints p50/p95/p99 in milliseconds, the ratios of (b) and (c) to (a) and to their operations
+(b') and (c') measured in the same process (the page's own cost: session, template, HTML), and
+the home page's weight: its HTML with the CSS and script it loads (the modules the script
 imports too), raw and gzip-compressed (the aim: under 100 KB compressed).
 """
 
@@ -41,9 +45,19 @@ from bench.search import PhaseResult
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "tirek-demo-2026"
 WEIGHT_AIM = 100 * 1024
+SEARCH_WORD = "коляска"
 PHASES = (("baseline", "(a) accessibility statement (no operation)", "/accessibility"),
           ("home", "(b) home page", "/"),
-          ("search", "(c) search page", "/search?q=%D0%BA%D0%BE%D0%BB%D1%8F%D1%81%D0%BA%D0%B0&category=MOBILITY"))
+          ("home-operation", "(b') its operation over /graphql", "Home"),
+          ("search", "(c) search page", "/search?q=%D0%BA%D0%BE%D0%BB%D1%8F%D1%81%D0%BA%D0%B0&category=MOBILITY"),
+          ("search-operation", "(c') its operation over /graphql", "SearchListings"))
+# The variables each page sends with its operation (web/pages/home.py, web/pages/search.py).
+OPERATION_VARIABLES: dict[str, dict[str, Any]] = {
+    "Home": {},
+    "SearchListings": {"query": SEARCH_WORD, "filter": {"categories": ["MOBILITY"]}, "sort": None, "after": None,
+                       "forPersonId": None},
+}
+LOGIN = """mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token errors { code } } }"""
 
 
 def demo_database(directory: Path) -> str:
@@ -68,17 +82,33 @@ async def sign_in(http: Any, login: str, password: str) -> None:
         raise RuntimeError(f"sign-in as {login} failed: {answer.status_code} {answer.headers.get('location')}")
 
 
-async def measure(http: Any, kind: str, label: str, path: str, requests: int, warmup: int) -> PhaseResult:
-    """``requests`` GETs of ``path`` one after the other (after ``warmup`` unmeasured ones)."""
+async def api_token(http: Any, login: str, password: str) -> str:
+    answer = (await http.post("/graphql", json={"query": LOGIN, "variables": {"u": login, "p": password}})).json()
+    payload = answer["data"]["login"]
+    if payload["errors"]:
+        raise RuntimeError(f"login as {login} failed: {payload['errors']}")
+    return str(payload["token"])
+
+
+async def measure(http: Any, kind: str, label: str, path: str, requests: int, warmup: int,
+                  operation: tuple[str, str, str] | None = None) -> PhaseResult:
+    """``requests`` GETs of ``path`` one after the other (after ``warmup`` unmeasured ones); with
+    ``operation`` (name, document, token), POSTs of that operation to /graphql instead."""
     result = PhaseResult(name=kind, label=label)
     phase_started = time.perf_counter()
     for n in range(warmup + requests):
         started = time.perf_counter()
-        answer = await http.get(path)
+        if operation is None:
+            answer = await http.get(path)
+        else:
+            name, document, token = operation
+            answer = await http.post("/graphql", json={"query": document, "operationName": name,
+                                                       "variables": OPERATION_VARIABLES[name]},
+                                     headers={"authorization": f"Bearer {token}"})
         elapsed = time.perf_counter() - started
-        if answer.status_code != 200:
+        if answer.status_code != 200 or (operation is not None and answer.json().get("errors")):
             result.errors += 1
-            result.first_error = result.first_error or f"{answer.status_code} on {path}"
+            result.first_error = result.first_error or f"{answer.status_code} on {path}: {answer.text[:200]}"
             continue
         if n >= warmup:
             result.latencies.append(elapsed)
@@ -123,8 +153,10 @@ async def run(args: argparse.Namespace) -> int:
 
     from marketplace.db import Database
     from marketplace.settings import Settings
-    from schema.app import create_app
-    from search.query import make_listing_search
+    from schema.services import Services
+    from search.resilient import make_listing_search
+    from tirek.app import create_app
+    from web.operations import load_operations
 
     workdir = Path(tempfile.mkdtemp(prefix="tirek-portal-bench-"))
     try:
@@ -136,16 +168,20 @@ async def run(args: argparse.Namespace) -> int:
         settings = Settings(database_url=url, secret_key=secrets.token_hex(32), var_dir=workdir, demo=True)
         db = Database(url)
         app = create_app(settings=settings, db=db,
-                         services={"listing_search": make_listing_search(db, None, settings.meili_index)})
+                         services=Services(listing_search=make_listing_search(db, None, settings.meili_index)))
         transport = httpx.ASGITransport(app=app)
+        operations = load_operations()
         try:
             async with httpx.AsyncClient(transport=transport, base_url="https://portal.bench",
                                          headers={"accept-language": "ru"}, timeout=60) as http:
                 await sign_in(http, args.login, args.password)
-                results = {kind: await measure(http, kind, label, path, args.requests, args.warmup)
-                           for kind, label, path in PHASES}
+                token = await api_token(http, args.login, args.password)
+                results = {}
+                for kind, label, path in PHASES:
+                    operation = (path, operations[path], token) if kind.endswith("-operation") else None
+                    results[kind] = await measure(http, kind, label, path, args.requests, args.warmup, operation)
                 weight = await page_weight(http, "/")
-                hits = (await http.get(PHASES[2][2])).text.count('class="tirek-card"')
+                hits = (await http.get(PHASES[3][2])).text.count('class="tirek-card"')
         finally:
             await db.dispose()
     finally:
@@ -155,6 +191,12 @@ async def run(args: argparse.Namespace) -> int:
     for kind, label, path in PHASES:
         print(line(label, results[kind], results["baseline"] if kind != "baseline" else None))
         print(f"  {'':<44} {path}" + (f" ({hits} offers shown)" if kind == "search" else ""))
+    print("\nEach page against the operation it runs (the page's own cost: session, template, HTML):")
+    for page, operation in (("home", "home-operation"), ("search", "search-operation")):
+        r, o = results[page], results[operation]
+        if r.completed and o.completed:
+            print(f"  {page:<8} p50 {r.percentile(50) / o.percentile(50):4.2f}×   p95 "
+                  f"{r.percentile(95) / o.percentile(95):4.2f}× its operation (the aim: p95 at most 1.5×)")
     print("\nHome page weight (HTML + CSS + JS):")
     for address, raw, packed in weight:
         print(f"  {address:<44} {raw / 1024:8.1f} KB   gzip {packed / 1024:7.1f} KB")
