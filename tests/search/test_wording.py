@@ -93,3 +93,21 @@ def test_everyday_words_point_at_their_items() -> None:
     assert {"TSR-04-001", "TSR-08-001"} <= deaf and "TSR-05-003" not in deaf
     assert {"TSR-06-001", "TSR-06-002"} <= everyday_codes(stem("памперсы"))[0]
     assert all(code.startswith("TSR-") for code in EVERYDAY_WORDS)
+
+
+@pytest.mark.parametrize("text", [
+    "Кресло-коляска с ручным приводом, ширина 45см.",
+    "Ёлка ЁЖИК\tёж\nеж",
+    "wheelchair—foldable – seat‑width ‒ 45 cm; 3‐speed",
+    "Қол жетегі бар бөлмелік КРЕСЛО-АРБА (TSR-01-001)",
+    "İstanbul ΑΘΗΝΑ Straße ǅungla",
+    "a\u00a0b\u2003c\u3000d ,,, -- ... !?",
+    "under_score snake_case __init__ 4_000",
+    "",
+    "   ",
+])
+def test_tokens_word_by_word_are_the_whole_text_folded(text: str) -> None:
+    """The cached word-by-word folding gives exactly what folding the whole text at once gives."""
+    from search.wording import _NON_WORD, fold, tokens
+
+    assert tokens(text) == [t for t in _NON_WORD.sub(" ", fold(text)).split() if t]
