@@ -31,6 +31,7 @@ async def count_change(session: AsyncSession, index_name: str) -> None:
     )
     if not counted.rowcount:  # type: ignore[attr-defined]
         session.add(SearchIndexVersion(index_name=index_name, version=1, changed_at=clock.now()))
+        await session.flush()  # a second count in the same transaction then finds the row
 
 
 class IndexVersion:
@@ -51,14 +52,16 @@ class IndexVersion:
             return self._value
         if self._reading is not None:
             return await asyncio.shield(self._reading)
-        self._reading = asyncio.get_running_loop().create_future()
+        reading = self._reading = asyncio.get_running_loop().create_future()
+        value: int | None = None
         try:
             value = await self._read()
+            self._value, self._read_at = value, time.monotonic()
         except Exception:  # noqa: BLE001 - unknown: nothing is reused until it can be read again
-            value = None
-        self._value, self._read_at = value, time.monotonic()
-        self._reading.set_result(value)
-        self._reading = None
+            self._value, self._read_at = None, time.monotonic()
+        finally:  # also when the reading request is cancelled: the others get None, never a hang
+            self._reading = None
+            reading.set_result(value)
         return value
 
     async def _read(self) -> int | None:

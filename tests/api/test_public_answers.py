@@ -159,3 +159,41 @@ def test_the_store_is_bounded_in_bytes_least_recently_used_out_first() -> None:
 ])
 def test_only_a_search_is_public(document: str, public: bool) -> None:
     assert only_public_fields(document, None, 4000) is public
+
+
+async def test_the_change_count_is_read_once_for_concurrent_callers_and_never_hangs(db) -> None:  # type: ignore[no-untyped-def]
+    """Callers that ask while a read is under way share it; a read cancelled half-way (its request
+    gone) leaves the others with None (nothing reused), and the next caller reads again."""
+    import asyncio
+
+    async with db.transaction() as s:
+        await count_change(s, "idx")
+        await count_change(s, "idx")
+    version = IndexVersion(db, "idx", read_every=60)
+    reads = 0
+    release = asyncio.Event()
+    real_read = version._read
+
+    async def slow_read() -> int | None:
+        nonlocal reads
+        reads += 1
+        await release.wait()
+        return await real_read()
+
+    version._read = slow_read  # type: ignore[method-assign]
+    callers = [asyncio.create_task(version.current()) for _ in range(3)]
+    await asyncio.sleep(0.05)
+    release.set()
+    assert await asyncio.gather(*callers) == [2, 2, 2] and reads == 1
+    assert await version.current() == 2 and reads == 1  # kept for read_every
+
+    version._read_at = float("-inf")
+    release.clear()
+    first, second = asyncio.create_task(version.current()), None
+    await asyncio.sleep(0.05)
+    second = asyncio.create_task(version.current())
+    await asyncio.sleep(0.05)
+    first.cancel()
+    assert await asyncio.wait_for(second, 5) is None
+    release.set()
+    assert await asyncio.wait_for(version.current(), 5) == 2 and reads == 3
