@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import literal, select
 
 from marketplace.accounts.access import Viewer
-from marketplace.accounts.models import Person, Role
+from marketplace.accounts.models import Role
 from marketplace.catalog.models import ClassifierItem, Listing, Provider
 from marketplace.db import Database
 from marketplace.orders.pricing import Coverage, PersonToday, coverage_for_listings, person_today, served_in
@@ -30,16 +30,6 @@ class CatalogueResults:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     backend: str = "meilisearch"
     offset: int = 0
-
-
-async def viewer_region(db: Database, viewer: Viewer) -> int | None:
-    """The region a viewer's search defaults to: the recipient's or the officer's."""
-    if viewer.role == Role.LOCAL_BODY:
-        return viewer.region_id
-    if viewer.role == Role.RECIPIENT and viewer.person_id is not None:
-        async with db.session() as session:
-            return (await session.execute(select(Person.region_id).where(Person.id == viewer.person_id))).scalar()
-    return None
 
 
 async def search_catalogue(
@@ -68,8 +58,8 @@ async def search_catalogue(
         async with db.session() as session:
             person = await person_today(session, viewer.person_id)
         region = person.region_id if person is not None else None
-    else:
-        region = await viewer_region(db, viewer)
+    else:  # an officer's search defaults to their region; anyone else's to none
+        region = viewer.region_id if viewer.role == Role.LOCAL_BODY else None
     filters = filters.with_default_region(region)
     result = await backend.search(query, filters, sort, first, offset)
     if not result.ids:

@@ -118,16 +118,17 @@ class OfProvidersItem:
     # reads them with its listings) and hand graphql-core an awaitable otherwise.
     @strawberry.field
     def provider(self, info: strawberry.Info) -> Provider:
-        loader = info.context.loaders.provider
-        row = known(loader, self.provider_pk)
-        return Provider.from_model(row) if row is not None else _from_loader(loader, self.provider_pk, Provider)  # type: ignore[return-value]
+        return _shaped(info.context.loaders.provider, self.provider_pk, Provider)  # type: ignore[no-any-return]
 
     @strawberry.field
     def classifier_item(self, info: strawberry.Info) -> ClassifierItem:
-        loader = info.context.loaders.classifier_item
-        row = known(loader, self.item_pk)
-        return ClassifierItem.from_model(row) if row is not None \
-            else _from_loader(loader, self.item_pk, ClassifierItem)  # type: ignore[return-value]
+        return _shaped(info.context.loaders.classifier_item, self.item_pk, ClassifierItem)  # type: ignore[no-any-return]
+
+
+def _shaped(loader: Any, key: int, shape: Any) -> Any:
+    """``shape`` of the row ``loader`` holds for ``key`` at once, or an awaitable of it."""
+    row = known(loader, key)
+    return shape.from_model(row) if row is not None else _from_loader(loader, key, shape)
 
 
 async def _from_loader(loader: Any, key: int, shape: Any) -> Any:
