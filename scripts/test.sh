@@ -11,4 +11,4 @@ ensure_chromium
 WORKERS="${TIREK_TEST_WORKERS:-2}"
 PARALLEL=()
 if [ "$WORKERS" != "0" ]; then PARALLEL=(-n "$WORKERS" --dist loadfile); fi
-exec .venv/bin/python -m pytest -q -ra -p no:cacheprovider "${PARALLEL[@]}" "$@"
+exec .venv/bin/python -m pytest -q -ra -p no:cacheprovider --durations=30 "${PARALLEL[@]}" "$@"
