@@ -17,7 +17,7 @@ from search.server import (
     MeilisearchUnavailable,
     find_or_install_binary,
 )
-from tests.support.postgres import URL_ENV, PostgresServer
+from tests.support.postgres import PostgresServer
 
 
 def _alive(pid: int) -> bool:
@@ -215,9 +215,8 @@ def test_postgres_external_url_mode(postgres: PostgresServer) -> None:
     assert postgres.psql("select 1") == "1"
 
 
-@pytest.mark.skipif(bool(os.environ.get(URL_ENV)), reason=f"{URL_ENV} selects an external server")
 def test_postgres_stop_leaves_nothing_behind() -> None:
-    server = PostgresServer().start()
+    server = PostgresServer(private=True).start()
     pid, base = server.postmaster_pid(), server.base_dir
     assert pid is not None and base is not None and _alive(pid)
     server.stop()

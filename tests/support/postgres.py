@@ -92,8 +92,11 @@ class PostgresServer:
         bindir: Path | None = None,
         port: int | None = None,
         settings: dict[str, str] | None = None,
+        private: bool = False,
     ) -> None:
-        external_url = external_url or os.environ.get(URL_ENV) or None
+        # private: a server of the caller's own even when $TIREK_TEST_POSTGRES_URL names one (a
+        # test that restarts or stops the server must not touch a shared one)
+        external_url = None if private else (external_url or os.environ.get(URL_ENV) or None)
         self.external = external_url is not None
         self._bindir = bindir
         self.host = "127.0.0.1"
