@@ -3,12 +3,15 @@
 
     TIREK_SCREENSHOTS=1 .venv/bin/python -m pytest -q -p no:cacheprovider tests/web/test_screenshots.py
 
-Skipped unless TIREK_SCREENSHOTS is set (the pictures are committed, not remade by every run).
+Every run takes them (each page opens in its language and gives a picture); only with
+TIREK_SCREENSHOTS set do they go to docs/screenshots/ (the pictures are committed, not remade by
+every run), else to the test's own temporary directory.
 Each picture is a phone-sized viewport (480 × 900), not the whole page, to keep them small."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -38,7 +41,15 @@ STAFF_PAGES = [  # the people who serve the recipients, in Russian and English (
     ("admin", "admin-providers", "/admin/providers"),
 ]
 
-pytestmark = pytest.mark.skipif(not os.environ.get("TIREK_SCREENSHOTS"), reason="set TIREK_SCREENSHOTS=1 to retake")
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where the pictures go: docs/screenshots/ when retaking them (TIREK_SCREENSHOTS), else a
+    throwaway directory."""
+    folder = SHOTS if os.environ.get("TIREK_SCREENSHOTS") else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 async def signed_in(browser, portal, login: str):  # type: ignore[no-untyped-def]
@@ -60,24 +71,22 @@ async def shoot(page, portal, path: str, language: str, target) -> None:  # type
     assert target.stat().st_size > 1000
 
 
-async def test_take_screenshots(browser, portal) -> None:  # type: ignore[no-untyped-def]
-    SHOTS.mkdir(parents=True, exist_ok=True)
+async def test_take_screenshots(browser, portal, shots: Path) -> None:  # type: ignore[no-untyped-def]
     context, page = await signed_in(browser, portal, "recipient")
     try:
         for language in LANGUAGES:
             for name, path in PAGES:
-                await shoot(page, portal, path, language, SHOTS / f"{name}-{language}.png")
+                await shoot(page, portal, path, language, shots / f"{name}-{language}.png")
     finally:
         await context.close()
 
 
-async def test_take_staff_screenshots(browser, portal) -> None:  # type: ignore[no-untyped-def]
-    SHOTS.mkdir(parents=True, exist_ok=True)
+async def test_take_staff_screenshots(browser, portal, shots: Path) -> None:  # type: ignore[no-untyped-def]
     for login in dict.fromkeys(login for login, _, _ in STAFF_PAGES):
         context, page = await signed_in(browser, portal, login)
         try:
             for language in ("ru", "en"):
                 for _, name, path in (shot for shot in STAFF_PAGES if shot[0] == login):
-                    await shoot(page, portal, path, language, SHOTS / f"staff-{name}-{language}.png")
+                    await shoot(page, portal, path, language, shots / f"staff-{name}-{language}.png")
         finally:
             await context.close()
