@@ -26,30 +26,15 @@ from tqdm import tqdm
 
 from marketplace.accounts.models import Account, Language, Person, Region, Role, Sex
 from marketplace.accounts.security import hash_password
-from marketplace.catalog.models import (
-    ClassifierItem,
-    ItemCategory,
-    ItemKind,
-    Listing,
-    ListingRegion,
-    ListingStatus,
-    Provider,
-    ProviderRegion,
-    Unit,
-    VerificationStatus,
-)
+from marketplace.catalog.models import ClassifierItem, ItemCategory, ItemKind, Listing, ListingRegion, ListingStatus
+from marketplace.catalog.models import Provider, ProviderRegion, Unit, VerificationStatus
 from marketplace import clock
 from marketplace.db import Database
 from marketplace.demo import data
 from marketplace.demo.listing_texts import listing_texts
 from marketplace.demo.organisations import provider_profiles
 from marketplace.identifiers import make_bin, make_iin
-from marketplace.records.models import (
-    DisabilityGroup,
-    DisabilityRecord,
-    Entitlement,
-    ExamFormat,
-)
+from marketplace.records.models import DisabilityGroup, DisabilityRecord, Entitlement, ExamFormat
 
 CHUNK = 5000
 BIG_CITIES = ("ASTANA", "ALMATY_CITY", "SHYMKENT")

@@ -23,19 +23,8 @@ import random
 import sys
 from typing import Any
 
-from bench.harness import (
-    PhaseResult,
-    Resources,
-    add_arguments,
-    graphql,
-    main_wrapper,
-    prepare_database,
-    print_report,
-    ratio_note,
-    run_phases,
-    serve_and_measure,
-    token_for,
-)
+from bench.harness import PhaseResult, Resources, add_arguments, graphql, main_wrapper, prepare_database, print_report
+from bench.harness import ratio_note, run_phases, serve_and_measure, token_for
 
 QUEUE_DOCUMENT = """
 query Queue($status: ClaimStatus, $overdue: Boolean!, $after: String) {

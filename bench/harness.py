@@ -34,20 +34,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.search import (
-    PROJECT_ROOT,
-    GraphQLError,
-    PhaseResult,
-    Resources,
-    _free_port,
-    children_cpu_seconds,
-    machine_busy_seconds,
-    proc_cpu_seconds,
-    proc_status_kb,
-    run_to_the_end,
-    self_cpu_seconds,
-    wait_until_serving,
-)
+from bench.search import PROJECT_ROOT, GraphQLError, PhaseResult, Resources, _free_port, children_cpu_seconds
+from bench.search import machine_busy_seconds, proc_cpu_seconds, proc_status_kb, run_to_the_end, self_cpu_seconds
+from bench.search import wait_until_serving
 
 __all__ = [
     "GraphQLError", "PhaseResult", "Resources", "add_arguments", "cpu_sampler", "graphql", "main_wrapper",

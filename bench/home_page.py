@@ -26,20 +26,8 @@ import sys
 import time
 from typing import Any
 
-from bench.harness import (
-    GraphQLError,
-    PhaseResult,
-    Resources,
-    add_arguments,
-    graphql,
-    main_wrapper,
-    prepare_database,
-    print_report,
-    ratio_note,
-    run_phases,
-    serve_and_measure,
-    token_for,
-)
+from bench.harness import GraphQLError, PhaseResult, Resources, add_arguments, graphql, main_wrapper, prepare_database
+from bench.harness import print_report, ratio_note, run_phases, serve_and_measure, token_for
 
 HOME_DOCUMENT = """
 query Home {

@@ -34,21 +34,8 @@ import time
 from collections import Counter
 from typing import Any
 
-from bench.harness import (
-    GraphQLError,
-    LightHTTP,
-    PhaseResult,
-    Resources,
-    add_arguments,
-    counter_line,
-    graphql,
-    main_wrapper,
-    prepare_database,
-    print_report,
-    run_clients,
-    serve_and_measure,
-    token_for,
-)
+from bench.harness import GraphQLError, LightHTTP, PhaseResult, Resources, add_arguments, counter_line, graphql
+from bench.harness import main_wrapper, prepare_database, print_report, run_clients, serve_and_measure, token_for
 
 PLACE_DOCUMENT = """
 mutation Place($listing: ID!, $entitlement: ID!, $quantity: Decimal!, $key: String!) {
@@ -69,24 +56,11 @@ async def pick_lines(url: str, count: int, seed: int, shared: int = 0, big: int 
     from sqlalchemy import and_, func, or_, select
 
     from marketplace.accounts.models import Account, Person, Role
-    from marketplace.catalog.models import (
-        ClassifierItem,
-        ItemKind,
-        Listing,
-        ListingRegion,
-        ListingStatus,
-        Provider,
-        ProviderRegion,
-        VerificationStatus,
-    )
+    from marketplace.catalog.models import ClassifierItem, ItemKind, Listing, ListingRegion, ListingStatus, Provider
+    from marketplace.catalog.models import ProviderRegion, VerificationStatus
     from marketplace.db import Database
     from marketplace.clock import today
-    from marketplace.records.models import (
-        DisabilityRecord,
-        Entitlement,
-        EntitlementStatus,
-        RecordStatus,
-    )
+    from marketplace.records.models import DisabilityRecord, Entitlement, EntitlementStatus, RecordStatus
 
     day = today()
     db = Database(url)

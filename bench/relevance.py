@@ -100,18 +100,8 @@ class RelevanceReport:
 async def build_relevance_catalogue(db: Any) -> dict[str, int]:
     """The demo's classifier with two listings per item; returns listing id -> code as {str(id): code}."""
     from marketplace.accounts.models import Region
-    from marketplace.catalog.models import (
-        ClassifierItem,
-        ItemCategory,
-        ItemKind,
-        Listing,
-        ListingRegion,
-        ListingStatus,
-        Provider,
-        ProviderRegion,
-        Unit,
-        VerificationStatus,
-    )
+    from marketplace.catalog.models import ClassifierItem, ItemCategory, ItemKind, Listing, ListingRegion, ListingStatus
+    from marketplace.catalog.models import Provider, ProviderRegion, Unit, VerificationStatus
     from marketplace.demo import data
     from marketplace.demo.listing_texts import listing_texts
     from marketplace.identifiers import make_bin

@@ -4,36 +4,17 @@ from marketplace.accounts.drafts import FormDraft
 from marketplace.accounts.models import Account, AccountCode, Language, LoginAttempt, Person, Region, Role, Sex
 from marketplace.applications.models import Application, ApplicationKind, ApplicationStatus
 from marketplace.audit.models import AuditEvent, IdempotencyKey
-from marketplace.catalog.models import (
-    ClassifierItem,
-    DeliveryOption,
-    ItemCategory,
-    ItemKind,
-    Listing,
-    ListingRegion,
-    ListingStatus,
-    Provider,
-    ProviderRegion,
-    SearchIndexVersion,
-    SearchOutbox,
-    Unit,
-    VerificationStatus,
-)
+from marketplace.catalog.models import ClassifierItem, DeliveryOption, ItemCategory, ItemKind, Listing, ListingRegion
+from marketplace.catalog.models import ListingStatus, Provider, ProviderRegion, SearchIndexVersion, SearchOutbox, Unit
+from marketplace.catalog.models import VerificationStatus
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim, Receipt
 from marketplace.db import Base
 from marketplace.documents.models import DocumentSubject, ResultDocument
 from marketplace.notifications.models import Notification
 from marketplace.orders.models import Order, OrderStatus, Review, ServiceLog, ServiceLogStatus
 from marketplace.quotes.models import Quote, QuoteStatus
-from marketplace.records.models import (
-    DisabilityGroup,
-    DisabilityRecord,
-    Entitlement,
-    EntitlementSource,
-    EntitlementStatus,
-    ExamFormat,
-    RecordStatus,
-)
+from marketplace.records.models import DisabilityGroup, DisabilityRecord, Entitlement, EntitlementSource
+from marketplace.records.models import EntitlementStatus, ExamFormat, RecordStatus
 from marketplace.records.uploads import IrpUpload, IrpUploadError
 from marketplace.transport.models import Trip, TripStatus, Vehicle
 

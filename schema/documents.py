@@ -23,14 +23,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from marketplace.accounts.models import Language
 from marketplace.documents.models import ResultDocument as ResultDocumentModel
 from marketplace.documents.reading import open_document
-from marketplace.documents.services import (
-    MAX_PDF_BYTES,
-    Verdict,
-    download_path,
-    verify_code,
-    verify_file,
-    verify_path,
-)
+from marketplace.documents.services import MAX_PDF_BYTES, Verdict, download_path, verify_code, verify_file, verify_path
 from marketplace.errors import DomainError
 from marketplace.i18n import format_date, local_time, negotiate
 from schema.core.scalars import Language as LanguageEnum

@@ -22,12 +22,8 @@ from typing import Any, Final, Literal
 
 import httpx2
 from meilisearch_python_sdk import AsyncClient
-from meilisearch_python_sdk.errors import (
-    MeilisearchApiError,
-    MeilisearchCommunicationError,
-    MeilisearchError,
-    MeilisearchTimeoutError,
-)
+from meilisearch_python_sdk.errors import MeilisearchApiError, MeilisearchCommunicationError, MeilisearchError
+from meilisearch_python_sdk.errors import MeilisearchTimeoutError
 from meilisearch_python_sdk.models.task import TaskResult
 
 from search import settings as index_config

@@ -19,15 +19,8 @@ from typing import Any, Final
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.catalog.models import (
-    ClassifierItem,
-    Listing,
-    ListingRegion,
-    ListingStatus,
-    Provider,
-    ProviderRegion,
-    VerificationStatus,
-)
+from marketplace.catalog.models import ClassifierItem, Listing, ListingRegion, ListingStatus, Provider, ProviderRegion
+from marketplace.catalog.models import VerificationStatus
 
 from search.vocabulary import everyday_text
 from search.wording import normalised

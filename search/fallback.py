@@ -34,52 +34,20 @@ import sqlite3
 from functools import lru_cache
 from typing import Any, Final
 
-from sqlalchemy import (
-    ColumnElement,
-    String,
-    Text,
-    and_,
-    case,
-    cast,
-    Float,
-    exists,
-    func,
-    literal,
-    null,
-    or_,
-    select,
-    true,
-    union_all,
-)
+from sqlalchemy import ColumnElement, String, Text, and_, case, cast, Float, exists, func, literal, null, or_, select
+from sqlalchemy import true, union_all
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import KeyedColumnElement
 
-from marketplace.catalog.models import (
-    ClassifierItem,
-    ItemCategory,
-    Listing,
-    ListingRegion,
-    Provider,
-    ProviderRegion,
-    VerificationStatus,
-)
+from marketplace.catalog.models import ClassifierItem, ItemCategory, Listing, ListingRegion, Provider, ProviderRegion
+from marketplace.catalog.models import VerificationStatus
 from search.documents import flatten_attributes, indexable_clause
 from search.contract import clean_page, clean_sort, ListingFilter, ListingSort, SearchResult
 from search.settings import FACETS, SYNONYM_GROUPS
 from search.vocabulary import everyday_codes
-from search.wording import (
-    FOLD_FROM,
-    FOLD_TABLE,
-    FOLD_TO,
-    STOP_WORDS,
-    fold,
-    has_code,
-    kazakh_stem,
-    looks_kazakh,
-    stem,
-    tokens,
-)
+from search.wording import FOLD_FROM, FOLD_TABLE, FOLD_TO, STOP_WORDS, fold, has_code, kazakh_stem, looks_kazakh, stem
+from search.wording import tokens
 
 MAX_CLAUSES: Final = 16
 

@@ -51,30 +51,11 @@ from tqdm import tqdm
 from marketplace.catalog.models import SearchOutbox
 from search import settings as index_config
 from search.versions import count_change
-from search.client import (
-    SearchTaskFailed,
-    SearchUnavailable,
-    check_index_uid,
-    create_index,
-    delete_index,
-    ensure_index,
-    index_exists,
-    index_uids,
-    prune_tasks,
-    server_version,
-    stored_settings_version,
-    translated_errors,
-    wait_for_tasks,
-    write_fingerprint,
-)
-from search.documents import (
-    Document,
-    build_documents,
-    count_indexable,
-    indexable_ids_after,
-    listing_ids_of_classifier_items,
-    listing_ids_of_providers,
-)
+from search.client import SearchTaskFailed, SearchUnavailable, check_index_uid, create_index, delete_index, ensure_index
+from search.client import index_exists, index_uids, prune_tasks, server_version, stored_settings_version
+from search.client import translated_errors, wait_for_tasks, write_fingerprint
+from search.documents import Document, build_documents, count_indexable, indexable_ids_after
+from search.documents import listing_ids_of_classifier_items, listing_ids_of_providers
 
 logger = logging.getLogger("tirek.search")
 

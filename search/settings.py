@@ -17,15 +17,8 @@ import hashlib
 import json
 from typing import Final
 
-from meilisearch_python_sdk.models.settings import (
-    Faceting,
-    LocalizedAttributes,
-    MeilisearchSettings,
-    MinWordSizeForTypos,
-    Pagination,
-    ProximityPrecision,
-    TypoTolerance,
-)
+from meilisearch_python_sdk.models.settings import Faceting, LocalizedAttributes, MeilisearchSettings
+from meilisearch_python_sdk.models.settings import MinWordSizeForTypos, Pagination, ProximityPrecision, TypoTolerance
 
 from search.wording import normalised
 

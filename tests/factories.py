@@ -21,18 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Account, Language, Person, Region, Role, Sex
 from marketplace.accounts.security import hash_password
-from marketplace.catalog.models import (
-    ClassifierItem,
-    ItemCategory,
-    ItemKind,
-    Listing,
-    ListingRegion,
-    ListingStatus,
-    Provider,
-    ProviderRegion,
-    Unit,
-    VerificationStatus,
-)
+from marketplace.catalog.models import ClassifierItem, ItemCategory, ItemKind, Listing, ListingRegion, ListingStatus
+from marketplace.catalog.models import Provider, ProviderRegion, Unit, VerificationStatus
 from marketplace import clock
 from marketplace.audit.models import AuditEvent
 from marketplace.db import Database

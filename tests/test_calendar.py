@@ -8,14 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from marketplace.calendar import (
-    add_working_days,
-    days_off,
-    is_working_day,
-    next_working_day,
-    public_holidays,
-    working_days_between,
-)
+from marketplace.calendar import add_working_days, days_off, is_working_day, next_working_day, public_holidays
+from marketplace.calendar import working_days_between
 
 
 def working(*days: date) -> list[bool]:

@@ -8,18 +8,8 @@ import random
 
 import pytest
 
-from marketplace.identifiers import (
-    InvalidIdentifier,
-    check_digit,
-    iin_birth_date,
-    iin_sex,
-    is_valid_bin,
-    is_valid_iin,
-    make_bin,
-    make_iin,
-    validate_bin,
-    validate_iin,
-)
+from marketplace.identifiers import InvalidIdentifier, check_digit, iin_birth_date, iin_sex, is_valid_bin, is_valid_iin
+from marketplace.identifiers import make_bin, make_iin, validate_bin, validate_iin
 
 # Worked by hand (weights 1..11, then 3..11,1,2):
 #

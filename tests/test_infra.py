@@ -11,12 +11,7 @@ import asyncpg
 import httpx
 import pytest
 
-from search.server import (
-    BINARY_ENV,
-    MeilisearchProcess,
-    MeilisearchUnavailable,
-    find_or_install_binary,
-)
+from search.server import BINARY_ENV, MeilisearchProcess, MeilisearchUnavailable, find_or_install_binary
 from tests.support.postgres import PostgresServer
 
 

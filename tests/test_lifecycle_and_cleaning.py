@@ -8,15 +8,8 @@ from decimal import Decimal
 import pytest
 
 from marketplace import lifecycle
-from marketplace.cleaning import (
-    MAX_DB_ID,
-    clean_exact_decimal,
-    clean_id,
-    clean_optional_text,
-    clean_quantity,
-    clean_reason,
-    clean_required_text,
-)
+from marketplace.cleaning import MAX_DB_ID, clean_exact_decimal, clean_id, clean_optional_text, clean_quantity
+from marketplace.cleaning import clean_reason, clean_required_text
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.orders.models import OrderStatus
 from marketplace.quotes.models import QuoteStatus

@@ -24,15 +24,8 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from marketplace.accounts.models import Language
 from marketplace.db import Database
-from marketplace.i18n import (
-    Catalogues,
-    format_date,
-    format_datetime,
-    format_money,
-    format_number,
-    language_name,
-    locale_tag,
-)
+from marketplace.i18n import Catalogues, format_date, format_datetime, format_money, format_number, language_name
+from marketplace.i18n import locale_tag
 from marketplace.settings import Settings
 from schema.context import Context
 from schema.services import Services

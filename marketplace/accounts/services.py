@@ -13,20 +13,8 @@ from sqlalchemy import Row, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from marketplace.accounts.access import Viewer
-from marketplace.accounts.models import (
-    Account,
-    Language,
-    LoginAttempt,
-    Person,
-    Region,
-    Role,
-)
-from marketplace.accounts.security import (
-    hash_password,
-    issue_token,
-    read_token,
-    verify_password,
-)
+from marketplace.accounts.models import Account, Language, LoginAttempt, Person, Region, Role
+from marketplace.accounts.security import hash_password, issue_token, read_token, verify_password
 from marketplace.audit.services import record
 from marketplace.db import Database
 from marketplace.errors import DomainError, ErrorCode, not_found

@@ -51,33 +51,13 @@ The domain's public API, gathered from its modules: ``terms``, ``eligibility``, 
 from __future__ import annotations
 
 from marketplace.applications.deciding import approve_application, reject_application
-from marketplace.applications.eligibility import (
-    HELD_BY_RECORDS,
-    REQUIRED_ATTACHMENTS,
-    ApplicationForm,
-    Assessment,
-    AttachmentKind,
-    ServiceForm,
-    application_form,
-    assess,
-)
-from marketplace.applications.reading import (
-    application_cursor,
-    can_see_application,
-    count_overdue,
-    get_application,
-    list_applications,
-)
+from marketplace.applications.eligibility import HELD_BY_RECORDS, REQUIRED_ATTACHMENTS, ApplicationForm, Assessment
+from marketplace.applications.eligibility import AttachmentKind, ServiceForm, application_form, assess
+from marketplace.applications.reading import application_cursor, can_see_application, count_overdue, get_application
+from marketplace.applications.reading import list_applications
 from marketplace.applications.submitting import submit_application
-from marketplace.applications.terms import (
-    DUE_SOON_WORKING_DAYS,
-    TERM_WORKING_DAYS,
-    due_date_for,
-    grant_start,
-    is_due_soon,
-    is_overdue,
-    working_days_left,
-)
+from marketplace.applications.terms import DUE_SOON_WORKING_DAYS, TERM_WORKING_DAYS, due_date_for, grant_start
+from marketplace.applications.terms import is_due_soon, is_overdue, working_days_left
 
 __all__ = [
     "DUE_SOON_WORKING_DAYS",

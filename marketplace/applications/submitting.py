@@ -14,16 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace import clock
 from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Person
-from marketplace.applications.eligibility import (
-    HELD_BY_RECORDS,
-    REQUIRED_ATTACHMENTS,
-    AttachmentKind,
-    assess,
-    clean_details,
-    clean_kind,
-    person_of_applicant,
-    refused_attachment_kinds,
-)
+from marketplace.applications.eligibility import HELD_BY_RECORDS, REQUIRED_ATTACHMENTS, AttachmentKind, assess
+from marketplace.applications.eligibility import clean_details, clean_kind, person_of_applicant
+from marketplace.applications.eligibility import refused_attachment_kinds
 from marketplace.applications.models import Application, ApplicationKind, ApplicationStatus
 from marketplace.applications.terms import due_date_for
 from marketplace.audit.services import record as audit

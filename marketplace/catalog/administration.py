@@ -24,9 +24,7 @@ from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot, update_audited
 from marketplace.catalog.models import ClassifierItem, ItemCategory, ItemKind, Unit
 from marketplace.cleaning import FieldErrors, clean_choice, clean_id, clean_quantity, clean_required_text, clean_text
-from marketplace.catalog.validation import (
-    clean_price,
-)
+from marketplace.catalog.validation import clean_price
 from marketplace import clock
 from marketplace.db import Database
 from marketplace.errors import DomainError, ErrorCode, not_found

@@ -13,24 +13,10 @@ from marketplace.accounts.access import Viewer, fetch_in_scope
 from marketplace.accounts.models import Region, Role
 from marketplace.audit.services import record as audit
 from marketplace.catalog.models import ClassifierItem, Listing, ListingRegion, ListingStatus
-from marketplace.catalog.rows import (
-    add_to_outbox,
-    listing_snapshot,
-    lock_listing,
-    lock_provider,
-    provider_region_ids,
-    regions_of_listing,
-    set_regions,
-)
-from marketplace.catalog.validation import (
-    MAX_DESCRIPTION,
-    MAX_LEAD_TIME_DAYS,
-    MAX_TITLE,
-    clean_attributes,
-    clean_delivery_options,
-    clean_price,
-    clean_stock,
-)
+from marketplace.catalog.rows import add_to_outbox, listing_snapshot, lock_listing, lock_provider, provider_region_ids
+from marketplace.catalog.rows import regions_of_listing, set_regions
+from marketplace.catalog.validation import MAX_DESCRIPTION, MAX_LEAD_TIME_DAYS, MAX_TITLE, clean_attributes
+from marketplace.catalog.validation import clean_delivery_options, clean_price, clean_stock
 from marketplace.cleaning import FieldErrors, clean_id, clean_ids, clean_int, clean_text
 from marketplace.errors import DomainError, ErrorCode, not_found
 

@@ -13,32 +13,12 @@ from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Region, Role
 from marketplace.audit.services import record as audit
 from marketplace.catalog.editing import UNSET, _same
-from marketplace.catalog.models import (
-    Listing,
-    ListingRegion,
-    ListingStatus,
-    Provider,
-    ProviderRegion,
-    SearchOutbox,
-    VerificationStatus,
-)
-from marketplace.catalog.rows import (
-    add_to_outbox,
-    listing_snapshot,
-    lock_listing,
-    lock_provider,
-    provider_region_ids,
-    provider_snapshot,
-    set_regions,
-)
-from marketplace.catalog.validation import (
-    MAX_ADDRESS,
-    clean_accessibility,
-    clean_email,
-    clean_phone,
-    clean_review_note,
-    clean_website,
-)
+from marketplace.catalog.models import Listing, ListingRegion, ListingStatus, Provider, ProviderRegion, SearchOutbox
+from marketplace.catalog.models import VerificationStatus
+from marketplace.catalog.rows import add_to_outbox, listing_snapshot, lock_listing, lock_provider, provider_region_ids
+from marketplace.catalog.rows import provider_snapshot, set_regions
+from marketplace.catalog.validation import MAX_ADDRESS, clean_accessibility, clean_email, clean_phone, clean_review_note
+from marketplace.catalog.validation import clean_website
 from marketplace.cleaning import FieldErrors, clean_choice, clean_id, clean_ids, clean_optional_text
 from marketplace.db import utcnow
 from marketplace.errors import DomainError, ErrorCode, not_found

@@ -28,22 +28,10 @@ from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import ItemCategory, Provider, ProviderRegion, SearchOutbox, VerificationStatus
 from marketplace.catalog.services import ProviderProfile, verify_provider
-from marketplace.cleaning import (
-    FieldErrors,
-    clean_choice,
-    clean_id,
-    clean_ids,
-    clean_optional_text,
-    clean_page_size,
-    clean_required_text,
-)
-from marketplace.catalog.validation import (
-    clean_accessibility,
-    clean_email,
-    clean_phone,
-    clean_review_note,
-    clean_website,
-)
+from marketplace.cleaning import FieldErrors, clean_choice, clean_id, clean_ids, clean_optional_text, clean_page_size
+from marketplace.cleaning import clean_required_text
+from marketplace.catalog.validation import clean_accessibility, clean_email, clean_phone, clean_review_note
+from marketplace.catalog.validation import clean_website
 from marketplace.db import count_rows
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.identifiers import InvalidIdentifier, validate_bin

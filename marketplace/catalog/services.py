@@ -56,54 +56,16 @@ The domain's public API, gathered from its modules: ``editing``, ``moderation``,
 
 from __future__ import annotations
 
-from marketplace.catalog.browsing import (
-    MAX_PAGE,
-    clean_page_args,
-    public_listing_clause,
-    visible_listing_clause,
-    get_listing,
-    list_provider_listings,
-    moderation_queue,
-)
-from marketplace.catalog.editing import (
-    UNSET,
-    TITLE_FIELDS,
-    DESCRIPTION_FIELDS,
-    REVIEWED_FIELDS,
-    check_version,
-    create_listing,
-    own_listing,
-    update_listing,
-)
-from marketplace.catalog.moderation import (
-    ReviewDecision,
-    SUBMITTABLE,
-    ARCHIVABLE,
-    wrong_state,
-    check_can_be_offered,
-    submit_listing,
-    review_listing,
-    archive_listing,
-)
-from marketplace.catalog.providers import (
-    ProviderProfile,
-    VERIFICATION_MOVES,
-    get_provider,
-    outbox_provider,
-    provider_for_keeper,
-    update_provider_profile,
-    verify_provider,
-)
-from marketplace.catalog.rows import (
-    add_to_outbox,
-    listing_region_ids,
-    regions_of_listing,
-    provider_region_ids,
-    listing_snapshot,
-    provider_snapshot,
-    lock_listing,
-    lock_provider,
-)
+from marketplace.catalog.browsing import MAX_PAGE, clean_page_args, public_listing_clause, visible_listing_clause
+from marketplace.catalog.browsing import get_listing, list_provider_listings, moderation_queue
+from marketplace.catalog.editing import UNSET, TITLE_FIELDS, DESCRIPTION_FIELDS, REVIEWED_FIELDS, check_version
+from marketplace.catalog.editing import create_listing, own_listing, update_listing
+from marketplace.catalog.moderation import ReviewDecision, SUBMITTABLE, ARCHIVABLE, wrong_state, check_can_be_offered
+from marketplace.catalog.moderation import submit_listing, review_listing, archive_listing
+from marketplace.catalog.providers import ProviderProfile, VERIFICATION_MOVES, get_provider, outbox_provider
+from marketplace.catalog.providers import provider_for_keeper, update_provider_profile, verify_provider
+from marketplace.catalog.rows import add_to_outbox, listing_region_ids, regions_of_listing, provider_region_ids
+from marketplace.catalog.rows import listing_snapshot, provider_snapshot, lock_listing, lock_provider
 
 __all__ = [
     "MAX_PAGE",

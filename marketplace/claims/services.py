@@ -40,35 +40,14 @@ The domain's public API, gathered from its modules: ``terms``, ``submitting``, `
 
 from __future__ import annotations
 
-from marketplace.claims.deciding import (
-    MAX_PAYMENT_REFERENCE,
-    clean_payment_reference,
-    approve_claim,
-    reject_claim,
-    mark_claim_paid,
-)
-from marketplace.claims.idempotency import (
-    OP_SUBMIT_ORDER,
-    OP_SUBMIT_HOURS,
-    OP_SUBMIT_SELF,
-    OP_MARK_PAID,
-    earlier_claim,
-    remember_claim,
-)
-from marketplace.claims.reading import (
-    can_see_claim,
-    get_claim,
-    claim_cursor,
-    queue_order_ascending,
-    list_claims,
-    count_overdue,
-)
-from marketplace.claims.submitting import (
-    MAX_SELF_QUANTITY,
-    submit_provider_claim,
-    submit_service_hours_claim,
-    submit_self_purchase_claim,
-)
+from marketplace.claims.deciding import MAX_PAYMENT_REFERENCE, clean_payment_reference, approve_claim, reject_claim
+from marketplace.claims.deciding import mark_claim_paid
+from marketplace.claims.idempotency import OP_SUBMIT_ORDER, OP_SUBMIT_HOURS, OP_SUBMIT_SELF, OP_MARK_PAID, earlier_claim
+from marketplace.claims.idempotency import remember_claim
+from marketplace.claims.reading import can_see_claim, get_claim, claim_cursor, queue_order_ascending, list_claims
+from marketplace.claims.reading import count_overdue
+from marketplace.claims.submitting import MAX_SELF_QUANTITY, submit_provider_claim, submit_service_hours_claim
+from marketplace.claims.submitting import submit_self_purchase_claim
 from marketplace.claims.terms import LEGAL_TERM_WORKING_DAYS, due_date_for, is_overdue
 
 __all__ = [

@@ -17,13 +17,8 @@ from marketplace.accounts.models import Person, Role
 from marketplace.audit import idempotency
 from marketplace.audit.services import record as audit, snapshot
 from marketplace.catalog.models import ClassifierItem
-from marketplace.claims.idempotency import (
-    OP_SUBMIT_HOURS,
-    OP_SUBMIT_ORDER,
-    OP_SUBMIT_SELF,
-    earlier_claim,
-    remember_claim,
-)
+from marketplace.claims.idempotency import OP_SUBMIT_HOURS, OP_SUBMIT_ORDER, OP_SUBMIT_SELF, earlier_claim
+from marketplace.claims.idempotency import remember_claim
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim, Receipt
 from marketplace.claims.terms import due_date_for
 from marketplace.cleaning import clean_id, clean_money, clean_quantity

@@ -26,17 +26,8 @@ from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Account, Language, Person, Role
 from marketplace.accounts.security import hash_password
 from marketplace.accounts.services import viewer_for_account
-from marketplace.catalog.models import (
-    ClassifierItem,
-    ItemCategory,
-    Listing,
-    ListingRegion,
-    ListingStatus,
-    Provider,
-    ProviderRegion,
-    Unit,
-    VerificationStatus,
-)
+from marketplace.catalog.models import ClassifierItem, ItemCategory, Listing, ListingRegion, ListingStatus, Provider
+from marketplace.catalog.models import ProviderRegion, Unit, VerificationStatus
 from marketplace.claims import services as claims
 from marketplace.claims.models import CompensationClaim
 from marketplace.db import Database

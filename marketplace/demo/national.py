@@ -89,14 +89,8 @@ from marketplace.demo import data
 from marketplace.demo.seed import DEMO_PASSWORD
 from marketplace.demo.synthetic.history import norm_row
 from marketplace.demo.synthetic.population import BLOCK, GenerationError, Plan, to_cents
-from marketplace.demo.synthetic.rows import (
-    ACCOUNT_COLS,
-    CLAIM_COLS,
-    ENTITLEMENT_COLS,
-    LOG_COLS,
-    ORDER_COLS,
-    RowGenerator,
-)
+from marketplace.demo.synthetic.rows import ACCOUNT_COLS, CLAIM_COLS, ENTITLEMENT_COLS, LOG_COLS, ORDER_COLS
+from marketplace.demo.synthetic.rows import RowGenerator
 from marketplace.demo.synthetic.sinks import Batch, Sink, columns_of, open_sink
 from marketplace.models import ClassifierItem, Region
 

@@ -19,19 +19,8 @@ from tqdm import tqdm
 
 from marketplace.accounts.models import Account, Language, Person, Region, Role, Sex
 from marketplace.accounts.security import hash_password
-from marketplace.catalog.models import (
-    ClassifierItem,
-    ItemCategory,
-    ItemKind,
-    Listing,
-    ListingRegion,
-    ListingStatus,
-    Provider,
-    ProviderRegion,
-    SearchOutbox,
-    Unit,
-    VerificationStatus,
-)
+from marketplace.catalog.models import ClassifierItem, ItemCategory, ItemKind, Listing, ListingRegion, ListingStatus
+from marketplace.catalog.models import Provider, ProviderRegion, SearchOutbox, Unit, VerificationStatus
 from marketplace import clock
 from marketplace.db import Database
 from marketplace.claims.models import CompensationClaim

@@ -15,17 +15,8 @@ from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Person, Role
 from marketplace.audit import idempotency
 from marketplace.audit.services import record as audit, snapshot
-from marketplace.catalog.models import (
-    ClassifierItem,
-    DeliveryOption,
-    Listing,
-    ListingRegion,
-    ListingStatus,
-    Provider,
-    ProviderRegion,
-    SearchOutbox,
-    VerificationStatus,
-)
+from marketplace.catalog.models import ClassifierItem, DeliveryOption, Listing, ListingRegion, ListingStatus, Provider
+from marketplace.catalog.models import ProviderRegion, SearchOutbox, VerificationStatus
 from marketplace.cleaning import clean_quantity
 from marketplace.clock import today
 from marketplace.db import Database, run_in_transaction, utcnow

@@ -28,50 +28,16 @@ The domain's public API, gathered from its modules: ``placing``, ``transitions``
 
 from __future__ import annotations
 
-from marketplace.orders.parties import (
-    MAX_REASON,
-    quantity_param,
-    is_hourly,
-    order_of_provider,
-    order_of_recipient,
-    lock_order,
-    lock_key,
-    advisory_locks,
-)
-from marketplace.orders.placing import (
-    PLACE_ORDER,
-    MAX_ORDER_QUANTITY,
-    stock_units,
-    place_order,
-    place_order_once,
-    clean_delivery_option,
-    listing_serves,
-)
-from marketplace.orders.reading import (
-    can_see_order,
-    get_order,
-    get_service_log,
-    get_review,
-    list_orders,
-    list_service_logs,
-)
+from marketplace.orders.parties import MAX_REASON, quantity_param, is_hourly, order_of_provider, order_of_recipient
+from marketplace.orders.parties import lock_order, lock_key, advisory_locks
+from marketplace.orders.placing import PLACE_ORDER, MAX_ORDER_QUANTITY, stock_units, place_order, place_order_once
+from marketplace.orders.placing import clean_delivery_option, listing_serves
+from marketplace.orders.reading import can_see_order, get_order, get_service_log, get_review, list_orders
+from marketplace.orders.reading import list_service_logs
 from marketplace.orders.reviews import MAX_REVIEW, review_order
-from marketplace.orders.service_hours import (
-    MAX_LOGS_PER_CALL,
-    MAX_WORKER_NAME,
-    minutes_between,
-    logged_minutes,
-    log_service_hours,
-    confirm_service_hours,
-    dispute_service_hours,
-)
-from marketplace.orders.transitions import (
-    accept_order,
-    decline_order,
-    cancel_order,
-    mark_delivered,
-    confirm_receipt,
-)
+from marketplace.orders.service_hours import MAX_LOGS_PER_CALL, MAX_WORKER_NAME, minutes_between, logged_minutes
+from marketplace.orders.service_hours import log_service_hours, confirm_service_hours, dispute_service_hours
+from marketplace.orders.transitions import accept_order, decline_order, cancel_order, mark_delivered, confirm_receipt
 
 __all__ = [
     "PLACE_ORDER",

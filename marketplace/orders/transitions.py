@@ -17,13 +17,7 @@ from marketplace.db import utcnow
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.lifecycle import ORDER, transition
 from marketplace.orders.models import Order, OrderStatus, ServiceLog, ServiceLogStatus
-from marketplace.orders.parties import (
-    MAX_REASON,
-    is_hourly,
-    lock_order,
-    order_of_provider,
-    order_of_recipient,
-)
+from marketplace.orders.parties import MAX_REASON, is_hourly, lock_order, order_of_provider, order_of_recipient
 from marketplace.orders.placing import stock_units
 from marketplace.orders.service_hours import logged_minutes
 from marketplace.records.balance import consume_balance, release_balance

@@ -53,24 +53,11 @@ from marketplace.audit import idempotency
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.calendar import add_working_days
-from marketplace.catalog.models import (
-    ClassifierItem,
-    Listing,
-    ListingStatus,
-    Provider,
-    SearchOutbox,
-    VerificationStatus,
-)
+from marketplace.catalog.models import ClassifierItem, Listing, ListingStatus, Provider, SearchOutbox
+from marketplace.catalog.models import VerificationStatus
 from marketplace import clock
-from marketplace.cleaning import (
-    clean_id,
-    clean_money,
-    clean_optional_text,
-    clean_page_size,
-    clean_quantity,
-    clean_reason,
-    clean_required_text,
-)
+from marketplace.cleaning import clean_id, clean_money, clean_optional_text, clean_page_size, clean_quantity
+from marketplace.cleaning import clean_reason, clean_required_text
 from marketplace.db import Database, count_rows, utcnow
 from marketplace.errors import N_, DomainError, ErrorCode, Phrase, Tenge, not_found
 from marketplace.orders import services as orders

@@ -33,15 +33,8 @@ from marketplace.identifiers import REASONS, InvalidIdentifier, iin_birth_date, 
 from marketplace.lifecycle import DISABILITY_RECORD, ENTITLEMENT, transition
 from marketplace.calendar import add_months
 from marketplace.records import norms
-from marketplace.records.models import (
-    DisabilityGroup,
-    DisabilityRecord,
-    Entitlement,
-    EntitlementSource,
-    EntitlementStatus,
-    ExamFormat,
-    RecordStatus,
-)
+from marketplace.records.models import DisabilityGroup, DisabilityRecord, Entitlement, EntitlementSource
+from marketplace.records.models import EntitlementStatus, ExamFormat, RecordStatus
 
 # ICD-10: a letter, two digits, optionally a dot and one or two more digits (G80, G80.1, S78.01).
 NOSOLOGY_RE = re.compile(r"^[A-Z][0-9]{2}(\.[0-9]{1,2})?$")

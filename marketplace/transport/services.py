@@ -40,15 +40,8 @@ provider's and the recipient's answers), ``reading``.
 from __future__ import annotations
 
 from marketplace.transport.booking import LIVE, OP_BOOK_TRIP, book_trip
-from marketplace.transport.dispatch import (
-    accept_trip_proposal,
-    cancel_trip,
-    complete_trip,
-    confirm_trip,
-    decline_trip,
-    mark_trip_done,
-    propose_trip_time,
-)
+from marketplace.transport.dispatch import accept_trip_proposal, cancel_trip, complete_trip, confirm_trip, decline_trip
+from marketplace.transport.dispatch import mark_trip_done, propose_trip_time
 from marketplace.transport.reading import can_see_trip, get_trip, list_trips, trip_cursor
 from marketplace.transport.vehicles import add_vehicle, get_vehicle, list_vehicles, update_vehicle
 

@@ -10,12 +10,7 @@ import strawberry
 
 from marketplace.applications import services
 from schema.applications.queries import application_type
-from schema.applications.types import (
-    Application,
-    ApplicationKind,
-    AttachmentKind,
-    ServiceForm,
-)
+from schema.applications.types import Application, ApplicationKind, AttachmentKind, ServiceForm
 from schema.core.errors import Payload
 from schema.core.ids import decode_id
 from schema.core.inputs import optional_id

@@ -6,24 +6,12 @@ import strawberry
 
 from marketplace.applications import services
 from marketplace.clock import today
-from schema.applications.types import (
-    Application,
-    ApplicationForm,
-    ApplicationKind,
-    ApplicationStatus,
-    ServiceForm,
-    proven_facts,
-)
+from schema.applications.types import Application, ApplicationForm, ApplicationKind, ApplicationStatus, ServiceForm
+from schema.applications.types import proven_facts
 from schema.core.errors import user_errors
 from schema.core.ids import decode_id
 from schema.core.node import node_fetcher
-from schema.core.pagination import (
-    Connection,
-    build_connection,
-    counter,
-    decode_cursor,
-    page_size,
-)
+from schema.core.pagination import Connection, build_connection, counter, decode_cursor, page_size
 
 
 def application_type(info: strawberry.Info, app) -> Application:  # type: ignore[no-untyped-def]

@@ -54,26 +54,10 @@ from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from graphql import (
-    DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    GraphQLError,
-    GraphQLInterfaceType,
-    GraphQLNamedType,
-    GraphQLObjectType,
-    InlineFragmentNode,
-    IntValueNode,
-    OperationDefinitionNode,
-    OperationType,
-    SelectionSetNode,
-    ValidationRule,
-    VariableNode,
-    get_named_type,
-    parse,
-    print_ast,
-    value_from_ast_untyped,
-)
+from graphql import DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLError, GraphQLInterfaceType
+from graphql import GraphQLNamedType, GraphQLObjectType, InlineFragmentNode, IntValueNode, OperationDefinitionNode
+from graphql import OperationType, SelectionSetNode, ValidationRule, VariableNode, get_named_type, parse, print_ast
+from graphql import value_from_ast_untyped
 from strawberry.extensions import SchemaExtension
 
 from schema.core.document_text import canonical_text

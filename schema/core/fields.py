@@ -13,16 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from graphql import (
-    FieldNode,
-    FragmentSpreadNode,
-    GraphQLField,
-    GraphQLInputObjectType,
-    GraphQLSchema,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    get_named_type,
-)
+from graphql import FieldNode, FragmentSpreadNode, GraphQLField, GraphQLInputObjectType, GraphQLSchema
+from graphql import InlineFragmentNode, OperationDefinitionNode, get_named_type
 
 # Root field -> {a service's name: the argument the client gave}, where the words differ.
 ALIASES: dict[str, dict[str, str]] = {

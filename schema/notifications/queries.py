@@ -8,13 +8,7 @@ from marketplace.notifications import services
 from schema.core.ids import decode_id
 from schema.core.node import node_from_service
 from schema.core.ids import BIGINT_MAX
-from schema.core.pagination import (
-    Connection,
-    build_connection,
-    counter,
-    decode_id_cursor,
-    page_size,
-)
+from schema.core.pagination import Connection, build_connection, counter, decode_id_cursor, page_size
 from schema.notifications.types import Notification
 
 

@@ -7,13 +7,7 @@ import strawberry
 from marketplace.orders import services
 from schema.core.ids import decode_id
 from schema.core.node import node_from_service
-from schema.core.pagination import (
-    Connection,
-    build_connection,
-    counter,
-    decode_id_cursor,
-    page_size,
-)
+from schema.core.pagination import Connection, build_connection, counter, decode_id_cursor, page_size
 from schema.orders.types import Order, OrderStatus, Review, ServiceLog
 
 

@@ -9,14 +9,7 @@ import strawberry
 from marketplace.transport import services
 from schema.core.ids import decode_id
 from schema.core.node import node_from_service
-from schema.core.pagination import (
-    Connection,
-    build_connection,
-    counter,
-    decode_cursor,
-    decode_id_cursor,
-    page_size,
-)
+from schema.core.pagination import Connection, build_connection, counter, decode_cursor, decode_id_cursor, page_size
 from schema.transport.types import Trip, TripStatus, Vehicle
 
 

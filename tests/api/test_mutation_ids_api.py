@@ -13,16 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from graphql import (
-    GraphQLEnumType,
-    GraphQLField,
-    GraphQLInputObjectType,
-    GraphQLInputType,
-    GraphQLList,
-    GraphQLNonNull,
-    GraphQLScalarType,
-    get_named_type,
-)
+from graphql import GraphQLEnumType, GraphQLField, GraphQLInputObjectType, GraphQLInputType, GraphQLList, GraphQLNonNull
+from graphql import GraphQLScalarType, get_named_type
 
 from marketplace.settings import Settings
 from schema.core.ids import to_global_id

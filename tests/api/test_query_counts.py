@@ -18,11 +18,7 @@ from typing import Any
 import pytest
 
 from marketplace.accounts.models import Role
-from marketplace.applications.models import (
-    Application,
-    ApplicationKind,
-    ApplicationStatus,
-)
+from marketplace.applications.models import Application, ApplicationKind, ApplicationStatus
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim
 from marketplace.db import Database, utcnow
 from marketplace.notifications.models import Notification

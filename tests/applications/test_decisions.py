@@ -11,11 +11,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import Person
 from marketplace.applications import services as apps
-from marketplace.applications.models import (
-    Application,
-    ApplicationKind,
-    ApplicationStatus,
-)
+from marketplace.applications.models import Application, ApplicationKind, ApplicationStatus
 from marketplace.audit.models import AuditEvent
 from marketplace.calendar import add_months, working_days_between
 from marketplace.errors import DomainError, ErrorCode

@@ -10,11 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.applications import services as apps
-from marketplace.applications.models import (
-    Application,
-    ApplicationKind,
-    ApplicationStatus,
-)
+from marketplace.applications.models import Application, ApplicationKind, ApplicationStatus
 from marketplace.errors import DomainError, ErrorCode, ValidationErrors
 from marketplace.records.models import EntitlementSource
 from tests import factories as f

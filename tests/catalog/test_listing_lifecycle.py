@@ -17,16 +17,8 @@ from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Role
 from marketplace.audit.models import AuditEvent
 from marketplace.catalog import services as catalog
-from marketplace.catalog.models import (
-    ClassifierItem,
-    Listing,
-    ListingRegion,
-    ListingStatus,
-    Provider,
-    ProviderRegion,
-    SearchOutbox,
-    VerificationStatus,
-)
+from marketplace.catalog.models import ClassifierItem, Listing, ListingRegion, ListingStatus, Provider, ProviderRegion
+from marketplace.catalog.models import SearchOutbox, VerificationStatus
 from marketplace.db import Database
 from marketplace.errors import DomainError, ErrorCode, ValidationErrors
 from marketplace.orders import services as orders

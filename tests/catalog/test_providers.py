@@ -10,15 +10,8 @@ from sqlalchemy import select
 from marketplace.accounts.access import Viewer
 from marketplace.audit.models import AuditEvent
 from marketplace.catalog import services as catalog
-from marketplace.catalog.models import (
-    Listing,
-    ListingRegion,
-    ListingStatus,
-    Provider,
-    ProviderRegion,
-    SearchOutbox,
-    VerificationStatus,
-)
+from marketplace.catalog.models import Listing, ListingRegion, ListingStatus, Provider, ProviderRegion, SearchOutbox
+from marketplace.catalog.models import VerificationStatus
 from marketplace.db import Database
 from marketplace.errors import ErrorCode, ValidationErrors
 from tests import factories as f

@@ -9,15 +9,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from marketplace.audit.models import IdempotencyKey
-from marketplace.catalog.models import (
-    ItemCategory,
-    Listing,
-    ListingStatus,
-    Provider,
-    SearchOutbox,
-    Unit,
-    VerificationStatus,
-)
+from marketplace.catalog.models import ItemCategory, Listing, ListingStatus, Provider, SearchOutbox, Unit
+from marketplace.catalog.models import VerificationStatus
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.orders import services as orders
 from marketplace.orders.models import OrderStatus

@@ -12,13 +12,7 @@ from marketplace.catalog.models import ClassifierItem, ItemCategory, ItemKind, U
 from marketplace.errors import ErrorCode
 from marketplace.calendar import add_months
 from marketplace.records import services as records
-from marketplace.records.models import (
-    DisabilityGroup,
-    DisabilityRecord,
-    Entitlement,
-    EntitlementStatus,
-    RecordStatus,
-)
+from marketplace.records.models import DisabilityGroup, DisabilityRecord, Entitlement, EntitlementStatus, RecordStatus
 from tests import factories as f
 from tests.factories import actions, refused, run
 

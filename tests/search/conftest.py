@@ -13,20 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from marketplace.catalog.models import (
-    ClassifierItem,
-    DeliveryOption,
-    ItemCategory,
-    ItemKind,
-    Listing,
-    ListingRegion,
-    ListingStatus,
-    Provider,
-    ProviderRegion,
-    SearchOutbox,
-    Unit,
-    VerificationStatus,
-)
+from marketplace.catalog.models import ClassifierItem, DeliveryOption, ItemCategory, ItemKind, Listing, ListingRegion
+from marketplace.catalog.models import ListingStatus, Provider, ProviderRegion, SearchOutbox, Unit, VerificationStatus
 from marketplace.db import Database
 from search.client import delete_index, index_uids, make_client
 from search.contract import ListingFilter, ListingSort

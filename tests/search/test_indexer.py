@@ -13,16 +13,8 @@ from sqlalchemy import delete, select
 from marketplace.catalog.models import Listing, ListingStatus, ProviderRegion, VerificationStatus
 from marketplace.db import Database
 from search import indexer
-from search.client import (
-    SearchTaskFailed,
-    SearchUnavailable,
-    index_exists,
-    index_uids,
-    make_client,
-    prune_tasks,
-    read_fingerprint,
-    wait_for_tasks,
-)
+from search.client import SearchTaskFailed, SearchUnavailable, index_exists, index_uids, make_client, prune_tasks
+from search.client import read_fingerprint, wait_for_tasks
 from search.documents import build_documents
 from search.indexer import drain_outbox, outbox_size, reindex, run_worker
 from search.contract import ListingFilter

@@ -8,14 +8,8 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from graphql import (
-    GraphQLEnumType,
-    GraphQLInputObjectType,
-    GraphQLInputType,
-    GraphQLList,
-    GraphQLNonNull,
-    GraphQLScalarType,
-)
+from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInputType, GraphQLList, GraphQLNonNull
+from graphql import GraphQLScalarType
 from hypothesis import strategies as st
 from sqlalchemy import select
 

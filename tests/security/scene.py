@@ -29,13 +29,7 @@ from marketplace.accounts import password_reset
 from marketplace.accounts.models import Account, AccountCode, Role
 from marketplace.accounts.security import issue_token
 from marketplace.applications import services as applications
-from marketplace.catalog.models import (
-    ItemCategory,
-    ItemKind,
-    ListingStatus,
-    Unit,
-    VerificationStatus,
-)
+from marketplace.catalog.models import ItemCategory, ItemKind, ListingStatus, Unit, VerificationStatus
 from marketplace.claims import receipts as receipt_services
 from marketplace.claims import services as claims
 from marketplace.db import Database, utcnow

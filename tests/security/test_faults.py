@@ -35,12 +35,7 @@ import httpx
 import pytest
 from sqlalchemy import func, insert, select
 
-from marketplace.catalog.models import (
-    Listing,
-    ListingRegion,
-    ListingStatus,
-    SearchOutbox,
-)
+from marketplace.catalog.models import Listing, ListingRegion, ListingStatus, SearchOutbox
 from marketplace.db import Database
 from marketplace.migrate import upgrade_sync
 from marketplace.orders.models import Order

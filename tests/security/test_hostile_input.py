@@ -29,13 +29,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from graphql import (
-    GraphQLInterfaceType,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    Undefined,
-    get_named_type,
-)
+from graphql import GraphQLInterfaceType, GraphQLNonNull, GraphQLObjectType, Undefined, get_named_type
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -50,13 +44,7 @@ from schema.schema import build_schema
 from tests.conftest import BACKENDS
 from tests.factories import TEST_PASSWORD
 from tests.graphql_client import GraphQLClient
-from tests.security.hostile import (
-    STATS,
-    hostile,
-    invariant_violations,
-    put,
-    slots,
-)
+from tests.security.hostile import STATS, hostile, invariant_violations, put, slots
 from tests.security.leaks import LEAKS, strings_in
 from tests.security.scene import ROLES, Scene, gid, key, serial
 

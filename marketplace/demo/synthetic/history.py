@@ -16,16 +16,8 @@ from typing import Any
 from marketplace.catalog.models import ClassifierItem, Unit
 from marketplace.demo import data
 from marketplace.demo.people import person_name
-from marketplace.demo.synthetic.population import (
-    BLOCK,
-    SECONDS_A_DAY,
-    Plan,
-    cumulative,
-    date_of,
-    epoch_seconds,
-    to_cents,
-    uniform_int,
-)
+from marketplace.demo.synthetic.population import BLOCK, SECONDS_A_DAY, Plan, cumulative, date_of, epoch_seconds
+from marketplace.demo.synthetic.population import to_cents, uniform_int
 from marketplace.identifiers import make_iin
 from marketplace.records import norms
 from marketplace.records.models import DisabilityGroup

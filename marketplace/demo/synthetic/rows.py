@@ -15,29 +15,12 @@ from marketplace.demo.organisations import PROVIDER_KINDS, PROVIDER_NAME_PARTS, 
 
 from marketplace.demo.people import PERSON_NAMES, person_name
 from marketplace.demo.synthetic.history import History, plan_history
-from marketplace.demo.synthetic.population import (
-    BLOCK,
-    GROUPS,
-    SECONDS_A_DAY,
-    Plan,
-    cumulative,
-    date_of,
-    epoch_seconds,
-    uniform_int,
-)
+from marketplace.demo.synthetic.population import BLOCK, GROUPS, SECONDS_A_DAY, Plan, cumulative, date_of, epoch_seconds
+from marketplace.demo.synthetic.population import uniform_int
 from marketplace.demo.synthetic.sinks import Batch, Sink, columns_of
 from marketplace.identifiers import make_bin, make_iin
-from marketplace.models import (
-    Account,
-    CompensationClaim,
-    DisabilityRecord,
-    Entitlement,
-    Listing,
-    Order,
-    Person,
-    Provider,
-    ServiceLog,
-)
+from marketplace.models import Account, CompensationClaim, DisabilityRecord, Entitlement, Listing, Order, Person
+from marketplace.models import Provider, ServiceLog
 
 PERSON_COLS = columns_of(Person)
 ACCOUNT_COLS = columns_of(Account)
