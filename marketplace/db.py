@@ -13,13 +13,13 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, Numeric, event, func, select
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, Integer, MetaData, Numeric, event, func, select
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from marketplace import clock
@@ -32,10 +32,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 # A primary key that is BIGINT on PostgreSQL and the rowid alias on SQLite.
@@ -116,13 +112,75 @@ def enum_column(enum_cls: type[enum.Enum]) -> SAEnum:
     )
 
 
+def utcnow() -> dt.datetime:
+    return clock.now()
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # A moment needs no column type of its own: ``Mapped[dt.datetime]`` is stored as UTCDateTime.
+    type_annotation_map = {dt.datetime: UTCDateTime()}
+
+
+# -- column declarations the models share -------------------------------------------
+# Each is a whole column, written once: ``id: Mapped[PrimaryKey]``, ``total: Mapped[Tenge]``,
+# ``person_id: Mapped[PersonId | None]``; a model adds what differs on the right
+# (``placed_at: Mapped[WrittenAt] = mapped_column(index=True)``).
+
+#: The primary key of an ordinary table.
+PrimaryKey = Annotated[int, mapped_column(Integer, primary_key=True)]
+#: The primary key of a table that only grows (audit events, the search outbox, notifications).
+BigPrimaryKey = Annotated[int, mapped_column(BigIntPK, primary_key=True, autoincrement=True)]
+#: An amount of money, in tenge (NUMERIC(14, 2)).
+Tenge = Annotated[Decimal, mapped_column(Money)]
+#: A quantity in an item's units (pieces, hours, days: NUMERIC(12, 2)).
+Units = Annotated[Decimal, mapped_column(Quantity)]
+#: The moment a row was written (created, submitted, placed, issued ...).
+WrittenAt = Annotated[dt.datetime, mapped_column(default=utcnow)]
+#: The moment a row was written, moved on at every change.
+ChangedAt = Annotated[dt.datetime, mapped_column(default=utcnow, onupdate=utcnow)]
+#: The audit-friendly version of a row, counted up from 1 at every change a client may race.
+Version = Annotated[int, mapped_column(Integer, default=1)]
+#: A running count or sum that starts at nothing (the ratings of a provider or a listing).
+Tally = Annotated[int, mapped_column(Integer, default=0)]
+
+# The parties most tables point at. A person's, a region's and a provider's rows are looked
+# up by them (indexed); the account is who did it (not indexed unless a model says so).
+PersonId = Annotated[int, mapped_column(ForeignKey("persons.id"), index=True)]
+RegionId = Annotated[int, mapped_column(ForeignKey("regions.id"), index=True)]
+ProviderId = Annotated[int, mapped_column(ForeignKey("providers.id"), index=True)]
+AccountId = Annotated[int, mapped_column(ForeignKey("accounts.id"))]
+
+
+# -- rules on a column's values, as named CHECK constraints --------------------------
+def positive(column: str, *, optional: bool = False, name: str | None = None) -> CheckConstraint:
+    """``column > 0`` (or NULL when ``optional``), named ``<column>_positive`` unless ``name``."""
+    return _rule(column, f"{column} > 0", optional, name or f"{column}_positive")
+
+
+def not_negative(column: str, *, optional: bool = False, name: str | None = None) -> CheckConstraint:
+    """``column >= 0`` (or NULL when ``optional``), named ``<column>_not_negative`` unless ``name``."""
+    return _rule(column, f"{column} >= 0", optional, name or f"{column}_not_negative")
+
+
+def in_range(column: str, low: int, high: int, *, optional: bool = False, name: str | None = None) -> CheckConstraint:
+    """``low <= column <= high`` (or NULL when ``optional``), named ``<column>_range`` unless ``name``."""
+    rule = f"{column} >= {low} AND {column} <= {high}"
+    return _rule(column, f"({rule})" if optional else rule, optional, name or f"{column}_range")
+
+
+def valid_period(*, open_ended: bool = False) -> CheckConstraint:
+    """``valid_from`` comes before ``valid_until`` (which may be NULL, no end, when ``open_ended``)."""
+    return _rule("valid_until", "valid_until >= valid_from", open_ended, "valid_period")
+
+
+def _rule(column: str, rule: str, optional: bool, name: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} IS NULL OR {rule}" if optional else rule, name=name)
+
+
 async def count_rows(session: AsyncSession, stmt: Any) -> int:
     """How many rows ``stmt`` (a SELECT) returns, counted by the database."""
     return int((await session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))).scalar_one())
-
-
-def utcnow() -> dt.datetime:
-    return clock.now()
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:

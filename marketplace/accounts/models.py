@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.db import Base, UTCDateTime, enum_column, utcnow
+from marketplace.db import AccountId, Base, PersonId, PrimaryKey, ProviderId, RegionId, Version, WrittenAt
+from marketplace.db import enum_column
 
 
 class Language(str, enum.Enum):
@@ -32,7 +33,7 @@ class Role(str, enum.Enum):
 class Region(Base):
     __tablename__ = "regions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[PrimaryKey]
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name_kk: Mapped[str] = mapped_column(String(120))
     name_ru: Mapped[str] = mapped_column(String(120))
@@ -43,14 +44,14 @@ class Person(Base):
     __tablename__ = "persons"
     __table_args__ = (CheckConstraint("length(iin) = 12", name="iin_length"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[PrimaryKey]
     iin: Mapped[str] = mapped_column(String(12), unique=True)
     last_name: Mapped[str] = mapped_column(String(100))
     first_name: Mapped[str] = mapped_column(String(100))
     middle_name: Mapped[str | None] = mapped_column(String(100))
-    birth_date: Mapped[dt.date] = mapped_column(Date)
+    birth_date: Mapped[dt.date]
     sex: Mapped[Sex] = mapped_column(enum_column(Sex))
-    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    region_id: Mapped[RegionId]
     language: Mapped[Language] = mapped_column(enum_column(Language), default=Language.RU)
     phone: Mapped[str | None] = mapped_column(String(32))
     address: Mapped[str | None] = mapped_column(String(300))
@@ -58,8 +59,8 @@ class Person(Base):
     has_mobility_difficulty: Mapped[bool] = mapped_column(Boolean, default=False)
     receives_carer_allowance: Mapped[bool] = mapped_column(Boolean, default=False)
     # A child or an incapacitated adult is represented by another person.
-    legal_representative_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    legal_representative_id: Mapped[PersonId | None]
+    created_at: Mapped[WrittenAt]
 
     @property
     def full_name(self) -> str:
@@ -78,19 +79,19 @@ class Account(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[PrimaryKey]
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role))
     display_name: Mapped[str] = mapped_column(String(200), default="")
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
-    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
-    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    person_id: Mapped[PersonId | None]
+    provider_id: Mapped[ProviderId | None]
+    region_id: Mapped[RegionId | None]
     language: Mapped[Language] = mapped_column(enum_column(Language), default=Language.RU)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped on password change or disabling: every older token stops working.
-    token_version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    token_version: Mapped[Version]
+    created_at: Mapped[WrittenAt]
 
 
 class LoginAttempt(Base):
@@ -98,10 +99,10 @@ class LoginAttempt(Base):
 
     __tablename__ = "login_attempts"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[PrimaryKey]
     username: Mapped[str] = mapped_column(String(64), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
-    attempted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    attempted_at: Mapped[WrittenAt] = mapped_column(index=True)
 
 
 class AccountCode(Base):
@@ -109,10 +110,10 @@ class AccountCode(Base):
 
     __tablename__ = "account_codes"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    id: Mapped[PrimaryKey]
+    account_id: Mapped[AccountId] = mapped_column(index=True)
     purpose: Mapped[str] = mapped_column(String(32))  # "password_reset"
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[WrittenAt]
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]

@@ -6,10 +6,10 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.db import Base, UTCDateTime, enum_column, utcnow
+from marketplace.db import AccountId, Base, PersonId, PrimaryKey, RegionId, WrittenAt, enum_column
 
 
 class ApplicationKind(str, enum.Enum):
@@ -31,18 +31,18 @@ class Application(Base):
         Index("ix_applications_queue", "region_id", "status", "due_date", "id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[PrimaryKey]
     kind: Mapped[ApplicationKind] = mapped_column(enum_column(ApplicationKind))
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
-    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
-    submitted_by_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    person_id: Mapped[PersonId]
+    region_id: Mapped[RegionId]
+    submitted_by_account_id: Mapped[AccountId]
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[ApplicationStatus] = mapped_column(
         enum_column(ApplicationStatus), default=ApplicationStatus.SUBMITTED, index=True
     )
     reason: Mapped[str | None] = mapped_column(String(2000))
-    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    due_date: Mapped[dt.date] = mapped_column(Date, index=True)
-    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    decided_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    submitted_at: Mapped[WrittenAt]
+    due_date: Mapped[dt.date] = mapped_column(index=True)
+    decided_at: Mapped[dt.datetime | None]
+    decided_by_account_id: Mapped[AccountId | None]
     entitlement_id: Mapped[int | None] = mapped_column(ForeignKey("entitlements.id"), unique=True)

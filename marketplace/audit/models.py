@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.db import Base, BigIntPK, UTCDateTime, utcnow
+from marketplace.db import AccountId, Base, BigPrimaryKey, PrimaryKey, WrittenAt
 
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_subject", "subject_type", "subject_id", "id"),)
 
-    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
-    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    actor_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    id: Mapped[BigPrimaryKey]
+    occurred_at: Mapped[WrittenAt]
+    actor_account_id: Mapped[AccountId | None]
     action: Mapped[str] = mapped_column(String(64))
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[int] = mapped_column(Integer)
@@ -31,10 +30,10 @@ class IdempotencyKey(Base):
     __tablename__ = "idempotency_keys"
     __table_args__ = (UniqueConstraint("account_id", "operation", "key", name="uq_idempotency_keys_scope"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    id: Mapped[PrimaryKey]
+    account_id: Mapped[AccountId]
     operation: Mapped[str] = mapped_column(String(40))
     key: Mapped[str] = mapped_column(String(100))
     request_hash: Mapped[str] = mapped_column(String(64))
     subject_id: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[WrittenAt]

@@ -7,10 +7,11 @@ import enum
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, false
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.db import Base, BigIntPK, Money, Quantity, UTCDateTime, enum_column, utcnow
+from marketplace.db import Base, BigPrimaryKey, ChangedAt, PrimaryKey, ProviderId, RegionId, Tally, Tenge, Units, Version, WrittenAt
+from marketplace.db import enum_column, in_range, not_negative, positive
 
 
 class ItemKind(str, enum.Enum):
@@ -77,16 +78,16 @@ class CapSchedule(NamedTuple):
 class ClassifierItem(Base):
     __tablename__ = "classifier_items"
     __table_args__ = (
-        CheckConstraint("price_cap IS NULL OR price_cap > 0", name="price_cap_positive"),
-        CheckConstraint("service_life_months IS NULL OR service_life_months > 0", name="service_life_positive"),
-        CheckConstraint("next_price_cap IS NULL OR next_price_cap > 0", name="next_price_cap_positive"),
-        CheckConstraint("quarterly_release IS NULL OR quarterly_release > 0", name="quarterly_release_positive"),
-        CheckConstraint("yearly_max IS NULL OR yearly_max > 0", name="yearly_max_positive"),
-        CheckConstraint("daily_max IS NULL OR daily_max > 0", name="daily_max_positive"),
-        CheckConstraint("course_days IS NULL OR course_days > 0", name="course_days_positive"),
+        positive("price_cap", optional=True),
+        positive("service_life_months", optional=True, name="service_life_positive"),
+        positive("next_price_cap", optional=True),
+        positive("quarterly_release", optional=True),
+        positive("yearly_max", optional=True),
+        positive("daily_max", optional=True),
+        positive("course_days", optional=True),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[PrimaryKey]
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name_kk: Mapped[str] = mapped_column(String(300))
     name_ru: Mapped[str] = mapped_column(String(300))
@@ -95,20 +96,20 @@ class ClassifierItem(Base):
     unit: Mapped[Unit] = mapped_column(enum_column(Unit))
     category: Mapped[ItemCategory] = mapped_column(enum_column(ItemCategory))
     # The state norm per unit; none for custom items, which go by an approved quote.
-    price_cap: Mapped[Decimal | None] = mapped_column(Money)
-    price_cap_from: Mapped[dt.date | None] = mapped_column(Date)  # since when ``price_cap`` is in force
+    price_cap: Mapped[Tenge | None]
+    price_cap_from: Mapped[dt.date | None]  # since when ``price_cap`` is in force
     # A new cap the administrator set ahead: it replaces ``price_cap`` on its date (orders placed
     # before keep their snapshot; ``catalog.administration.apply_scheduled_caps``).
-    next_price_cap: Mapped[Decimal | None] = mapped_column(Money)
-    next_price_cap_from: Mapped[dt.date | None] = mapped_column(Date)
+    next_price_cap: Mapped[Tenge | None]
+    next_price_cap_from: Mapped[dt.date | None]
     service_life_months: Mapped[int | None] = mapped_column(Integer)
     # The norms (marketplace/records/norms.py holds them on every path): how much a quota item
     # releases per quarter (hygiene items), the most per calendar year (sign language 60 hours),
     # the most per day (personal assistant 8 hours), the days of a course (sanatorium 14), and
     # whether a line may cover a companion (group I and children only).
-    quarterly_release: Mapped[Decimal | None] = mapped_column(Quantity)
-    yearly_max: Mapped[Decimal | None] = mapped_column(Quantity)
-    daily_max: Mapped[Decimal | None] = mapped_column(Quantity)
+    quarterly_release: Mapped[Units | None]
+    yearly_max: Mapped[Units | None]
+    daily_max: Mapped[Units | None]
     course_days: Mapped[int | None] = mapped_column(Integer)
     companion_allowed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # A "with a companion" variant (TSR-10-002) is paid from a line of its base item
@@ -133,14 +134,29 @@ class ClassifierItem(Base):
         return CapSchedule(self.price_cap, self.price_cap_from, self.next_price_cap, self.next_price_cap_from)
 
 
-class Provider(Base):
+class Rated:
+    """What the recipients' reviews add up to (a provider, a listing): ``rating_sum`` of the
+    ``rating_count`` ratings counted, hidden reviews not among them."""
+
+    rating_sum: int
+    rating_count: int
+
+    @property
+    def rating(self) -> Decimal | None:
+        """The mean rating to the hundredth, or None before the first review."""
+        if not self.rating_count:
+            return None
+        return (Decimal(self.rating_sum) / self.rating_count).quantize(Decimal("0.01"))
+
+
+class Provider(Rated, Base):
     __tablename__ = "providers"
     __table_args__ = (
         CheckConstraint("length(bin) = 12", name="bin_length"),
-        CheckConstraint("rating_count >= 0", name="rating_count_not_negative"),
+        not_negative("rating_count"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[PrimaryKey]
     bin: Mapped[str] = mapped_column(String(12), unique=True)
     name: Mapped[str] = mapped_column(String(300))  # the registered name (Russian, as in the state register)
     name_kk: Mapped[str | None] = mapped_column(String(300))
@@ -156,16 +172,10 @@ class Provider(Base):
     website: Mapped[str | None] = mapped_column(String(200))
     # Accessibility of the premises: step-free entrance, accessible toilet, ...
     accessibility: Mapped[list[str]] = mapped_column(JSON, default=list)
-    rating_sum: Mapped[int] = mapped_column(Integer, default=0)
-    rating_count: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-    @property
-    def rating(self) -> Decimal | None:
-        if not self.rating_count:
-            return None
-        return (Decimal(self.rating_sum) / self.rating_count).quantize(Decimal("0.01"))
+    rating_sum: Mapped[Tally]
+    rating_count: Mapped[Tally]
+    created_at: Mapped[WrittenAt]
+    updated_at: Mapped[ChangedAt]
 
 
 class ProviderRegion(Base):
@@ -174,19 +184,19 @@ class ProviderRegion(Base):
     __tablename__ = "provider_regions"
 
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"), primary_key=True)
-    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), primary_key=True, index=True)
+    region_id: Mapped[RegionId] = mapped_column(primary_key=True)
 
 
-class Listing(Base):
+class Listing(Rated, Base):
     __tablename__ = "listings"
     __table_args__ = (
-        CheckConstraint("unit_price > 0", name="unit_price_positive"),
-        CheckConstraint("lead_time_days >= 0 AND lead_time_days <= 365", name="lead_time_range"),
-        CheckConstraint("stock IS NULL OR stock >= 0", name="stock_not_negative"),
+        positive("unit_price"),
+        in_range("lead_time_days", 0, 365, name="lead_time_range"),
+        not_negative("stock", optional=True),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    id: Mapped[PrimaryKey]
+    provider_id: Mapped[ProviderId]
     classifier_item_id: Mapped[int] = mapped_column(ForeignKey("classifier_items.id"), index=True)
     title_kk: Mapped[str] = mapped_column(String(200), default="")
     title_ru: Mapped[str] = mapped_column(String(200), default="")
@@ -194,7 +204,7 @@ class Listing(Base):
     description_kk: Mapped[str] = mapped_column(Text, default="")
     description_ru: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
-    unit_price: Mapped[Decimal] = mapped_column(Money)
+    unit_price: Mapped[Tenge]
     delivery_options: Mapped[list[str]] = mapped_column(JSON, default=list)
     lead_time_days: Mapped[int] = mapped_column(Integer, default=0)
     # Units in stock for products, capacity (hours, places) for services; None = not tracked.
@@ -202,17 +212,11 @@ class Listing(Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[ListingStatus] = mapped_column(enum_column(ListingStatus), default=ListingStatus.DRAFT, index=True)
     review_note: Mapped[str | None] = mapped_column(String(1000))
-    rating_sum: Mapped[int] = mapped_column(Integer, default=0)
-    rating_count: Mapped[int] = mapped_column(Integer, default=0)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-    @property
-    def rating(self) -> Decimal | None:
-        if not self.rating_count:
-            return None
-        return (Decimal(self.rating_sum) / self.rating_count).quantize(Decimal("0.01"))
+    rating_sum: Mapped[Tally]
+    rating_count: Mapped[Tally]
+    version: Mapped[Version]
+    created_at: Mapped[WrittenAt]
+    updated_at: Mapped[ChangedAt]
 
 
 class ListingRegion(Base):
@@ -221,7 +225,7 @@ class ListingRegion(Base):
     __tablename__ = "listing_regions"
 
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True)
-    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), primary_key=True, index=True)
+    region_id: Mapped[RegionId] = mapped_column(primary_key=True)
 
 
 class SearchOutbox(Base):
@@ -234,10 +238,10 @@ class SearchOutbox(Base):
 
     __tablename__ = "search_outbox"
 
-    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    id: Mapped[BigPrimaryKey]
     entity: Mapped[str] = mapped_column(String(16))  # "listing" or "provider"
     entity_id: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[WrittenAt]
 
 
 class SearchIndexVersion(Base):
@@ -249,4 +253,4 @@ class SearchIndexVersion(Base):
 
     index_name: Mapped[str] = mapped_column(String(64), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
-    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    changed_at: Mapped[ChangedAt]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.db import Base, Money, Quantity, UTCDateTime, enum_column, utcnow
+from marketplace.db import AccountId, Base, PersonId, PrimaryKey, ProviderId, RegionId, Tenge, Units, Version, WrittenAt
+from marketplace.db import enum_column, positive
 
 
 class ClaimKind(str, enum.Enum):
@@ -29,23 +29,23 @@ class Receipt(Base):
     """A receipt file for a self-purchase; stored on disk under a random name."""
 
     __tablename__ = "receipts"
-    __table_args__ = (CheckConstraint("size_bytes > 0", name="size_positive"),)
+    __table_args__ = (positive("size_bytes", name="size_positive"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
-    uploaded_by_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    id: Mapped[PrimaryKey]
+    person_id: Mapped[PersonId]
+    uploaded_by_account_id: Mapped[AccountId]
     storage_name: Mapped[str] = mapped_column(String(80), unique=True)
     original_name: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(64))
     size_bytes: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_at: Mapped[WrittenAt]
 
 
 class CompensationClaim(Base):
     __tablename__ = "compensation_claims"
     __table_args__ = (
-        CheckConstraint("amount_claimed > 0", name="amount_claimed_positive"),
+        positive("amount_claimed"),
         CheckConstraint("amount_approvable >= 0 AND amount_approvable <= amount_claimed", name="approvable_range"),
         CheckConstraint("amount_approved IS NULL OR amount_approved <= amount_approvable", name="approved_range"),
         CheckConstraint(
@@ -73,31 +73,31 @@ class CompensationClaim(Base):
         Index("ix_compensation_claims_provider_feed", "provider_id", "due_date", "id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[PrimaryKey]
     kind: Mapped[ClaimKind] = mapped_column(enum_column(ClaimKind))
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
-    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
-    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
+    person_id: Mapped[PersonId]
+    region_id: Mapped[RegionId]
+    provider_id: Mapped[ProviderId | None]
     # A provider's claim for an order is unique per order (one payment per order).
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     entitlement_id: Mapped[int | None] = mapped_column(ForeignKey("entitlements.id"), index=True)
     classifier_item_id: Mapped[int] = mapped_column(ForeignKey("classifier_items.id"))
     receipt_id: Mapped[int | None] = mapped_column(ForeignKey("receipts.id"))
     receipt_sha256: Mapped[str | None] = mapped_column(String(64))
-    submitted_by_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
-    quantity: Mapped[Decimal] = mapped_column(Quantity)
-    amount_claimed: Mapped[Decimal] = mapped_column(Money)
-    amount_approvable: Mapped[Decimal] = mapped_column(Money)
-    amount_approved: Mapped[Decimal | None] = mapped_column(Money)
+    submitted_by_account_id: Mapped[AccountId]
+    quantity: Mapped[Units]
+    amount_claimed: Mapped[Tenge]
+    amount_approvable: Mapped[Tenge]
+    amount_approved: Mapped[Tenge | None]
     status: Mapped[ClaimStatus] = mapped_column(enum_column(ClaimStatus), default=ClaimStatus.SUBMITTED, index=True)
     reject_reason: Mapped[str | None] = mapped_column(String(1000))
     # Why less than claimed was approved (the officer's words, or the cap when it held the amount back).
     reduction_reason: Mapped[str | None] = mapped_column(String(1000))
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
-    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    due_date: Mapped[dt.date] = mapped_column(Date, index=True)
-    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    decided_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
-    paid_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[WrittenAt]
+    due_date: Mapped[dt.date] = mapped_column(index=True)
+    decided_at: Mapped[dt.datetime | None]
+    decided_by_account_id: Mapped[AccountId | None]
+    paid_at: Mapped[dt.datetime | None]
     payment_reference: Mapped[str | None] = mapped_column(String(64), unique=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    version: Mapped[Version]

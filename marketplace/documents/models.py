@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.accounts.models import Language
-from marketplace.db import Base, UTCDateTime, enum_column, utcnow
+from marketplace.db import Base, PersonId, PrimaryKey, RegionId, WrittenAt, enum_column
 
 
 class DocumentSubject(str, enum.Enum):
@@ -28,15 +27,15 @@ class ResultDocument(Base):
     __tablename__ = "result_documents"
     __table_args__ = (UniqueConstraint("subject", "subject_id", name="uq_result_documents_subject"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[PrimaryKey]
     code: Mapped[str] = mapped_column(String(32), unique=True)
     subject: Mapped[DocumentSubject] = mapped_column(enum_column(DocumentSubject))
     subject_id: Mapped[int] = mapped_column(Integer)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
-    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    person_id: Mapped[PersonId]
+    region_id: Mapped[RegionId] = mapped_column(index=False)
     decision: Mapped[str] = mapped_column(String(16))
     language: Mapped[Language] = mapped_column(enum_column(Language))
-    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_at: Mapped[WrittenAt]
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     signature: Mapped[str] = mapped_column(String(100))
     key_id: Mapped[str] = mapped_column(String(16))

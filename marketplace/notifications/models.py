@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.db import Base, BigIntPK, UTCDateTime, utcnow
+from marketplace.db import AccountId, Base, BigPrimaryKey, WrittenAt
 
 
 class Notification(Base):
@@ -23,14 +23,14 @@ class Notification(Base):
               sqlite_where=text("read_at IS NULL"), postgresql_where=text("read_at IS NULL")),
     )
 
-    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    id: Mapped[BigPrimaryKey]
+    account_id: Mapped[AccountId] = mapped_column(index=True)
     kind: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
     subject_type: Mapped[str | None] = mapped_column(String(40))
     subject_id: Mapped[int | None] = mapped_column(Integer)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    read_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[WrittenAt] = mapped_column(index=True)
+    read_at: Mapped[dt.datetime | None]
     dedup_key: Mapped[str | None] = mapped_column(String(120))

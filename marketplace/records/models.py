@@ -6,10 +6,11 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.db import Base, Quantity, UTCDateTime, enum_column, utcnow
+from marketplace.db import Base, PersonId, PrimaryKey, RegionId, Units, WrittenAt
+from marketplace.db import enum_column, not_negative, positive, valid_period
 
 
 class DisabilityGroup(str, enum.Enum):
@@ -42,22 +43,22 @@ class EntitlementSource(str, enum.Enum):
 class DisabilityRecord(Base):
     __tablename__ = "disability_records"
     __table_args__ = (
-        CheckConstraint("valid_until IS NULL OR valid_until >= valid_from", name="valid_period"),
+        valid_period(open_ended=True),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
-    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    id: Mapped[PrimaryKey]
+    person_id: Mapped[PersonId]
+    region_id: Mapped[RegionId]
     group: Mapped[DisabilityGroup] = mapped_column("disability_group", enum_column(DisabilityGroup))
     cause: Mapped[str] = mapped_column(String(64))
     nosology_code: Mapped[str] = mapped_column(String(8))
     exam_format: Mapped[ExamFormat] = mapped_column(enum_column(ExamFormat))
-    valid_from: Mapped[dt.date] = mapped_column(Date)
-    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    valid_from: Mapped[dt.date]
+    valid_until: Mapped[dt.date | None]
     status: Mapped[RecordStatus] = mapped_column(enum_column(RecordStatus), default=RecordStatus.ACTIVE)
     # The MSE decision number makes a re-run import idempotent.
     decision_number: Mapped[str | None] = mapped_column(String(40), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[WrittenAt]
 
     def is_active_on(self, day: dt.date) -> bool:
         return (
@@ -72,26 +73,26 @@ class Entitlement(Base):
 
     __tablename__ = "entitlements"
     __table_args__ = (
-        CheckConstraint("quantity > 0", name="quantity_positive"),
-        CheckConstraint("reserved >= 0", name="reserved_not_negative"),
-        CheckConstraint("consumed >= 0", name="consumed_not_negative"),
+        positive("quantity"),
+        not_negative("reserved"),
+        not_negative("consumed"),
         CheckConstraint("reserved + consumed <= quantity", name="balance_not_negative"),
-        CheckConstraint("valid_until >= valid_from", name="valid_period"),
+        valid_period(),
         UniqueConstraint("line_number", name="uq_entitlements_line_number"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
-    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    id: Mapped[PrimaryKey]
+    person_id: Mapped[PersonId]
+    region_id: Mapped[RegionId]
     classifier_item_id: Mapped[int] = mapped_column(ForeignKey("classifier_items.id"), index=True)
-    quantity: Mapped[Decimal] = mapped_column(Quantity)
-    reserved: Mapped[Decimal] = mapped_column(Quantity, default=Decimal("0"))
-    consumed: Mapped[Decimal] = mapped_column(Quantity, default=Decimal("0"))
-    valid_from: Mapped[dt.date] = mapped_column(Date)
-    valid_until: Mapped[dt.date] = mapped_column(Date)
+    quantity: Mapped[Units]
+    reserved: Mapped[Units] = mapped_column(default=Decimal("0"))
+    consumed: Mapped[Units] = mapped_column(default=Decimal("0"))
+    valid_from: Mapped[dt.date]
+    valid_until: Mapped[dt.date]
     # Quota items (absorbent underwear) are released by quarter, not all at once.
-    quarterly_release: Mapped[Decimal | None] = mapped_column(Quantity)
-    daily_limit: Mapped[Decimal | None] = mapped_column(Quantity)
+    quarterly_release: Mapped[Units | None]
+    daily_limit: Mapped[Units | None]
     with_companion: Mapped[bool] = mapped_column(default=False)
     status: Mapped[EntitlementStatus] = mapped_column(
         enum_column(EntitlementStatus), default=EntitlementStatus.ACTIVE
@@ -99,7 +100,7 @@ class Entitlement(Base):
     source: Mapped[EntitlementSource] = mapped_column(enum_column(EntitlementSource), default=EntitlementSource.IRP)
     # The IRP line reference makes a re-run import idempotent.
     line_number: Mapped[str | None] = mapped_column(String(60))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[WrittenAt]
 
     @property
     def balance(self) -> Decimal:
