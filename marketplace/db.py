@@ -1,4 +1,5 @@
-"""Database plumbing: the declarative base, column types, engine and sessions.
+"""Database plumbing: the declarative base, column types, the column declarations and CHECK rules
+the models share, engine and sessions.
 
 The same models run on SQLite (embedded default) and PostgreSQL (production).
 Money and quantities are exact decimals on both: PostgreSQL stores NUMERIC;
@@ -118,7 +119,8 @@ def utcnow() -> dt.datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    # A moment needs no column type of its own: ``Mapped[dt.datetime]`` is stored as UTCDateTime.
+    # A moment needs no column type of its own: ``Mapped[dt.datetime]`` is stored as UTCDateTime
+    # (and ``Mapped[dt.date]`` as DATE, by SQLAlchemy's own map).
     type_annotation_map = {dt.datetime: UTCDateTime()}
 
 
