@@ -11,7 +11,7 @@ from marketplace.records.services import get_person
 from schema.accounts.types import Account, Me, Person, Region
 from schema.core.ids import decode_id, to_global_id
 from schema.core.node import node_fetcher, node_from_service
-from schema.core.pagination import Connection, build_connection, counter, decode_id_cursor, page_size
+from schema.core.pagination import Connection, service_connection
 from schema.core.scalars import Role
 
 
@@ -62,10 +62,5 @@ class AccountQueries:
         self, info: strawberry.Info, role: Role | None = None, text: str | None = None,  # type: ignore[valid-type]
         first: int | None = None, after: str | None = None,
     ) -> Connection[Account]:
-        size = page_size(first)
-        async with info.context.db.session() as session:
-            rows = await administration.list_accounts(session, info.context.viewer, role=role, text=text, first=size,
-                                                      after=decode_id_cursor(after))
-        return build_connection(rows, size, key=lambda a: [a.id], wrap=Account.from_model,
-                                count=counter(info, administration.list_accounts, role=role, text=text),
-                                has_previous=after is not None)
+        return await service_connection(info, administration.list_accounts, role=role, text=text, first=first,
+                                        after=after, wrap=Account.from_model)
