@@ -6,11 +6,10 @@ import strawberry
 
 from marketplace.accounts import administration
 from marketplace.catalog.classifier import list_regions
-from marketplace.errors import not_found
 from marketplace.records.services import get_person
 from schema.accounts.types import Account, Me, Person, Region
 from schema.core.ids import decode_id, to_global_id
-from schema.core.node import node_fetcher, node_from_service
+from schema.core.node import node_fetcher, node_from_loader, node_from_service
 from schema.core.pagination import Connection, service_connection
 from schema.core.scalars import Role
 
@@ -20,12 +19,7 @@ async def fetch_person(info: strawberry.Info, pk: int) -> Person:
         return Person.from_model(await get_person(session, info.context.viewer, pk))
 
 
-@node_fetcher("Region")
-async def fetch_region(info: strawberry.Info, pk: int) -> Region:
-    region = await info.context.loaders.region.load(pk)
-    if region is None:
-        raise not_found("region")
-    return Region.from_model(region)
+fetch_region = node_from_loader("Region", "region", Region.from_model, "region")
 
 
 node_fetcher("Person")(fetch_person)

@@ -6,10 +6,9 @@ import strawberry
 
 from marketplace.catalog import services
 from marketplace.catalog.classifier import list_classifier
-from marketplace.errors import not_found
 from schema.catalog.types import ClassifierItem, ItemCategory, ItemKind, Listing, ListingStatus, Provider
 from schema.core.ids import decode_id
-from schema.core.node import node_fetcher, node_from_service
+from schema.core.node import node_fetcher, node_from_loader, node_from_service
 from schema.core.pagination import Connection, service_connection
 
 
@@ -23,12 +22,8 @@ async def fetch_provider(info: strawberry.Info, pk: int) -> Provider:
 fetch_listing = node_from_service("Listing", services.get_listing, Listing.from_model)
 
 
-@node_fetcher("ClassifierItem")
-async def fetch_classifier_item(info: strawberry.Info, pk: int) -> ClassifierItem:
-    item = await info.context.loaders.classifier_item.load(pk)
-    if item is None:
-        raise not_found("classifier item")
-    return ClassifierItem.from_model(item)
+fetch_classifier_item = node_from_loader("ClassifierItem", "classifier_item", ClassifierItem.from_model,
+                                         "classifier item")
 
 
 @strawberry.type

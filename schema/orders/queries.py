@@ -5,10 +5,11 @@ from __future__ import annotations
 import strawberry
 
 from marketplace.orders import services
+from schema.catalog.reviews import Review
 from schema.core.ids import decode_id
 from schema.core.node import node_from_service
 from schema.core.pagination import Connection, service_connection
-from schema.orders.types import Order, OrderStatus, Review, ServiceLog
+from schema.orders.types import Order, OrderStatus, ServiceLog
 
 
 fetch_order = node_from_service("Order", services.get_order, Order.from_model)
