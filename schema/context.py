@@ -26,7 +26,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import OperationType
 from sqlalchemy.exc import SQLAlchemyError
@@ -39,6 +39,9 @@ from marketplace.db import Database
 from marketplace.i18n import negotiate
 from marketplace.settings import Settings
 from schema.services import Services
+
+if TYPE_CHECKING:
+    from schema.loaders import Loaders
 
 log = logging.getLogger("tirek.context")
 

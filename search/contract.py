@@ -198,6 +198,24 @@ class ListingSearch(Protocol):
     ) -> SearchResult: ...
 
 
+class CleanListingSearch:
+    """A backend's ``ListingSearch.search``: the page and the order are validated here
+    (``clean_page``, ``clean_sort``), then ``search_page`` answers them."""
+
+    async def search(
+        self,
+        query: str,
+        filters: ListingFilter,
+        sort: ListingSort | None = None,
+        first: int = 20,
+        offset: int = 0,
+    ) -> SearchResult:
+        return await self.search_page(clean_page(query, first, offset), filters, clean_sort(sort))
+
+    async def search_page(self, page: Page, filters: ListingFilter, sort: ListingSort | None) -> SearchResult:
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
 class Page:
     """Validated paging and query text, shared by the backends."""

@@ -35,7 +35,7 @@ from functools import lru_cache
 from typing import Any, Final
 
 from sqlalchemy import ColumnElement, String, Text, and_, case, cast, Float, exists, func, literal, null, or_, select
-from sqlalchemy import true, union_all
+from sqlalchemy import CTE, Select, true, union_all
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import KeyedColumnElement
@@ -43,7 +43,7 @@ from sqlalchemy.sql.elements import KeyedColumnElement
 from marketplace.catalog.models import ClassifierItem, ItemCategory, Listing, ListingRegion, Provider, ProviderRegion
 from marketplace.catalog.models import VerificationStatus
 from search.documents import flatten_attributes, indexable_clause
-from search.contract import clean_page, clean_sort, ListingFilter, ListingSort, SearchResult
+from search.contract import CleanListingSearch, ListingFilter, ListingSort, Page, SearchResult
 from search.settings import FACETS, SYNONYM_GROUPS
 from search.vocabulary import everyday_codes
 from search.wording import FOLD_FROM, FOLD_TABLE, FOLD_TO, STOP_WORDS, fold, has_code, kazakh_stem, looks_kazakh, stem
@@ -161,6 +161,18 @@ class _Dialect:
         fn = func.instr if self.sqlite else func.strpos
         return fn(haystack, literal(needle, String)) > 0
 
+    def listings_cte(self, columns: Select[Any], source: Any, conditions: list[ColumnElement[bool]], name: str) -> CTE:
+        """``columns`` of the listings in ``source``, with their provider and classifier item, where
+        ``conditions`` hold: the CTE ``name``, computed once (materialised where the database can)."""
+        cte = (
+            columns.select_from(source)
+            .join(Provider, Provider.id == Listing.provider_id)
+            .join(ClassifierItem, ClassifierItem.id == Listing.classifier_item_id)
+            .where(*conditions)
+            .cte(name)
+        )
+        return cte.prefix_with("MATERIALIZED") if self.materialized_cte else cte
+
     def json_elements(self, column: Any) -> Any:
         if self.sqlite:
             return func.json_each(column).table_valued("value")
@@ -217,7 +229,7 @@ def _served_regions(listing_id: Any, provider_id: Any) -> Any:
     )
 
 
-class DatabaseListingSearch:
+class DatabaseListingSearch(CleanListingSearch):
     """searchListings over SQL (SQLite or PostgreSQL), without Meilisearch."""
 
     backend = "database"
@@ -225,16 +237,7 @@ class DatabaseListingSearch:
     def __init__(self, db: Any) -> None:
         self.db = db
 
-    async def search(
-        self,
-        query: str,
-        filters: ListingFilter,
-        sort: ListingSort | None = None,
-        first: int = 20,
-        offset: int = 0,
-    ) -> SearchResult:
-        page = clean_page(query, first, offset)
-        sort = clean_sort(sort)
+    async def search_page(self, page: Page, filters: ListingFilter, sort: ListingSort | None) -> SearchResult:
         async with self.db.session() as session:
             dialect = _Dialect(session.bind.dialect.name if session.bind else self.db.dialect)
             if dialect.sqlite:
@@ -267,7 +270,7 @@ class DatabaseListingSearch:
         if clauses:
             # The folded text is computed once per candidate row, in a
             # materialised CTE, then tested against every alternative.
-            texts = (
+            texts = d.listings_cte(
                 select(
                     Listing.id.label("id"),
                     _joined(
@@ -282,15 +285,9 @@ class DatabaseListingSearch:
                         d.attributes_text(),
                     ).label("haystack"),
                     d.fold(_joined(Listing.title_kk, Listing.title_ru, Listing.title_en)).label("titles"),
-                )
-                .select_from(Listing)
-                .join(Provider, Provider.id == Listing.provider_id)
-                .join(ClassifierItem, ClassifierItem.id == Listing.classifier_item_id)
-                .where(*conditions)
-                .cte("texts")
+                ),
+                Listing, conditions, "texts",
             )
-            if d.materialized_cte:
-                texts = texts.prefix_with("MATERIALIZED")
             # Joined (a hash join), not "IN (...)" plus a correlated subquery,
             # which would scan the CTE once per row.
             source = source.join(texts, texts.c.id == Listing.id)
@@ -305,7 +302,7 @@ class DatabaseListingSearch:
                        for w in alt.split() for n in needles(w)]), 0),
                 else_=1,
             )
-        hits = (
+        hits = d.listings_cte(
             select(
                 Listing.id.label("id"),
                 Listing.provider_id.label("provider_id"),
@@ -320,15 +317,9 @@ class DatabaseListingSearch:
                 cast(ClassifierItem.kind, String).label("kind"),
                 _bool_text(Provider.verification_status == VerificationStatus.VERIFIED).label("provider_verified"),
                 _bool_text(_in_stock()).label("in_stock"),
-            )
-            .select_from(source)
-            .join(Provider, Provider.id == Listing.provider_id)
-            .join(ClassifierItem, ClassifierItem.id == Listing.classifier_item_id)
-            .where(*conditions)
-            .cte("hits")
+            ),
+            source, conditions, "hits",
         )
-        if d.materialized_cte:
-            hits = hits.prefix_with("MATERIALIZED")
         # One statement: the total, the page (with positions) and every facet,
         # as (facet, value, n) rows, so the hits are computed once.
         parts: list[Any] = [

@@ -7,7 +7,7 @@ is quoted and escaped, so no user string is ever spliced into the filter syntax.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import enum
 from decimal import Decimal
 from typing import Any, Final
 
@@ -18,7 +18,7 @@ from meilisearch_python_sdk.types import JsonDict
 
 from marketplace.catalog.models import ListingStatus
 from search.client import SearchRefused, SearchUnavailable, translated_errors
-from search.contract import ListingFilter, ListingSort, SearchResult, clean_page, clean_sort
+from search.contract import CleanListingSearch, ListingFilter, ListingSort, Page, SearchResult
 from search.settings import FACETS
 from search.wording import has_code, search_words
 
@@ -51,36 +51,39 @@ def _number(value: Decimal | int) -> str:
     return str(int(value))
 
 
-def _in(attribute: str, literals: Sequence[str]) -> str:
-    return f"{attribute} IN [{', '.join(literals)}]"
+def _literal(value: Any) -> str:
+    """A filter value as Meilisearch reads it: a tuple as a list (for ``IN``), an enum by its value."""
+    if isinstance(value, tuple):
+        return f"[{', '.join(_literal(v) for v in value)}]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, enum.Enum):
+        return quote(value.value)
+    if isinstance(value, str):
+        return quote(value)
+    return _number(value)
 
 
 def meili_filter(filters: ListingFilter) -> list[str]:
-    """The filter as a list of expressions Meilisearch ANDs together."""
-    parts = [f"status = {quote(ListingStatus.PUBLISHED.value)}"]
-    if filters.classifier_codes:
-        parts.append(_in("classifier_code", [quote(c) for c in filters.classifier_codes]))
-    if filters.categories:
-        parts.append(_in("category", [quote(c.value) for c in filters.categories]))
-    if filters.kind is not None:
-        parts.append(f"kind = {quote(filters.kind.value)}")
-    if filters.region_ids:
-        parts.append(_in("region_ids", [_number(r) for r in filters.region_ids]))
-    if filters.price_min is not None:
-        parts.append(f"unit_price >= {_number(filters.price_min)}")
-    if filters.price_max is not None:
-        parts.append(f"unit_price <= {_number(filters.price_max)}")
-    if filters.provider_verified is not None:
-        parts.append(f"provider_verified = {'true' if filters.provider_verified else 'false'}")
-    if filters.delivery_options:
-        parts.append(_in("delivery_options", [quote(d.value) for d in filters.delivery_options]))
-    if filters.in_stock is not None:
-        parts.append(f"in_stock = {'true' if filters.in_stock else 'false'}")
-    if filters.min_rating is not None:
-        parts.append(f"rating >= {_number(filters.min_rating)}")
-    if filters.provider_id is not None:
-        parts.append(f"provider_id = {_number(filters.provider_id)}")
-    return parts
+    """The filter as a list of expressions Meilisearch ANDs together: one per field given (a
+    field of many values matches any of them)."""
+    conditions: list[tuple[str, str, Any]] = [
+        ("classifier_code", "IN", filters.classifier_codes),
+        ("category", "IN", filters.categories),
+        ("kind", "=", filters.kind),
+        ("region_ids", "IN", filters.region_ids),
+        ("unit_price", ">=", filters.price_min),
+        ("unit_price", "<=", filters.price_max),
+        ("provider_verified", "=", filters.provider_verified),
+        ("delivery_options", "IN", filters.delivery_options),
+        ("in_stock", "=", filters.in_stock),
+        ("rating", ">=", filters.min_rating),
+        ("provider_id", "=", filters.provider_id),
+    ]
+    return [f"status = {quote(ListingStatus.PUBLISHED.value)}"] + [
+        f"{attribute} {operator} {_literal(value)}" for attribute, operator, value in conditions
+        if value is not None and value != ()
+    ]
 
 
 def _facet_counts(distribution: dict[str, Any] | None) -> dict[str, dict[str, int]]:
@@ -88,7 +91,7 @@ def _facet_counts(distribution: dict[str, Any] | None) -> dict[str, dict[str, in
     return {name: {str(k): int(v) for k, v in (distribution.get(name) or {}).items()} for name in FACETS}
 
 
-class MeilisearchListingSearch:
+class MeilisearchListingSearch(CleanListingSearch):
     """Search the listings index. Raises ``SearchUnavailable`` when Meilisearch is
     down or the index does not exist yet (nothing has been indexed)."""
 
@@ -98,16 +101,7 @@ class MeilisearchListingSearch:
         self.client = client
         self.index_name = index_name
 
-    async def search(
-        self,
-        query: str,
-        filters: ListingFilter,
-        sort: ListingSort | None = None,
-        first: int = 20,
-        offset: int = 0,
-    ) -> SearchResult:
-        page = clean_page(query, first, offset)
-        sort = clean_sort(sort)
+    async def search_page(self, page: Page, filters: ListingFilter, sort: ListingSort | None) -> SearchResult:
         if sort is not None:
             sort_by: list[str] | None = MEILI_SORT[sort]
         else:

@@ -14,14 +14,14 @@ from typing import Any
 from meilisearch_python_sdk import AsyncClient
 
 from search.client import SearchRefused, SearchUnavailable
-from search.contract import ListingFilter, ListingSearch, ListingSort, SearchResult
+from search.contract import CleanListingSearch, ListingFilter, ListingSearch, ListingSort, Page, SearchResult
 from search.fallback import DatabaseListingSearch
 from search.meili import MeilisearchListingSearch
 
 logger = logging.getLogger("tirek.search")
 
 
-class ResilientListingSearch:
+class ResilientListingSearch(CleanListingSearch):
     """Meilisearch when it answers; the database (with a logged warning) when it does not.
 
     After Meilisearch could not be reached it is skipped for ``retry_after`` seconds, so a
@@ -41,14 +41,9 @@ class ResilientListingSearch:
     def degraded(self) -> bool:
         return time.monotonic() < self._skip_until
 
-    async def search(
-        self,
-        query: str,
-        filters: ListingFilter,
-        sort: ListingSort | None = None,
-        first: int = 20,
-        offset: int = 0,
-    ) -> SearchResult:
+    async def search_page(self, page: Page, filters: ListingFilter, sort: ListingSort | None) -> SearchResult:
+        # Validated here, so a refusal reads the same whichever backend answers (each checks again).
+        query, first, offset = page.query, page.first, page.offset
         if not self.degraded:
             try:
                 result = await self.primary.search(query, filters, sort, first, offset)

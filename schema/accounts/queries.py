@@ -6,12 +6,11 @@ import strawberry
 
 from marketplace.accounts import administration
 from marketplace.catalog.classifier import list_regions
-from marketplace.errors import not_found
 from marketplace.records.services import get_person
 from schema.accounts.types import Account, Me, Person, Region
 from schema.core.ids import decode_id, to_global_id
-from schema.core.node import node_fetcher, node_from_service
-from schema.core.pagination import Connection, build_connection, counter, decode_id_cursor, page_size
+from schema.core.node import node_fetcher, node_from_loader, node_from_service
+from schema.core.pagination import Connection, service_connection
 from schema.core.scalars import Role
 
 
@@ -20,12 +19,7 @@ async def fetch_person(info: strawberry.Info, pk: int) -> Person:
         return Person.from_model(await get_person(session, info.context.viewer, pk))
 
 
-@node_fetcher("Region")
-async def fetch_region(info: strawberry.Info, pk: int) -> Region:
-    region = await info.context.loaders.region.load(pk)
-    if region is None:
-        raise not_found("region")
-    return Region.from_model(region)
+fetch_region = node_from_loader("Region", "region", Region.from_model, "region")
 
 
 node_fetcher("Person")(fetch_person)
@@ -62,10 +56,5 @@ class AccountQueries:
         self, info: strawberry.Info, role: Role | None = None, text: str | None = None,  # type: ignore[valid-type]
         first: int | None = None, after: str | None = None,
     ) -> Connection[Account]:
-        size = page_size(first)
-        async with info.context.db.session() as session:
-            rows = await administration.list_accounts(session, info.context.viewer, role=role, text=text, first=size,
-                                                      after=decode_id_cursor(after))
-        return build_connection(rows, size, key=lambda a: [a.id], wrap=Account.from_model,
-                                count=counter(info, administration.list_accounts, role=role, text=text),
-                                has_previous=after is not None)
+        return await service_connection(info, administration.list_accounts, role=role, text=text, first=first,
+                                        after=after, wrap=Account.from_model)

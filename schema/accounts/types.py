@@ -9,6 +9,7 @@ import strawberry
 
 from marketplace.accounts import models as m
 from schema.core.ids import to_global_id
+from schema.core.loaders import related_many
 from schema.core.node import Node
 from schema.core.scalars import Language, Role, localized
 
@@ -102,8 +103,7 @@ class Me:
 
     @strawberry.field(description="Persons this account legally represents (children, wards).")
     async def represented_persons(self, info: strawberry.Info) -> list[Person]:
-        people = await info.context.loaders.person.load_many(sorted(self.represented_pks))
-        return [Person.from_model(p) for p in people if p is not None]
+        return await related_many(info.context.loaders.person, sorted(self.represented_pks), Person)
 
     @strawberry.field(description="For a PROVIDER: its organisation.")
     async def provider(

@@ -11,7 +11,7 @@ from schema.applications.types import proven_facts
 from schema.core.errors import user_errors
 from schema.core.ids import decode_id
 from schema.core.node import node_fetcher
-from schema.core.pagination import Connection, build_connection, counter, decode_cursor, page_size
+from schema.core.pagination import Connection, service_connection
 
 
 def application_type(info: strawberry.Info, app) -> Application:  # type: ignore[no-untyped-def]
@@ -67,16 +67,9 @@ class ApplicationQueries:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Application]:
-        size = page_size(first)
-        async with info.context.db.session() as session:
-            rows = await services.list_applications(
-                session, info.context.viewer, status=status, kind=kind, overdue_only=overdue_only, first=size,
-                after=decode_cursor(after),
-            )
-        return build_connection(rows, size, key=services.application_cursor, wrap=lambda a: application_type(info, a),
-                                count=counter(info, services.list_applications, status=status, kind=kind,
-                                              overdue_only=overdue_only),
-                                has_previous=after is not None)
+        return await service_connection(
+            info, services.list_applications, status=status, kind=kind, overdue_only=overdue_only, first=first,
+            after=after, key=services.application_cursor, wrap=lambda a: application_type(info, a))
 
     @strawberry.field(description="One application in the viewer's scope.")
     async def application(self, info: strawberry.Info, id: strawberry.ID) -> Application:

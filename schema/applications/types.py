@@ -17,6 +17,7 @@ from schema.catalog.types import ClassifierItem
 from schema.core.errors import UserError
 from schema.documents import ResultDocument
 from schema.core.ids import to_global_id
+from schema.core.loaders import related
 from schema.core.node import Node
 from schema.records.types import Entitlement
 
@@ -88,22 +89,15 @@ class Application(Node):
 
     @strawberry.field(description="The aid or service asked for, when one was named.")
     async def classifier_item(self, info: strawberry.Info) -> ClassifierItem | None:
-        if self.item_pk is None:
-            return None
-        item = await info.context.loaders.classifier_item.load(self.item_pk)
-        return ClassifierItem.from_model(item) if item else None
+        return await related(info.context.loaders.classifier_item, self.item_pk, ClassifierItem)
 
     @strawberry.field(description="The entitlement the approval issued.")
     async def entitlement(self, info: strawberry.Info) -> Entitlement | None:
-        if self.entitlement_pk is None:
-            return None
-        ent = await info.context.loaders.entitlement.load(self.entitlement_pk)
-        return Entitlement.from_model(ent) if ent else None
+        return await related(info.context.loaders.entitlement, self.entitlement_pk, Entitlement)
 
     @strawberry.field(description="The decision as a sealed PDF (null until it is decided).")
     async def decision_document(self, info: strawberry.Info) -> ResultDocument | None:
-        document = await info.context.loaders.application_document.load(self.pk)
-        return ResultDocument.from_model(document) if document else None
+        return await related(info.context.loaders.application_document, self.pk, ResultDocument)
 
     @classmethod
     def from_model(cls, a: m.Application, language: Language, today: dt.date) -> Application:

@@ -6,11 +6,10 @@ import strawberry
 
 from marketplace.catalog import services
 from marketplace.catalog.classifier import list_classifier
-from marketplace.errors import DomainError, ErrorCode, not_found
 from schema.catalog.types import ClassifierItem, ItemCategory, ItemKind, Listing, ListingStatus, Provider
 from schema.core.ids import decode_id
-from schema.core.node import node_fetcher, node_from_service
-from schema.core.pagination import Connection, build_connection, counter, decode_id_cursor, page_size
+from schema.core.node import node_fetcher, node_from_loader, node_from_service
+from schema.core.pagination import Connection, service_connection
 
 
 @node_fetcher("Provider")
@@ -23,12 +22,8 @@ async def fetch_provider(info: strawberry.Info, pk: int) -> Provider:
 fetch_listing = node_from_service("Listing", services.get_listing, Listing.from_model)
 
 
-@node_fetcher("ClassifierItem")
-async def fetch_classifier_item(info: strawberry.Info, pk: int) -> ClassifierItem:
-    item = await info.context.loaders.classifier_item.load(pk)
-    if item is None:
-        raise not_found("classifier item")
-    return ClassifierItem.from_model(item)
+fetch_classifier_item = node_from_loader("ClassifierItem", "classifier_item", ClassifierItem.from_model,
+                                         "classifier item")
 
 
 @strawberry.type
@@ -59,20 +54,11 @@ class CatalogQueries:
         self, info: strawberry.Info, provider_id: strawberry.ID,
         status: ListingStatus | None = None, first: int | None = None, after: str | None = None,  # type: ignore[valid-type]
     ) -> Connection[Listing]:
-        size = page_size(first)
-        async with info.context.db.session() as session:
-            rows = await services.list_provider_listings(
-                session, info.context.viewer, decode_id(provider_id, "Provider", "providerId"), status=status,
-                limit=size, after_id=decode_id_cursor(after))
-        count = counter(info, services.list_provider_listings, decode_id(provider_id, "Provider", "providerId"),
-                        status=status)
-        return build_connection(rows, size, key=lambda x: [x.id], wrap=Listing.from_model, count=count,
-                                has_previous=after is not None)
+        return await service_connection(
+            info, services.list_provider_listings, decode_id(provider_id, "Provider", "providerId"), status=status,
+            first=first, after=after, wrap=Listing.from_model, page_names=("limit", "after_id"))
 
     @strawberry.field(description="Officer: listings waiting for review in the officer's region, oldest first.")
     async def moderation_queue(self, info: strawberry.Info, first: int | None = None, after: str | None = None) -> Connection[Listing]:
-        size = page_size(first)
-        async with info.context.db.session() as session:
-            rows = await services.moderation_queue(session, info.context.viewer, limit=size, after_id=decode_id_cursor(after))
-        return build_connection(rows, size, key=lambda x: [x.id], wrap=Listing.from_model,
-                                count=counter(info, services.moderation_queue), has_previous=after is not None)
+        return await service_connection(info, services.moderation_queue, first=first, after=after,
+                                        wrap=Listing.from_model, page_names=("limit", "after_id"))

@@ -7,12 +7,11 @@ import strawberry
 
 from marketplace.catalog import registration as services
 from schema.catalog.mutations import ProviderPayload, provider_payload, region_ids
-from schema.core.pagination import decode_id_cursor
 from schema.catalog.types import ItemCategory, Provider, VerificationStatus
 from schema.core.errors import Payload
 from schema.core.ids import decode_id, to_global_id
 from schema.core.mutations import mutation, transaction
-from schema.core.pagination import Connection, build_connection, counter, page_size
+from schema.core.pagination import Connection, service_connection
 from schema.core.scalars import Language
 
 
@@ -52,13 +51,8 @@ class ProviderRegistrationQueries:
         self, info: strawberry.Info, verification_status: VerificationStatus | None = None,  # type: ignore[valid-type]
         first: int | None = None, after: str | None = None,
     ) -> Connection[Provider]:
-        size = page_size(first)
-        async with info.context.db.session() as session:
-            rows = await services.list_providers(session, info.context.viewer, verification_status=verification_status,
-                                                 first=size, after=decode_id_cursor(after))
-        return build_connection(rows, size, key=lambda p: [p.id], wrap=Provider.from_model,
-                                count=counter(info, services.list_providers, verification_status=verification_status),
-                                has_previous=after is not None)
+        return await service_connection(info, services.list_providers, verification_status=verification_status,
+                                        first=first, after=after, wrap=Provider.from_model)
 
 
 @strawberry.type

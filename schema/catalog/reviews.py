@@ -61,6 +61,17 @@ def reviews_loader(db: Database) -> DataLoader[ReviewKey, list[Any]]:
     return DataLoader(load)
 
 
+def reviews_field(owner: str) -> Any:
+    """The ``reviews`` connection of a listing or a provider (``owner``), on its ``pk``."""
+
+    async def reviews(self: Any, info: strawberry.Info, first: int | None = None, after: str | None = None
+                      ) -> Connection[Review]:
+        return await reviews_of(info, owner, self.pk, first, after)
+
+    return strawberry.field(resolver=reviews,
+                            description="Its visible reviews, newest first (the rating counts only these).")
+
+
 async def reviews_of(info: strawberry.Info, owner: str, pk: int, first: int | None, after: str | None
                      ) -> Connection[Review]:
     size = page_size(first)

@@ -12,10 +12,9 @@ from strawberry.scalars import JSON
 from marketplace.catalog import models as m
 from marketplace.clock import today
 from schema.accounts.types import Region
-from schema.catalog.reviews import Review, reviews_of
-from schema.core.pagination import Connection
+from schema.catalog.reviews import reviews_field
 from schema.core.ids import to_global_id
-from schema.core.loaders import known
+from schema.core.loaders import known, related_many
 from schema.core.node import Node
 from schema.core.scalars import Language, localized
 
@@ -67,6 +66,16 @@ class ClassifierItem(Node):
         )
 
 
+def _regions_field(region_ids: str, description: str) -> Any:
+    """The ``regions`` of a provider or a listing: the region ids its loader ``region_ids`` gives for its ``pk``."""
+
+    async def regions(self: Any, info: strawberry.Info) -> list[Region]:
+        ids = await getattr(info.context.loaders, region_ids).load(self.pk)
+        return await related_many(info.context.loaders.region, ids, Region)
+
+    return strawberry.field(resolver=regions, description=description)
+
+
 @strawberry.type(description="A provider's public profile.")
 class Provider(Node):
     bin: str
@@ -85,16 +94,8 @@ class Provider(Node):
         description="What it offers, as declared at registration.")
     pk: strawberry.Private[int]
 
-    @strawberry.field(description="Its visible reviews, newest first (the rating counts only these).")
-    async def reviews(self, info: strawberry.Info, first: int | None = None, after: str | None = None
-                      ) -> Connection[Review]:
-        return await reviews_of(info, "provider", self.pk, first, after)
-
-    @strawberry.field(description="Regions the provider serves.")
-    async def regions(self, info: strawberry.Info) -> list[Region]:
-        ids = await info.context.loaders.provider_region_ids.load(self.pk)
-        regions = await info.context.loaders.region.load_many(ids)
-        return [Region.from_model(r) for r in regions if r is not None]
+    reviews = reviews_field("provider")
+    regions = _regions_field("provider_region_ids", "Regions the provider serves.")
 
     @classmethod
     def from_model(cls, p: m.Provider) -> "Provider":
@@ -167,16 +168,8 @@ class Listing(Node, OfProvidersItem):
             info.context.viewer.language, self.description_kk, self.description_ru, self.description_en, language
         )
 
-    @strawberry.field(description="Its visible reviews, newest first (the rating counts only these).")
-    async def reviews(self, info: strawberry.Info, first: int | None = None, after: str | None = None
-                      ) -> Connection[Review]:
-        return await reviews_of(info, "listing", self.pk, first, after)
-
-    @strawberry.field(description="Regions the listing is offered in.")
-    async def regions(self, info: strawberry.Info) -> list[Region]:
-        ids = await info.context.loaders.listing_region_ids.load(self.pk)
-        regions = await info.context.loaders.region.load_many(ids)
-        return [Region.from_model(r) for r in regions if r is not None]
+    reviews = reviews_field("listing")
+    regions = _regions_field("listing_region_ids", "Regions the listing is offered in.")
 
     @classmethod
     def from_model(cls, x: m.Listing) -> "Listing":

@@ -9,7 +9,7 @@ from marketplace.clock import today
 from schema.claims.types import ClaimStatus, CompensationClaim
 from schema.core.ids import decode_id
 from schema.core.node import node_from_service
-from schema.core.pagination import Connection, build_connection, counter, decode_cursor, page_size
+from schema.core.pagination import Connection, service_connection
 
 
 def claim_type(claim) -> CompensationClaim:  # type: ignore[no-untyped-def]
@@ -31,15 +31,8 @@ class ClaimQueries:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[CompensationClaim]:
-        size = page_size(first)
-        async with info.context.db.session() as session:
-            rows = await services.list_claims(
-                session, info.context.viewer, status=status, overdue_only=overdue_only, first=size,
-                after=decode_cursor(after),
-            )
-        return build_connection(rows, size, key=services.claim_cursor, wrap=claim_type,
-                                count=counter(info, services.list_claims, status=status, overdue_only=overdue_only),
-                                has_previous=after is not None)
+        return await service_connection(info, services.list_claims, status=status, overdue_only=overdue_only,
+                                        first=first, after=after, key=services.claim_cursor, wrap=claim_type)
 
     @strawberry.field(description="One claim in the viewer's scope.")
     async def claim(self, info: strawberry.Info, id: strawberry.ID) -> CompensationClaim:

@@ -11,6 +11,7 @@ from marketplace.claims import models as m
 from schema.catalog.types import ClassifierItem, Provider
 from schema.documents import ResultDocument
 from schema.core.ids import to_global_id
+from schema.core.loaders import related
 from schema.core.node import Node
 from schema.orders.types import Order, Recipient
 
@@ -64,8 +65,7 @@ class CompensationClaim(Node):
 
     @strawberry.field(description="The decision as a sealed PDF (null until it is decided).")
     async def decision_document(self, info: strawberry.Info) -> ResultDocument | None:
-        document = await info.context.loaders.claim_document.load(self.pk)
-        return ResultDocument.from_model(document) if document else None
+        return await related(info.context.loaders.claim_document, self.pk, ResultDocument)
 
     @classmethod
     def from_model(cls, c: m.CompensationClaim, today: dt.date) -> "CompensationClaim":

@@ -51,8 +51,8 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections import Counter, OrderedDict
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
 
 from graphql import DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLError, GraphQLInterfaceType
 from graphql import GraphQLNamedType, GraphQLObjectType, InlineFragmentNode, IntValueNode, OperationDefinitionNode
@@ -73,13 +73,55 @@ def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
     return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
 
-# -- depth ------------------------------------------------------------------------
-class _Depth:
+Measure = TypeVar("Measure")
+
+
+class _FragmentWalk(Generic[Measure]):
+    """A walk of a document that measures each named fragment once, however often it is spread
+    (memoised), so that a "fragment bomb" costs time linear in its size. A fragment unknown or
+    spread inside itself measures ``unknown()``: graphql-core's own rules refuse the document."""
+
     def __init__(self, fragments: Mapping[str, FragmentDefinitionNode]) -> None:
         self.fragments = fragments
-        self.memo: dict[str, int] = {}
+        self.memo: dict[str, Measure] = {}
         self.in_progress: set[str] = set()
 
+    def measure(self, definition: FragmentDefinitionNode, *context: Any) -> Measure:
+        raise NotImplementedError
+
+    def unknown(self) -> Measure:
+        raise NotImplementedError
+
+    def fragment(self, name: str, *context: Any) -> Measure:
+        """The fragment's measure; ``context`` (the type it is spread on) counts only the first time."""
+        if name in self.memo:
+            return self.memo[name]
+        definition = self.fragments.get(name)
+        if definition is None or name in self.in_progress:
+            return self.unknown()
+        self.in_progress.add(name)
+        try:
+            self.memo[name] = self.measure(definition, *context)
+        finally:
+            self.in_progress.discard(name)
+        return self.memo[name]
+
+
+class _Count(_FragmentWalk[int]):
+    """A walk that gives a number per selection set (a depth, a count of aliases)."""
+
+    def measure(self, definition: FragmentDefinitionNode, *context: Any) -> int:
+        return self.selection_set(definition.selection_set)
+
+    def unknown(self) -> int:
+        return 0
+
+    def selection_set(self, selection_set: SelectionSetNode | None) -> int:
+        raise NotImplementedError
+
+
+# -- depth ------------------------------------------------------------------------
+class _Depth(_Count):
     def selection_set(self, selection_set: SelectionSetNode | None) -> int:
         deepest = 0
         for selection in selection_set.selections if selection_set else ():
@@ -95,30 +137,13 @@ class _Depth:
             deepest = max(deepest, depth)
         return deepest
 
-    def fragment(self, name: str) -> int:
-        if name in self.memo:
-            return self.memo[name]
-        definition = self.fragments.get(name)
-        if definition is None or name in self.in_progress:
-            return 0  # unknown or cyclic: graphql-core's own rules refuse the document
-        self.in_progress.add(name)
-        try:
-            self.memo[name] = self.selection_set(definition.selection_set)
-        finally:
-            self.in_progress.discard(name)
-        return self.memo[name]
-
 
 def operation_depth(document: DocumentNode, operation: OperationDefinitionNode) -> int:
     return _Depth(_fragments(document)).selection_set(operation.selection_set)
 
 
 # -- aliases ----------------------------------------------------------------------
-class _Aliases:
-    def __init__(self, fragments: Mapping[str, FragmentDefinitionNode]) -> None:
-        self.fragments = fragments
-        self.memo: dict[str, int] = {}
-        self.in_progress: set[str] = set()
+class _Aliases(_Count):
 
     def selection_set(self, selection_set: SelectionSetNode | None) -> int:
         count = 0
@@ -130,19 +155,6 @@ class _Aliases:
             else:
                 count += self.fragment(selection.name.value)
         return count
-
-    def fragment(self, name: str) -> int:
-        if name in self.memo:
-            return self.memo[name]
-        definition = self.fragments.get(name)
-        if definition is None or name in self.in_progress:
-            return 0
-        self.in_progress.add(name)
-        try:
-            self.memo[name] = self.selection_set(definition.selection_set)
-        finally:
-            self.in_progress.discard(name)
-        return self.memo[name]
 
 
 def alias_count(document: DocumentNode) -> int:
@@ -166,11 +178,7 @@ def _page_multiplier(field: FieldNode, takes_page: bool, variables: Mapping[str,
             value = int(argument.value.value)
         else:
             value = value_from_ast_untyped(argument.value)
-        if value is None:
-            return DEFAULT_PAGE
-        if isinstance(value, bool) or not isinstance(value, int):
-            return MAX_PAGE  # not an integer: the resolver refuses it; count the worst case meanwhile
-        return max(1, value)
+        return _multiplier_value(value)
     return DEFAULT_PAGE if takes_page else 1
 
 
@@ -178,16 +186,14 @@ def _page_multiplier(field: FieldNode, takes_page: bool, variables: Mapping[str,
 _MultiplierSpec = int | str  # a constant multiplier, or the name of the variable holding ``first``
 
 
-class _Compiler:
+class _Compiler(_FragmentWalk[list[Any] | None]):
     """Turns an operation into a cost expression: ``int`` (leaf fields), ``("F", spec, expr)``
-    (a field with a selection, multiplied by its page), ``("R", name)`` (a fragment spread).
-    Schema lookups, fragments and page arguments are walked once per document."""
+    (a field with a selection, multiplied by its page), ``("R", name)`` (a fragment spread, its
+    expression in ``memo``). Schema lookups, fragments and page arguments are walked once per document."""
 
     def __init__(self, schema: Any, document: DocumentNode) -> None:
+        super().__init__(_fragments(document))
         self.schema = schema
-        self.fragments = _fragments(document)
-        self.compiled: dict[str, list[Any]] = {}
-        self.in_progress: set[str] = set()
         self.uses_variables = False
 
     def selection_set(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None) -> list[Any]:
@@ -207,25 +213,19 @@ class _Compiler:
                 items.extend(self.selection_set(selection.selection_set, target))
             else:
                 name = selection.name.value
-                if self.fragment(name, parent):
+                if self.fragment(name, parent) is not None:  # an unknown or cyclic one counts 0
                     items.append(("R", name))
         if leaves:
             items.insert(0, leaves)
         return items
 
-    def fragment(self, name: str, parent: GraphQLNamedType | None) -> bool:
-        if name in self.compiled:
-            return True
-        definition = self.fragments.get(name)
-        if definition is None or name in self.in_progress:
-            return False  # unknown or cyclic: counts 0 (graphql-core's own rules refuse it)
-        self.in_progress.add(name)
-        try:
-            target = self.schema.get_type(definition.type_condition.name.value) or parent
-            self.compiled[name] = self.selection_set(definition.selection_set, target)
-        finally:
-            self.in_progress.discard(name)
-        return True
+    def measure(self, definition: FragmentDefinitionNode, *context: Any) -> list[Any]:
+        (parent,) = context
+        target = self.schema.get_type(definition.type_condition.name.value) or parent
+        return self.selection_set(definition.selection_set, target)
+
+    def unknown(self) -> None:
+        return None
 
     def field(self, node: FieldNode, parent: GraphQLNamedType | None) -> Any:
         if not node.selection_set:
@@ -246,6 +246,7 @@ class _Compiler:
 
 
 def _multiplier_value(value: Any) -> int:
+    """The page a ``first`` (or ``last``) of this value asks for; the default page when it is null."""
     if value is None:
         return DEFAULT_PAGE
     if isinstance(value, bool) or not isinstance(value, int):
@@ -264,7 +265,7 @@ class _CompiledCost:
         }[operation.operation]
         compiler = _Compiler(schema, document)
         self.expression = compiler.selection_set(operation.selection_set, root)
-        self.fragments = compiler.compiled
+        self.fragments = compiler.memo
         self.cap = limit + 1
         self.defaults = {
             d.variable.name.value: value_from_ast_untyped(d.default_value)
@@ -414,13 +415,11 @@ class _Merged:
         return min(cap, sum(n * n * (1 + self.cross[name]) for name, n in self.counts.items()))
 
 
-class _Budget:
+class _Budget(_FragmentWalk[_Merged]):
     """One walk, fragments memoised: the fields of the document and the estimated overlap work."""
 
     def __init__(self, fragments: Mapping[str, FragmentDefinitionNode]) -> None:
-        self.fragments = fragments
-        self.memo: dict[str, _Merged] = {}
-        self.in_progress: set[str] = set()
+        super().__init__(fragments)
         self.fields = 0
         self.work = 0
         self.cap = MAX_OVERLAP_WORK + 1
@@ -443,18 +442,11 @@ class _Budget:
             self.work = min(self.cap, self.work + merged.pairs_work(self.cap))
         return merged
 
-    def fragment(self, name: str) -> _Merged:
-        if name in self.memo:
-            return self.memo[name]
-        definition = self.fragments.get(name)
-        if definition is None or name in self.in_progress:
-            return _Merged()
-        self.in_progress.add(name)
-        try:
-            self.memo[name] = self.selection_set(definition.selection_set, count=False)
-        finally:
-            self.in_progress.discard(name)
-        return self.memo[name]
+    def measure(self, definition: FragmentDefinitionNode, *context: Any) -> _Merged:
+        return self.selection_set(definition.selection_set, count=False)
+
+    def unknown(self) -> _Merged:
+        return _Merged()
 
 
 def over_budget(document: DocumentNode) -> GraphQLError | None:

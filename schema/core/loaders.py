@@ -42,6 +42,22 @@ def known(loader: DataLoader[Any, Any], key: Any) -> Any | None:
     return future.result()
 
 
+async def related(loader: DataLoader[Any, Any], key: Any | None, shape: Any) -> Any | None:
+    """``shape.from_model`` of the row ``loader`` gives for ``key``: an optional relation, None
+    when there is no key or no such row."""
+    if key is None:
+        return None
+    row = await loader.load(key)
+    return shape.from_model(row) if row else None
+
+
+async def related_many(loader: DataLoader[Any, Any], keys: Sequence[Any], shape: Any) -> list[Any]:
+    """``shape.from_model`` of each row ``loader`` gives for ``keys``, in their order, leaving out
+    the keys without a row."""
+    rows = await loader.load_many(keys)
+    return [shape.from_model(row) for row in rows if row is not None]
+
+
 def many_by(
     db: Database,
     key_column: ColumnElement[Any],

@@ -121,3 +121,32 @@ def build_connection(
         ),
         count=count,
     )
+
+
+async def service_connection(
+    info: Any,
+    service: Callable[..., Awaitable[Sequence[Any]]],
+    *args: Any,
+    first: int | None,
+    after: str | None,
+    wrap: Callable[[Any], T],
+    key: Callable[[Any], Sequence[Any]] | None = None,
+    page_names: tuple[str, str] = ("first", "after"),
+    **filters: Any,
+) -> Connection[T]:
+    """One page of a list service as a connection: ``service(session, viewer, *args, **filters)``
+    with the page size and the decoded cursor (passed as ``page_names``, the service's own names
+    for them), and ``totalCount`` counted by the same service with the same filters.
+
+    ``key``: the sort values a cursor holds; None for a list ordered by id (``decode_id_cursor``)."""
+    size = page_size(first)
+    cursor = decode_id_cursor(after) if key is None else decode_cursor(after)
+    size_name, cursor_name = page_names
+    async with info.context.db.session() as session:
+        rows = await service(session, info.context.viewer, *args, **filters, **{size_name: size, cursor_name: cursor})
+    return build_connection(rows, size, key=key or _by_id, wrap=wrap, count=counter(info, service, *args, **filters),
+                            has_previous=after is not None)
+
+
+def _by_id(row: Any) -> list[Any]:
+    return [row.id]

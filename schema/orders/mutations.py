@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
 from marketplace.orders import services
 from marketplace.quotes import services as quotes
+from schema.catalog.reviews import Review
 from schema.core.errors import Payload
 from schema.core.ids import decode_id
 from schema.core.inputs import id_list, required
 from schema.core.mutations import mutation, transaction
-from schema.orders.types import Order, Review, ServiceLog
+from schema.orders.types import Order, ServiceLog
 
 MAX_SERVICE_LOGS = 100  # confirmed in one call
 
@@ -36,6 +38,16 @@ class ReviewPayload(Payload):
 
 def _order(order) -> OrderPayload:  # type: ignore[no-untyped-def]
     return OrderPayload(order=Order.from_model(order))
+
+
+def _order_step(service: Callable[..., Awaitable[Any]], description: str) -> Any:
+    """A step of an order's life that takes nothing but the order: its id in, the order out."""
+
+    @mutation(description=description)
+    async def step(self: Any, info: strawberry.Info, order_id: strawberry.ID) -> OrderPayload:
+        return _order(await transaction(info, service, decode_id(order_id, "Order", "orderId")))
+
+    return step
 
 
 @strawberry.type
@@ -63,25 +75,16 @@ class OrderMutations:
             entitlement_id=decode_id(entitlement, "Entitlement", "entitlementId"), quantity=quantity,
             idempotency_key=idempotency_key, delivery_option=delivery_option, course_starts_on=course_starts_on))
 
-    @mutation(description="Recipient: cancel before delivery; the reservation returns to the balance.")
-    async def cancel_order(self, info: strawberry.Info, order_id: strawberry.ID) -> OrderPayload:
-        return _order(await transaction(info, services.cancel_order, decode_id(order_id, "Order", "orderId")))
-
-    @mutation(description="Provider: accept a placed order.")
-    async def accept_order(self, info: strawberry.Info, order_id: strawberry.ID) -> OrderPayload:
-        return _order(await transaction(info, services.accept_order, decode_id(order_id, "Order", "orderId")))
+    cancel_order = _order_step(
+        services.cancel_order, "Recipient: cancel before delivery; the reservation returns to the balance.")
+    accept_order = _order_step(services.accept_order, "Provider: accept a placed order.")
 
     @mutation(description="Provider: decline a placed order with a reason; the balance returns.")
     async def decline_order(self, info: strawberry.Info, order_id: strawberry.ID, reason: str) -> OrderPayload:
         return _order(await transaction(info, services.decline_order, decode_id(order_id, "Order", "orderId"), reason))
 
-    @mutation(description="Provider: the aid is delivered (or the service finished).")
-    async def mark_delivered(self, info: strawberry.Info, order_id: strawberry.ID) -> OrderPayload:
-        return _order(await transaction(info, services.mark_delivered, decode_id(order_id, "Order", "orderId")))
-
-    @mutation(description="Recipient: confirm receipt; the reservation is consumed.")
-    async def confirm_receipt(self, info: strawberry.Info, order_id: strawberry.ID) -> OrderPayload:
-        return _order(await transaction(info, services.confirm_receipt, decode_id(order_id, "Order", "orderId")))
+    mark_delivered = _order_step(services.mark_delivered, "Provider: the aid is delivered (or the service finished).")
+    confirm_receipt = _order_step(services.confirm_receipt, "Recipient: confirm receipt; the reservation is consumed.")
 
     @mutation(description="Provider: log a worker's hours on a service order, for the recipient to confirm.")
     async def log_service_hours(

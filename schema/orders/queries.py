@@ -5,10 +5,11 @@ from __future__ import annotations
 import strawberry
 
 from marketplace.orders import services
+from schema.catalog.reviews import Review
 from schema.core.ids import decode_id
 from schema.core.node import node_from_service
-from schema.core.pagination import Connection, build_connection, counter, decode_id_cursor, page_size
-from schema.orders.types import Order, OrderStatus, Review, ServiceLog
+from schema.core.pagination import Connection, service_connection
+from schema.orders.types import Order, OrderStatus, ServiceLog
 
 
 fetch_order = node_from_service("Order", services.get_order, Order.from_model)
@@ -32,13 +33,9 @@ class OrderQueries:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Order]:
-        size = page_size(first)
-        filters = {"status": status, "person_id": decode_id(person_id, "Person", "personId") if person_id else None}
-        async with info.context.db.session() as session:
-            rows = await services.list_orders(session, info.context.viewer, **filters, first=size,
-                                              after=decode_id_cursor(after))
-        return build_connection(rows, size, key=lambda o: [o.id], wrap=Order.from_model,
-                                count=counter(info, services.list_orders, **filters), has_previous=after is not None)
+        person = decode_id(person_id, "Person", "personId") if person_id else None
+        return await service_connection(info, services.list_orders, status=status, person_id=person, first=first,
+                                        after=after, wrap=Order.from_model)
 
     @strawberry.field(description="One order in the viewer's scope.")
     async def order(self, info: strawberry.Info, id: strawberry.ID) -> Order:

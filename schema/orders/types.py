@@ -9,7 +9,6 @@ import strawberry
 
 from marketplace.accounts.models import Role
 from marketplace.orders import models as m
-from schema.catalog.reviews import Review  # noqa: F401 - the type reviewOrder returns
 from schema.catalog.types import Listing, OfProvidersItem
 from schema.core.ids import to_global_id
 from schema.core.node import Node

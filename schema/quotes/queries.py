@@ -8,7 +8,7 @@ from marketplace import clock
 from marketplace.quotes import services
 from schema.core.ids import decode_id
 from schema.core.node import node_from_service
-from schema.core.pagination import Connection, build_connection, counter, decode_cursor, page_size
+from schema.core.pagination import Connection, service_connection
 from schema.quotes.types import Quote, QuoteStatus
 
 
@@ -32,13 +32,8 @@ class QuoteQueries:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Quote]:
-        size = page_size(first)
-        async with info.context.db.session() as session:
-            rows = await services.list_quotes(session, info.context.viewer, status=status, overdue_only=overdue_only,
-                                              first=size, after=decode_cursor(after))
-        return build_connection(rows, size, key=services.quote_cursor, wrap=quote_type,
-                                count=counter(info, services.list_quotes, status=status, overdue_only=overdue_only),
-                                has_previous=after is not None)
+        return await service_connection(info, services.list_quotes, status=status, overdue_only=overdue_only,
+                                        first=first, after=after, key=services.quote_cursor, wrap=quote_type)
 
     @strawberry.field(description="One quote in the viewer's scope.")
     async def quote(self, info: strawberry.Info, id: strawberry.ID) -> Quote:

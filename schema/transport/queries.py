@@ -9,7 +9,7 @@ import strawberry
 from marketplace.transport import services
 from schema.core.ids import decode_id
 from schema.core.node import node_from_service
-from schema.core.pagination import Connection, build_connection, counter, decode_cursor, decode_id_cursor, page_size
+from schema.core.pagination import Connection, service_connection
 from schema.transport.types import Trip, TripStatus, Vehicle
 
 
@@ -23,11 +23,7 @@ node_from_service("Vehicle", services.get_vehicle, Vehicle.from_model)
 class TransportQueries:
     @strawberry.field(description="Vehicles: a provider's own, those serving an officer's region, or all (admin).")
     async def vehicles(self, info: strawberry.Info, first: int | None = None, after: str | None = None) -> Connection[Vehicle]:
-        size = page_size(first)
-        async with info.context.db.session() as session:
-            rows = await services.list_vehicles(session, info.context.viewer, first=size, after=decode_id_cursor(after))
-        return build_connection(rows, size, key=lambda v: [v.id], wrap=Vehicle.from_model,
-                                count=counter(info, services.list_vehicles), has_previous=after is not None)
+        return await service_connection(info, services.list_vehicles, first=first, after=after, wrap=Vehicle.from_model)
 
     @strawberry.field(description="Invataxi trips in the viewer's scope by pickup time, earliest first.")
     async def trips(
@@ -38,13 +34,8 @@ class TransportQueries:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Trip]:
-        size = page_size(first)
-        async with info.context.db.session() as session:
-            rows = await services.list_trips(session, info.context.viewer, status=status, since=since, first=size,
-                                             after=decode_cursor(after))
-        return build_connection(rows, size, key=services.trip_cursor, wrap=Trip.from_model,
-                                count=counter(info, services.list_trips, status=status, since=since),
-                                has_previous=after is not None)
+        return await service_connection(info, services.list_trips, status=status, since=since, first=first,
+                                        after=after, key=services.trip_cursor, wrap=Trip.from_model)
 
     @strawberry.field(description="One trip in the viewer's scope.")
     async def trip(self, info: strawberry.Info, id: strawberry.ID) -> Trip:

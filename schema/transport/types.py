@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import strawberry
 
@@ -12,20 +11,11 @@ from marketplace.transport import models as m
 from schema.accounts.types import Region
 from schema.catalog.types import Provider
 from schema.core.ids import to_global_id
-from schema.core.loaders import by_primary_key
+from schema.core.loaders import related, related_many
 from schema.core.node import Node
 from schema.orders.types import Order, Recipient
 
 TripStatus = strawberry.enum(m.TripStatus)
-
-
-def vehicle_loader(info: strawberry.Info) -> Any:
-    """A per-request DataLoader of vehicles, kept on the request's context."""
-    ctx = info.context
-    loader = ctx.__dict__.get("_transport_vehicle_loader")
-    if loader is None:
-        loader = ctx.__dict__["_transport_vehicle_loader"] = by_primary_key(ctx.db, m.Vehicle)
-    return loader
 
 
 @strawberry.type(description="An invataxi vehicle of a transport provider and the regions it serves.")
@@ -41,8 +31,7 @@ class Vehicle(Node):
 
     @strawberry.field(description="Its service area.")
     async def service_regions(self, info: strawberry.Info) -> list[Region]:
-        regions = await info.context.loaders.region.load_many(self.region_pks)
-        return [Region.from_model(r) for r in regions if r is not None]
+        return await related_many(info.context.loaders.region, self.region_pks, Region)
 
     @strawberry.field
     async def provider(self, info: strawberry.Info) -> Provider:
@@ -76,10 +65,7 @@ class Trip(Node):
 
     @strawberry.field
     async def vehicle(self, info: strawberry.Info) -> Vehicle | None:
-        if self.vehicle_pk is None:
-            return None
-        v = await vehicle_loader(info).load(self.vehicle_pk)
-        return Vehicle.from_model(v) if v else None
+        return await related(info.context.loaders.vehicle, self.vehicle_pk, Vehicle)
 
     @strawberry.field
     async def provider(self, info: strawberry.Info) -> Provider:
@@ -87,10 +73,7 @@ class Trip(Node):
 
     @strawberry.field(description="The order that pays for it (one trip of the entitlement).")
     async def order(self, info: strawberry.Info) -> Order | None:
-        if self.order_pk is None:
-            return None
-        o = await info.context.loaders.order.load(self.order_pk)
-        return Order.from_model(o) if o else None
+        return await related(info.context.loaders.order, self.order_pk, Order)
 
     @strawberry.field(description="The provider reported it done; the recipient's confirmation is awaited.")
     async def awaiting_confirmation(self, info: strawberry.Info) -> bool:
