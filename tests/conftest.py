@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 
 from marketplace.db import Database
+from marketplace.notifications import delivery
 from marketplace.notifications.events import install as install_notifications
 from marketplace.migrate import upgrade_sync
 from tests import factories as f
+from tests.notifications.helpers import RecordingAdapter
 
 BACKENDS = [b.strip() for b in os.environ.get("TIREK_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
 
@@ -145,6 +147,15 @@ async def gw(db: Database) -> f.GrantWorld:
     """tests/factories.py's portal for the granted services (applications, invataxi, notifications)."""
     async with db.transaction() as s:
         return await f.build_grant_world(s)
+
+
+@pytest.fixture
+def outbox() -> Iterator[RecordingAdapter]:
+    """The notifications' deliveries, kept in ``outbox.sent`` instead of sent; the adapters put back after."""
+    box = RecordingAdapter()
+    previous = delivery.configure_adapters([box])
+    yield box
+    delivery.configure_adapters(previous)
 
 
 # -- the security figures across pytest-xdist workers -----------------------------------------------

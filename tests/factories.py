@@ -7,8 +7,10 @@ The builders add rows to an open session and return them. They write straight to
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
@@ -129,6 +131,15 @@ async def classifier_item(session: AsyncSession, **kw: Any) -> ClassifierItem:
     return obj
 
 
+async def _in_regions(session: AsyncSession, obj: Any, regions: list[Region], link: Any) -> Any:
+    """``obj`` written, then its rows for the ``regions`` it serves (``link(region)``, made once it has its id)."""
+    session.add(obj)
+    await session.flush()
+    session.add_all([link(r) for r in regions])
+    await session.flush()
+    return obj
+
+
 async def provider(session: AsyncSession, regions: list[Region], **kw: Any) -> Provider:
     n = next(_seq)
     obj = Provider(
@@ -137,12 +148,7 @@ async def provider(session: AsyncSession, regions: list[Region], **kw: Any) -> P
         verification_status=kw.pop("verification_status", VerificationStatus.VERIFIED),
         **kw,
     )
-    session.add(obj)
-    await session.flush()
-    for r in regions:
-        session.add(ProviderRegion(provider_id=obj.id, region_id=r.id))
-    await session.flush()
-    return obj
+    return await _in_regions(session, obj, regions, lambda r: ProviderRegion(provider_id=obj.id, region_id=r.id))
 
 
 async def listing(
@@ -163,12 +169,7 @@ async def listing(
         attributes=kw.pop("attributes", {}),
         **kw,
     )
-    session.add(obj)
-    await session.flush()
-    for r in regions:
-        session.add(ListingRegion(listing_id=obj.id, region_id=r.id))
-    await session.flush()
-    return obj
+    return await _in_regions(session, obj, regions, lambda r: ListingRegion(listing_id=obj.id, region_id=r.id))
 
 
 async def disability_record(session: AsyncSession, person: Person, **kw: Any) -> DisabilityRecord:
@@ -267,6 +268,25 @@ async def run(db: Database, fn: Any, *args: Any, **kwargs: Any) -> Any:
     """Call a service in a transaction of its own (committed unless it raises)."""
     async with db.transaction() as s:
         return await fn(s, *args, **kwargs)
+
+
+async def outcome(call: Awaitable[Any]) -> Any:
+    """What a call gives, or its refusal (the ``DomainError``, answered instead of raised): for calls that race."""
+    try:
+        return await call
+    except DomainError as exc:
+        return exc
+
+
+async def attempt(db: Database, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """``run``, with a refusal answered as its ``DomainError`` (``outcome``)."""
+    return await outcome(run(db, fn, *args, **kwargs))
+
+
+async def race(*calls: Awaitable[Any]) -> tuple[list[Any], list[DomainError]]:
+    """The ``outcome`` of each call, all run at once: what they gave, and their refusals (each in the calls' order)."""
+    results = await asyncio.gather(*[outcome(c) for c in calls])
+    return [r for r in results if not isinstance(r, DomainError)], [r for r in results if isinstance(r, DomainError)]
 
 
 async def refused(db: Database, code: ErrorCode, fn: Any, *args: Any, **kwargs: Any) -> DomainError:

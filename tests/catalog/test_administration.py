@@ -29,6 +29,7 @@ from schema.core.ids import to_global_id
 from tests import factories as f
 from tests.factories import run
 from tests.graphql_client import GraphQLClient
+from tests.notifications.helpers import RecordingAdapter
 
 
 NOT_ADMINS = ("recipient_a", "provider_a", "officer_a")
@@ -174,29 +175,11 @@ async def test_regions_and_accounts_by_the_admin(db: Database, world: f.World) -
                          password="long enough password", role="ADMIN") == [(None, ErrorCode.FORBIDDEN)]
 
 
-class Outbox(delivery.DeliveryAdapter):
-    name = "test"
-
-    def __init__(self) -> None:
-        self.sent: list[delivery.OutgoingMessage] = []
-
-    async def send(self, message: delivery.OutgoingMessage) -> None:
-        self.sent.append(message)
-
-
-@pytest.fixture
-def outbox() -> Any:
-    box = Outbox()
-    previous = delivery.configure_adapters([box])
-    yield box
-    delivery.configure_adapters(previous)
-
-
 def _code_of(message: delivery.OutgoingMessage) -> str:
     return "".join(ch for ch in message.title if ch.isdigit())
 
 
-async def test_a_password_reset_by_a_one_time_code(db: Database, world: f.World, outbox: Outbox) -> None:
+async def test_a_password_reset_by_a_one_time_code(db: Database, world: f.World, outbox: RecordingAdapter) -> None:
     async with db.transaction() as s:
         person = await s.get(type(world.recipient_a), world.recipient_a.id)
         person.phone = "+77015551234"
@@ -244,7 +227,7 @@ ADMIN_DOCS = {
 }
 
 
-async def test_administration_over_http(api: GraphQLClient, db: Database, world: f.World, outbox: Outbox) -> None:
+async def test_administration_over_http(api: GraphQLClient, db: Database, world: f.World, outbox: RecordingAdapter) -> None:
     admin = await api.login(world.admin_account.username)
     officer = await api.login(world.officer_a_account.username)
     item = {"code": "TSR-09-103", "nameKk": "Аппарат", "nameRu": "Аппарат", "nameEn": "Aid", "kind": "PRODUCT",

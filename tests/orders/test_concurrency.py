@@ -22,33 +22,35 @@ from marketplace.orders.models import Order, OrderStatus
 from marketplace.records.models import Entitlement
 from tests import factories as f
 from tests.orders.conftest import accepted_order, entitlement, order_count, place, t
-from tests.factories import hours_world, run
+from tests.factories import attempt, hours_world, outcome, run
 
 TODAY = f.today()
 
 
-async def outcome(coro):
-    try:
-        return await coro
-    except DomainError as exc:
-        return exc.code
+async def rush(db, world, keys, quantity=lambda i: Decimal(1)):
+    """Recipient A orders from listing A once for each idempotency key, all at once: each request's
+    order, or the code it was refused with."""
+    viewer = world.viewer("recipient_a")
+    results = await asyncio.gather(*[
+        outcome(orders.place_order_once(db, viewer, listing_id=world.listing_a.id,
+                                        entitlement_id=world.entitlement_a.id, quantity=quantity(i),
+                                        idempotency_key=key))
+        for i, key in enumerate(keys)
+    ])
+    return [r.code if isinstance(r, DomainError) else r for r in results]
 
 
 async def in_tx(db, fn, *args, **kwargs):
-    return await outcome(run(db, fn, *args, **kwargs))
+    """``attempt``: the result, or the code the call was refused with."""
+    result = await attempt(db, fn, *args, **kwargs)
+    return result.code if isinstance(result, DomainError) else result
 
 
 async def test_fifty_orders_against_a_balance_of_ten(db, world):
     async with db.transaction() as s:
         await s.execute(update(Entitlement).where(Entitlement.id == world.entitlement_a.id)
                         .values(quantity=Decimal(10)))
-    viewer = world.viewer("recipient_a")
-    results = await asyncio.gather(*[
-        outcome(orders.place_order_once(db, viewer, listing_id=world.listing_a.id,
-                                        entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
-                                        idempotency_key=f"rush-{i}"))
-        for i in range(50)
-    ])
+    results = await rush(db, world, [f"rush-{i}" for i in range(50)])
     placed = [r for r in results if not isinstance(r, ErrorCode)]
     refusals = [r for r in results if isinstance(r, ErrorCode)]
     assert len(placed) == 10
@@ -60,13 +62,7 @@ async def test_fifty_orders_against_a_balance_of_ten(db, world):
 
 
 async def test_twenty_identical_requests_make_one_order(db, world):
-    viewer = world.viewer("recipient_a")
-    results = await asyncio.gather(*[
-        outcome(orders.place_order_once(db, viewer, listing_id=world.listing_a.id,
-                                        entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
-                                        idempotency_key="same-click"))
-        for _ in range(20)
-    ])
+    results = await rush(db, world, ["same-click"] * 20)
     assert all(not isinstance(r, ErrorCode) for r in results), results
     assert len({o.id for o in results}) == 1
     assert await order_count(db) == 1
@@ -74,13 +70,7 @@ async def test_twenty_identical_requests_make_one_order(db, world):
 
 
 async def test_same_key_racing_with_a_different_payload(db, world):
-    viewer = world.viewer("recipient_a")
-    results = await asyncio.gather(*[
-        outcome(orders.place_order_once(db, viewer, listing_id=world.listing_a.id,
-                                        entitlement_id=world.entitlement_a.id, quantity=Decimal(1 + i % 2),
-                                        idempotency_key="mixed"))
-        for i in range(10)
-    ])
+    results = await rush(db, world, ["mixed"] * 10, quantity=lambda i: Decimal(1 + i % 2))
     orders_made = {r.id for r in results if not isinstance(r, ErrorCode)}
     conflicts = [r for r in results if isinstance(r, ErrorCode)]
     assert len(orders_made) == 1
@@ -169,13 +159,7 @@ async def test_parallel_reviews_of_one_order(db, world):
 async def test_identical_requests_for_the_whole_balance_all_get_the_order(db, world):
     # Each request asks for the whole balance: a loser must not see "insufficient
     # balance" (the winner took it) but the winner's order.
-    viewer = world.viewer("recipient_a")
-    results = await asyncio.gather(*[
-        outcome(orders.place_order_once(db, viewer, listing_id=world.listing_a.id,
-                                        entitlement_id=world.entitlement_a.id, quantity=Decimal(2),
-                                        idempotency_key="whole"))
-        for _ in range(10)
-    ])
+    results = await rush(db, world, ["whole"] * 10, quantity=lambda i: Decimal(2))
     assert all(not isinstance(r, ErrorCode) for r in results), results
     assert len({o.id for o in results}) == 1
     assert (await entitlement(db, world.entitlement_a.id)).reserved == Decimal("2.00")
