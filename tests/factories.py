@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.access import Viewer
@@ -304,6 +304,13 @@ async def refused_at(db: Database, code: ErrorCode, field: str | None, fn: Any, 
     if field is not ...:
         assert err.field == field, f"expected field {field!r}, got {err!r}"
     return err
+
+
+async def change(db: Database, model: Any, where: Any, **values: Any) -> None:
+    """Set ``values`` on the rows of ``model`` that match ``where``, straight in the table (no business
+    rules), in a transaction of its own: a state for the service under test to meet."""
+    async with db.transaction() as s:
+        await s.execute(update(model).where(where).values(**values))
 
 
 async def actions(db: Database, subject_type: str, subject_id: int) -> list[str]:

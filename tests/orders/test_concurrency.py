@@ -12,7 +12,6 @@ import asyncio
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import update
 
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.identifiers import make_iin
@@ -22,7 +21,7 @@ from marketplace.orders.models import Order, OrderStatus
 from marketplace.records.models import Entitlement
 from tests import factories as f
 from tests.orders.conftest import accepted_order, entitlement, order_count, place, t
-from tests.factories import attempt, hours_world, outcome, run
+from tests.factories import attempt, change, hours_world, outcome, run
 
 TODAY = f.today()
 
@@ -47,9 +46,7 @@ async def in_tx(db, fn, *args, **kwargs):
 
 
 async def test_fifty_orders_against_a_balance_of_ten(db, world):
-    async with db.transaction() as s:
-        await s.execute(update(Entitlement).where(Entitlement.id == world.entitlement_a.id)
-                        .values(quantity=Decimal(10)))
+    await change(db, Entitlement, Entitlement.id == world.entitlement_a.id, quantity=Decimal(10))
     results = await rush(db, world, [f"rush-{i}" for i in range(50)])
     placed = [r for r in results if not isinstance(r, ErrorCode)]
     refusals = [r for r in results if isinstance(r, ErrorCode)]
@@ -103,9 +100,7 @@ async def test_double_confirm_consumes_once(db, world):
 
 
 async def backdate(db, *order_ids, days=10):
-    async with db.transaction() as s:
-        await s.execute(update(Order).where(Order.id.in_(order_ids))
-                        .values(placed_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=days)))
+    await change(db, Order, Order.id.in_(order_ids), placed_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=days))
 
 
 ROUNDS = 6
