@@ -130,6 +130,25 @@ def one_of(field_name: str, node: str, fetch: Fetch, selection: str = "id status
     return build
 
 
+def side_has(name: str) -> Fetch:
+    """The side's own ``name`` (``sc.sides[side].<name>``), made with the scene, as a ``Fetch``."""
+    async def fetch(sc: Scene, side: str) -> Any:
+        return getattr(sc.sides[side], name)
+
+    return fetch
+
+
+AUDIT_TRAIL = "query($id: ID!) { auditTrail(subjectId: $id) { action } }"
+
+
+def trail_of(node: str, fetch: Fetch) -> Build:
+    """The audit trail of a fresh object of the side (``fetch``)."""
+    async def build(sc: Scene, side: str) -> Call:
+        return Call(AUDIT_TRAIL, {"id": gid(node, (await fetch(sc, side)).id)})
+
+    return build
+
+
 def page_of(field_name: str, node: str, fetch: Fetch, *, first: int = 100, args: str = "") -> Build:
     """The first page of the list ``field_name``, which should (or should not) hold a fresh object of the side."""
     async def build(sc: Scene, side: str) -> Call:
@@ -151,19 +170,15 @@ async def _regions(sc: Scene, side: str) -> Call:
     return Call("{ regions { id code } }", target=gid("Region", sc.sides[side].region.id))
 
 
-@entry("person", QUERY, PERSON_DATA)
-async def _person(sc: Scene, side: str) -> Call:
-    return Call("query($id: ID!) { person(id: $id) { id iin } }", {"id": gid("Person", sc.sides[side].person.id)})
+entry("person", QUERY, PERSON_DATA)(one_of("person", "Person", side_has("person"), "id iin"))
 
 
 entry("node", QUERY, PARTIES, note="node() applies the same scope as the typed query (here an order).")(
     one_of("node", "Order", lambda sc, side: sc.order(side), "id"))
 
 
-@entry("node", QUERY, PERSON_DATA, variant="person")
-async def _node_person(sc: Scene, side: str) -> Call:
-    return Call("query($id: ID!) { node(id: $id) { id ... on Person { iin } } }",
-                {"id": gid("Person", sc.sides[side].person.id)})
+entry("node", QUERY, PERSON_DATA, variant="person")(one_of("node", "Person", side_has("person"),
+                                                          "id ... on Person { iin }"))
 
 
 # == queries: catalogue ===================================================================
@@ -172,9 +187,8 @@ async def _classifier(sc: Scene, side: str) -> Call:
     return Call("{ classifier { id code } }", target=gid("ClassifierItem", sc.item.id))
 
 
-@entry("provider", QUERY, EVERYONE, note="A provider's profile is public.")
-async def _provider(sc: Scene, side: str) -> Call:
-    return Call("query($id: ID!) { provider(id: $id) { id name } }", {"id": gid("Provider", sc.sides[side].provider.id)})
+entry("provider", QUERY, EVERYONE, note="A provider's profile is public.")(
+    one_of("provider", "Provider", side_has("provider"), "id name"))
 
 
 entry("listing", QUERY, expect("NOT_FOUND", anonymous="NOT_FOUND", provider="ok", officer="ok", admin="ok"),
@@ -182,9 +196,7 @@ entry("listing", QUERY, expect("NOT_FOUND", anonymous="NOT_FOUND", provider="ok"
     one_of("listing", "Listing", lambda sc, side: sc.listing(side, ListingStatus.DRAFT)))
 
 
-@entry("listing", QUERY, EVERYONE, variant="published")
-async def _listing_published(sc: Scene, side: str) -> Call:
-    return Call("query($id: ID!) { listing(id: $id) { id } }", {"id": gid("Listing", sc.sides[side].listing.id)})
+entry("listing", QUERY, EVERYONE, variant="published")(one_of("listing", "Listing", side_has("listing"), "id"))
 
 
 @entry("providerListings", QUERY,
@@ -272,24 +284,13 @@ entry("claims", QUERY, PARTIES_LIST, ids=edges)(page_of("claims", "CompensationC
 entry("claim", QUERY, PARTIES)(one_of("claim", "CompensationClaim", lambda sc, side: sc.claim(side)))
 
 
-@entry("auditTrail", QUERY, PARTIES, note="The trail of an object is shown to whoever may see the object.")
-async def _audit(sc: Scene, side: str) -> Call:
-    order = await sc.order(side)
-    return Call("query($id: ID!) { auditTrail(subjectId: $id) { action } }", {"id": gid("Order", order.id)})
-
-
-@entry("auditTrail", QUERY, expect("NOT_FOUND", provider="ok", admin="ok"), variant="provider",
-       note="A provider's own history: the provider and the admin only.")
-async def _audit_provider(sc: Scene, side: str) -> Call:
-    return Call("query($id: ID!) { auditTrail(subjectId: $id) { action } }",
-                {"id": gid("Provider", sc.sides[side].provider.id)})
-
-
-@entry("auditTrail", QUERY, expect("NOT_FOUND", provider="ok", officer="ok", admin="ok"), variant="publishedListing",
-       note="A published listing is public, its history is not: its provider, the officers of its regions, the admin.")
-async def _audit_listing(sc: Scene, side: str) -> Call:
-    return Call("query($id: ID!) { auditTrail(subjectId: $id) { action } }",
-                {"id": gid("Listing", sc.sides[side].listing.id)})
+entry("auditTrail", QUERY, PARTIES, note="The trail of an object is shown to whoever may see the object.")(
+    trail_of("Order", lambda sc, side: sc.order(side)))
+entry("auditTrail", QUERY, expect("NOT_FOUND", provider="ok", admin="ok"), variant="provider",
+      note="A provider's own history: the provider and the admin only.")(trail_of("Provider", side_has("provider")))
+entry("auditTrail", QUERY, expect("NOT_FOUND", provider="ok", officer="ok", admin="ok"), variant="publishedListing",
+      note="A published listing is public, its history is not: its provider, the officers of its regions, the admin.")(
+    trail_of("Listing", side_has("listing")))
 
 
 # == mutations: accounts ================================================================
@@ -667,11 +668,9 @@ async def _accounts(sc: Scene, side: str) -> Call:
                 target=gid("Account", account.id))
 
 
-@entry("node", QUERY, expect("NOT_FOUND", admin="ok"), variant="account",
-       note="An account is the admin's to see; to anyone else none exists.")
-async def _node_account(sc: Scene, side: str) -> Call:
-    return Call("query($id: ID!) { node(id: $id) { id ... on Account { username isActive } } }",
-                {"id": gid("Account", sc.sides[side].recipient.id)})
+entry("node", QUERY, expect("NOT_FOUND", admin="ok"), variant="account",
+      note="An account is the admin's to see; to anyone else none exists.")(
+    one_of("node", "Account", side_has("recipient"), "id ... on Account { username isActive }"))
 
 
 @entry("issuePasswordResetCode", MUTATION, ADMIN_ONLY, note="The admin hands the code over; only its hash is kept.")
@@ -778,7 +777,6 @@ async def _live(sc: Scene, side: str) -> Call:
 
 
 # == auditTrail: every subject type ====================================================
-AUDIT_TRAIL = "query($id: ID!) { auditTrail(subjectId: $id) { action } }"
 #: The subject type each auditTrail entry reads the trail of (every type of marketplace/trail.py::VISIBILITY).
 AUDIT_SUBJECTS: dict[str, str] = {"auditTrail": "Order", "auditTrail/provider": "Provider",
                                   "auditTrail/publishedListing": "Listing"}
@@ -790,19 +788,9 @@ def _audit_entry(variant: str, outcomes: dict[str, str], note: str = "", *, subj
     return entry("auditTrail", QUERY, outcomes, variant=variant, note=note)
 
 
-@_audit_entry("CompensationClaim", PARTIES)
-async def _audit_claim(sc: Scene, side: str) -> Call:
-    return Call(AUDIT_TRAIL, {"id": gid("CompensationClaim", (await sc.claim(side)).id)})
-
-
-@_audit_entry("Entitlement", PERSON_DATA)
-async def _audit_entitlement(sc: Scene, side: str) -> Call:
-    return Call(AUDIT_TRAIL, {"id": gid("Entitlement", sc.sides[side].entitlement.id)})
-
-
-@_audit_entry("Person", PERSON_DATA)
-async def _audit_person(sc: Scene, side: str) -> Call:
-    return Call(AUDIT_TRAIL, {"id": gid("Person", sc.sides[side].person.id)})
+_audit_entry("CompensationClaim", PARTIES)(trail_of("CompensationClaim", lambda sc, side: sc.claim(side)))
+_audit_entry("Entitlement", PERSON_DATA)(trail_of("Entitlement", side_has("entitlement")))
+_audit_entry("Person", PERSON_DATA)(trail_of("Person", side_has("person")))
 
 
 @_audit_entry("DisabilityRecord", PERSON_DATA)
@@ -814,22 +802,10 @@ async def _audit_record(sc: Scene, side: str) -> Call:
     return Call(AUDIT_TRAIL, {"id": gid("DisabilityRecord", record.id)})
 
 
-@_audit_entry("DraftListing", expect("NOT_FOUND", provider="ok", officer="ok", admin="ok"), subject="Listing")
-async def _audit_draft(sc: Scene, side: str) -> Call:
-    return Call(AUDIT_TRAIL, {"id": gid("Listing", (await sc.listing(side, ListingStatus.DRAFT)).id)})
-
-
-@_audit_entry("Application", APPLICATION_PARTIES)
-async def _audit_application(sc: Scene, side: str) -> Call:
-    return Call(AUDIT_TRAIL, {"id": gid("Application", (await sc.application(side)).id)})
-
-
-@_audit_entry("Trip", PARTIES)
-async def _audit_trip(sc: Scene, side: str) -> Call:
-    return Call(AUDIT_TRAIL, {"id": gid("Trip", (await sc.trip(side)).id)})
-
-
-@_audit_entry("Vehicle", expect("NOT_FOUND", provider="ok", officer="ok", admin="ok"),
-              note="A provider's vehicle: the provider, the officers of the regions it serves, the admin.")
-async def _audit_vehicle(sc: Scene, side: str) -> Call:
-    return Call(AUDIT_TRAIL, {"id": gid("Vehicle", sc.sides[side].vehicle.id)})
+_audit_entry("DraftListing", expect("NOT_FOUND", provider="ok", officer="ok", admin="ok"), subject="Listing")(
+    trail_of("Listing", lambda sc, side: sc.listing(side, ListingStatus.DRAFT)))
+_audit_entry("Application", APPLICATION_PARTIES)(trail_of("Application", lambda sc, side: sc.application(side)))
+_audit_entry("Trip", PARTIES)(trail_of("Trip", lambda sc, side: sc.trip(side)))
+_audit_entry("Vehicle", expect("NOT_FOUND", provider="ok", officer="ok", admin="ok"),
+             note="A provider's vehicle: the provider, the officers of the regions it serves, the admin.")(
+    trail_of("Vehicle", side_has("vehicle")))
