@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import itertools
+import uuid
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,10 +31,13 @@ from marketplace.audit.models import AuditEvent
 from marketplace.db import Database
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.identifiers import make_bin, make_iin
+from marketplace.orders.models import Order, OrderStatus
+from marketplace.orders.pricing import shares
 from marketplace.records.models import DisabilityGroup, DisabilityRecord, Entitlement, ExamFormat
 from marketplace.transport.models import Vehicle
 
 _seq = itertools.count(1)
+ANONYMOUS = Viewer.anonymous()
 TEST_PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH: str | None = None
 
@@ -206,6 +210,35 @@ async def entitlement(session: AsyncSession, person: Person, item: ClassifierIte
     return obj
 
 
+async def order(session: AsyncSession, person: Person, account: Account, listing: Listing, ent: Entitlement, *,
+                quantity: Decimal = Decimal("1"), cap: Decimal | None = Decimal("250000.00"),
+                status: OrderStatus = OrderStatus.CONFIRMED, **kw: Any) -> Order:
+    """An order of ``listing`` on the entitlement ``ent``, placed by ``account`` for ``person``: straight into the
+    table (no business rules), with its price split under the price cap ``cap``."""
+    split = shares(listing.unit_price, cap, quantity)
+    obj = Order(
+        person_id=person.id,
+        region_id=person.region_id,
+        placed_by_account_id=account.id,
+        listing_id=listing.id,
+        provider_id=listing.provider_id,
+        entitlement_id=ent.id,
+        classifier_item_id=listing.classifier_item_id,
+        quantity=quantity,
+        unit_price=listing.unit_price,
+        price_cap=cap,
+        total=split.total,
+        state_share=split.state_share,
+        co_payment=split.co_payment,
+        status=status,
+        idempotency_key=kw.pop("idempotency_key", uuid.uuid4().hex),
+        **kw,
+    )
+    session.add(obj)
+    await session.flush()
+    return obj
+
+
 class World:
     """A small, complete portal: two regions, and in each a recipient with a
     record and an entitlement, an officer, a provider with a listing; plus an admin."""
@@ -229,8 +262,9 @@ class World:
     entitlement_a: Entitlement
     entitlement_b: Entitlement
 
-    def viewer(self, name: str) -> Viewer:
-        return viewer_of(getattr(self, f"{name}_account"))
+    def viewer(self, name: str | None) -> Viewer:
+        """The viewer of the ``<name>_account``; ``None``: nobody signed in (``ANONYMOUS``)."""
+        return ANONYMOUS if name is None else viewer_of(getattr(self, f"{name}_account"))
 
 
 async def build_world(session: AsyncSession) -> World:

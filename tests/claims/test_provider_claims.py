@@ -18,13 +18,19 @@ from tests.claims.conftest import add_log, audit_count, hourly_setup, make_order
 from tests.factories import refused, refused_at, run
 
 
-async def submit(db, viewer, order_id, key="k1"):  # type: ignore[no-untyped-def]
-    return await run(db, cs.submit_provider_claim, viewer, order_id=order_id, idempotency_key=key)
+def claiming(service, default_key):  # type: ignore[no-untyped-def]
+    """A provider's claim ``service`` (for an order, or for its hours) as two calls: ``submit(db, viewer,
+    order_id, key)``, the claim; and ``refused_with(db, code, viewer, order_id, key)``, the refusal."""
+    async def submit(db, viewer, order_id, key=default_key):  # type: ignore[no-untyped-def]
+        return await run(db, service, viewer, order_id=order_id, idempotency_key=key)
+
+    async def refused_with(db, code, viewer, order_id, key=default_key):  # type: ignore[no-untyped-def]
+        return await refused(db, code, service, viewer, order_id=order_id, idempotency_key=key)
+
+    return submit, refused_with
 
 
-async def submit_refused(db, code, viewer, order_id, key="k1"):  # type: ignore[no-untyped-def]
-    """``submit``, refused with ``code``: the refusal."""
-    return await refused(db, code, cs.submit_provider_claim, viewer, order_id=order_id, idempotency_key=key)
+submit, submit_refused = claiming(cs.submit_provider_claim, "k1")
 
 
 async def test_provider_claims_the_state_share_of_a_confirmed_order(db, world):  # type: ignore[no-untyped-def]
@@ -101,13 +107,7 @@ async def test_an_hourly_order_is_claimed_by_hours_not_as_a_whole(db, world):  #
 
 
 # -- service hours ------------------------------------------------------------------
-async def submit_hours(db, viewer, order_id, key="h1"):  # type: ignore[no-untyped-def]
-    return await run(db, cs.submit_service_hours_claim, viewer, order_id=order_id, idempotency_key=key)
-
-
-async def submit_hours_refused(db, code, viewer, order_id, key="h1"):  # type: ignore[no-untyped-def]
-    """``submit_hours``, refused with ``code``: the refusal."""
-    return await refused(db, code, cs.submit_service_hours_claim, viewer, order_id=order_id, idempotency_key=key)
+submit_hours, submit_hours_refused = claiming(cs.submit_service_hours_claim, "h1")
 
 
 async def test_only_confirmed_unclaimed_hours_are_claimed_at_the_capped_rate(db, world):  # type: ignore[no-untyped-def]

@@ -106,6 +106,17 @@ async def backdate(db, *order_ids, days=10):
 ROUNDS = 6
 
 
+async def refused_hours(db, *lines):
+    """Each ``(provider viewer, order, worker IIN, worker name, day, start, end)`` logged at once: the
+    codes of the refused ones."""
+    results = await asyncio.gather(*[
+        in_tx(db, orders.log_service_hours, viewer, order_id=order.id, worker_iin=worker, worker_name=name,
+              service_date=day, start_time=t(start), end_time=t(end))
+        for viewer, order, worker, name, day, start, end in lines
+    ])
+    return [r for r in results if isinstance(r, ErrorCode)]
+
+
 async def test_parallel_hours_from_two_providers_stay_within_eight(db, day_is_over):
     h = await hours_world(db)
     one = await accepted_order(db, h.viewer, h.provider_1_viewer, h.listing_1.id, h.entitlement.id, Decimal(40))
@@ -114,13 +125,9 @@ async def test_parallel_hours_from_two_providers_stay_within_eight(db, day_is_ov
     w1, w2 = make_iin(dt.date(1990, 1, 1), "F", 21), make_iin(dt.date(1991, 1, 1), "M", 22)
     for i in range(ROUNDS):  # a fresh day each round: 5 h + 5 h must not both pass
         day = TODAY - dt.timedelta(days=i)
-        results = await asyncio.gather(
-            in_tx(db, orders.log_service_hours, h.provider_1_viewer, order_id=one.id, worker_iin=w1,
-                  worker_name="A", service_date=day, start_time=t("08:00"), end_time=t("13:00")),
-            in_tx(db, orders.log_service_hours, h.provider_2_viewer, order_id=two.id, worker_iin=w2,
-                  worker_name="B", service_date=day, start_time=t("14:00"), end_time=t("19:00")),
-        )
-        assert [r for r in results if isinstance(r, ErrorCode)] == [ErrorCode.DAILY_LIMIT_EXCEEDED]
+        assert await refused_hours(db, (h.provider_1_viewer, one, w1, "A", day, "08:00", "13:00"),
+                                   (h.provider_2_viewer, two, w2, "B", day, "14:00", "19:00")) == [
+            ErrorCode.DAILY_LIMIT_EXCEEDED]
 
 
 async def test_parallel_overlapping_hours_of_one_worker(db, day_is_over):
@@ -130,13 +137,9 @@ async def test_parallel_overlapping_hours_of_one_worker(db, day_is_over):
                                   Decimal(40))
     for i in range(ROUNDS):  # a different worker each round, in two places at once
         worker = make_iin(dt.date(1990, 1, 1), "F", 30 + i)
-        results = await asyncio.gather(
-            in_tx(db, orders.log_service_hours, h.provider_1_viewer, order_id=mine.id, worker_iin=worker,
-                  worker_name="A", service_date=TODAY, start_time=t("09:00"), end_time=t("11:00")),
-            in_tx(db, orders.log_service_hours, h.provider_2_viewer, order_id=theirs.id, worker_iin=worker,
-                  worker_name="A", service_date=TODAY, start_time=t("10:00"), end_time=t("12:00")),
-        )
-        assert [r for r in results if isinstance(r, ErrorCode)] == [ErrorCode.OVERLAPPING_HOURS]
+        assert await refused_hours(db, (h.provider_1_viewer, mine, worker, "A", TODAY, "09:00", "11:00"),
+                                   (h.provider_2_viewer, theirs, worker, "A", TODAY, "10:00", "12:00")) == [
+            ErrorCode.OVERLAPPING_HOURS]
 
 
 async def test_parallel_reviews_of_one_order(db, world):

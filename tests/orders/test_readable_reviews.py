@@ -123,9 +123,7 @@ async def test_reviews_over_http(api: GraphQLClient, db, world) -> None:  # type
     nxt = (await api.data(READ, {**ids, "after": page["reviews"]["pageInfo"]["endCursor"]}))["listing"]["reviews"]
     assert [e["node"]["id"] for e in nxt["edges"]] == [to_global_id("Review", good.id)]
 
-    provider = await api.login(world.provider_a_account.username)
-    officer = await api.login(world.officer_a_account.username)
-    other_officer = await api.login(world.officer_b_account.username)
+    provider, officer, other_officer = await api.logins(world, "provider_a", "officer_a", "officer_b")
     got = (await api.data(REPLY, {"r": to_global_id("Review", good.id)}, provider))["replyToReview"]
     assert got == {"review": {"reply": {"text": "Спасибо!"}}, "errors": []}
     denied = (await api.data(HIDE, {"r": to_global_id("Review", bad.id)}, other_officer))["hideReview"]
