@@ -23,7 +23,7 @@ import random
 import sys
 from typing import Any
 
-from bench.harness import PhaseResult, Resources, add_arguments, graphql, main_wrapper, prepare_database, print_report
+from bench.harness import PhaseResult, Resources, command_line, graphql, main_wrapper, prepare_database, print_report
 from bench.harness import ratio_note, run_phases, serve_and_measure, token_for
 
 QUEUE_DOCUMENT = """
@@ -118,10 +118,7 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
             ("direct", "(b) the same pages through the service, no HTTP/GraphQL"),
             ("queue", "(c) claim queue over HTTP")), client_for, cpu_sample, warmup_seed=7)
 
-    try:
-        results, peak = await serve_and_measure(args, res, url, phases)
-    finally:
-        await db.dispose()
+    results, peak = await serve_and_measure(args, res, url, phases, dispose=db)
     queue, direct = results["queue"], results["direct"]
     waiting = sorted(n for _, _, n in staff)
     notes = [(f"{len(staff)} officers; SUBMITTED claims per region: {waiting[0]:,} to {waiting[-1]:,}; "
@@ -137,9 +134,7 @@ def _decode(cursor: str | None) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.claim_queue", description=__doc__.split("\n\n")[0])
-    add_arguments(parser, requests=3000, concurrency=8)
-    return main_wrapper(run, parser.parse_args(argv))
+    return main_wrapper(run, command_line("claim_queue", __doc__, requests=3000, concurrency=8).parse_args(argv))
 
 
 if __name__ == "__main__":

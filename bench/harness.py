@@ -39,8 +39,8 @@ from bench.search import machine_busy_seconds, proc_cpu_seconds, proc_status_kb,
 from bench.search import wait_until_serving
 
 __all__ = [
-    "GraphQLError", "PhaseResult", "Resources", "add_arguments", "cpu_sampler", "graphql", "main_wrapper",
-    "prepare_database", "print_report", "run_clients", "start_api", "token_for",
+    "GraphQLError", "PhaseResult", "Resources", "add_arguments", "command_line", "cpu_sampler", "graphql",
+    "main_wrapper", "prepare_database", "print_report", "run_clients", "start_api", "token_for",
 ]
 
 #: A PostgreSQL as it would run in production (the test server turns fsync off).
@@ -49,6 +49,14 @@ DURABLE_POSTGRES = {
     "effective_cache_size": "'12GB'", "max_wal_size": "'8GB'", "checkpoint_timeout": "'30min'",
     "maintenance_work_mem": "'1GB'", "max_connections": "300",
 }
+
+
+def command_line(module: str, doc: str | None, *, requests: int, concurrency: int) -> argparse.ArgumentParser:
+    """The command line of ``python -m bench.<module>`` (described by the first paragraph of its ``doc``),
+    with the harness's arguments (``add_arguments``)."""
+    parser = argparse.ArgumentParser(prog=f"python -m bench.{module}", description=(doc or "").split("\n\n")[0])
+    add_arguments(parser, requests=requests, concurrency=concurrency)
+    return parser
 
 
 def add_arguments(parser: argparse.ArgumentParser, *, requests: int, concurrency: int) -> None:
@@ -404,8 +412,15 @@ def print_report(title: str, args: argparse.Namespace, url: str, results: dict[s
 async def serve_and_measure(
     args: argparse.Namespace, res: Resources, url: str,
     phases: Callable[[Any, str, Callable[[], dict[str, float]]], Awaitable[dict[str, PhaseResult]]],
+    *, dispose: Any = None,
 ) -> tuple[dict[str, PhaseResult], int | None]:
-    """Start the API, run ``phases(http, secret, cpu_sample)``, attach the server's per-phase counts."""
+    """Start the API, run ``phases(http, secret, cpu_sample)``, attach the server's per-phase counts;
+    ``dispose``: the database the phases also read directly, disposed of once they are over (or failed)."""
+    if dispose is not None:
+        try:
+            return await serve_and_measure(args, res, url, phases)
+        finally:
+            await dispose.dispose()
     import httpx
 
     secret = secrets.token_hex(32)

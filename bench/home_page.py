@@ -26,7 +26,7 @@ import sys
 import time
 from typing import Any
 
-from bench.harness import GraphQLError, PhaseResult, Resources, add_arguments, graphql, main_wrapper, prepare_database
+from bench.harness import GraphQLError, PhaseResult, Resources, command_line, graphql, main_wrapper, prepare_database
 from bench.harness import print_report, ratio_note, run_phases, serve_and_measure, token_for
 
 HOME_DOCUMENT = """
@@ -140,10 +140,7 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
             ("direct", "(b) the same reads through the services, no HTTP/GraphQL"),
             ("home", "(c) home page query over HTTP")), client_for, cpu_sample, warmup_seed=7919)
 
-    try:
-        results, peak = await serve_and_measure(args, res, url, phases)
-    finally:
-        await db.dispose()
+    results, peak = await serve_and_measure(args, res, url, phases, dispose=db)
     home, direct = results["home"], results["direct"]
     notes = [(f"{len(recipients):,} recipients drawn at random; each page shows on average "
               f"{sum(sizes) / max(1, len(sizes)):.1f} rows (entitlements, orders and what they show)")]
@@ -152,8 +149,7 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.home_page", description=__doc__.split("\n\n")[0])
-    add_arguments(parser, requests=3000, concurrency=8)
+    parser = command_line("home_page", __doc__, requests=3000, concurrency=8)
     parser.add_argument("--recipients", type=int, default=2000, help="recipients to sign in as")
     return main_wrapper(run, parser.parse_args(argv))
 

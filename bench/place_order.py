@@ -34,7 +34,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from bench.harness import GraphQLError, LightHTTP, PhaseResult, Resources, add_arguments, counter_line, graphql
+from bench.harness import GraphQLError, LightHTTP, PhaseResult, Resources, command_line, counter_line, graphql
 from bench.harness import main_wrapper, prepare_database, print_report, run_clients, serve_and_measure, token_for
 
 PLACE_DOCUMENT = """
@@ -265,8 +265,7 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.place_order", description=__doc__.split("\n\n")[0])
-    add_arguments(parser, requests=5000, concurrency=50)
+    parser = command_line("place_order", __doc__, requests=5000, concurrency=50)
     args = parser.parse_args(argv)
     if args.concurrency < 2:
         parser.error("--concurrency must be at least 2")

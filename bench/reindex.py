@@ -25,7 +25,7 @@ import sys
 import time
 from typing import Any
 
-from bench.harness import Resources, add_arguments, main_wrapper, prepare_database
+from bench.harness import Resources, command_line, main_wrapper, prepare_database
 from bench.search import proc_status_kb
 
 INDEX_NAME = "listings"
@@ -99,9 +99,7 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.reindex", description=__doc__.split("\n\n")[0])
-    add_arguments(parser, requests=0, concurrency=1)
-    return main_wrapper(run, parser.parse_args(argv))
+    return main_wrapper(run, command_line("reindex", __doc__, requests=0, concurrency=1).parse_args(argv))
 
 
 if __name__ == "__main__":

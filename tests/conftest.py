@@ -17,9 +17,12 @@ from pathlib import Path
 import pytest
 
 from marketplace.db import Database
+from marketplace.notifications import delivery
 from marketplace.notifications.events import install as install_notifications
 from marketplace.migrate import upgrade_sync
 from tests import factories as f
+from tests.notifications.helpers import RecordingAdapter
+from tests.quotes.world import QuoteWorld, quote_world
 
 BACKENDS = [b.strip() for b in os.environ.get("TIREK_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
 
@@ -145,6 +148,21 @@ async def gw(db: Database) -> f.GrantWorld:
     """tests/factories.py's portal for the granted services (applications, invataxi, notifications)."""
     async with db.transaction() as s:
         return await f.build_grant_world(s)
+
+
+@pytest.fixture
+async def qw(db: Database) -> QuoteWorld:
+    """tests/quotes/world.py's portal with custom items (quotes, over the services and over HTTP)."""
+    return await quote_world(db)
+
+
+@pytest.fixture
+def outbox() -> Iterator[RecordingAdapter]:
+    """The notifications' deliveries, kept in ``outbox.sent`` instead of sent; the adapters put back after."""
+    box = RecordingAdapter()
+    previous = delivery.configure_adapters([box])
+    yield box
+    delivery.configure_adapters(previous)
 
 
 # -- the security figures across pytest-xdist workers -----------------------------------------------

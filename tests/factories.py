@@ -7,15 +7,18 @@ The builders add rows to an open session and return them. They write straight to
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
+import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.access import Viewer
@@ -28,10 +31,13 @@ from marketplace.audit.models import AuditEvent
 from marketplace.db import Database
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.identifiers import make_bin, make_iin
+from marketplace.orders.models import Order, OrderStatus
+from marketplace.orders.pricing import shares
 from marketplace.records.models import DisabilityGroup, DisabilityRecord, Entitlement, ExamFormat
 from marketplace.transport.models import Vehicle
 
 _seq = itertools.count(1)
+ANONYMOUS = Viewer.anonymous()
 TEST_PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH: str | None = None
 
@@ -129,6 +135,15 @@ async def classifier_item(session: AsyncSession, **kw: Any) -> ClassifierItem:
     return obj
 
 
+async def _in_regions(session: AsyncSession, obj: Any, regions: list[Region], link: Any) -> Any:
+    """``obj`` written, then its rows for the ``regions`` it serves (``link(region)``, made once it has its id)."""
+    session.add(obj)
+    await session.flush()
+    session.add_all([link(r) for r in regions])
+    await session.flush()
+    return obj
+
+
 async def provider(session: AsyncSession, regions: list[Region], **kw: Any) -> Provider:
     n = next(_seq)
     obj = Provider(
@@ -137,12 +152,7 @@ async def provider(session: AsyncSession, regions: list[Region], **kw: Any) -> P
         verification_status=kw.pop("verification_status", VerificationStatus.VERIFIED),
         **kw,
     )
-    session.add(obj)
-    await session.flush()
-    for r in regions:
-        session.add(ProviderRegion(provider_id=obj.id, region_id=r.id))
-    await session.flush()
-    return obj
+    return await _in_regions(session, obj, regions, lambda r: ProviderRegion(provider_id=obj.id, region_id=r.id))
 
 
 async def listing(
@@ -163,12 +173,7 @@ async def listing(
         attributes=kw.pop("attributes", {}),
         **kw,
     )
-    session.add(obj)
-    await session.flush()
-    for r in regions:
-        session.add(ListingRegion(listing_id=obj.id, region_id=r.id))
-    await session.flush()
-    return obj
+    return await _in_regions(session, obj, regions, lambda r: ListingRegion(listing_id=obj.id, region_id=r.id))
 
 
 async def disability_record(session: AsyncSession, person: Person, **kw: Any) -> DisabilityRecord:
@@ -205,6 +210,35 @@ async def entitlement(session: AsyncSession, person: Person, item: ClassifierIte
     return obj
 
 
+async def order(session: AsyncSession, person: Person, account: Account, listing: Listing, ent: Entitlement, *,
+                quantity: Decimal = Decimal("1"), cap: Decimal | None = Decimal("250000.00"),
+                status: OrderStatus = OrderStatus.CONFIRMED, **kw: Any) -> Order:
+    """An order of ``listing`` on the entitlement ``ent``, placed by ``account`` for ``person``: straight into the
+    table (no business rules), with its price split under the price cap ``cap``."""
+    split = shares(listing.unit_price, cap, quantity)
+    obj = Order(
+        person_id=person.id,
+        region_id=person.region_id,
+        placed_by_account_id=account.id,
+        listing_id=listing.id,
+        provider_id=listing.provider_id,
+        entitlement_id=ent.id,
+        classifier_item_id=listing.classifier_item_id,
+        quantity=quantity,
+        unit_price=listing.unit_price,
+        price_cap=cap,
+        total=split.total,
+        state_share=split.state_share,
+        co_payment=split.co_payment,
+        status=status,
+        idempotency_key=kw.pop("idempotency_key", uuid.uuid4().hex),
+        **kw,
+    )
+    session.add(obj)
+    await session.flush()
+    return obj
+
+
 class World:
     """A small, complete portal: two regions, and in each a recipient with a
     record and an entitlement, an officer, a provider with a listing; plus an admin."""
@@ -228,8 +262,9 @@ class World:
     entitlement_a: Entitlement
     entitlement_b: Entitlement
 
-    def viewer(self, name: str) -> Viewer:
-        return viewer_of(getattr(self, f"{name}_account"))
+    def viewer(self, name: str | None) -> Viewer:
+        """The viewer of the ``<name>_account``; ``None``: nobody signed in (``ANONYMOUS``)."""
+        return ANONYMOUS if name is None else viewer_of(getattr(self, f"{name}_account"))
 
 
 async def build_world(session: AsyncSession) -> World:
@@ -269,6 +304,25 @@ async def run(db: Database, fn: Any, *args: Any, **kwargs: Any) -> Any:
         return await fn(s, *args, **kwargs)
 
 
+async def outcome(call: Awaitable[Any]) -> Any:
+    """What a call gives, or its refusal (the ``DomainError``, answered instead of raised): for calls that race."""
+    try:
+        return await call
+    except DomainError as exc:
+        return exc
+
+
+async def attempt(db: Database, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """``run``, with a refusal answered as its ``DomainError`` (``outcome``)."""
+    return await outcome(run(db, fn, *args, **kwargs))
+
+
+async def race(*calls: Awaitable[Any]) -> tuple[list[Any], list[DomainError]]:
+    """The ``outcome`` of each call, all run at once: what they gave, and their refusals (each in the calls' order)."""
+    results = await asyncio.gather(*[outcome(c) for c in calls])
+    return [r for r in results if not isinstance(r, DomainError)], [r for r in results if isinstance(r, DomainError)]
+
+
 async def refused(db: Database, code: ErrorCode, fn: Any, *args: Any, **kwargs: Any) -> DomainError:
     """The call is refused with ``code`` (and nothing of it committed); the refusal, to look at further."""
     with pytest.raises(DomainError) as info:
@@ -284,6 +338,13 @@ async def refused_at(db: Database, code: ErrorCode, field: str | None, fn: Any, 
     if field is not ...:
         assert err.field == field, f"expected field {field!r}, got {err!r}"
     return err
+
+
+async def change(db: Database, model: Any, where: Any, **values: Any) -> None:
+    """Set ``values`` on the rows of ``model`` that match ``where``, straight in the table (no business
+    rules), in a transaction of its own: a state for the service under test to meet."""
+    async with db.transaction() as s:
+        await s.execute(update(model).where(where).values(**values))
 
 
 async def actions(db: Database, subject_type: str, subject_id: int) -> list[str]:

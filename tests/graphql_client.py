@@ -39,3 +39,7 @@ class GraphQLClient:
         payload = (await self.data(LOGIN, {"u": username, "p": password}))["login"]
         assert payload["errors"] == [], payload["errors"]
         return payload["token"]
+
+    async def logins(self, world: Any, *names: str) -> list[str]:
+        """The tokens of a tests/factories.py world's ``<name>_account``s, each signed in (``login``), in order."""
+        return [await self.login(getattr(world, f"{name}_account").username) for name in names]

@@ -16,11 +16,8 @@ LISTING = "query($id: ID!) { listing(id: $id) { status provider { name } classif
 
 
 async def test_listing_from_draft_to_published_and_back_to_review(api, world):  # type: ignore[no-untyped-def]
-    provider = await api.login(world.provider_a_account.username)
-    officer = await api.login(world.officer_a_account.username)
-    other_officer = await api.login(world.officer_b_account.username)
-    other_provider = await api.login(world.provider_b_account.username)
-    recipient = await api.login(world.recipient_a_account.username)
+    provider, officer, other_officer, other_provider, recipient = await api.logins(
+        world, "provider_a", "officer_a", "officer_b", "provider_b", "recipient_a")
     new = {"input": {
         "classifierItemId": to_global_id("ClassifierItem", world.item.id), "unitPrice": "180000.00",
         "regionIds": [to_global_id("Region", world.region_a.id)], "deliveryOptions": ["HOME_DELIVERY"],

@@ -13,7 +13,6 @@ from marketplace.catalog.models import ItemCategory, ItemKind, SearchOutbox, Uni
 from marketplace.records.models import DisabilityGroup
 from schema.core.ids import to_global_id
 from tests import factories as f
-from tests.api.test_search_api import search_api  # noqa: F401 - the fixture, on both search backends
 
 SEARCH = """query($p: ID) { searchListings(query: "", forPersonId: $p) {
   edges { node { listing { id } coverage { covered statePays youPay reason entitlementId } } } } }"""

@@ -13,7 +13,6 @@ from marketplace.settings import Settings
 from schema.schema import build_schema
 from search.settings import FACETS
 from tests import factories as f
-from tests.api.test_search_api import search_api  # noqa: F401 - the fixture: both backends
 
 QUERY = """query($f: ListingFilter) { searchListings(query: "", filter: $f, first: 0) {
   totalCount facets { name filter values { value count } } } }"""

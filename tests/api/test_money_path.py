@@ -23,10 +23,8 @@ AUDIT = "query($id: ID!) { auditTrail(subjectId: $id) { action actorUsername } }
 
 
 async def test_order_to_payment_over_http(api, world):  # type: ignore[no-untyped-def]
-    recipient = await api.login(world.recipient_a_account.username)
-    provider = await api.login(world.provider_a_account.username)
-    officer = await api.login(world.officer_a_account.username)
-    other_officer = await api.login(world.officer_b_account.username)
+    recipient, provider, officer, other_officer = await api.logins(
+        world, "recipient_a", "provider_a", "officer_a", "officer_b")
 
     variables = {"l": to_global_id("Listing", world.listing_a.id), "e": to_global_id("Entitlement", world.entitlement_a.id),
                  "q": "1", "k": "order-1"}
@@ -82,10 +80,8 @@ async def test_order_to_payment_over_http(api, world):  # type: ignore[no-untype
 
 
 async def test_self_purchase_receipt_is_private(api, world, db):  # type: ignore[no-untyped-def]
-    recipient = await api.login(world.recipient_a_account.username)
-    other = await api.login(world.recipient_b_account.username)
-    officer = await api.login(world.officer_a_account.username)
-    other_officer = await api.login(world.officer_b_account.username)
+    recipient, other, officer, other_officer = await api.logins(
+        world, "recipient_a", "recipient_b", "officer_a", "officer_b")
     pdf = b"%PDF-1.4\n% a receipt\n" + b"x" * 200
     person = to_global_id("Person", world.recipient_a.id)
 

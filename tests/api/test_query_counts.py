@@ -11,7 +11,6 @@ batched query per relation. The counts must be equal, and small.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -22,8 +21,6 @@ from marketplace.applications.models import Application, ApplicationKind, Applic
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim
 from marketplace.db import Database, utcnow
 from marketplace.notifications.models import Notification
-from marketplace.orders.models import Order, OrderStatus
-from marketplace.orders.pricing import shares
 from tests import factories as f
 from tests.graphql_client import GraphQLClient
 from tests.support.sql import sql_statements
@@ -97,19 +94,9 @@ async def portal(db: Database, api: GraphQLClient) -> Portal:
         few_account = await f.account(s, Role.RECIPIENT, person_id=few.id)
         many_account = await f.account(s, Role.RECIPIENT, person_id=many.id)
         officer = await f.account(s, Role.LOCAL_BODY, region_id=region.id)
-        orders = []
-        for i, listing in enumerate(listings):
-            split = shares(listing.unit_price, items[i].price_cap, Decimal(1))
-            order = Order(
-                person_id=many.id, region_id=region.id, placed_by_account_id=many_account.id, listing_id=listing.id,
-                provider_id=listing.provider_id, entitlement_id=many_ents[i].id, classifier_item_id=items[i].id,
-                quantity=Decimal(1), unit_price=listing.unit_price, price_cap=items[i].price_cap, total=split.total,
-                state_share=split.state_share, co_payment=split.co_payment, status=OrderStatus.CONFIRMED,
-                idempotency_key=uuid.uuid4().hex,
-            )
-            s.add(order)
-            orders.append(order)
-        await s.flush()
+        orders = [await f.order(s, many, many_account, listing, many_ents[i], quantity=Decimal(1),
+                                cap=items[i].price_cap)
+                  for i, listing in enumerate(listings)]
         for i, order in enumerate(orders):
             s.add(CompensationClaim(
                 kind=ClaimKind.PROVIDER_ORDER, person_id=others[i % len(others)].id, region_id=region.id,

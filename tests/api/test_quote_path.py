@@ -9,7 +9,7 @@ from typing import Any
 from marketplace.quotes.models import Quote
 from schema.core.ids import to_global_id
 from tests.graphql_client import GraphQLClient
-from tests.quotes.world import QuoteWorld, qw  # noqa: F401 - the fixture
+from tests.quotes.world import QuoteWorld
 
 ERR = "errors { field code message }"
 FIELDS = ("id status quantity unitPrice leadTimeDays specification revision approvedUnitPrice stateShare coPayment "

@@ -9,11 +9,10 @@ import httpx
 import pytest
 
 from marketplace.catalog.models import SearchOutbox
-from marketplace.settings import Settings
 from tirek.app import create_app
 from schema.core.ids import to_global_id
 from search.client import make_client
-from search.indexer import drain_outbox, reindex
+from search.indexer import reindex
 from search.resilient import make_listing_search
 from tests import factories as f
 from tests.graphql_client import GraphQLClient
@@ -26,30 +25,6 @@ SEARCH = """query($q: String!, $f: ListingFilter, $first: Int, $after: String) {
     edges { cursor node { listing { id titleRu unitPrice } coverage { covered partlyCovered statePays youPay reason entitlementId } } }
   }
 }"""
-
-
-@pytest.fixture(params=["meilisearch", "database"])
-async def search_api(request, db, settings, meili):  # type: ignore[no-untyped-def]
-    """The app with search on a fresh Meilisearch index, or on the database alone."""
-    index = f"test_{uuid.uuid4().hex[:10]}"
-    client = make_client(meili.url, meili.master_key) if request.param == "meilisearch" else None
-    services = Services(listing_search=make_listing_search(db, client, index))
-    app = create_app(settings=Settings(**{**settings.model_dump(), "meili_index": index}), db=db, services=services)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://tirek.test") as http:
-        api = GraphQLClient(http)
-
-        async def sync_index() -> None:
-            if client is not None:
-                await drain_outbox(db, client, index)
-
-        api.sync_index = sync_index  # type: ignore[attr-defined]
-        api.backend = request.param  # type: ignore[attr-defined]
-        yield api
-    if client is not None:
-        try:
-            await client.index(index).delete()
-        finally:
-            await client.aclose()
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from marketplace.applications import services as apps
 from marketplace.applications.models import Application, ApplicationKind, ApplicationStatus
 from marketplace.audit.models import AuditEvent
 from marketplace.calendar import add_months, working_days_between
-from marketplace.errors import DomainError, ErrorCode
+from marketplace.errors import ErrorCode
 from marketplace.records.models import Entitlement, EntitlementSource
-from tests.factories import GrantWorld, refused, run
+from tests.factories import GrantWorld, attempt, race, refused, run
 
 ASSISTANT = ApplicationKind.INDIVIDUAL_ASSISTANT
 SOCIAL = ApplicationKind.SPECIAL_SOCIAL_SERVICES
@@ -59,16 +59,9 @@ async def test_approval_issues_the_assistant_entitlement(db, gw: GrantWorld) -> 
 async def test_two_approvals_at_once_issue_one_entitlement(db, gw: GrantWorld) -> None:
     app = await run(db, apps.submit_application, gw.viewer("eligible"), kind=ASSISTANT)
 
-    async def approve(officer: str):  # type: ignore[no-untyped-def]
-        try:
-            return await run(db, apps.approve_application, gw.viewer(officer), app.id)
-        except DomainError as exc:
-            return exc
-
-    results = await asyncio.gather(approve("officer_a"), approve("officer_a2"), approve("officer_a"))
-    won = [r for r in results if isinstance(r, Application)]
-    lost = [r for r in results if isinstance(r, DomainError)]
-    assert len(won) == 1 and len(lost) == 2
+    won, lost = await race(*[run(db, apps.approve_application, gw.viewer(officer), app.id)
+                             for officer in ("officer_a", "officer_a2", "officer_a")])
+    assert len(won) == 1 and len(lost) == 2 and isinstance(won[0], Application)
     assert {e.code for e in lost} == {ErrorCode.ALREADY_DECIDED}
     ents = await entitlements_of(db, gw.eligible.id)
     assert len(ents) == 1 and (await application(db, app.id)).entitlement_id == ents[0].id
@@ -82,15 +75,9 @@ async def test_two_approvals_at_once_issue_one_entitlement(db, gw: GrantWorld) -
 async def test_approve_and_reject_at_once_one_wins(db, gw: GrantWorld) -> None:
     app = await run(db, apps.submit_application, gw.viewer("eligible"), kind=ASSISTANT)
 
-    async def attempt(fn, *args):  # type: ignore[no-untyped-def]
-        try:
-            return await run(db, fn, *args)
-        except DomainError as exc:
-            return exc
-
     results = await asyncio.gather(
-        attempt(apps.approve_application, gw.viewer("officer_a"), app.id),
-        attempt(apps.reject_application, gw.viewer("officer_a2"), app.id, "The IRP has no such measure."),
+        attempt(db, apps.approve_application, gw.viewer("officer_a"), app.id),
+        attempt(db, apps.reject_application, gw.viewer("officer_a2"), app.id, "The IRP has no such measure."),
     )
     assert sum(isinstance(r, Application) for r in results) == 1
     final = await application(db, app.id)

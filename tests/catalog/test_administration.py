@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from marketplace.accounts import administration as regions
 from marketplace.accounts import password_reset
@@ -27,25 +27,20 @@ from marketplace.orders import services as orders
 from marketplace.upkeep import run_periodically
 from schema.core.ids import to_global_id
 from tests import factories as f
+from tests.catalog import counts
 from tests.factories import run
 from tests.graphql_client import GraphQLClient
+from tests.notifications.helpers import RecordingAdapter
 
 
 NOT_ADMINS = ("recipient_a", "provider_a", "officer_a")
 
 
-async def count(db: Database, model: Any) -> int:
-    async with db.session() as s:
-        return int((await s.execute(select(func.count()).select_from(model))).scalar_one())
-
-
 async def refused(db: Database, fn: Any, *args: Any, **kwargs: Any) -> list[tuple[str | None, ErrorCode]]:
-    before = (await count(db, AuditEvent), await count(db, ClassifierItem), await count(db, Region),
-              await count(db, Account))
+    before = await counts(db, AuditEvent, ClassifierItem, Region, Account)
     with pytest.raises(DomainError) as exc:
         await run(db, fn, *args, **kwargs)
-    after = (await count(db, AuditEvent), await count(db, ClassifierItem), await count(db, Region),
-             await count(db, Account))
+    after = await counts(db, AuditEvent, ClassifierItem, Region, Account)
     assert after == before, "a refusal changed something"
     errors = exc.value.errors if isinstance(exc.value, ValidationErrors) else [exc.value]
     return [(e.field, e.code) for e in errors]
@@ -174,29 +169,11 @@ async def test_regions_and_accounts_by_the_admin(db: Database, world: f.World) -
                          password="long enough password", role="ADMIN") == [(None, ErrorCode.FORBIDDEN)]
 
 
-class Outbox(delivery.DeliveryAdapter):
-    name = "test"
-
-    def __init__(self) -> None:
-        self.sent: list[delivery.OutgoingMessage] = []
-
-    async def send(self, message: delivery.OutgoingMessage) -> None:
-        self.sent.append(message)
-
-
-@pytest.fixture
-def outbox() -> Any:
-    box = Outbox()
-    previous = delivery.configure_adapters([box])
-    yield box
-    delivery.configure_adapters(previous)
-
-
 def _code_of(message: delivery.OutgoingMessage) -> str:
     return "".join(ch for ch in message.title if ch.isdigit())
 
 
-async def test_a_password_reset_by_a_one_time_code(db: Database, world: f.World, outbox: Outbox) -> None:
+async def test_a_password_reset_by_a_one_time_code(db: Database, world: f.World, outbox: RecordingAdapter) -> None:
     async with db.transaction() as s:
         person = await s.get(type(world.recipient_a), world.recipient_a.id)
         person.phone = "+77015551234"
@@ -244,9 +221,8 @@ ADMIN_DOCS = {
 }
 
 
-async def test_administration_over_http(api: GraphQLClient, db: Database, world: f.World, outbox: Outbox) -> None:
-    admin = await api.login(world.admin_account.username)
-    officer = await api.login(world.officer_a_account.username)
+async def test_administration_over_http(api: GraphQLClient, db: Database, world: f.World, outbox: RecordingAdapter) -> None:
+    admin, officer = await api.logins(world, "admin", "officer_a")
     item = {"code": "TSR-09-103", "nameKk": "Аппарат", "nameRu": "Аппарат", "nameEn": "Aid", "kind": "PRODUCT",
             "unit": "PIECE", "category": "HEARING", "priceCap": "120000"}
     denied = (await api.data(ADMIN_DOCS["item"], {"i": item}, officer))["createClassifierItem"]
@@ -319,8 +295,7 @@ NORMS_DOCS = {
 async def test_the_admin_sets_an_items_norms_and_new_lines_take_them(api: GraphQLClient, world: f.World) -> None:
     """Norms are data the admin keeps (issue 15): created with the item, changed or removed later,
     refused when not a positive quantity, and taken by the next IRP line issued for the item."""
-    admin = await api.login(world.admin_account.username)
-    officer = await api.login(world.officer_a_account.username)
+    admin, officer = await api.logins(world, "admin", "officer_a")
     item = {"code": "TSR-22-001", "nameKk": "Жөргек", "nameRu": "Подгузники", "nameEn": "Nappies", "kind": "PRODUCT",
             "unit": "PIECE", "category": "HYGIENE", "priceCap": "250", "quarterlyRelease": "365",
             "yearlyMax": "1460", "companionAllowed": False}

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from marketplace.accounts.access import Viewer
 from marketplace.audit.models import AuditEvent
 from marketplace.catalog import services as catalog
 from marketplace.catalog.models import Listing, ListingRegion, ListingStatus, Provider, ProviderRegion, SearchOutbox
@@ -15,20 +14,15 @@ from marketplace.catalog.models import VerificationStatus
 from marketplace.db import Database
 from marketplace.errors import ErrorCode, ValidationErrors
 from tests import factories as f
-from tests.catalog import count, fetch, last_event, outbox
-from tests.factories import actions, refused_at, run
+from tests.catalog import counts, fetch, last_event, outbox
+from tests.factories import ANONYMOUS, actions, refused_at, run
 
-ANONYMOUS = Viewer.anonymous()
 V = VerificationStatus
 
 
-async def state(db: Database) -> tuple[int, int, int, int]:
-    return (
-        await count(db, ProviderRegion),
-        await count(db, ListingRegion),
-        await count(db, AuditEvent),
-        await count(db, SearchOutbox),
-    )
+async def state(db: Database) -> tuple[int, ...]:
+    """What a refused call must leave untouched: the regions of providers and listings, audit events, outbox rows."""
+    return await counts(db, ProviderRegion, ListingRegion, AuditEvent, SearchOutbox)
 
 
 async def regions_of(db: Database, provider_id: int) -> list[int]:
@@ -44,7 +38,7 @@ async def test_anyone_reads_a_profile(db: Database, world: f.World, who: str | N
         p = await s.get(Provider, w.provider_a.id)
         assert p is not None
         p.phone, p.accessibility, p.rating_sum, p.rating_count = "+7 701 555 12 34", ["Пандус"], 9, 2
-    viewer = w.viewer(who) if who else ANONYMOUS
+    viewer = w.viewer(who)
     profile = await run(db, catalog.get_provider, viewer, w.provider_a.id)
     assert profile.provider.id == w.provider_a.id
     assert profile.region_ids == [w.region_a.id]
@@ -169,7 +163,7 @@ async def test_all_profile_errors_are_reported_together(db: Database, world: f.W
 )
 async def test_only_the_provider_edits_its_profile(db: Database, world: f.World, who: str | None,
                                                    code: ErrorCode) -> None:
-    viewer = world.viewer(who) if who else ANONYMOUS
+    viewer = world.viewer(who)
     before = await state(db)
     await refused_at(db, code, ..., catalog.update_provider_profile, viewer, world.provider_a.id, phone="+77015551234",
                   region_ids=[world.region_a.id, world.region_b.id])
@@ -293,7 +287,7 @@ async def test_wrong_verification_moves(db: Database, world: f.World, start: V, 
     ],
 )
 async def test_only_an_admin_verifies(db: Database, world: f.World, who: str | None, code: ErrorCode) -> None:
-    viewer = world.viewer(who) if who else ANONYMOUS
+    viewer = world.viewer(who)
     before = await state(db)
     await refused_at(db, code, None, catalog.verify_provider, viewer, world.provider_a.id, "SUSPENDED")
     assert await state(db) == before

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Account, Role
 from marketplace.audit.models import AuditEvent
 from marketplace.catalog import registration as reg
@@ -24,11 +23,10 @@ from marketplace.notifications.models import Notification
 from marketplace.orders import services as orders
 from schema.core.ids import to_global_id
 from tests import factories as f
-from tests.factories import run
+from tests.factories import ANONYMOUS, run
 from tests.graphql_client import GraphQLClient
 
 
-ANONYMOUS = Viewer.anonymous()
 BIN = make_bin(2019, 3, 777)
 
 

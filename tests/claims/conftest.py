@@ -20,7 +20,6 @@ from marketplace.claims import receipts
 from marketplace.claims.models import Receipt
 from marketplace.identifiers import make_iin
 from marketplace.orders.models import Order, OrderStatus, ServiceLog, ServiceLogStatus
-from marketplace.orders.pricing import shares
 from marketplace.settings import Settings
 from tests import factories as f
 
@@ -52,33 +51,13 @@ async def make_order(
     entitlement: Any = None,
     cap: Decimal | None = None,
 ) -> Order:
-    """An order straight into the table (no business rules), with its price split."""
+    """The recipient of ``side`` orders its listing on its entitlement (unless given): ``f.order``."""
     listing = listing or getattr(w, f"listing_{side}")
     ent = entitlement or getattr(w, f"entitlement_{side}")
     person = getattr(w, f"recipient_{side}")
     account = getattr(w, f"recipient_{side}_account")
     cap = cap if cap is not None else Decimal("250000.00")
-    split = shares(listing.unit_price, cap, quantity)
-    order = Order(
-        person_id=person.id,
-        region_id=person.region_id,
-        placed_by_account_id=account.id,
-        listing_id=listing.id,
-        provider_id=listing.provider_id,
-        entitlement_id=ent.id,
-        classifier_item_id=listing.classifier_item_id,
-        quantity=quantity,
-        unit_price=listing.unit_price,
-        price_cap=cap,
-        total=split.total,
-        state_share=split.state_share,
-        co_payment=split.co_payment,
-        status=status,
-        idempotency_key=uuid.uuid4().hex,
-    )
-    s.add(order)
-    await s.flush()
-    return order
+    return await f.order(s, person, account, listing, ent, quantity=quantity, cap=cap, status=status)
 
 
 async def hourly_setup(s: AsyncSession, w: f.World, *, unit_price: str = "2000.00", cap: str = "1500.00") -> Order:

@@ -15,22 +15,25 @@ from marketplace.errors import DomainError, ErrorCode
 from marketplace.records.models import Entitlement
 from marketplace.db import run_in_transaction
 from tests.claims.conftest import PDF, audit_count, make_order, make_receipt
+from tests.factories import attempt
 
 N = 20
 
 
-async def _in_tx(db, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-    try:
-        async with db.transaction() as s:
-            return await fn(s, *args, **kwargs)
-    except DomainError as exc:
-        return exc
+async def submissions(db, world, order, keys):  # type: ignore[no-untyped-def]
+    """Provider A claims for ``order`` once for each idempotency key, all at once: each claim, or what was raised."""
+    viewer = world.viewer("provider_a")
+    return await asyncio.gather(
+        *[run_in_transaction(db, cs.submit_provider_claim, viewer, order_id=order.id, idempotency_key=key)
+          for key in keys],
+        return_exceptions=True,
+    )
 
 
 async def _pay_when_approved(db, officer, claim_id, key):  # type: ignore[no-untyped-def]
     """A payer that races the approvers: until the claim is approved, paying is an invalid transition."""
     for _ in range(400):
-        result = await _in_tx(db, cs.mark_claim_paid, officer, claim_id, idempotency_key=key)
+        result = await attempt(db, cs.mark_claim_paid, officer, claim_id, idempotency_key=key)
         if not (isinstance(result, DomainError) and result.code == ErrorCode.INVALID_TRANSITION):
             return result
         await asyncio.sleep(0.01)
@@ -46,7 +49,7 @@ async def test_twenty_approvals_and_twenty_payments_race_paid_exactly_once(db, w
         )
     assert claim.kind == ClaimKind.SELF_PURCHASE
     officer = world.viewer("officer_a")
-    tasks = [_in_tx(db, cs.approve_claim, officer, claim.id) for _ in range(N)]
+    tasks = [attempt(db, cs.approve_claim, officer, claim.id) for _ in range(N)]
     tasks += [_pay_when_approved(db, officer, claim.id, f"pay-{i}") for i in range(N)]
     results = await asyncio.gather(*tasks)
     approvals, payments = results[:N], results[N:]
@@ -87,12 +90,7 @@ async def test_twenty_payments_with_one_key_give_one_result(db, world):  # type:
 async def test_twenty_identical_submissions_make_one_claim(db, world):  # type: ignore[no-untyped-def]
     async with db.transaction() as s:
         order = await make_order(s, world)
-    viewer = world.viewer("provider_a")
-    results = await asyncio.gather(
-        *[run_in_transaction(db, cs.submit_provider_claim, viewer, order_id=order.id, idempotency_key="once")
-          for _ in range(N)],
-        return_exceptions=True,
-    )
+    results = await submissions(db, world, order, ["once"] * N)
     assert all(isinstance(x, CompensationClaim) for x in results), results
     assert {x.id for x in results} == {results[0].id}
     async with db.session() as s:
@@ -104,12 +102,7 @@ async def test_twenty_identical_submissions_make_one_claim(db, world):  # type: 
 async def test_concurrent_claims_with_different_keys_for_one_order_make_one_claim(db, world):  # type: ignore[no-untyped-def]
     async with db.transaction() as s:
         order = await make_order(s, world)
-    viewer = world.viewer("provider_a")
-    results = await asyncio.gather(
-        *[run_in_transaction(db, cs.submit_provider_claim, viewer, order_id=order.id, idempotency_key=f"k{i}")
-          for i in range(N)],
-        return_exceptions=True,
-    )
+    results = await submissions(db, world, order, [f"k{i}" for i in range(N)])
     made = [x for x in results if isinstance(x, CompensationClaim)]
     assert len(made) == 1
     assert {x.code for x in results if isinstance(x, DomainError)} == {ErrorCode.DUPLICATE}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from decimal import Decimal
 
 import pytest
@@ -17,7 +16,7 @@ from marketplace.records.models import Entitlement
 from marketplace.db import run_in_transaction
 from schema.core.ids import to_global_id
 from tests.claims.conftest import PDF, make_order, make_receipt
-from tests.factories import run
+from tests.factories import race, run
 from tests.notifications.helpers import notes
 
 
@@ -60,17 +59,11 @@ async def test_racing_claims_on_the_same_bytes_one_wins(db, world, claim_setting
         mine = await make_receipt(s, world, claim_settings, side="a", data=PDF + b"%race")
         theirs = await make_receipt(s, world, claim_settings, side="b", data=PDF + b"%race")
 
-    async def attempt(side: str, receipt_id: int):  # type: ignore[no-untyped-def]
-        try:
-            return await run_in_transaction(db, cs.submit_self_purchase_claim, world.viewer(f"recipient_{side}"),
-                                               **self_claim(world, side, receipt_id, f"race-{side}"))
-        except DomainError as exc:
-            return exc
-
-    results = await asyncio.gather(attempt("a", mine.id), attempt("b", theirs.id))
-    won = [r for r in results if isinstance(r, CompensationClaim)]
-    lost = [r for r in results if isinstance(r, DomainError)]
-    assert len(won) == 1 and len(lost) == 1 and lost[0].code == ErrorCode.DUPLICATE, results
+    won, lost = await race(*[run_in_transaction(db, cs.submit_self_purchase_claim, world.viewer(f"recipient_{side}"),
+                                                **self_claim(world, side, receipt.id, f"race-{side}"))
+                             for side, receipt in (("a", mine), ("b", theirs))])
+    assert len(won) == 1 and len(lost) == 1 and lost[0].code == ErrorCode.DUPLICATE, (won, lost)
+    assert isinstance(won[0], CompensationClaim)
     async with db.session() as s:
         reserved = [(await s.get(Entitlement, e.id)).reserved for e in (world.entitlement_a, world.entitlement_b)]
     assert sorted(reserved) == [Decimal("0.00"), Decimal("1.00")]

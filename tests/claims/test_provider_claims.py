@@ -15,11 +15,22 @@ from marketplace.errors import DomainError, ErrorCode
 from marketplace.orders.models import OrderStatus, ServiceLog, ServiceLogStatus
 from tests import factories as f
 from tests.claims.conftest import add_log, audit_count, hourly_setup, make_order
+from tests.factories import refused, refused_at, run
 
 
-async def submit(db, viewer, order_id, key="k1"):  # type: ignore[no-untyped-def]
-    async with db.transaction() as s:
-        return await cs.submit_provider_claim(s, viewer, order_id=order_id, idempotency_key=key)
+def claiming(service, default_key):  # type: ignore[no-untyped-def]
+    """A provider's claim ``service`` (for an order, or for its hours) as two calls: ``submit(db, viewer,
+    order_id, key)``, the claim; and ``refused_with(db, code, viewer, order_id, key)``, the refusal."""
+    async def submit(db, viewer, order_id, key=default_key):  # type: ignore[no-untyped-def]
+        return await run(db, service, viewer, order_id=order_id, idempotency_key=key)
+
+    async def refused_with(db, code, viewer, order_id, key=default_key):  # type: ignore[no-untyped-def]
+        return await refused(db, code, service, viewer, order_id=order_id, idempotency_key=key)
+
+    return submit, refused_with
+
+
+submit, submit_refused = claiming(cs.submit_provider_claim, "k1")
 
 
 async def test_provider_claims_the_state_share_of_a_confirmed_order(db, world):  # type: ignore[no-untyped-def]
@@ -43,9 +54,8 @@ async def test_same_key_returns_the_same_claim_and_a_new_key_is_a_duplicate(db, 
     first = await submit(db, viewer, order.id, "same")
     again = await submit(db, viewer, order.id, "same")
     assert again.id == first.id
-    with pytest.raises(DomainError) as err:
-        await submit(db, viewer, order.id, "other")
-    assert err.value.code == ErrorCode.DUPLICATE and err.value.field == "orderId"
+    await refused_at(db, ErrorCode.DUPLICATE, "orderId", cs.submit_provider_claim, viewer, order_id=order.id,
+                     idempotency_key="other")
     async with db.session() as s:
         count = len((await s.execute(select(CompensationClaim).where(CompensationClaim.order_id == order.id))).all())
     assert count == 1
@@ -58,9 +68,7 @@ async def test_same_key_for_another_order_is_an_idempotency_conflict(db, world):
         o2 = await make_order(s, world)
     viewer = world.viewer("provider_a")
     await submit(db, viewer, o1.id, "k")
-    with pytest.raises(DomainError) as err:
-        await submit(db, viewer, o2.id, "k")
-    assert err.value.code == ErrorCode.IDEMPOTENCY_CONFLICT
+    await submit_refused(db, ErrorCode.IDEMPOTENCY_CONFLICT, viewer, o2.id, "k")
 
 
 @pytest.mark.parametrize("status", [OrderStatus.PLACED, OrderStatus.ACCEPTED, OrderStatus.DELIVERED,
@@ -68,28 +76,19 @@ async def test_same_key_for_another_order_is_an_idempotency_conflict(db, world):
 async def test_an_unconfirmed_order_cannot_be_claimed(db, world, status):  # type: ignore[no-untyped-def]
     async with db.transaction() as s:
         order = await make_order(s, world, status=status)
-    with pytest.raises(DomainError) as err:
-        await submit(db, world.viewer("provider_a"), order.id)
-    assert err.value.code == ErrorCode.INVALID_TRANSITION
+    await submit_refused(db, ErrorCode.INVALID_TRANSITION, world.viewer("provider_a"), order.id)
     assert await audit_count(db, "claim.submitted") == 0
 
 
 async def test_other_provider_gets_not_found_and_other_roles_forbidden(db, world):  # type: ignore[no-untyped-def]
     async with db.transaction() as s:
         order = await make_order(s, world)
-    with pytest.raises(DomainError) as err:
-        await submit(db, world.viewer("provider_b"), order.id)
-    assert err.value.code == ErrorCode.NOT_FOUND
-    with pytest.raises(DomainError) as missing:
-        await submit(db, world.viewer("provider_b"), 999999)
-    assert missing.value.code == ErrorCode.NOT_FOUND and missing.value.message == err.value.message
+    err = await submit_refused(db, ErrorCode.NOT_FOUND, world.viewer("provider_b"), order.id)
+    missing = await submit_refused(db, ErrorCode.NOT_FOUND, world.viewer("provider_b"), 999999)
+    assert missing.message == err.message
     for name in ("recipient_a", "officer_a", "admin"):
-        with pytest.raises(DomainError) as err:
-            await submit(db, world.viewer(name), order.id)
-        assert err.value.code == ErrorCode.FORBIDDEN, name
-    with pytest.raises(DomainError) as err:
-        await submit(db, Viewer.anonymous(), order.id)
-    assert err.value.code == ErrorCode.UNAUTHENTICATED
+        await submit_refused(db, ErrorCode.FORBIDDEN, world.viewer(name), order.id)
+    await submit_refused(db, ErrorCode.UNAUTHENTICATED, Viewer.anonymous(), order.id)
 
 
 async def test_idempotency_key_is_required(db, world):  # type: ignore[no-untyped-def]
@@ -104,15 +103,11 @@ async def test_idempotency_key_is_required(db, world):  # type: ignore[no-untype
 async def test_an_hourly_order_is_claimed_by_hours_not_as_a_whole(db, world):  # type: ignore[no-untyped-def]
     async with db.transaction() as s:
         order = await hourly_setup(s, world)
-    with pytest.raises(DomainError) as err:
-        await submit(db, world.viewer("provider_a"), order.id)
-    assert err.value.code == ErrorCode.INVALID
+    await submit_refused(db, ErrorCode.INVALID, world.viewer("provider_a"), order.id)
 
 
 # -- service hours ------------------------------------------------------------------
-async def submit_hours(db, viewer, order_id, key="h1"):  # type: ignore[no-untyped-def]
-    async with db.transaction() as s:
-        return await cs.submit_service_hours_claim(s, viewer, order_id=order_id, idempotency_key=key)
+submit_hours, submit_hours_refused = claiming(cs.submit_service_hours_claim, "h1")
 
 
 async def test_only_confirmed_unclaimed_hours_are_claimed_at_the_capped_rate(db, world):  # type: ignore[no-untyped-def]
@@ -152,9 +147,7 @@ async def test_hours_are_never_claimed_twice_and_unconfirmed_hours_are_refused(d
     # the same key gives the same claim
     assert (await submit_hours(db, viewer, order.id, "a")).id == first.id
     # nothing confirmed is left: refused with a clear code
-    with pytest.raises(DomainError) as err:
-        await submit_hours(db, viewer, order.id, "b")
-    assert err.value.code == ErrorCode.NOT_ELIGIBLE
+    await submit_hours_refused(db, ErrorCode.NOT_ELIGIBLE, viewer, order.id, "b")
     # once the recipient confirms more hours, a new claim covers only those
     async with db.transaction() as s:
         log = await s.get(ServiceLog, pending.id)
@@ -168,15 +161,9 @@ async def test_hours_claim_refusals(db, world):  # type: ignore[no-untyped-def]
         order = await hourly_setup(s, world)
         await add_log(s, order)
         product_order = await make_order(s, world)
-    with pytest.raises(DomainError) as err:
-        await submit_hours(db, world.viewer("provider_b"), order.id)
-    assert err.value.code == ErrorCode.NOT_FOUND
-    with pytest.raises(DomainError) as err:
-        await submit_hours(db, world.viewer("recipient_a"), order.id)
-    assert err.value.code == ErrorCode.FORBIDDEN
-    with pytest.raises(DomainError) as err:
-        await submit_hours(db, world.viewer("provider_a"), product_order.id)
-    assert err.value.code == ErrorCode.INVALID
+    await submit_hours_refused(db, ErrorCode.NOT_FOUND, world.viewer("provider_b"), order.id)
+    await submit_hours_refused(db, ErrorCode.FORBIDDEN, world.viewer("recipient_a"), order.id)
+    await submit_hours_refused(db, ErrorCode.INVALID, world.viewer("provider_a"), product_order.id)
 
 
 async def test_a_claim_goes_to_the_officer_of_the_recipients_region(db, world):  # type: ignore[no-untyped-def]

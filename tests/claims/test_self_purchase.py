@@ -15,6 +15,7 @@ from marketplace.errors import DomainError, ErrorCode
 from marketplace.records.models import DisabilityRecord, Entitlement, EntitlementStatus, RecordStatus
 from tests import factories as f
 from tests.claims.conftest import PDF, audit_count, make_receipt
+from tests.factories import change
 
 
 async def submit(db, viewer, **kw):  # type: ignore[no-untyped-def]
@@ -167,19 +168,13 @@ async def test_refusals(db, world, receipt, claim_settings):  # type: ignore[no-
         c, fld = await code(amount_paid=a)
         assert c in (ErrorCode.OUT_OF_RANGE, ErrorCode.INVALID) and fld == "amountPaid", a
     # a closed entitlement, a closed record, an item with no cap
-    async with db.transaction() as s:
-        await s.execute(update(Entitlement).where(Entitlement.id == world.entitlement_a.id)
-                        .values(status=EntitlementStatus.CLOSED))
+    await change(db, Entitlement, Entitlement.id == world.entitlement_a.id, status=EntitlementStatus.CLOSED)
     assert (await code())[0] == ErrorCode.NO_ENTITLEMENT
-    async with db.transaction() as s:
-        await s.execute(update(Entitlement).where(Entitlement.id == world.entitlement_a.id)
-                        .values(status=EntitlementStatus.ACTIVE))
-        await s.execute(update(DisabilityRecord).where(DisabilityRecord.person_id == world.recipient_a.id)
-                        .values(status=RecordStatus.CLOSED))
+    await change(db, Entitlement, Entitlement.id == world.entitlement_a.id, status=EntitlementStatus.ACTIVE)
+    await change(db, DisabilityRecord, DisabilityRecord.person_id == world.recipient_a.id, status=RecordStatus.CLOSED)
     assert (await code())[0] == ErrorCode.NO_ACTIVE_RECORD
+    await change(db, DisabilityRecord, DisabilityRecord.person_id == world.recipient_a.id, status=RecordStatus.ACTIVE)
     async with db.transaction() as s:
-        await s.execute(update(DisabilityRecord).where(DisabilityRecord.person_id == world.recipient_a.id)
-                        .values(status=RecordStatus.ACTIVE))
         custom = await f.classifier_item(s, price_cap=None)
         ent = await f.entitlement(s, world.recipient_a, custom, quantity=1)
     assert (await code(entitlement_id=ent.id))[0] == ErrorCode.NOT_ELIGIBLE
@@ -188,9 +183,8 @@ async def test_refusals(db, world, receipt, claim_settings):  # type: ignore[no-
 
 
 async def test_an_expired_entitlement_is_refused(db, world, receipt):  # type: ignore[no-untyped-def]
-    async with db.transaction() as s:
-        await s.execute(update(Entitlement).where(Entitlement.id == world.entitlement_a.id).values(
-            valid_from=f.today() - dt.timedelta(days=400), valid_until=f.today() - dt.timedelta(days=5)))
+    await change(db, Entitlement, Entitlement.id == world.entitlement_a.id,
+                 valid_from=f.today() - dt.timedelta(days=400), valid_until=f.today() - dt.timedelta(days=5))
     with pytest.raises(DomainError) as err:
         await submit(db, world.viewer("recipient_a"), **args(world, receipt))
     assert err.value.code == ErrorCode.NO_ENTITLEMENT

@@ -24,7 +24,7 @@ from marketplace.documents.services import CODE_PATTERN, MAX_PDF_BYTES, verify_c
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.settings import Settings
 from tests import factories as f
-from tests.factories import GrantWorld, build_grant_world, run
+from tests.factories import GrantWorld, build_grant_world, change, run
 from tests.claims.conftest import make_order
 
 KAZAKH_LETTERS = "әғқңөұүһі"
@@ -79,8 +79,7 @@ async def test_deciding_an_application_issues_its_document_with_the_reason(db: D
     assert "Decision on an application" in text and "Rejected" in text and "Individual assistant" in text
     assert "The IRP has no such measure." in text
     # Russian by default: the letters of another alphabet are embedded as well.
-    async with db.transaction() as s:
-        await s.execute(update(Person).where(Person.id == gw.eligible.id).values(language=Language.RU))
+    await change(db, Person, Person.id == gw.eligible.id, language=Language.RU)
     again = await run(db, apps.submit_application, gw.viewer("eligible"), kind=ApplicationKind.INDIVIDUAL_ASSISTANT)
     await run(db, apps.reject_application, gw.viewer("officer_a"), again.id, "Заявление подано повторно.")
     assert "Решение по заявлению" in text_of((await documents(db))[-1].pdf)
@@ -153,9 +152,8 @@ async def test_verification_tells_genuine_from_changed_or_unknown(db: Database, 
             await verify_file(s, doc.pdf + b" " * MAX_PDF_BYTES)
         assert (err.value.code, err.value.field) == (ErrorCode.TOO_LONG, "file")
     # A row changed in the database no longer holds its seal either.
-    async with db.transaction() as s:
-        await s.execute(update(ResultDocument).where(ResultDocument.id == doc.id)
-                        .values(pdf=bytes(changed), sha256=hashlib.sha256(bytes(changed)).hexdigest()))
+    await change(db, ResultDocument, ResultDocument.id == doc.id,
+                 pdf=bytes(changed), sha256=hashlib.sha256(bytes(changed)).hexdigest())
     async with db.session() as s:
         assert not (await verify_code(s, doc.code)).genuine
         assert not (await verify_file(s, bytes(changed))).genuine

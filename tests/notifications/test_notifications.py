@@ -36,11 +36,9 @@ WORKER = make_iin(dt.date(1990, 5, 17), Sex.F.value, 77)
 
 
 @pytest.fixture
-def adapter():  # type: ignore[no-untyped-def]
-    double = RecordingAdapter()
-    previous = delivery.configure_adapters([double])
-    yield double
-    delivery.configure_adapters(previous)
+def adapter(outbox: RecordingAdapter) -> RecordingAdapter:
+    """tests/conftest.py's outbox: the deliveries these tests read."""
+    return outbox
 
 
 async def assistant_order(db, gw: GrantWorld):  # type: ignore[no-untyped-def]

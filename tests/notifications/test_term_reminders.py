@@ -8,21 +8,19 @@ import datetime as dt
 import os
 import sys
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from marketplace import clock
 from marketplace.applications import services as apps
 from marketplace.applications.models import Application, ApplicationKind
 from marketplace.notifications import services as notifications
 from marketplace.notifications.models import Notification
-from tests.factories import GrantWorld, run
+from tests.factories import GrantWorld, change, run
 
 
 async def _due_today(db, gw: GrantWorld) -> Application:  # type: ignore[no-untyped-def]
     app = await run(db, apps.submit_application, gw.viewer("eligible"), kind=ApplicationKind.INDIVIDUAL_ASSISTANT)
-    async with db.transaction() as s:
-        await s.execute(update(Application).where(Application.id == app.id)
-                        .values(due_date=clock.today()))
+    await change(db, Application, Application.id == app.id, due_date=clock.today())
     return app
 
 
@@ -116,8 +114,7 @@ async def test_an_overdue_item_reminds_its_officers_daily_in_their_language_unti
     app = await run(db, apps.submit_application, gw.viewer("eligible"), kind=ApplicationKind.INDIVIDUAL_ASSISTANT)
     today = clock.today()
     due = add_working_days(today, -2)  # two working days late
-    async with db.transaction() as s:
-        await s.execute(update(Application).where(Application.id == app.id).values(due_date=due))
+    await change(db, Application, Application.id == app.id, due_date=due)
 
     async def overdue() -> list[tuple[int, str, str | None]]:
         async with db.session() as s:

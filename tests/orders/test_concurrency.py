@@ -12,7 +12,6 @@ import asyncio
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import update
 
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.identifiers import make_iin
@@ -22,33 +21,33 @@ from marketplace.orders.models import Order, OrderStatus
 from marketplace.records.models import Entitlement
 from tests import factories as f
 from tests.orders.conftest import accepted_order, entitlement, order_count, place, t
-from tests.factories import hours_world, run
+from tests.factories import attempt, change, hours_world, outcome, run
 
 TODAY = f.today()
 
 
-async def outcome(coro):
-    try:
-        return await coro
-    except DomainError as exc:
-        return exc.code
-
-
-async def in_tx(db, fn, *args, **kwargs):
-    return await outcome(run(db, fn, *args, **kwargs))
-
-
-async def test_fifty_orders_against_a_balance_of_ten(db, world):
-    async with db.transaction() as s:
-        await s.execute(update(Entitlement).where(Entitlement.id == world.entitlement_a.id)
-                        .values(quantity=Decimal(10)))
+async def rush(db, world, keys, quantity=lambda i: Decimal(1)):
+    """Recipient A orders from listing A once for each idempotency key, all at once: each request's
+    order, or the code it was refused with."""
     viewer = world.viewer("recipient_a")
     results = await asyncio.gather(*[
         outcome(orders.place_order_once(db, viewer, listing_id=world.listing_a.id,
-                                        entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
-                                        idempotency_key=f"rush-{i}"))
-        for i in range(50)
+                                        entitlement_id=world.entitlement_a.id, quantity=quantity(i),
+                                        idempotency_key=key))
+        for i, key in enumerate(keys)
     ])
+    return [r.code if isinstance(r, DomainError) else r for r in results]
+
+
+async def in_tx(db, fn, *args, **kwargs):
+    """``attempt``: the result, or the code the call was refused with."""
+    result = await attempt(db, fn, *args, **kwargs)
+    return result.code if isinstance(result, DomainError) else result
+
+
+async def test_fifty_orders_against_a_balance_of_ten(db, world):
+    await change(db, Entitlement, Entitlement.id == world.entitlement_a.id, quantity=Decimal(10))
+    results = await rush(db, world, [f"rush-{i}" for i in range(50)])
     placed = [r for r in results if not isinstance(r, ErrorCode)]
     refusals = [r for r in results if isinstance(r, ErrorCode)]
     assert len(placed) == 10
@@ -60,13 +59,7 @@ async def test_fifty_orders_against_a_balance_of_ten(db, world):
 
 
 async def test_twenty_identical_requests_make_one_order(db, world):
-    viewer = world.viewer("recipient_a")
-    results = await asyncio.gather(*[
-        outcome(orders.place_order_once(db, viewer, listing_id=world.listing_a.id,
-                                        entitlement_id=world.entitlement_a.id, quantity=Decimal(1),
-                                        idempotency_key="same-click"))
-        for _ in range(20)
-    ])
+    results = await rush(db, world, ["same-click"] * 20)
     assert all(not isinstance(r, ErrorCode) for r in results), results
     assert len({o.id for o in results}) == 1
     assert await order_count(db) == 1
@@ -74,13 +67,7 @@ async def test_twenty_identical_requests_make_one_order(db, world):
 
 
 async def test_same_key_racing_with_a_different_payload(db, world):
-    viewer = world.viewer("recipient_a")
-    results = await asyncio.gather(*[
-        outcome(orders.place_order_once(db, viewer, listing_id=world.listing_a.id,
-                                        entitlement_id=world.entitlement_a.id, quantity=Decimal(1 + i % 2),
-                                        idempotency_key="mixed"))
-        for i in range(10)
-    ])
+    results = await rush(db, world, ["mixed"] * 10, quantity=lambda i: Decimal(1 + i % 2))
     orders_made = {r.id for r in results if not isinstance(r, ErrorCode)}
     conflicts = [r for r in results if isinstance(r, ErrorCode)]
     assert len(orders_made) == 1
@@ -113,12 +100,21 @@ async def test_double_confirm_consumes_once(db, world):
 
 
 async def backdate(db, *order_ids, days=10):
-    async with db.transaction() as s:
-        await s.execute(update(Order).where(Order.id.in_(order_ids))
-                        .values(placed_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=days)))
+    await change(db, Order, Order.id.in_(order_ids), placed_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=days))
 
 
 ROUNDS = 6
+
+
+async def refused_hours(db, *lines):
+    """Each ``(provider viewer, order, worker IIN, worker name, day, start, end)`` logged at once: the
+    codes of the refused ones."""
+    results = await asyncio.gather(*[
+        in_tx(db, orders.log_service_hours, viewer, order_id=order.id, worker_iin=worker, worker_name=name,
+              service_date=day, start_time=t(start), end_time=t(end))
+        for viewer, order, worker, name, day, start, end in lines
+    ])
+    return [r for r in results if isinstance(r, ErrorCode)]
 
 
 async def test_parallel_hours_from_two_providers_stay_within_eight(db, day_is_over):
@@ -129,13 +125,9 @@ async def test_parallel_hours_from_two_providers_stay_within_eight(db, day_is_ov
     w1, w2 = make_iin(dt.date(1990, 1, 1), "F", 21), make_iin(dt.date(1991, 1, 1), "M", 22)
     for i in range(ROUNDS):  # a fresh day each round: 5 h + 5 h must not both pass
         day = TODAY - dt.timedelta(days=i)
-        results = await asyncio.gather(
-            in_tx(db, orders.log_service_hours, h.provider_1_viewer, order_id=one.id, worker_iin=w1,
-                  worker_name="A", service_date=day, start_time=t("08:00"), end_time=t("13:00")),
-            in_tx(db, orders.log_service_hours, h.provider_2_viewer, order_id=two.id, worker_iin=w2,
-                  worker_name="B", service_date=day, start_time=t("14:00"), end_time=t("19:00")),
-        )
-        assert [r for r in results if isinstance(r, ErrorCode)] == [ErrorCode.DAILY_LIMIT_EXCEEDED]
+        assert await refused_hours(db, (h.provider_1_viewer, one, w1, "A", day, "08:00", "13:00"),
+                                   (h.provider_2_viewer, two, w2, "B", day, "14:00", "19:00")) == [
+            ErrorCode.DAILY_LIMIT_EXCEEDED]
 
 
 async def test_parallel_overlapping_hours_of_one_worker(db, day_is_over):
@@ -145,13 +137,9 @@ async def test_parallel_overlapping_hours_of_one_worker(db, day_is_over):
                                   Decimal(40))
     for i in range(ROUNDS):  # a different worker each round, in two places at once
         worker = make_iin(dt.date(1990, 1, 1), "F", 30 + i)
-        results = await asyncio.gather(
-            in_tx(db, orders.log_service_hours, h.provider_1_viewer, order_id=mine.id, worker_iin=worker,
-                  worker_name="A", service_date=TODAY, start_time=t("09:00"), end_time=t("11:00")),
-            in_tx(db, orders.log_service_hours, h.provider_2_viewer, order_id=theirs.id, worker_iin=worker,
-                  worker_name="A", service_date=TODAY, start_time=t("10:00"), end_time=t("12:00")),
-        )
-        assert [r for r in results if isinstance(r, ErrorCode)] == [ErrorCode.OVERLAPPING_HOURS]
+        assert await refused_hours(db, (h.provider_1_viewer, mine, worker, "A", TODAY, "09:00", "11:00"),
+                                   (h.provider_2_viewer, theirs, worker, "A", TODAY, "10:00", "12:00")) == [
+            ErrorCode.OVERLAPPING_HOURS]
 
 
 async def test_parallel_reviews_of_one_order(db, world):
@@ -169,13 +157,7 @@ async def test_parallel_reviews_of_one_order(db, world):
 async def test_identical_requests_for_the_whole_balance_all_get_the_order(db, world):
     # Each request asks for the whole balance: a loser must not see "insufficient
     # balance" (the winner took it) but the winner's order.
-    viewer = world.viewer("recipient_a")
-    results = await asyncio.gather(*[
-        outcome(orders.place_order_once(db, viewer, listing_id=world.listing_a.id,
-                                        entitlement_id=world.entitlement_a.id, quantity=Decimal(2),
-                                        idempotency_key="whole"))
-        for _ in range(10)
-    ])
+    results = await rush(db, world, ["whole"] * 10, quantity=lambda i: Decimal(2))
     assert all(not isinstance(r, ErrorCode) for r in results), results
     assert len({o.id for o in results}) == 1
     assert (await entitlement(db, world.entitlement_a.id)).reserved == Decimal("2.00")

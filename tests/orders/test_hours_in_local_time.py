@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from marketplace import clock
 from marketplace.errors import ErrorCode
@@ -14,7 +14,7 @@ from marketplace.orders import services as orders
 from marketplace.orders.models import Order, ServiceLog
 from schema.core.ids import to_global_id
 from tests.orders.conftest import accepted_order, t
-from tests.factories import hours_world, refused, run
+from tests.factories import change, hours_world, refused, run
 
 WORKER = make_iin(dt.date(1991, 6, 7), "F", 21)
 # 20:19 UTC on 1 December 2026 is 01:19 on 2 December in Astana.
@@ -26,8 +26,7 @@ async def placed_days_ago(db, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(clock, "now", lambda: NOW)
     h = await hours_world(db)
     order = await accepted_order(db, h.viewer, h.provider_1_viewer, h.listing_1.id, h.entitlement.id, 16)
-    async with db.transaction() as s:
-        await s.execute(update(Order).where(Order.id == order.id).values(placed_at=NOW - dt.timedelta(days=3)))
+    await change(db, Order, Order.id == order.id, placed_at=NOW - dt.timedelta(days=3))
     return h, order
 
 

@@ -245,12 +245,20 @@ async def test_custom_item_without_cap_needs_a_quote(db, world):
     assert (await entitlement(db, ent.id)).reserved == 0
 
 
-async def test_quota_item_orders_no_more_than_released(db, world):
+async def quota_item(db, world, days_in):
+    """A hygiene item released by quarter (365 of a yearly 1,460) to recipient A, whose year began
+    ``days_in`` days ago; listed by provider A. The entitlement and the listing."""
     async with db.transaction() as s:
         item = await f.classifier_item(s, category=ItemCategory.HYGIENE, price_cap=Decimal("250.00"))
         ent = await f.entitlement(s, world.recipient_a, item, quantity=1460, quarterly_release=Decimal(365),
-                                  valid_from=TODAY - dt.timedelta(days=10), valid_until=TODAY + dt.timedelta(days=354))
+                                  valid_from=TODAY - dt.timedelta(days=days_in),
+                                  valid_until=TODAY + dt.timedelta(days=364 - days_in))
         lst = await f.listing(s, world.provider_a, item, [world.region_a], unit_price=Decimal("240.00"))
+    return ent, lst
+
+
+async def test_quota_item_orders_no_more_than_released(db, world):
+    ent, lst = await quota_item(db, world, 10)
     await place(db, world, listing_id=lst.id, entitlement_id=ent.id, quantity=Decimal(300))
     await place(db, world, listing_id=lst.id, entitlement_id=ent.id, quantity=Decimal(65))
     err = await refused_placing(db, world, ErrorCode.INSUFFICIENT_BALANCE, listing_id=lst.id, entitlement_id=ent.id)
@@ -260,11 +268,7 @@ async def test_quota_item_orders_no_more_than_released(db, world):
 
 
 async def test_quota_releases_accumulate_by_quarter(db, world):
-    async with db.transaction() as s:
-        item = await f.classifier_item(s, category=ItemCategory.HYGIENE, price_cap=Decimal("250.00"))
-        ent = await f.entitlement(s, world.recipient_a, item, quantity=1460, quarterly_release=Decimal(365),
-                                  valid_from=TODAY - dt.timedelta(days=100), valid_until=TODAY + dt.timedelta(days=264))
-        lst = await f.listing(s, world.provider_a, item, [world.region_a], unit_price=Decimal("240.00"))
+    ent, lst = await quota_item(db, world, 100)
     await place(db, world, listing_id=lst.id, entitlement_id=ent.id, quantity=Decimal(730))
     await refused_placing(db, world, ErrorCode.INSUFFICIENT_BALANCE, listing_id=lst.id, entitlement_id=ent.id)
 

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import event
 
 from marketplace.calendar import add_months
 from marketplace.catalog.models import ItemCategory
@@ -15,7 +15,7 @@ from marketplace.orders.pricing import Coverage, coverage_for, coverage_for_list
 from marketplace.records import norms
 from marketplace.records.models import DisabilityRecord, Entitlement, EntitlementStatus, RecordStatus
 from tests import factories as f
-from tests.factories import run
+from tests.factories import change, run
 
 TODAY = f.today()
 D = Decimal
@@ -141,13 +141,10 @@ async def test_coverage_takes_search_hits_as_mappings(db, world):
 
 
 async def test_coverage_shows_used_up_balance_and_missing_record(db, world):
-    async with db.transaction() as s:
-        await s.execute(update(Entitlement).where(Entitlement.id == world.entitlement_a.id).values(reserved=D(2)))
+    await change(db, Entitlement, Entitlement.id == world.entitlement_a.id, reserved=D(2))
     got = await run(db, coverage_for_listings, world.viewer("recipient_a"), [world.listing_a])
     assert got[world.listing_a.id].reason == pricing.BALANCE_USED_UP
-    async with db.transaction() as s:
-        await s.execute(update(DisabilityRecord).where(DisabilityRecord.person_id == world.recipient_a.id)
-                        .values(status=RecordStatus.CLOSED))
+    await change(db, DisabilityRecord, DisabilityRecord.person_id == world.recipient_a.id, status=RecordStatus.CLOSED)
     got = await run(db, coverage_for_listings, world.viewer("recipient_a"), [world.listing_a])
     assert got[world.listing_a.id].reason == pricing.NO_ACTIVE_RECORD
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from marketplace.catalog.models import Listing, Provider, SearchOutbox
 from marketplace.errors import DomainError, ErrorCode
@@ -19,7 +19,7 @@ from marketplace.orders.models import Review
 from schema.core.ids import to_global_id
 from tests.graphql_client import GraphQLClient
 from tests.orders.conftest import place
-from tests.factories import actions, refused, run
+from tests.factories import actions, change, refused, run
 
 
 async def reviewed(db, world, rating: int, text: str = "") -> Review:  # type: ignore[no-untyped-def]
@@ -34,8 +34,7 @@ async def reviewed(db, world, rating: int, text: str = "") -> Review:  # type: i
 async def _enough(db, world) -> None:  # type: ignore[no-untyped-def]
     from marketplace.records.models import Entitlement
 
-    async with db.transaction() as s:
-        await s.execute(update(Entitlement).where(Entitlement.id == world.entitlement_a.id).values(quantity=50))
+    await change(db, Entitlement, Entitlement.id == world.entitlement_a.id, quantity=50)
 
 
 async def ratings(db, world) -> tuple:  # type: ignore[no-untyped-def,type-arg]
@@ -124,9 +123,7 @@ async def test_reviews_over_http(api: GraphQLClient, db, world) -> None:  # type
     nxt = (await api.data(READ, {**ids, "after": page["reviews"]["pageInfo"]["endCursor"]}))["listing"]["reviews"]
     assert [e["node"]["id"] for e in nxt["edges"]] == [to_global_id("Review", good.id)]
 
-    provider = await api.login(world.provider_a_account.username)
-    officer = await api.login(world.officer_a_account.username)
-    other_officer = await api.login(world.officer_b_account.username)
+    provider, officer, other_officer = await api.logins(world, "provider_a", "officer_a", "officer_b")
     got = (await api.data(REPLY, {"r": to_global_id("Review", good.id)}, provider))["replyToReview"]
     assert got == {"review": {"reply": {"text": "Спасибо!"}}, "errors": []}
     denied = (await api.data(HIDE, {"r": to_global_id("Review", bad.id)}, other_officer))["hideReview"]

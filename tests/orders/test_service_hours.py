@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import update
+
 
 from marketplace.catalog.models import ItemCategory
 from marketplace.errors import ErrorCode
@@ -15,7 +15,7 @@ from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderStatus, ServiceLogStatus
 from tests import factories as f
 from tests.orders.conftest import accepted_order, entitlement, t
-from tests.factories import actions, hours_world, new_key, refused, run
+from tests.factories import actions, change, hours_world, new_key, refused, run
 
 TODAY = f.today()
 # Hours logged "today" must have ended on Kazakhstan's clock: it is 23:59 there in these tests.
@@ -31,9 +31,7 @@ def log(db, provider_viewer, order, worker=WORKER_1, start="09:00", end="12:00",
 
 
 async def backdate(db, order, days):
-    async with db.transaction() as s:
-        await s.execute(update(Order).where(Order.id == order.id)
-                        .values(placed_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=days)))
+    await change(db, Order, Order.id == order.id, placed_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=days))
 
 
 @pytest.fixture

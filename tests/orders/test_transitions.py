@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import update
+
 
 from marketplace.catalog.models import Listing
 from marketplace.errors import ErrorCode
@@ -13,7 +13,7 @@ from marketplace.orders import services as orders
 from marketplace.orders.models import OrderStatus
 from marketplace.records.models import Entitlement, EntitlementStatus
 from tests.orders.conftest import entitlement, place
-from tests.factories import actions, refused, run
+from tests.factories import actions, change, refused, run
 
 
 async def balance(db, world):
@@ -71,8 +71,7 @@ async def test_cancel_returns_the_balance(db, world, accepted):
 
 
 async def test_cancel_and_decline_return_tracked_stock(db, world):
-    async with db.transaction() as s:
-        await s.execute(update(Listing).where(Listing.id == world.listing_a.id).values(stock=3))
+    await change(db, Listing, Listing.id == world.listing_a.id, stock=3)
     one = await place(db, world)
     two = await place(db, world)
     await run(db, orders.cancel_order, world.viewer("recipient_a"), one.id)
@@ -83,9 +82,7 @@ async def test_cancel_and_decline_return_tracked_stock(db, world):
 
 async def test_cancelled_order_on_a_closed_entitlement_still_releases(db, world):
     order = await place(db, world)
-    async with db.transaction() as s:
-        await s.execute(update(Entitlement).where(Entitlement.id == world.entitlement_a.id)
-                        .values(status=EntitlementStatus.CLOSED))
+    await change(db, Entitlement, Entitlement.id == world.entitlement_a.id, status=EntitlementStatus.CLOSED)
     await run(db, orders.cancel_order, world.viewer("recipient_a"), order.id)
     assert (await balance(db, world))[0] == Decimal("0.00")
 

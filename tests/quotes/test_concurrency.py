@@ -6,37 +6,28 @@ status moved); on SQLite BEGIN IMMEDIATE serialises the writers."""
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from decimal import Decimal
-from typing import Any
 
 from marketplace.db import run_in_transaction
-from marketplace.errors import DomainError, ErrorCode
+from marketplace.errors import ErrorCode
 from marketplace.orders.models import Order
 from marketplace.quotes import services as quotes
 from marketplace.quotes.models import QuoteStatus
+from tests.factories import race
 from tests.quotes.world import QuoteWorld
-
-
-async def _outcome(coro: Any) -> Any:
-    try:
-        return await coro
-    except DomainError as exc:
-        return exc.code
 
 
 async def test_twenty_approvals_and_rejections_at_once_decide_once(qw: QuoteWorld) -> None:
     q = await qw.quoted()
     officer = qw.viewer("officer_a")
-    results = await asyncio.gather(*[
-        _outcome(run_in_transaction(qw.db, quotes.approve_quote if i % 2 else quotes.reject_quote, officer, q.id,
-                                    *(() if i % 2 else ("Цена завышена",))))
+    decided, refusals = await race(*[
+        run_in_transaction(qw.db, quotes.approve_quote if i % 2 else quotes.reject_quote, officer, q.id,
+                           *(() if i % 2 else ("Цена завышена",)))
         for i in range(20)
     ])
-    decided = [r for r in results if not isinstance(r, ErrorCode)]
     assert len(decided) == 1
-    assert Counter(r for r in results if isinstance(r, ErrorCode)) == {ErrorCode.ALREADY_DECIDED: 19}
+    assert Counter(r.code for r in refusals) == {ErrorCode.ALREADY_DECIDED: 19}
     after = await qw.quote(q.id)
     assert after.status in (QuoteStatus.APPROVED, QuoteStatus.REJECTED)
     actions = await qw.actions(q.id)
@@ -46,15 +37,14 @@ async def test_twenty_approvals_and_rejections_at_once_decide_once(qw: QuoteWorl
 async def test_twenty_orders_of_one_quote_at_once_make_one_order(qw: QuoteWorld) -> None:
     q = await qw.approved()
     recipient = qw.viewer("recipient_a")
-    results = await asyncio.gather(*[
-        _outcome(run_in_transaction(qw.db, quotes.place_quoted_order, recipient, quote_id=q.id,
-                                    idempotency_key=f"rush-{i % 4}"))  # some share a key, most do not
+    orders, refusals = await race(*[
+        run_in_transaction(qw.db, quotes.place_quoted_order, recipient, quote_id=q.id,
+                           idempotency_key=f"rush-{i % 4}")  # some share a key, most do not
         for i in range(20)
     ])
-    orders = [r for r in results if not isinstance(r, ErrorCode)]
     assert len({o.id for o in orders}) == 1
     # Twins of the winning key get the same order; every other request sees the quote ordered.
-    assert set(r for r in results if isinstance(r, ErrorCode)) <= {ErrorCode.INVALID_TRANSITION}
+    assert set(r.code for r in refusals) <= {ErrorCode.INVALID_TRANSITION}
     assert await qw.count(Order) == 1
     ent = await qw.entitlement()
     assert (ent.reserved, ent.balance) == (Decimal("1.00"), Decimal("0.00"))

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 
 from marketplace.audit.models import AuditEvent
@@ -84,8 +83,8 @@ class QuoteWorld:
             return int((await s.execute(select(func.count()).select_from(model))).scalar_one())
 
 
-@pytest.fixture
-async def qw(db: Database) -> QuoteWorld:
+async def quote_world(db: Database) -> QuoteWorld:
+    """The portal with custom items (the ``qw`` fixture of tests/conftest.py)."""
     async with db.transaction() as s:
         w = await f.build_world(s)
         item = await f.classifier_item(s, category=ItemCategory.PROSTHETICS, price_cap=None,

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from marketplace.catalog.models import ClassifierItem, ItemCategory, ItemKind, Unit
 from marketplace.errors import ErrorCode
@@ -14,7 +14,7 @@ from marketplace.calendar import add_months
 from marketplace.records import services as records
 from marketplace.records.models import DisabilityGroup, DisabilityRecord, Entitlement, EntitlementStatus, RecordStatus
 from tests import factories as f
-from tests.factories import actions, refused, run
+from tests.factories import actions, change, refused, run
 
 TODAY = f.today()
 YEAR = dt.timedelta(days=364)
@@ -89,8 +89,7 @@ async def test_bad_entitlement_input(db, world, items, kw, code):
 
 
 async def test_inactive_classifier_item(db, world, items):
-    async with db.transaction() as s:
-        await s.execute(update(ClassifierItem).where(ClassifierItem.id == items["hearing"].id).values(is_active=False))
+    await change(db, ClassifierItem, ClassifierItem.id == items["hearing"].id, is_active=False)
     await refused(db, ErrorCode.INVALID, records.issue_entitlement, world.viewer("officer_a"),
                   **args(world.recipient_a, items["hearing"]))
 
@@ -242,8 +241,6 @@ async def test_list_entitlements_is_scoped(db, world):
 
 async def test_record_status_is_read_from_records_only(db, world, items):
     # A closed record blocks issuing even if the person has old entitlements.
-    async with db.transaction() as s:
-        await s.execute(update(DisabilityRecord).where(DisabilityRecord.person_id == world.recipient_a.id)
-                        .values(status=RecordStatus.CLOSED))
+    await change(db, DisabilityRecord, DisabilityRecord.person_id == world.recipient_a.id, status=RecordStatus.CLOSED)
     await refused(db, ErrorCode.NO_ACTIVE_RECORD, records.issue_entitlement, world.viewer("officer_a"),
                   **args(world.recipient_a, items["hearing"]))

@@ -32,7 +32,7 @@ async def test_import_reports_bad_rows_keeps_good_ones_and_reruns_cleanly(db) ->
     async with db.transaction() as s:
         region = await f.region(s, code="ASTANA")
         other = await f.region(s, code="ALMATY_CITY")
-        item = await f.classifier_item(s, code="TSR-01-001", service_life_months=None)
+        await f.classifier_item(s, code="TSR-01-001", service_life_months=None)
         officer = await f.account(s, Role.LOCAL_BODY, region_id=region.id)
     viewer = f.viewer_of(officer)
     today = f.today()

@@ -21,18 +21,9 @@ from marketplace.notifications.models import Notification
 from marketplace.records.irp_import import COLUMNS, NORM_COLUMNS, PERSON_COLUMNS
 from marketplace.records.models import Entitlement
 from tests import factories as f
-from tests.notifications.helpers import RecordingAdapter
 
 HEADER = (*COLUMNS, *NORM_COLUMNS, *PERSON_COLUMNS)
 IMPORT = "/imports/irp"
-
-
-@pytest.fixture
-def outbox() -> Any:
-    box = RecordingAdapter()
-    previous = delivery.configure_adapters([box])
-    yield box
-    delivery.configure_adapters(previous)
 
 
 def _csv(rows: list[dict[str, str]]) -> bytes:

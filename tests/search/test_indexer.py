@@ -44,6 +44,12 @@ async def assert_index_equals_db(db: Database, client: Any, name: str) -> None:
     assert await index_documents(client, name) == expected
 
 
+async def assert_index_built(db: Database, client: Any, name: str) -> None:
+    """A built index: it equals the database (``assert_index_equals_db``) and carries the settings of today's code."""
+    await assert_index_equals_db(db, client, name)
+    assert await read_fingerprint(client, name) == settings_fingerprint()
+
+
 async def found(client: Any, name: str, query: str) -> list[int]:
     result = await MeilisearchListingSearch(client, name).search(query, ListingFilter(), None, 100, 0)
     return sorted(result.ids)
@@ -130,8 +136,7 @@ async def test_drain_builds_a_missing_index_instead_of_an_empty_one(
     await touch(db, "listing", catalog.listings["L1"])
     await drain_outbox(db, meili_client, index_name)
     assert await outbox_size(db) == 0
-    await assert_index_equals_db(db, meili_client, index_name)
-    assert await read_fingerprint(meili_client, index_name) == settings_fingerprint()
+    await assert_index_built(db, meili_client, index_name)
 
 
 async def test_a_failed_task_raises_and_keeps_the_rows(
@@ -298,8 +303,7 @@ async def test_reindex_creates_the_live_index_and_drops_leftovers(
     report = await reindex(db, meili_client, index_name, progress=False)
     assert report.documents == 9
     assert leftover not in await index_uids(meili_client)
-    await assert_index_equals_db(db, meili_client, index_name)
-    assert await read_fingerprint(meili_client, index_name) == settings_fingerprint()
+    await assert_index_built(db, meili_client, index_name)
 
 
 async def test_a_failed_reindex_leaves_the_live_index_alone(

@@ -102,6 +102,63 @@ def items(value: Any) -> list[str]:
     return [e["id"] for e in value]
 
 
+Build = Callable[[Scene, str], Awaitable[Call]]
+#: A fresh object on the side, made by the scene (``lambda sc, side: sc.order(side)``).
+Fetch = Callable[[Scene, str], Awaitable[Any]]
+
+
+def act_on(name: str, node: str, fetch: Fetch, *, arg: str, answer: str, extra: str = "",
+           variables: Callable[[Scene, str], dict[str, tuple[str, Any]]] | None = None) -> Build:
+    """The mutation ``name(<arg>: $id<extra>) { <answer> }`` on a fresh object of the side (``fetch``,
+    its global id of type ``node``); ``variables`` (name: (type, value)) are declared for ``extra``."""
+    async def build(sc: Scene, side: str) -> Call:
+        obj = await fetch(sc, side)
+        more = variables(sc, side) if variables else {}
+        declared = "".join(f", ${k}: {t}" for k, (t, _) in more.items())
+        return Call(f"mutation($id: ID!{declared}) {{ {name}({arg}: $id{extra}) {{ {answer} }} }}",
+                    {"id": gid(node, obj.id), **{k: v for k, (_, v) in more.items()}})
+
+    return build
+
+
+def one_of(field_name: str, node: str, fetch: Fetch, selection: str = "id status") -> Build:
+    """The query ``field_name(id: $id) { <selection> }`` of a fresh object of the side."""
+    async def build(sc: Scene, side: str) -> Call:
+        obj = await fetch(sc, side)
+        return Call(f"query($id: ID!) {{ {field_name}(id: $id) {{ {selection} }} }}", {"id": gid(node, obj.id)})
+
+    return build
+
+
+def side_has(name: str) -> Fetch:
+    """The side's own ``name`` (``sc.sides[side].<name>``), made with the scene, as a ``Fetch``."""
+    async def fetch(sc: Scene, side: str) -> Any:
+        return getattr(sc.sides[side], name)
+
+    return fetch
+
+
+AUDIT_TRAIL = "query($id: ID!) { auditTrail(subjectId: $id) { action } }"
+
+
+def trail_of(node: str, fetch: Fetch) -> Build:
+    """The audit trail of a fresh object of the side (``fetch``)."""
+    async def build(sc: Scene, side: str) -> Call:
+        return Call(AUDIT_TRAIL, {"id": gid(node, (await fetch(sc, side)).id)})
+
+    return build
+
+
+def page_of(field_name: str, node: str, fetch: Fetch, *, first: int = 100, args: str = "") -> Build:
+    """The first page of the list ``field_name``, which should (or should not) hold a fresh object of the side."""
+    async def build(sc: Scene, side: str) -> Call:
+        obj = await fetch(sc, side)
+        return Call(f"query($after: String) {{ {field_name}({args}first: {first}, after: $after) "
+                    "{ edges { node { id } } pageInfo { hasNextPage endCursor } } }", target=gid(node, obj.id))
+
+    return build
+
+
 # == queries: accounts ====================================================================
 @entry("me", QUERY, expect("ok", anonymous="null"))
 async def _me(sc: Scene, side: str) -> Call:
@@ -113,21 +170,15 @@ async def _regions(sc: Scene, side: str) -> Call:
     return Call("{ regions { id code } }", target=gid("Region", sc.sides[side].region.id))
 
 
-@entry("person", QUERY, PERSON_DATA)
-async def _person(sc: Scene, side: str) -> Call:
-    return Call("query($id: ID!) { person(id: $id) { id iin } }", {"id": gid("Person", sc.sides[side].person.id)})
+entry("person", QUERY, PERSON_DATA)(one_of("person", "Person", side_has("person"), "id iin"))
 
 
-@entry("node", QUERY, PARTIES, note="node() applies the same scope as the typed query (here an order).")
-async def _node(sc: Scene, side: str) -> Call:
-    order = await sc.order(side)
-    return Call("query($id: ID!) { node(id: $id) { id } }", {"id": gid("Order", order.id)})
+entry("node", QUERY, PARTIES, note="node() applies the same scope as the typed query (here an order).")(
+    one_of("node", "Order", lambda sc, side: sc.order(side), "id"))
 
 
-@entry("node", QUERY, PERSON_DATA, variant="person")
-async def _node_person(sc: Scene, side: str) -> Call:
-    return Call("query($id: ID!) { node(id: $id) { id ... on Person { iin } } }",
-                {"id": gid("Person", sc.sides[side].person.id)})
+entry("node", QUERY, PERSON_DATA, variant="person")(one_of("node", "Person", side_has("person"),
+                                                          "id ... on Person { iin }"))
 
 
 # == queries: catalogue ===================================================================
@@ -136,21 +187,16 @@ async def _classifier(sc: Scene, side: str) -> Call:
     return Call("{ classifier { id code } }", target=gid("ClassifierItem", sc.item.id))
 
 
-@entry("provider", QUERY, EVERYONE, note="A provider's profile is public.")
-async def _provider(sc: Scene, side: str) -> Call:
-    return Call("query($id: ID!) { provider(id: $id) { id name } }", {"id": gid("Provider", sc.sides[side].provider.id)})
+entry("provider", QUERY, EVERYONE, note="A provider's profile is public.")(
+    one_of("provider", "Provider", side_has("provider"), "id name"))
 
 
-@entry("listing", QUERY, expect("NOT_FOUND", anonymous="NOT_FOUND", provider="ok", officer="ok", admin="ok"),
-       note="A draft: its owner, the officers of the regions it serves, the admin.")
-async def _listing_draft(sc: Scene, side: str) -> Call:
-    listing = await sc.listing(side, ListingStatus.DRAFT)
-    return Call("query($id: ID!) { listing(id: $id) { id status } }", {"id": gid("Listing", listing.id)})
+entry("listing", QUERY, expect("NOT_FOUND", anonymous="NOT_FOUND", provider="ok", officer="ok", admin="ok"),
+      note="A draft: its owner, the officers of the regions it serves, the admin.")(
+    one_of("listing", "Listing", lambda sc, side: sc.listing(side, ListingStatus.DRAFT)))
 
 
-@entry("listing", QUERY, EVERYONE, variant="published")
-async def _listing_published(sc: Scene, side: str) -> Call:
-    return Call("query($id: ID!) { listing(id: $id) { id } }", {"id": gid("Listing", sc.sides[side].listing.id)})
+entry("listing", QUERY, EVERYONE, variant="published")(one_of("listing", "Listing", side_has("listing"), "id"))
 
 
 @entry("providerListings", QUERY,
@@ -163,10 +209,8 @@ async def _provider_listings(sc: Scene, side: str) -> Call:
                 {"p": gid("Provider", sc.sides[side].provider.id)}, target=gid("Listing", listing.id))
 
 
-@entry("moderationQueue", QUERY, expect("FORBIDDEN", officer="ok", other_officer="hidden", admin="ok"), ids=edges)
-async def _moderation_queue(sc: Scene, side: str) -> Call:
-    listing = await sc.listing(side, ListingStatus.PENDING_REVIEW)
-    return Call("query($after: String) { moderationQueue(first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }", target=gid("Listing", listing.id))
+entry("moderationQueue", QUERY, expect("FORBIDDEN", officer="ok", other_officer="hidden", admin="ok"), ids=edges)(
+    page_of("moderationQueue", "Listing", lambda sc, side: sc.listing(side, ListingStatus.PENDING_REVIEW)))
 
 
 @entry("searchListings", QUERY, EVERYONE, ids=lambda v: [e["node"]["listing"]["id"] for e in v["edges"]],
@@ -233,50 +277,20 @@ async def _region_report(sc: Scene, side: str) -> Call:
 
 
 # == queries: orders and claims ===========================================================
-@entry("orders", QUERY, PARTIES_LIST, ids=edges)
-async def _orders(sc: Scene, side: str) -> Call:
-    order = await sc.order(side)
-    # first: 99, not 100: see test_limits.test_first_is_capped_at_100[orders]
-    return Call("query($after: String) { orders(first: 99, after: $after) { edges { node { id } } "
-                "pageInfo { hasNextPage endCursor } } }", target=gid("Order", order.id))
+# first: 99, not 100: see test_limits.test_first_is_capped_at_100[orders]
+entry("orders", QUERY, PARTIES_LIST, ids=edges)(page_of("orders", "Order", lambda sc, side: sc.order(side), first=99))
+entry("order", QUERY, PARTIES)(one_of("order", "Order", lambda sc, side: sc.order(side)))
+entry("claims", QUERY, PARTIES_LIST, ids=edges)(page_of("claims", "CompensationClaim", lambda sc, side: sc.claim(side)))
+entry("claim", QUERY, PARTIES)(one_of("claim", "CompensationClaim", lambda sc, side: sc.claim(side)))
 
 
-@entry("order", QUERY, PARTIES)
-async def _order(sc: Scene, side: str) -> Call:
-    order = await sc.order(side)
-    return Call("query($id: ID!) { order(id: $id) { id status } }", {"id": gid("Order", order.id)})
-
-
-@entry("claims", QUERY, PARTIES_LIST, ids=edges)
-async def _claims(sc: Scene, side: str) -> Call:
-    claim = await sc.claim(side)
-    return Call("query($after: String) { claims(first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }", target=gid("CompensationClaim", claim.id))
-
-
-@entry("claim", QUERY, PARTIES)
-async def _claim(sc: Scene, side: str) -> Call:
-    claim = await sc.claim(side)
-    return Call("query($id: ID!) { claim(id: $id) { id status } }", {"id": gid("CompensationClaim", claim.id)})
-
-
-@entry("auditTrail", QUERY, PARTIES, note="The trail of an object is shown to whoever may see the object.")
-async def _audit(sc: Scene, side: str) -> Call:
-    order = await sc.order(side)
-    return Call("query($id: ID!) { auditTrail(subjectId: $id) { action } }", {"id": gid("Order", order.id)})
-
-
-@entry("auditTrail", QUERY, expect("NOT_FOUND", provider="ok", admin="ok"), variant="provider",
-       note="A provider's own history: the provider and the admin only.")
-async def _audit_provider(sc: Scene, side: str) -> Call:
-    return Call("query($id: ID!) { auditTrail(subjectId: $id) { action } }",
-                {"id": gid("Provider", sc.sides[side].provider.id)})
-
-
-@entry("auditTrail", QUERY, expect("NOT_FOUND", provider="ok", officer="ok", admin="ok"), variant="publishedListing",
-       note="A published listing is public, its history is not: its provider, the officers of its regions, the admin.")
-async def _audit_listing(sc: Scene, side: str) -> Call:
-    return Call("query($id: ID!) { auditTrail(subjectId: $id) { action } }",
-                {"id": gid("Listing", sc.sides[side].listing.id)})
+entry("auditTrail", QUERY, PARTIES, note="The trail of an object is shown to whoever may see the object.")(
+    trail_of("Order", lambda sc, side: sc.order(side)))
+entry("auditTrail", QUERY, expect("NOT_FOUND", provider="ok", admin="ok"), variant="provider",
+      note="A provider's own history: the provider and the admin only.")(trail_of("Provider", side_has("provider")))
+entry("auditTrail", QUERY, expect("NOT_FOUND", provider="ok", officer="ok", admin="ok"), variant="publishedListing",
+      note="A published listing is public, its history is not: its provider, the officers of its regions, the admin.")(
+    trail_of("Listing", side_has("listing")))
 
 
 # == mutations: accounts ================================================================
@@ -332,32 +346,17 @@ async def _create_listing(sc: Scene, side: str) -> Call:
                "titleRu": "Коляска"}})
 
 
-@entry("updateListing", MUTATION, PROVIDER_ACTS)
-async def _update_listing(sc: Scene, side: str) -> Call:
-    listing = await sc.listing(side)
-    return Call(f"mutation($id: ID!) {{ updateListing(listingId: $id, input: {{leadTimeDays: 5}}) "
-                f"{{ listing {{ id }} {ERR} }} }}", {"id": gid("Listing", listing.id)})
+def _listing_step(name: str, status: ListingStatus = ListingStatus.DRAFT, extra: str = "") -> Build:
+    return act_on(name, "Listing", lambda sc, side: sc.listing(side, status), arg="listingId", extra=extra,
+                  answer=f"listing {{ id }} {ERR}")
 
 
-@entry("submitListing", MUTATION, PROVIDER_ACTS)
-async def _submit_listing(sc: Scene, side: str) -> Call:
-    listing = await sc.listing(side)
-    return Call(f"mutation($id: ID!) {{ submitListing(listingId: $id) {{ listing {{ id }} {ERR} }} }}",
-                {"id": gid("Listing", listing.id)})
-
-
-@entry("reviewListing", MUTATION, KEEPER_ACTS)
-async def _review_listing(sc: Scene, side: str) -> Call:
-    listing = await sc.listing(side, ListingStatus.PENDING_REVIEW)
-    return Call(f"mutation($id: ID!) {{ reviewListing(listingId: $id, decision: APPROVE) {{ listing {{ id }} {ERR} }} }}",
-                {"id": gid("Listing", listing.id)})
-
-
-@entry("archiveListing", MUTATION, expect("FORBIDDEN", provider="ok", other_provider="NOT_FOUND", admin="ok"))
-async def _archive_listing(sc: Scene, side: str) -> Call:
-    listing = await sc.listing(side)
-    return Call(f"mutation($id: ID!) {{ archiveListing(listingId: $id) {{ listing {{ id }} {ERR} }} }}",
-                {"id": gid("Listing", listing.id)})
+entry("updateListing", MUTATION, PROVIDER_ACTS)(_listing_step("updateListing", extra=", input: {leadTimeDays: 5}"))
+entry("submitListing", MUTATION, PROVIDER_ACTS)(_listing_step("submitListing"))
+entry("reviewListing", MUTATION, KEEPER_ACTS)(
+    _listing_step("reviewListing", ListingStatus.PENDING_REVIEW, ", decision: APPROVE"))
+entry("archiveListing", MUTATION, expect("FORBIDDEN", provider="ok", other_provider="NOT_FOUND", admin="ok"))(
+    _listing_step("archiveListing"))
 
 
 @entry("updateProviderProfile", MUTATION, expect("FORBIDDEN", provider="ok", other_provider="NOT_FOUND", admin="ok"))
@@ -366,11 +365,8 @@ async def _update_provider(sc: Scene, side: str) -> Call:
                 f"{{ provider {{ id }} {ERR} }} }}", {"id": gid("Provider", sc.sides[side].provider.id)})
 
 
-@entry("providers", QUERY, expect("FORBIDDEN", admin="ok"), ids=edges, note="The verification queue is the admin's.")
-async def _providers(sc: Scene, side: str) -> Call:
-    provider = await sc.pending_provider(side)
-    return Call("query($after: String) { providers(verificationStatus: PENDING, first: 100, after: $after) "
-                "{ edges { node { id } } pageInfo { hasNextPage endCursor } } }", target=gid("Provider", provider.id))
+entry("providers", QUERY, expect("FORBIDDEN", admin="ok"), ids=edges, note="The verification queue is the admin's.")(
+    page_of("providers", "Provider", lambda sc, side: sc.pending_provider(side), args="verificationStatus: PENDING, "))
 
 
 @entry("registerProvider", MUTATION, expect("ok", anonymous="ok"), note="Anyone may sign an organisation up; it "
@@ -380,25 +376,16 @@ async def _register_provider(sc: Scene, side: str) -> Call:
                 {"i": sc.sign_up(side)})
 
 
-@entry("suspendProvider", MUTATION, expect("FORBIDDEN", admin="ok"))
-async def _suspend_provider(sc: Scene, side: str) -> Call:
-    provider = await sc.pending_provider(side)
-    return Call(f"mutation($id: ID!) {{ suspendProvider(providerId: $id, reason: \"Жалобы\") {{ provider {{ id }} {ERR} }} }}",
-                {"id": gid("Provider", provider.id)})
+def _provider_step(name: str, fetch: Fetch, extra: str) -> Build:
+    return act_on(name, "Provider", fetch, arg="providerId", extra=extra, answer=f"provider {{ id }} {ERR}")
 
 
-@entry("reinstateProvider", MUTATION, expect("FORBIDDEN", admin="ok"))
-async def _reinstate_provider(sc: Scene, side: str) -> Call:
-    provider = await sc.suspended_provider(side)
-    return Call(f"mutation($id: ID!) {{ reinstateProvider(providerId: $id, reason: \"Проверено\") "
-                f"{{ provider {{ id }} {ERR} }} }}", {"id": gid("Provider", provider.id)})
-
-
-@entry("verifyProvider", MUTATION, expect("FORBIDDEN", admin="ok"))
-async def _verify_provider(sc: Scene, side: str) -> Call:
-    provider = await sc.pending_provider(side)
-    return Call(f"mutation($id: ID!) {{ verifyProvider(providerId: $id, status: VERIFIED) {{ provider {{ id }} {ERR} }} }}",
-                {"id": gid("Provider", provider.id)})
+entry("suspendProvider", MUTATION, expect("FORBIDDEN", admin="ok"))(_provider_step(
+    "suspendProvider", lambda sc, side: sc.pending_provider(side), ', reason: "Жалобы"'))
+entry("reinstateProvider", MUTATION, expect("FORBIDDEN", admin="ok"))(_provider_step(
+    "reinstateProvider", lambda sc, side: sc.suspended_provider(side), ', reason: "Проверено"'))
+entry("verifyProvider", MUTATION, expect("FORBIDDEN", admin="ok"))(_provider_step(
+    "verifyProvider", lambda sc, side: sc.pending_provider(side), ", status: VERIFIED"))
 
 
 # == mutations: records =================================================================
@@ -429,11 +416,12 @@ async def _register_disability(sc: Scene, side: str) -> Call:
                        "validUntil": (clock.today() + dt.timedelta(days=300)).isoformat()}})
 
 
-@entry("closeDisabilityRecord", MUTATION, KEEPER_ACTS)
-async def _close_record(sc: Scene, side: str) -> Call:
-    person = await sc.person(side, record=True)
-    return Call(f"mutation($id: ID!) {{ closeDisabilityRecord(recordId: $id) {{ record {{ id }} {ERR} }} }}",
-                {"id": gid("DisabilityRecord", person.record.id)})
+async def _record(sc: Scene, side: str) -> Any:
+    return (await sc.person(side, record=True)).record
+
+
+entry("closeDisabilityRecord", MUTATION, KEEPER_ACTS)(
+    act_on("closeDisabilityRecord", "DisabilityRecord", _record, arg="recordId", answer=f"record {{ id }} {ERR}"))
 
 
 @entry("extendDisabilityRecord", MUTATION, KEEPER_ACTS)
@@ -454,21 +442,15 @@ async def _issue_entitlement(sc: Scene, side: str) -> Call:
                        "validUntil": (clock.today() + dt.timedelta(days=200)).isoformat()}})
 
 
-@entry("closeEntitlement", MUTATION, KEEPER_ACTS)
-async def _close_entitlement(sc: Scene, side: str) -> Call:
-    ent = await sc.entitlement(side)
-    return Call(f"mutation($id: ID!) {{ closeEntitlement(entitlementId: $id) {{ entitlement {{ id }} {ERR} }} }}",
-                {"id": gid("Entitlement", ent.id)})
+entry("closeEntitlement", MUTATION, KEEPER_ACTS)(act_on(
+    "closeEntitlement", "Entitlement", lambda sc, side: sc.entitlement(side), arg="entitlementId",
+    answer=f"entitlement {{ id }} {ERR}"))
 
 
 # == mutations: orders ==================================================================
-def _order_step(name: str, status: str, extra: str = "", hourly: bool = False) -> Callable[[Scene, str], Awaitable[Call]]:
-    async def build(sc: Scene, side: str) -> Call:
-        order = await sc.order(side, status, hourly=hourly)
-        return Call(f"mutation($id: ID!) {{ {name}(orderId: $id{extra}) {{ order {{ id status }} {ERR} }} }}",
-                    {"id": gid("Order", order.id)})
-
-    return build
+def _order_step(name: str, status: str, extra: str = "", hourly: bool = False) -> Build:
+    return act_on(name, "Order", lambda sc, side: sc.order(side, status, hourly=hourly), arg="orderId", extra=extra,
+                  answer=f"order {{ id status }} {ERR}")
 
 
 @entry("placeOrder", MUTATION, RECIPIENT_ACTS, note="On one's own entitlement; another's is NOT_FOUND.")
@@ -535,25 +517,17 @@ async def _submit_self_claim(sc: Scene, side: str) -> Call:
                        "amountPaid": "1000.00", "receiptId": gid("Receipt", receipt.id), "idempotencyKey": key()}})
 
 
-@entry("approveClaim", MUTATION, OFFICER_ACTS, note="Claims are decided by the region's officer; not the admin.")
-async def _approve_claim(sc: Scene, side: str) -> Call:
-    claim = await sc.claim(side)
-    return Call(f"mutation($id: ID!) {{ approveClaim(claimId: $id) {{ claim {{ id }} {ERR} }} }}",
-                {"id": gid("CompensationClaim", claim.id)})
+def _claim_step(name: str, status: str = "SUBMITTED", extra: str = "",
+                variables: Callable[[Scene, str], dict[str, tuple[str, Any]]] | None = None) -> Build:
+    return act_on(name, "CompensationClaim", lambda sc, side: sc.claim(side, status), arg="claimId", extra=extra,
+                  variables=variables, answer=f"claim {{ id }} {ERR}")
 
 
-@entry("rejectClaim", MUTATION, OFFICER_ACTS)
-async def _reject_claim(sc: Scene, side: str) -> Call:
-    claim = await sc.claim(side)
-    return Call(f"mutation($id: ID!) {{ rejectClaim(claimId: $id, reason: \"Нет акта\") {{ claim {{ id }} {ERR} }} }}",
-                {"id": gid("CompensationClaim", claim.id)})
-
-
-@entry("markClaimPaid", MUTATION, OFFICER_ACTS)
-async def _pay_claim(sc: Scene, side: str) -> Call:
-    claim = await sc.claim(side, "APPROVED")
-    return Call(f"mutation($id: ID!, $k: String!) {{ markClaimPaid(claimId: $id, idempotencyKey: $k) "
-                f"{{ claim {{ id }} {ERR} }} }}", {"id": gid("CompensationClaim", claim.id), "k": key()})
+entry("approveClaim", MUTATION, OFFICER_ACTS, note="Claims are decided by the region's officer; not the admin.")(
+    _claim_step("approveClaim"))
+entry("rejectClaim", MUTATION, OFFICER_ACTS)(_claim_step("rejectClaim", extra=', reason: "Нет акта"'))
+entry("markClaimPaid", MUTATION, OFFICER_ACTS)(_claim_step(
+    "markClaimPaid", "APPROVED", ", idempotencyKey: $k", lambda sc, side: {"k": ("String!", key())}))
 
 
 # == applications ==========================================================================
@@ -567,18 +541,12 @@ async def _application_form(sc: Scene, side: str) -> Call:
                 {"p": gid("Person", sc.sides[side].person.id)})
 
 
-@entry("applications", QUERY, expect("hidden", anonymous="UNAUTHENTICATED", recipient="ok", provider="FORBIDDEN",
-                                     other_provider="FORBIDDEN", officer="ok", admin="ok"), ids=edges,
-       note="Applications are the person's and the region's business; providers have none.")
-async def _applications(sc: Scene, side: str) -> Call:
-    app = await sc.application(side)
-    return Call("query($after: String) { applications(first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }", target=gid("Application", app.id))
-
-
-@entry("application", QUERY, APPLICATION_PARTIES)
-async def _application(sc: Scene, side: str) -> Call:
-    app = await sc.application(side)
-    return Call("query($id: ID!) { application(id: $id) { id status } }", {"id": gid("Application", app.id)})
+entry("applications", QUERY, expect("hidden", anonymous="UNAUTHENTICATED", recipient="ok", provider="FORBIDDEN",
+                                    other_provider="FORBIDDEN", officer="ok", admin="ok"), ids=edges,
+      note="Applications are the person's and the region's business; providers have none.")(
+    page_of("applications", "Application", lambda sc, side: sc.application(side)))
+entry("application", QUERY, APPLICATION_PARTIES)(
+    one_of("application", "Application", lambda sc, side: sc.application(side)))
 
 
 @entry("submitApplication", MUTATION, RECIPIENT_ACTS, note="For oneself or a person one represents.")
@@ -592,18 +560,14 @@ async def _submit_application(sc: Scene, side: str) -> Call:
                 {"p": gid("Person", sc.sides[side].person.id), "d": {"classifierItemId": gid("ClassifierItem", item.id)}})
 
 
-@entry("approveApplication", MUTATION, OFFICER_ACTS, note="The region's officer decides; not the admin.")
-async def _approve_application(sc: Scene, side: str) -> Call:
-    app = await sc.application(side)
-    return Call(f"mutation($id: ID!) {{ approveApplication(applicationId: $id) {{ application {{ id }} {ERR} }} }}",
-                {"id": gid("Application", app.id)})
+def _application_step(name: str, extra: str = "") -> Build:
+    return act_on(name, "Application", lambda sc, side: sc.application(side), arg="applicationId", extra=extra,
+                  answer=f"application {{ id }} {ERR}")
 
 
-@entry("rejectApplication", MUTATION, OFFICER_ACTS)
-async def _reject_application(sc: Scene, side: str) -> Call:
-    app = await sc.application(side)
-    return Call(f"mutation($id: ID!) {{ rejectApplication(applicationId: $id, reason: \"Есть в ИПР\") "
-                f"{{ application {{ id }} {ERR} }} }}", {"id": gid("Application", app.id)})
+entry("approveApplication", MUTATION, OFFICER_ACTS, note="The region's officer decides; not the admin.")(
+    _application_step("approveApplication"))
+entry("rejectApplication", MUTATION, OFFICER_ACTS)(_application_step("rejectApplication", ', reason: "Есть в ИПР"'))
 
 
 # == transport (invataxi) ===================================================================
@@ -614,16 +578,8 @@ async def _vehicles(sc: Scene, side: str) -> Call:
     return Call("query($after: String) { vehicles(first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }", target=gid("Vehicle", sc.sides[side].vehicle.id))
 
 
-@entry("trips", QUERY, PARTIES_LIST, ids=edges)
-async def _trips(sc: Scene, side: str) -> Call:
-    trip = await sc.trip(side)
-    return Call("query($after: String) { trips(first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }", target=gid("Trip", trip.id))
-
-
-@entry("trip", QUERY, PARTIES)
-async def _trip(sc: Scene, side: str) -> Call:
-    trip = await sc.trip(side)
-    return Call("query($id: ID!) { trip(id: $id) { id status } }", {"id": gid("Trip", trip.id)})
+entry("trips", QUERY, PARTIES_LIST, ids=edges)(page_of("trips", "Trip", lambda sc, side: sc.trip(side)))
+entry("trip", QUERY, PARTIES)(one_of("trip", "Trip", lambda sc, side: sc.trip(side)))
 
 
 @entry("addVehicle", MUTATION, expect("FORBIDDEN", provider="ok", other_provider="REGION_NOT_SERVED"),
@@ -634,11 +590,9 @@ async def _add_vehicle(sc: Scene, side: str) -> Call:
                        "serviceRegionIds": [gid("Region", sc.sides[side].region.id)]}})
 
 
-@entry("updateVehicle", MUTATION, PROVIDER_ACTS)
-async def _update_vehicle(sc: Scene, side: str) -> Call:
-    vehicle = await sc.vehicle(side)
-    return Call(f"mutation($id: ID!) {{ updateVehicle(vehicleId: $id, input: {{seats: 5}}) {{ vehicle {{ id }} {ERR} }} }}",
-                {"id": gid("Vehicle", vehicle.id)})
+entry("updateVehicle", MUTATION, PROVIDER_ACTS)(act_on(
+    "updateVehicle", "Vehicle", lambda sc, side: sc.vehicle(side), arg="vehicleId", extra=", input: {seats: 5}",
+    answer=f"vehicle {{ id }} {ERR}"))
 
 
 @entry("bookTrip", MUTATION, RECIPIENT_ACTS, note="On one's own entitlement; another's is NOT_FOUND.")
@@ -651,16 +605,10 @@ async def _book_trip(sc: Scene, side: str) -> Call:
                        "dropoffAddress": "Кабанбай батыра, 2", "idempotencyKey": key()}})
 
 
-def _trip_step(name: str, status: str, extra: str = "", variables: Callable[[Scene, str], dict[str, Any]] | None = None
-               ) -> Callable[[Scene, str], Awaitable[Call]]:
-    async def build(sc: Scene, side: str) -> Call:
-        trip = await sc.trip(side, status)
-        more = variables(sc, side) if variables else {}
-        declared = "".join(f", ${k}: {t}" for k, (t, _) in more.items())
-        return Call(f"mutation($id: ID!{declared}) {{ {name}(tripId: $id{extra}) {{ trip {{ id status }} {ERR} }} }}",
-                    {"id": gid("Trip", trip.id), **{k: v for k, (_, v) in more.items()}})
-
-    return build
+def _trip_step(name: str, status: str, extra: str = "",
+               variables: Callable[[Scene, str], dict[str, tuple[str, Any]]] | None = None) -> Build:
+    return act_on(name, "Trip", lambda sc, side: sc.trip(side, status), arg="tripId", extra=extra,
+                  variables=variables, answer=f"trip {{ id status }} {ERR}")
 
 
 entry("confirmTrip", MUTATION, PROVIDER_ACTS, note="On one of the provider's own vehicles.")(_trip_step(
@@ -688,11 +636,9 @@ async def _create_classifier_item(sc: Scene, side: str) -> Call:
                        "kind": "PRODUCT", "unit": "PIECE", "category": "MOBILITY", "priceCap": "1000"}})
 
 
-@entry("updateClassifierItem", MUTATION, ADMIN_ONLY)
-async def _update_classifier_item(sc: Scene, side: str) -> Call:
-    item = await sc.classifier_item()
-    return Call(f"mutation($id: ID!) {{ updateClassifierItem(classifierItemId: $id, input: {{nameEn: \"Aid\"}}) "
-                f"{{ classifierItem {{ id }} {ERR} }} }}", {"id": gid("ClassifierItem", item.id)})
+entry("updateClassifierItem", MUTATION, ADMIN_ONLY)(act_on(
+    "updateClassifierItem", "ClassifierItem", lambda sc, side: sc.classifier_item(), arg="classifierItemId",
+    extra=', input: {nameEn: "Aid"}', answer=f"classifierItem {{ id }} {ERR}"))
 
 
 @entry("createRegion", MUTATION, ADMIN_ONLY)
@@ -722,11 +668,9 @@ async def _accounts(sc: Scene, side: str) -> Call:
                 target=gid("Account", account.id))
 
 
-@entry("node", QUERY, expect("NOT_FOUND", admin="ok"), variant="account",
-       note="An account is the admin's to see; to anyone else none exists.")
-async def _node_account(sc: Scene, side: str) -> Call:
-    return Call("query($id: ID!) { node(id: $id) { id ... on Account { username isActive } } }",
-                {"id": gid("Account", sc.sides[side].recipient.id)})
+entry("node", QUERY, expect("NOT_FOUND", admin="ok"), variant="account",
+      note="An account is the admin's to see; to anyone else none exists.")(
+    one_of("node", "Account", side_has("recipient"), "id ... on Account { username isActive }"))
 
 
 @entry("issuePasswordResetCode", MUTATION, ADMIN_ONLY, note="The admin hands the code over; only its hash is kept.")
@@ -749,34 +693,24 @@ async def _reset_password(sc: Scene, side: str) -> Call:
 
 
 # == reviews people read ======================================================================
-@entry("replyToReview", MUTATION, PROVIDER_ACTS, note="The reviewed provider's one reply.")
-async def _reply_to_review(sc: Scene, side: str) -> Call:
-    review = await sc.review(side)
-    return Call(f"mutation($r: ID!) {{ replyToReview(reviewId: $r, text: \"Спасибо\") {{ review {{ id }} {ERR} }} }}",
-                {"r": gid("Review", review.id)})
+def _review_step(name: str, extra: str) -> Build:
+    return act_on(name, "Review", lambda sc, side: sc.review(side), arg="reviewId", extra=extra,
+                  answer=f"review {{ id }} {ERR}")
 
 
-@entry("hideReview", MUTATION, KEEPER_ACTS, note="The officer of the order's region, or the admin.")
-async def _hide_review(sc: Scene, side: str) -> Call:
-    review = await sc.review(side)
-    return Call(f"mutation($r: ID!) {{ hideReview(reviewId: $r, reason: \"Оскорбления\") {{ review {{ id }} {ERR} }} }}",
-                {"r": gid("Review", review.id)})
+entry("replyToReview", MUTATION, PROVIDER_ACTS, note="The reviewed provider's one reply.")(
+    _review_step("replyToReview", ', text: "Спасибо"'))
+entry("hideReview", MUTATION, KEEPER_ACTS, note="The officer of the order's region, or the admin.")(
+    _review_step("hideReview", ', reason: "Оскорбления"'))
 
 
 # == quotes for custom items =================================================================
 QUOTE_FIELDS = "quote { id status } " + ERR
 
 
-@entry("quotes", QUERY, PARTIES_LIST, ids=edges, note="The person's, the provider's and the region's quotes.")
-async def _quotes(sc: Scene, side: str) -> Call:
-    quote = await sc.quote(side)
-    return Call("query($after: String) { quotes(first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }", target=gid("Quote", quote.id))
-
-
-@entry("quote", QUERY, PARTIES)
-async def _quote(sc: Scene, side: str) -> Call:
-    quote = await sc.quote(side)
-    return Call("query($id: ID!) { quote(id: $id) { id status } }", {"id": gid("Quote", quote.id)})
+entry("quotes", QUERY, PARTIES_LIST, ids=edges, note="The person's, the provider's and the region's quotes.")(
+    page_of("quotes", "Quote", lambda sc, side: sc.quote(side)))
+entry("quote", QUERY, PARTIES)(one_of("quote", "Quote", lambda sc, side: sc.quote(side)))
 
 
 @entry("requestQuote", MUTATION, RECIPIENT_ACTS, note="On one's own entitlement; another's is NOT_FOUND.")
@@ -788,13 +722,9 @@ async def _request_quote(sc: Scene, side: str) -> Call:
                 {"l": gid("Listing", sd.custom_listing.id), "e": gid("Entitlement", sd.custom_entitlement.id)})
 
 
-def _quote_step(name: str, status: str, extra: str = "") -> Callable[[Scene, str], Awaitable[Call]]:
-    async def build(sc: Scene, side: str) -> Call:
-        quote = await sc.quote(side, status)
-        return Call(f"mutation($id: ID!) {{ {name}(quoteId: $id{extra}) {{ {QUOTE_FIELDS} }} }}",
-                    {"id": gid("Quote", quote.id)})
-
-    return build
+def _quote_step(name: str, status: str, extra: str = "") -> Build:
+    return act_on(name, "Quote", lambda sc, side: sc.quote(side, status), arg="quoteId", extra=extra,
+                  answer=QUOTE_FIELDS)
 
 
 entry("submitQuote", MUTATION, PROVIDER_ACTS, note="Only the listing's provider quotes.")(_quote_step(
@@ -817,10 +747,8 @@ async def _place_quoted_order(sc: Scene, side: str) -> Call:
 OWN_ACCOUNT = expect("NOT_FOUND", recipient="ok")
 
 
-@entry("notifications", QUERY, expect("hidden", anonymous="UNAUTHENTICATED", recipient="ok"), ids=edges)
-async def _notifications(sc: Scene, side: str) -> Call:
-    note = await sc.notification(side)
-    return Call("query($after: String) { notifications(first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }", target=gid("Notification", note.id))
+entry("notifications", QUERY, expect("hidden", anonymous="UNAUTHENTICATED", recipient="ok"), ids=edges)(
+    page_of("notifications", "Notification", lambda sc, side: sc.notification(side)))
 
 
 @entry("unreadNotificationCount", QUERY, SIGNED_IN)
@@ -828,10 +756,8 @@ async def _unread(sc: Scene, side: str) -> Call:
     return Call("{ unreadNotificationCount }")
 
 
-@entry("notification", QUERY, OWN_ACCOUNT)
-async def _notification(sc: Scene, side: str) -> Call:
-    note = await sc.notification(side)
-    return Call("query($id: ID!) { notification(id: $id) { id } }", {"id": gid("Notification", note.id)})
+entry("notification", QUERY, OWN_ACCOUNT)(one_of("notification", "Notification", lambda sc, side: sc.notification(side),
+                                                 "id"))
 
 
 @entry("markNotificationsRead", MUTATION, OWN_ACCOUNT)
@@ -851,7 +777,6 @@ async def _live(sc: Scene, side: str) -> Call:
 
 
 # == auditTrail: every subject type ====================================================
-AUDIT_TRAIL = "query($id: ID!) { auditTrail(subjectId: $id) { action } }"
 #: The subject type each auditTrail entry reads the trail of (every type of marketplace/trail.py::VISIBILITY).
 AUDIT_SUBJECTS: dict[str, str] = {"auditTrail": "Order", "auditTrail/provider": "Provider",
                                   "auditTrail/publishedListing": "Listing"}
@@ -863,19 +788,9 @@ def _audit_entry(variant: str, outcomes: dict[str, str], note: str = "", *, subj
     return entry("auditTrail", QUERY, outcomes, variant=variant, note=note)
 
 
-@_audit_entry("CompensationClaim", PARTIES)
-async def _audit_claim(sc: Scene, side: str) -> Call:
-    return Call(AUDIT_TRAIL, {"id": gid("CompensationClaim", (await sc.claim(side)).id)})
-
-
-@_audit_entry("Entitlement", PERSON_DATA)
-async def _audit_entitlement(sc: Scene, side: str) -> Call:
-    return Call(AUDIT_TRAIL, {"id": gid("Entitlement", sc.sides[side].entitlement.id)})
-
-
-@_audit_entry("Person", PERSON_DATA)
-async def _audit_person(sc: Scene, side: str) -> Call:
-    return Call(AUDIT_TRAIL, {"id": gid("Person", sc.sides[side].person.id)})
+_audit_entry("CompensationClaim", PARTIES)(trail_of("CompensationClaim", lambda sc, side: sc.claim(side)))
+_audit_entry("Entitlement", PERSON_DATA)(trail_of("Entitlement", side_has("entitlement")))
+_audit_entry("Person", PERSON_DATA)(trail_of("Person", side_has("person")))
 
 
 @_audit_entry("DisabilityRecord", PERSON_DATA)
@@ -887,22 +802,10 @@ async def _audit_record(sc: Scene, side: str) -> Call:
     return Call(AUDIT_TRAIL, {"id": gid("DisabilityRecord", record.id)})
 
 
-@_audit_entry("DraftListing", expect("NOT_FOUND", provider="ok", officer="ok", admin="ok"), subject="Listing")
-async def _audit_draft(sc: Scene, side: str) -> Call:
-    return Call(AUDIT_TRAIL, {"id": gid("Listing", (await sc.listing(side, ListingStatus.DRAFT)).id)})
-
-
-@_audit_entry("Application", APPLICATION_PARTIES)
-async def _audit_application(sc: Scene, side: str) -> Call:
-    return Call(AUDIT_TRAIL, {"id": gid("Application", (await sc.application(side)).id)})
-
-
-@_audit_entry("Trip", PARTIES)
-async def _audit_trip(sc: Scene, side: str) -> Call:
-    return Call(AUDIT_TRAIL, {"id": gid("Trip", (await sc.trip(side)).id)})
-
-
-@_audit_entry("Vehicle", expect("NOT_FOUND", provider="ok", officer="ok", admin="ok"),
-              note="A provider's vehicle: the provider, the officers of the regions it serves, the admin.")
-async def _audit_vehicle(sc: Scene, side: str) -> Call:
-    return Call(AUDIT_TRAIL, {"id": gid("Vehicle", sc.sides[side].vehicle.id)})
+_audit_entry("DraftListing", expect("NOT_FOUND", provider="ok", officer="ok", admin="ok"), subject="Listing")(
+    trail_of("Listing", lambda sc, side: sc.listing(side, ListingStatus.DRAFT)))
+_audit_entry("Application", APPLICATION_PARTIES)(trail_of("Application", lambda sc, side: sc.application(side)))
+_audit_entry("Trip", PARTIES)(trail_of("Trip", lambda sc, side: sc.trip(side)))
+_audit_entry("Vehicle", expect("NOT_FOUND", provider="ok", officer="ok", admin="ok"),
+             note="A provider's vehicle: the provider, the officers of the regions it serves, the admin.")(
+    trail_of("Vehicle", side_has("vehicle")))

@@ -57,6 +57,20 @@ def raising(exc: BaseException) -> Callable[..., Awaitable[Any]]:
     return fail
 
 
+@pytest.fixture(params=KINDS)
+def breaking(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
+             caplog: pytest.LogCaptureFixture) -> Callable[[Any, str], BaseException]:
+    """``breaking(module, name)``: that async function of the app fails with a ``nasty`` exception (of
+    each kind in turn, a run each), and errors are captured in the log; it gives the exception."""
+    def install(module: Any, name: str) -> BaseException:
+        exc = nasty(request.param)
+        monkeypatch.setattr(module, name, raising(exc))
+        caplog.set_level(logging.ERROR)
+        return exc
+
+    return install
+
+
 def masked(response: httpx.Response, status: int = 200) -> str:
     """Assert ``response`` is a masked unexpected error; return its error id."""
     assert response.status_code == status, response.text[:500]
@@ -85,16 +99,11 @@ def logged_with_stack(caplog: pytest.LogCaptureFixture, error_id: str, exc: Base
 
 
 # -- GraphQL ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("kind", KINDS)
 async def test_an_unexpected_error_in_a_query_is_masked_and_logged(client: GraphQLClient, scene: Scene,
-                                                                  monkeypatch: pytest.MonkeyPatch,
-                                                                  caplog: pytest.LogCaptureFixture, kind: str) -> None:
+                                                                   breaking: Any, caplog: pytest.LogCaptureFixture) -> None:
     import schema.accounts.queries as q
 
-    exc = nasty(kind)
-
-    monkeypatch.setattr(q, "list_regions", raising(exc))
-    caplog.set_level(logging.ERROR)
+    exc = breaking(q, "list_regions")
     for token in (None, await scene.token("admin")):
         error_id = masked(await client.post("{ regions { code name } }", token=token))
         logged_with_stack(caplog, error_id, exc)
@@ -103,17 +112,11 @@ async def test_an_unexpected_error_in_a_query_is_masked_and_logged(client: Graph
     assert len(ids) == 2
 
 
-@pytest.mark.parametrize("kind", KINDS)
 async def test_an_unexpected_error_in_a_mutation_is_masked_and_logged(client: GraphQLClient, scene: Scene,
-                                                                     monkeypatch: pytest.MonkeyPatch,
-                                                                     caplog: pytest.LogCaptureFixture,
-                                                                     kind: str) -> None:
+                                                                      breaking: Any, caplog: pytest.LogCaptureFixture) -> None:
     from marketplace.accounts import services
 
-    exc = nasty(kind)
-
-    monkeypatch.setattr(services, "change_password", raising(exc))
-    caplog.set_level(logging.ERROR)
+    exc = breaking(services, "change_password")
     response = await client.post("mutation { changePassword(oldPassword: \"a\", newPassword: \"b\") { ok } }",
                                  token=await scene.token("recipient"))
     logged_with_stack(caplog, masked(response), exc)
@@ -140,17 +143,11 @@ async def upload(client: GraphQLClient, token: str | None, person: str) -> httpx
                                   headers={"authorization": f"Bearer {token}"} if token else {})
 
 
-@pytest.mark.parametrize("kind", KINDS)
 async def test_an_unexpected_error_in_a_receipt_upload_is_masked_and_logged(client: GraphQLClient, scene: Scene,
-                                                                           monkeypatch: pytest.MonkeyPatch,
-                                                                           caplog: pytest.LogCaptureFixture,
-                                                                           kind: str) -> None:
+                                                                            breaking: Any, caplog: pytest.LogCaptureFixture) -> None:
     import schema.receipts
 
-    exc = nasty(kind)
-
-    monkeypatch.setattr(schema.receipts, "store_receipt", raising(exc))
-    caplog.set_level(logging.ERROR)
+    exc = breaking(schema.receipts, "store_receipt")
     response = await upload(client, await scene.token("recipient"), gid("Person", scene.sides["a"].person.id))
     logged_with_stack(caplog, masked(response, 500), exc)
 
@@ -192,17 +189,11 @@ async def test_the_database_out_of_reach_on_a_receipt_is_retryable(client: Graph
     assert response.headers["retry-after"] == "2" and "10.0.0.5" not in response.text
 
 
-@pytest.mark.parametrize("kind", KINDS)
 async def test_an_unexpected_error_reading_a_token_is_masked_and_logged(client: GraphQLClient, scene: Scene,
-                                                                       monkeypatch: pytest.MonkeyPatch,
-                                                                       caplog: pytest.LogCaptureFixture,
-                                                                       kind: str) -> None:
+                                                                        breaking: Any, caplog: pytest.LogCaptureFixture) -> None:
     import schema.app
 
-    exc = nasty(kind)
-
-    monkeypatch.setattr(schema.app, "viewer_from_token", raising(exc))
-    caplog.set_level(logging.ERROR)
+    exc = breaking(schema.app, "viewer_from_token")
     response = await client.post("{ me { id } }", token=await scene.token("recipient"))
     logged_with_stack(caplog, masked(response, 500), exc)
 

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 import pytest
-from graphql import GraphQLNonNull, GraphQLScalarType, get_named_type
+from graphql import GraphQLScalarType, get_named_type
 from sqlalchemy import func, select
 
 from marketplace.audit.models import AuditEvent

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.errors import DomainError, ErrorCode
+from marketplace.errors import ErrorCode
 from marketplace.orders.models import Order
 from marketplace.records.models import Entitlement
 from marketplace.transport import services as transport
 from marketplace.transport.models import Trip, TripStatus
 from schema.core.ids import to_global_id
 from tests import factories as f
-from tests.factories import GrantWorld, new_key, refused, run
+from tests.factories import GrantWorld, new_key, race, refused, run
 from tests.transport.test_trips import at, book, book_refused, load
 
 
@@ -60,16 +58,9 @@ async def test_racing_bookings_of_one_person_never_both_hold(db, gw: GrantWorld,
     for round_ in range(3):
         day = 6 + round_
 
-        async def attempt(hours: float):  # type: ignore[no-untyped-def]
-            try:
-                return await book(db, gw, taxi_ents, "eligible", at(hours, day), idempotency_key=new_key("race"))
-            except DomainError as exc:
-                return exc
-
-        results = await asyncio.gather(attempt(10), attempt(10.5))
-        won = [r for r in results if isinstance(r, Trip)]
-        lost = [r for r in results if isinstance(r, DomainError)]
-        assert len(won) == 1 and len(lost) == 1, results
+        won, lost = await race(*[book(db, gw, taxi_ents, "eligible", at(hours, day), idempotency_key=new_key("race"))
+                                 for hours in (10, 10.5)])
+        assert len(won) == 1 and len(lost) == 1 and isinstance(won[0], Trip), (won, lost)
         assert lost[0].code == ErrorCode.OVERLAPPING_HOURS
     assert await _trips_and_orders(db, gw.eligible.id) == (3, 3)
     assert (await load(db, Entitlement, taxi_ents["eligible"].id)).reserved == Decimal("3.00")

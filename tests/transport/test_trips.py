@@ -3,7 +3,6 @@ and no vehicle double-booked, even when confirmations race."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from decimal import Decimal
 
@@ -18,7 +17,7 @@ from marketplace.records.models import Entitlement
 from marketplace.transport import services as transport
 from marketplace.transport.models import Trip, TripStatus
 from tests import factories as f
-from tests.factories import GrantWorld, new_key, refused, run
+from tests.factories import GrantWorld, new_key, race, refused, run
 
 UTC = dt.UTC
 
@@ -98,16 +97,9 @@ async def test_a_vehicle_is_never_double_booked_under_concurrency(db, gw: GrantW
         first = await book(db, gw, taxi_ents, "eligible", at(10, day))
         second = await book(db, gw, taxi_ents, "group_two", at(10.5, day))  # overlaps [10:00, 11:00)
 
-        async def confirm(trip_id: int):  # type: ignore[no-untyped-def]
-            try:
-                return await run(db, transport.confirm_trip, provider, trip_id, gw.sedan.id)
-            except DomainError as exc:
-                return exc
-
-        results = await asyncio.gather(confirm(first.id), confirm(second.id))
-        won = [r for r in results if isinstance(r, Trip)]
-        lost = [r for r in results if isinstance(r, DomainError)]
-        assert len(won) == 1 and len(lost) == 1, results
+        won, lost = await race(*[run(db, transport.confirm_trip, provider, trip.id, gw.sedan.id)
+                                 for trip in (first, second)])
+        assert len(won) == 1 and len(lost) == 1 and isinstance(won[0], Trip), (won, lost)
         assert lost[0].code == ErrorCode.OVERLAPPING_HOURS and "already booked" in lost[0].message
         loser = second.id if won[0].id == first.id else first.id
         assert (await load(db, Trip, loser)).status == TripStatus.REQUESTED

@@ -119,6 +119,11 @@ class Visit:
             return False
         return True
 
+    async def summary_links(self) -> list[str]:
+        """Where the error summary's links lead (the fields it names), in their order."""
+        return await self.page.locator(".govuk-error-summary a").evaluate_all(
+            "els => els.map(e => e.getAttribute('href'))")
+
     @property
     def path(self) -> str:
         return urlsplit(self.page.url).path

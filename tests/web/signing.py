@@ -21,6 +21,13 @@ async def sign_in(v: Any, login: str, then: str | None = None) -> None:
     await v.press("Enter")
 
 
+async def signed_in(visit: Any, server: Any, login: str, *, language: str, then: str | None = None) -> Any:
+    """A fresh browser (``visit(server, language=...)``) with ``login`` signed in (``sign_in``): the visit."""
+    v = await visit(server, language=language)
+    await sign_in(v, login, then=then)
+    return v
+
+
 def form_values(html_inputs: list[dict[str, str]]) -> dict[str, str]:
     return {i["name"]: i["value"] for i in html_inputs if i.get("name")}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.web.conftest import DEMO_PASSWORD
-from tests.web.signing import hidden_inputs, sign_in
+from tests.web.signing import hidden_inputs, sign_in, signed_in
 
 LOGIN = ("mutation($u: String!, $p: String!) { login(username: $u, password: $p) "
          "{ token errors { code } } }")
@@ -26,15 +26,10 @@ def account(server: Any, username: str) -> dict[str, Any]:
     return found[0]
 
 
-async def summary_links(page: Any) -> list[str]:
-    return await page.locator(".govuk-error-summary a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-
-
 async def test_admin_opens_an_officer_account_and_the_officer_sets_a_password(visit, fresh_portal) -> None:  # type: ignore[no-untyped-def]
     server = fresh_portal
-    v = await visit(server, language="en")
+    v = await signed_in(visit, server, "admin", language="en")
     page = v.page
-    await sign_in(v, "admin")
     await v.click("header a[href='/admin/accounts']")
     await v.check("accounts", lang="en")
     assert await page.locator("header a[href='/admin/accounts'][aria-current=page]").count() == 1
@@ -58,14 +53,14 @@ async def test_admin_opens_an_officer_account_and_the_officer_sets_a_password(vi
     await v.check("new account", lang="en")
     await v.click("main form button[type=submit]")
     assert await v.summary_focused()
-    assert await summary_links(page) == ["#region", "#username", "#display-name"]
+    assert await v.summary_links() == ["#region", "#username", "#display-name"]
     await v.check("new account, failed", lang="en")
     regions = {r["code"]: r["id"] for r in server.graphql(REGIONS)["regions"]}
     await page.select_option("#region", regions["ASTANA"])
     await page.fill("#username", "Not a login!")
     await page.fill("#display-name", "Айгерим Серикова")
     await v.click("main form button[type=submit]")
-    assert await summary_links(page) == ["#username"]
+    assert await v.summary_links() == ["#username"]
     assert await page.input_value("#display-name") == "Айгерим Серикова"  # typed input kept
     await page.fill("#username", "a.serikova")
     await page.check("#language")  # Kazakh, the first
@@ -96,7 +91,7 @@ async def test_admin_opens_an_officer_account_and_the_officer_sets_a_password(vi
     await officer.page.fill("#new-password", "астана-пароль-2026")
     await officer.click("main form button[type=submit]")
     assert await officer.summary_focused()
-    assert await summary_links(officer.page) == ["#code"]
+    assert await officer.summary_links() == ["#code"]
     await officer.check("set a password, failed", lang="en")
     await officer.page.fill("#code", code)
     await officer.page.fill("#new-password", "астана-пароль-2026")
@@ -117,9 +112,8 @@ async def test_admin_opens_an_officer_account_and_the_officer_sets_a_password(vi
 async def test_admin_disables_an_account_after_confirming_but_never_their_own(visit, fresh_portal) -> None:  # type: ignore[no-untyped-def]
     server = fresh_portal
     target, admin = account(server, "parent"), account(server, "admin")
-    v = await visit(server, language="ru")
+    v = await signed_in(visit, server, "admin", language="ru")
     page = v.page
-    await sign_in(v, "admin")
     await v.go("/language/ru?next=/admin/accounts%3Ftext%3Dparent")  # the admin's own language is English
     await v.check("accounts", lang="ru")
     await v.click(page.locator(f"main a[href='/admin/accounts/{target['id']}']"))
@@ -165,9 +159,8 @@ async def test_admin_disables_an_account_after_confirming_but_never_their_own(vi
 async def test_admin_issues_a_password_code_shown_once(visit, fresh_portal) -> None:  # type: ignore[no-untyped-def]
     server = fresh_portal
     target = account(server, "officer-almaty")
-    v = await visit(server, language="kk")
+    v = await signed_in(visit, server, "admin", language="kk")
     page = v.page
-    await sign_in(v, "admin")
     await v.go(f"/language/kk?next=/admin/accounts/{target['id']}")
     await v.check("account", lang="kk")
     form = f"main form[action='/admin/accounts/{target['id']}/code']"
@@ -187,9 +180,8 @@ async def test_admin_issues_a_password_code_shown_once(visit, fresh_portal) -> N
 
 async def test_admin_creates_and_renames_a_region(visit, fresh_portal) -> None:  # type: ignore[no-untyped-def]
     server = fresh_portal
-    v = await visit(server, language="en")
+    v = await signed_in(visit, server, "admin", language="en")
     page = v.page
-    await sign_in(v, "admin")
     await v.click("header a[href='/admin/regions']")
     await v.check("regions", lang="en")
     assert await page.locator("main [data-region]").count() == 20
@@ -198,14 +190,14 @@ async def test_admin_creates_and_renames_a_region(visit, fresh_portal) -> None: 
     # Refused empty, then with a code that is taken; what was typed stays.
     await v.click("main form button[type=submit]")
     assert await v.summary_focused()
-    assert await summary_links(page) == ["#code", "#name-kk", "#name-ru", "#name-en"]
+    assert await v.summary_links() == ["#code", "#name-kk", "#name-ru", "#name-en"]
     await v.check("regions, failed", lang="en")
     await page.fill("#code", "astana")
     await page.fill("#name-kk", "Қонаев")
     await page.fill("#name-ru", "Конаев")
     await page.fill("#name-en", "Konaev")
     await v.click("main form button[type=submit]")
-    assert await summary_links(page) == ["#code"]
+    assert await v.summary_links() == ["#code"]
     assert await page.input_value("#name-ru") == "Конаев"
     await page.fill("#code", "KONAEV")
     await v.tab_to("main form button[type=submit]")
@@ -221,7 +213,7 @@ async def test_admin_creates_and_renames_a_region(visit, fresh_portal) -> None: 
     await v.check("region", lang="en")
     await page.fill("#name-en", "")
     await v.click("main form button[type=submit]")
-    assert await summary_links(page) == ["#name-en"]
+    assert await v.summary_links() == ["#name-en"]
     await v.check("region, failed", lang="en")
     await page.fill("#name-en", "Konaev city")
     await v.click("main form button[type=submit]")

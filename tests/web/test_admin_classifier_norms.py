@@ -18,7 +18,7 @@ from marketplace.accounts.models import Language
 from marketplace.clock import KAZAKHSTAN_TIME
 from marketplace.i18n import format_money
 from marketplace.settings import PROJECT_ROOT
-from tests.web.signing import sign_in
+from tests.web.signing import signed_in
 
 ITEM = """query($t: String!) { classifier(text: $t) { id code priceCap nextPriceCap quarterlyRelease yearlyMax dailyMax
   companionAllowed serviceLifeMonths nameEn kind unit category } }"""
@@ -30,10 +30,6 @@ def item(server: Any, code: str) -> dict[str, Any]:
     found = [i for i in server.graphql(ITEM, {"t": code})["classifier"] if i["code"] == code]
     assert len(found) == 1, found
     return found[0]
-
-
-async def summary_links(page: Any) -> list[str]:
-    return await page.locator(".govuk-error-summary a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
 
 
 async def state_pays(v: Any, listing_id: str) -> str:
@@ -52,9 +48,8 @@ def apply_caps(database: Path, day: dt.date) -> None:
 async def test_admin_changes_an_items_norms_and_creates_an_item(visit, fresh_portal) -> None:  # type: ignore[no-untyped-def]
     server = fresh_portal
     hygiene = item(server, "TSR-06-001")
-    v = await visit(server, language="en")
+    v = await signed_in(visit, server, "admin", language="en", then=f"/admin/classifier/{hygiene['id']}")
     page = v.page
-    await sign_in(v, "admin", then=f"/admin/classifier/{hygiene['id']}")
     await v.check("classifier item", lang="en")
     assert await page.input_value("#quarterly-release") != ""  # the form holds the norms as they are
     assert await page.locator("#name-kk").get_attribute("lang") == "kk"
@@ -64,7 +59,7 @@ async def test_admin_changes_an_items_norms_and_creates_an_item(visit, fresh_por
     await page.fill("#yearly-max", "many")
     await v.click("main form[action$='/item'] button")
     assert await v.summary_focused()
-    assert await summary_links(page) == ["#yearly-max"]
+    assert await v.summary_links() == ["#yearly-max"]
     assert await page.input_value("#quarterly-release") == "300"
     await v.check("classifier item, failed", lang="en")
     # A norm looser than the law allows is the service's to refuse; here a sound one, and one removed.
@@ -89,7 +84,7 @@ async def test_admin_changes_an_items_norms_and_creates_an_item(visit, fresh_por
     await v.check("new classifier item", lang="en")
     await v.click("main form button[type=submit]")
     assert await v.summary_focused()
-    assert await summary_links(page) == ["#code", "#unit", "#category", "#name-kk", "#name-ru", "#name-en"]
+    assert await v.summary_links() == ["#code", "#unit", "#category", "#name-kk", "#name-ru", "#name-en"]
     await v.check("new classifier item, failed", lang="en")
     await page.fill("#code", "TSR-01-099")
     await page.select_option("#unit", "PIECE")
@@ -115,7 +110,7 @@ async def test_admin_changes_an_items_norms_and_creates_an_item(visit, fresh_por
     for field, text in (("#name-kk", "Арба"), ("#name-ru", "Коляска"), ("#name-en", "Wheelchair")):
         await page.fill(field, text)
     await v.click("main form button[type=submit]")
-    assert await summary_links(page) == ["#code"]
+    assert await v.summary_links() == ["#code"]
     await v.check("new classifier item, failed", lang="en")
 
 
@@ -123,9 +118,8 @@ async def test_the_listing_shows_a_new_cap_once_it_is_in_effect(visit, fresh_por
     server = fresh_portal
     hygiene = item(server, "TSR-06-001")
     listing_id = server.graphql(LISTINGS)["searchListings"]["edges"][0]["node"]["listing"]["id"]
-    v = await visit(server, language="en")
+    v = await signed_in(visit, server, "admin", language="en")
     page = v.page
-    await sign_in(v, "admin")
     assert await state_pays(v, listing_id) == format_money(Decimal(hygiene["priceCap"]), Language.EN)
 
     # From today: the listing shows it at once.

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import re
 
-from tests.web.signing import PNG, hidden_inputs, sign_in
+from tests.web.signing import PNG, hidden_inputs, signed_in
 
 CLAIMS = "{ claims(first: 50) { nodes { id status receiptId amountClaimed } } }"
 
 
 async def test_claim_a_purchase_with_a_receipt(visit, fresh_portal) -> None:  # type: ignore[no-untyped-def]
     server = fresh_portal
-    v = await visit(server, language="en")
+    v = await signed_in(visit, server, "recipient", language="en", then="/claims")
     page = v.page
-    await sign_in(v, "recipient", then="/claims")
     assert v.path == "/claims"
     await v.check("claims", lang="kk")
     await v.click(page.locator("main a[href='/claims/new']"))

@@ -7,16 +7,15 @@ footer. axe and the page checks on every page."""
 from __future__ import annotations
 
 from tests.web.conftest import DEMO_PASSWORD
-from tests.web.signing import sign_in
+from tests.web.signing import signed_in
 
 NEW_PASSWORD = "a long phrase for tirek 2026"
 
 
 async def test_settings(visit, fresh_portal) -> None:  # type: ignore[no-untyped-def]
     server = fresh_portal
-    v = await visit(server, language="en")
+    v = await signed_in(visit, server, "recipient", language="en", then="/settings")
     page = v.page
-    await sign_in(v, "recipient", then="/settings")
     assert v.path == "/settings"
     await v.check("settings", lang="kk")
     assert "+7 701 555 12 34" in await page.locator("main").inner_text()  # from her person record

@@ -1,1 +1,0 @@
-from tests.quotes.world import qw  # noqa: F401 - the fixture
