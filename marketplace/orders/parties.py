@@ -11,8 +11,7 @@ from typing import Any
 from sqlalchemy import literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.accounts.access import Viewer, fetch_in_scope
-from marketplace.accounts.models import Role
+from marketplace.accounts.access import Viewer, fetch_of_provider, fetch_of_recipient
 from marketplace.catalog.models import ClassifierItem, ItemKind, Unit
 from marketplace.db import Quantity
 from marketplace.orders.models import Order
@@ -32,15 +31,11 @@ def is_hourly(item: ClassifierItem) -> bool:
 
 # -- transitions ----------------------------------------------------------------
 async def order_of_provider(session: AsyncSession, viewer: Viewer, order_id: int) -> Order:
-    viewer.require_role(Role.PROVIDER)
-    return await fetch_in_scope(session, Order, order_id, "order", "orderId",
-                                lambda order: viewer.owns_provider(order.provider_id))
+    return await fetch_of_provider(session, viewer, Order, order_id, "order", "orderId")
 
 
 async def order_of_recipient(session: AsyncSession, viewer: Viewer, order_id: int) -> Order:
-    viewer.require_role(Role.RECIPIENT)
-    return await fetch_in_scope(session, Order, order_id, "order", "orderId",
-                                lambda order: viewer.acts_for_person(order.person_id))
+    return await fetch_of_recipient(session, viewer, Order, order_id, "order", "orderId")
 
 
 async def lock_order(session: AsyncSession, order: Order) -> None:
