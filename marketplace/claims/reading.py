@@ -5,17 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace import clock
 from marketplace.accounts.access import Viewer, fetch_in_scope
-from marketplace.accounts.models import Role
 from marketplace.claims.models import ClaimStatus, CompensationClaim
 from marketplace.cleaning import clean_page_size
-from marketplace.db import count_rows
 from marketplace.errors import DomainError, ErrorCode
-from marketplace.queues import due_date_cursor, due_date_page
+from marketplace.queues import count_overdue_in, due_date_cursor, queue_order_ascending, queue_page
 
 
 
@@ -39,11 +35,6 @@ async def get_claim(session: AsyncSession, viewer: Viewer, claim_id: int) -> Com
 def claim_cursor(claim: CompensationClaim) -> list[Any]:
     """The keyset of a claim in ``list_claims`` (for ``schema.core.pagination``'s opaque cursors)."""
     return due_date_cursor(claim.due_date, claim.id)
-
-
-def queue_order_ascending(viewer: Viewer) -> bool:
-    """Officers and admins work a queue (soonest due first); recipients and providers see newest first."""
-    return viewer.role in (Role.LOCAL_BODY, Role.ADMIN)
 
 
 async def list_claims(
@@ -73,20 +64,12 @@ async def list_claims(
         except ValueError as exc:
             raise DomainError(ErrorCode.INVALID, "Not a claim status.", "status") from exc
         conditions.append(CompensationClaim.status == status)
-    if overdue_only:
-        conditions += [CompensationClaim.status == ClaimStatus.SUBMITTED, CompensationClaim.due_date < clock.today()]
-    if count_only:
-        return await count_rows(session, select(CompensationClaim).where(*conditions))
-    rows = await session.execute(
-        due_date_page(CompensationClaim, conditions, after, first, ascending=queue_order_ascending(viewer))
+    return await queue_page(
+        session, CompensationClaim, conditions, awaiting=ClaimStatus.SUBMITTED, overdue_only=overdue_only,
+        first=first, after=after, count_only=count_only, ascending=queue_order_ascending(viewer),
     )
-    return list(rows.scalars())
 
 
 async def count_overdue(session: AsyncSession, viewer: Viewer) -> int:
     """How many claims in the viewer's scope are overdue (for an officer's dashboard)."""
-    conditions = _scope(viewer) + [
-        CompensationClaim.status == ClaimStatus.SUBMITTED,
-        CompensationClaim.due_date < clock.today(),
-    ]
-    return int((await session.execute(select(func.count()).select_from(CompensationClaim).where(*conditions))).scalar_one())
+    return await count_overdue_in(session, CompensationClaim, _scope(viewer), ClaimStatus.SUBMITTED)
