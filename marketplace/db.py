@@ -121,6 +121,12 @@ async def count_rows(session: AsyncSession, stmt: Any) -> int:
     return int((await session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))).scalar_one())
 
 
+def select_for_update(model: Any, row_id: Any) -> Any:
+    """The SELECT of the row ``row_id`` of ``model``, locked for the transaction (FOR UPDATE on
+    PostgreSQL; SQLite serialises writers) and read afresh over what the session holds."""
+    return select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
+
+
 def utcnow() -> dt.datetime:
     return clock.now()
 

@@ -125,6 +125,17 @@ async def fetch_in_scope(
     return row
 
 
+async def fetch_one_in_scope(
+    session: AsyncSession, stmt: Any, what: str, field: str, visible: Callable[[Any], bool] | None = None,
+) -> Any:
+    """The one row ``stmt`` (a SELECT) finds, when ``visible(row)`` (or always, without it);
+    NOT_FOUND (``what``, at ``field``) when there is none or it is not, so nothing leaks."""
+    row = (await session.execute(stmt)).scalar_one_or_none()
+    if row is None or (visible is not None and not visible(row)):
+        raise not_found(what, field)
+    return row
+
+
 async def fetch_of_provider(session: AsyncSession, viewer: Viewer, model: type[T], row_id: Any, what: str,
                             field: str) -> T:
     """A provider's own row of ``model`` (an order, a trip: its ``provider_id`` the viewer's provider).

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.accounts.access import Viewer
+from marketplace.accounts.access import Viewer, fetch_one_in_scope
 from marketplace.accounts.models import Account, AccountCode, Language, Person, Role
 from marketplace.accounts.security import hash_password
 from marketplace.accounts.services import clean_password
@@ -34,7 +34,7 @@ from marketplace.audit.services import record as audit
 from marketplace.catalog.models import Provider
 from marketplace.cleaning import clean_id
 from marketplace.db import Database, utcnow
-from marketplace.errors import DomainError, ErrorCode, not_found
+from marketplace.errors import DomainError, ErrorCode
 from marketplace.notifications import delivery
 
 PURPOSE = "password_reset"
@@ -118,11 +118,10 @@ async def issue_reset_code(session: AsyncSession, viewer: Viewer, account_id: in
     hash is kept; the codes issued before it for the account are void from now. A disabled
     account gets none (no code would set its password)."""
     viewer.require_role(Role.ADMIN)
-    account = (await session.execute(
-        select(Account).where(Account.id == clean_id(account_id, "account", "accountId")).with_for_update()
-    )).scalar_one_or_none()
-    if account is None:
-        raise not_found("account", "accountId")
+    account = await fetch_one_in_scope(
+        session, select(Account).where(Account.id == clean_id(account_id, "account", "accountId")).with_for_update(),
+        "account", "accountId",
+    )
     if not account.is_active:
         raise DomainError(ErrorCode.INVALID, "This account is disabled: no code can set its password.", "accountId")
     now = utcnow()

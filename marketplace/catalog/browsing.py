@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.accounts.access import Viewer
+from marketplace.accounts.access import Viewer, fetch_one_in_scope
 from marketplace.accounts.models import Role
 from marketplace.catalog.models import Listing, ListingRegion, ListingStatus, Provider, VerificationStatus
 from marketplace.cleaning import clean_choice, clean_id
@@ -60,12 +60,8 @@ def visible_listing_clause(viewer: Viewer) -> ColumnElement[bool]:
 
 async def get_listing(session: AsyncSession, viewer: Viewer, listing_id: int) -> Listing:
     lid = clean_id(listing_id, "listing", "listingId")
-    listing = (
-        await session.execute(select(Listing).where(Listing.id == lid, visible_listing_clause(viewer)))
-    ).scalar_one_or_none()
-    if listing is None:
-        raise not_found("listing", "listingId")
-    return listing
+    return await fetch_one_in_scope(session, select(Listing).where(Listing.id == lid, visible_listing_clause(viewer)),
+                                    "listing", "listingId")
 
 
 async def list_provider_listings(

@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import literal, select, text
+from sqlalchemy import literal, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.access import Viewer, fetch_of_provider, fetch_of_recipient
 from marketplace.catalog.models import ClassifierItem, ItemKind, Unit
-from marketplace.db import Quantity
+from marketplace.db import Quantity, select_for_update
 from marketplace.orders.models import Order
 
 
@@ -40,11 +40,7 @@ async def order_of_recipient(session: AsyncSession, viewer: Viewer, order_id: in
 
 async def lock_order(session: AsyncSession, order: Order) -> None:
     """SELECT ... FOR UPDATE on the order (a no-op on SQLite, whose writers are serialised), refreshing it."""
-    (
-        await session.execute(
-            select(Order).where(Order.id == order.id).with_for_update().execution_options(populate_existing=True)
-        )
-    ).scalar_one()
+    (await session.execute(select_for_update(Order, order.id))).scalar_one()
 
 
 def lock_key(*parts: object) -> int:

@@ -58,7 +58,7 @@ from marketplace.catalog.models import VerificationStatus
 from marketplace import clock
 from marketplace.cleaning import clean_id, clean_money, clean_optional_text, clean_page_size, clean_quantity
 from marketplace.cleaning import clean_reason, clean_required_text
-from marketplace.db import Database, utcnow
+from marketplace.db import Database, select_for_update, utcnow
 from marketplace.errors import N_, DomainError, ErrorCode, Phrase, Tenge, not_found
 from marketplace.orders import services as orders
 from marketplace.lifecycle import QUOTE, transition
@@ -324,9 +324,7 @@ async def place_quoted_order(
     if not viewer.acts_for_person(quote.person_id):
         raise not_found("quote", "quoteId")
     # The quote's row first: a concurrent order of the same quote waits here, then finds it ORDERED.
-    quote = (await session.execute(
-        select(Quote).where(Quote.id == qid).with_for_update().execution_options(populate_existing=True)
-    )).scalar_one()
+    quote = (await session.execute(select_for_update(Quote, qid))).scalar_one()
     if quote.status != QuoteStatus.APPROVED:
         raise _cannot(quote, QuoteStatus.ORDERED)
     if quote.due_date < clock.today():

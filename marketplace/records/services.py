@@ -20,7 +20,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.accounts.access import Viewer, fetch_in_scope
+from marketplace.accounts.access import Viewer, fetch_in_scope, fetch_one_in_scope
 from marketplace.accounts.models import Language, Person, Region, Role, Sex
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
@@ -87,10 +87,7 @@ async def _person_for_keeper(session: AsyncSession, viewer: Viewer, person_id: i
         # Serialises the checks-then-insert of concurrent officers on one person
         # (PostgreSQL; SQLite already serialises writers with BEGIN IMMEDIATE).
         stmt = stmt.with_for_update()
-    person = (await session.execute(stmt)).scalar_one_or_none()
-    if person is None or not _keeps(viewer, person.region_id):
-        raise not_found("person", "personId")
-    return person
+    return await fetch_one_in_scope(session, stmt, "person", "personId", lambda person: _keeps(viewer, person.region_id))
 
 
 async def _visible_person(session: AsyncSession, viewer: Viewer, person_id: int) -> Person:
@@ -241,10 +238,8 @@ async def find_person_by_iin(session: AsyncSession, viewer: Viewer, iin: str) ->
     is INVALID_IIN; a person of another region is NOT_FOUND, exactly like one never registered."""
     _require_keeper(viewer)
     wanted = clean_iin(iin, "iin")
-    person = (await session.execute(select(Person).where(Person.iin == wanted))).scalar_one_or_none()
-    if person is None or not _keeps(viewer, person.region_id):
-        raise not_found("person", "iin")
-    return person
+    return await fetch_one_in_scope(session, select(Person).where(Person.iin == wanted), "person", "iin",
+                                    lambda person: _keeps(viewer, person.region_id))
 
 
 # -- disability records ---------------------------------------------------------
