@@ -14,7 +14,7 @@ from marketplace.catalog.models import Provider
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot, update_audited
 from marketplace.cleaning import FieldErrors, clean_id, clean_required_text, clean_text
-from marketplace.db import count_rows
+from marketplace.db import id_page
 from marketplace.errors import DomainError, ErrorCode, not_found
 
 UNSET: Any = object()
@@ -112,11 +112,7 @@ async def list_accounts(
         stmt = stmt.where(or_(Account.username.contains(wanted.lower(), autoescape=True),
                               Account.display_name.contains(wanted, autoescape=True),
                               func.lower(Account.display_name).contains(wanted.lower(), autoescape=True)))
-    if count_only:
-        return await count_rows(session, stmt)
-    if after is not None:
-        stmt = stmt.where(Account.id > after)
-    return list((await session.execute(stmt.order_by(Account.id).limit(first + 1))).scalars())
+    return await id_page(session, stmt, Account, first=first, after=after, count_only=count_only)
 
 
 async def get_account(session: AsyncSession, viewer: Viewer, account_id: int) -> Account:

@@ -12,7 +12,7 @@ from marketplace.accounts.access import Viewer, fetch_one_in_scope
 from marketplace.accounts.models import Role
 from marketplace.catalog.models import Listing, ListingRegion, ListingStatus, Provider, VerificationStatus
 from marketplace.cleaning import clean_choice, clean_id
-from marketplace.db import count_rows
+from marketplace.db import id_page
 from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.orders.models import Order
 
@@ -83,12 +83,7 @@ async def list_provider_listings(
     stmt = select(Listing).where(Listing.provider_id == pid, visible_listing_clause(viewer))
     if status is not None:
         stmt = stmt.where(Listing.status == clean_choice(ListingStatus, status, "status"))
-    if count_only:
-        return await count_rows(session, stmt)
-    if after_id is not None:
-        stmt = stmt.where(Listing.id < after_id)
-    rows = await session.execute(stmt.order_by(Listing.id.desc()).limit(limit + 1))
-    return list(rows.scalars())
+    return await id_page(session, stmt, Listing, first=limit, after=after_id, count_only=count_only, newest_first=True)
 
 
 async def moderation_queue(
@@ -103,9 +98,4 @@ async def moderation_queue(
         stmt = stmt.where(
             exists().where(ListingRegion.listing_id == Listing.id, ListingRegion.region_id == viewer.region_id)
         )
-    if count_only:
-        return await count_rows(session, stmt)
-    if after_id is not None:
-        stmt = stmt.where(Listing.id > after_id)
-    rows = await session.execute(stmt.order_by(Listing.id).limit(limit + 1))
-    return list(rows.scalars())
+    return await id_page(session, stmt, Listing, first=limit, after=after_id, count_only=count_only)
