@@ -12,7 +12,7 @@ from marketplace.accounts.access import Viewer, fetch_in_scope
 from marketplace.accounts.models import Role
 from marketplace.applications.eligibility import clean_kind
 from marketplace.applications.models import Application, ApplicationKind, ApplicationStatus
-from marketplace.cleaning import clean_page_size
+from marketplace.cleaning import clean_choice, clean_page_size
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.queues import count_overdue_in, due_date_cursor, queue_order_ascending, queue_page
 
@@ -61,10 +61,9 @@ async def list_applications(
     clean_page_size(first)
     conditions = _scope(viewer)
     if status is not None:
-        try:
-            conditions.append(Application.status == ApplicationStatus(status))
-        except ValueError as exc:
-            raise DomainError(ErrorCode.INVALID, "Not an application status.", "status") from exc
+        conditions.append(Application.status == clean_choice(
+            ApplicationStatus, status, "status",
+            lambda: DomainError(ErrorCode.INVALID, "Not an application status.", "status")))
     if kind is not None:
         conditions.append(Application.kind == clean_kind(kind))
     return await queue_page(

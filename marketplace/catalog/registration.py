@@ -61,11 +61,7 @@ def _clean_kinds(values: Any) -> list[str]:
         raise DomainError(ErrorCode.REQUIRED, "Name at least one kind of service.", "serviceKinds")
     out: list[str] = []
     for v in list(values)[: len(ItemCategory) * 2]:
-        try:
-            kind = (v if isinstance(v, ItemCategory) else ItemCategory(v)).value
-        except (ValueError, TypeError) as exc:
-            raise DomainError(ErrorCode.INVALID, "One of {allowed}.", "serviceKinds",
-                              allowed=list(ItemCategory)) from exc
+        kind = clean_choice(ItemCategory, v, "serviceKinds").value
         if kind not in out:
             out.append(kind)
     return out
@@ -156,10 +152,9 @@ async def list_providers(
     clean_page_size(first)
     stmt = select(Provider)
     if verification_status is not None:
-        try:
-            stmt = stmt.where(Provider.verification_status == VerificationStatus(verification_status))
-        except ValueError as exc:
-            raise DomainError(ErrorCode.INVALID, "Not a verification status.", "verificationStatus") from exc
+        stmt = stmt.where(Provider.verification_status == clean_choice(
+            VerificationStatus, verification_status, "verificationStatus",
+            lambda: DomainError(ErrorCode.INVALID, "Not a verification status.", "verificationStatus")))
     return await id_page(session, stmt, Provider, first=first, after=after, count_only=count_only)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.access import Viewer, fetch_in_scope
 from marketplace.claims.models import ClaimStatus, CompensationClaim
-from marketplace.cleaning import clean_page_size
+from marketplace.cleaning import clean_choice, clean_page_size
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.queues import count_overdue_in, due_date_cursor, queue_order_ascending, queue_page
 
@@ -59,11 +59,8 @@ async def list_claims(
     clean_page_size(first)
     conditions = _scope(viewer)
     if status is not None:
-        try:
-            status = ClaimStatus(status)
-        except ValueError as exc:
-            raise DomainError(ErrorCode.INVALID, "Not a claim status.", "status") from exc
-        conditions.append(CompensationClaim.status == status)
+        conditions.append(CompensationClaim.status == clean_choice(
+            ClaimStatus, status, "status", lambda: DomainError(ErrorCode.INVALID, "Not a claim status.", "status")))
     return await queue_page(
         session, CompensationClaim, conditions, awaiting=ClaimStatus.SUBMITTED, overdue_only=overdue_only,
         first=first, after=after, count_only=count_only, ascending=queue_order_ascending(viewer),

@@ -57,7 +57,7 @@ from marketplace.catalog.models import ClassifierItem, Listing, ListingStatus, P
 from marketplace.catalog.models import VerificationStatus
 from marketplace import clock
 from marketplace.cleaning import clean_id, clean_money, clean_optional_text, clean_page_size, clean_quantity
-from marketplace.cleaning import clean_reason, clean_required_text
+from marketplace.cleaning import clean_choice, clean_reason, clean_required_text
 from marketplace.db import Database, select_for_update, utcnow
 from marketplace.errors import N_, DomainError, ErrorCode, Phrase, Tenge, not_found
 from marketplace.orders import services as orders
@@ -433,10 +433,8 @@ async def list_quotes(
     clean_page_size(first)
     conditions = viewer.case_filter(Quote.person_id, Quote.provider_id, Quote.region_id)
     if status is not None:
-        try:
-            conditions.append(Quote.status == QuoteStatus(status))
-        except ValueError as exc:
-            raise DomainError(ErrorCode.INVALID, "Not a quote status.", "status") from exc
+        conditions.append(Quote.status == clean_choice(
+            QuoteStatus, status, "status", lambda: DomainError(ErrorCode.INVALID, "Not a quote status.", "status")))
     return await queue_page(session, Quote, conditions, awaiting=QuoteStatus.QUOTED, overdue_only=overdue_only,
                             first=first, after=after, count_only=count_only)
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +25,7 @@ from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import ClassifierItem, ItemCategory, Unit
 from marketplace.catalog.validation import clean_phone
-from marketplace.cleaning import clean_optional_text, clean_quantity, clean_required_text
+from marketplace.cleaning import clean_choice, clean_optional_text, clean_quantity, clean_required_text
 from marketplace.clock import today
 from marketplace.errors import DomainError, ErrorCode, not_found, Phrase
 from marketplace.identifiers import REASONS, InvalidIdentifier, iin_birth_date, iin_sex, validate_iin
@@ -260,8 +259,8 @@ async def register_disability(
     a record overlapping an active one is refused (close or extend that one)."""
     _require_keeper(viewer)
     person = await _person_for_keeper(session, viewer, person_id, lock=True)
-    group = _enum(DisabilityGroup, group, "group")
-    exam_format = _enum(ExamFormat, exam_format, "examFormat")
+    group = clean_choice(DisabilityGroup, group, "group")
+    exam_format = clean_choice(ExamFormat, exam_format, "examFormat")
     cause = clean_required_text(cause, "cause", MAX_CAUSE, multiline=True)  # type: ignore[assignment]
     code = (nosology_code or "").strip().upper()
     if not NOSOLOGY_RE.match(code):
@@ -396,13 +395,6 @@ async def list_records(session: AsyncSession, viewer: Viewer, person_id: int) ->
 
 
 # -- entitlements (IRP lines) ---------------------------------------------------
-def _enum(cls: Any, value: Any, field: str) -> Any:
-    try:
-        return value if isinstance(value, cls) else cls(value)
-    except ValueError as exc:
-        raise DomainError(ErrorCode.INVALID, "One of {allowed}.", field, allowed=list(cls)) from exc
-
-
 async def issue_entitlement(
     session: AsyncSession,
     viewer: Viewer,
@@ -544,7 +536,7 @@ async def issue_entitlement(
         daily_limit=line_norms.daily_limit,
         with_companion=line_norms.with_companion,
         status=EntitlementStatus.ACTIVE,
-        source=_enum(EntitlementSource, source, "source"),
+        source=clean_choice(EntitlementSource, source, "source"),
         line_number=line,
     )
     session.add(ent)
