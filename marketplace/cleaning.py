@@ -107,11 +107,14 @@ def clean_reason(reason: Any, why: str = N_("the rejection"), field: str = "reas
     return text
 
 
-def clean_choice(cls: Any, value: Any, field: str) -> Any:
-    """A member of the enum ``cls`` (given as itself or its value), or INVALID naming the choices."""
+def clean_choice(cls: Any, value: Any, field: str, refusal: Callable[[], DomainError] | None = None) -> Any:
+    """A member of the enum ``cls`` (given as itself or its value), or INVALID naming the choices
+    (or ``refusal()``, where a list's filter words its refusal its own way)."""
     try:
         return value if isinstance(value, cls) else cls(value)
     except (ValueError, TypeError) as exc:
+        if refusal is not None:
+            raise refusal() from exc
         raise DomainError(ErrorCode.INVALID, "One of {allowed}.", field, allowed=list(cls)) from exc
 
 

@@ -185,6 +185,28 @@ async def count_rows(session: AsyncSession, stmt: Any) -> int:
     return int((await session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))).scalar_one())
 
 
+async def id_page(
+    session: AsyncSession, stmt: Any, model: Any, *, first: int, after: int | None, count_only: bool,
+    newest_first: bool = False,
+) -> list[Any] | int:
+    """A page of a list keyset-paged by id: the rows of ``stmt`` (a SELECT of ``model``) oldest
+    first (or ``newest_first``), after the id ``after`` (the last of the previous page); up to
+    ``first + 1`` rows, an extra row meaning there is a next page. ``count_only``: how many rows
+    ``stmt`` finds."""
+    if count_only:
+        return await count_rows(session, stmt)
+    if after is not None:
+        stmt = stmt.where(model.id < after if newest_first else model.id > after)
+    order = model.id.desc() if newest_first else model.id
+    return list((await session.execute(stmt.order_by(order).limit(first + 1))).scalars())
+
+
+def select_for_update(model: Any, row_id: Any) -> Any:
+    """The SELECT of the row ``row_id`` of ``model``, locked for the transaction (FOR UPDATE on
+    PostgreSQL; SQLite serialises writers) and read afresh over what the session holds."""
+    return select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
+
+
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)

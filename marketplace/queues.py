@@ -1,5 +1,5 @@
 """The officers' work queues (claims, applications, quotes), ordered by due date: their keyset
-cursor and the page query."""
+cursor, the page query, what is overdue in them and the overdue count."""
 
 from __future__ import annotations
 
@@ -7,8 +7,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from marketplace import clock
+from marketplace.accounts.access import Viewer
+from marketplace.accounts.models import Role
+from marketplace.db import count_rows
 from marketplace.errors import DomainError, ErrorCode
 
 
@@ -50,3 +55,33 @@ def due_date_page(
             where.append((model.due_date < due) | ((model.due_date == due) & (model.id < pk)))
     order = (model.due_date.asc(), model.id.asc()) if ascending else (model.due_date.desc(), model.id.desc())
     return select(model).where(*where).order_by(*order).limit(first + 1)
+
+
+def queue_order_ascending(viewer: Viewer) -> bool:
+    """Officers and admins work a queue (soonest due first); recipients and providers see newest first."""
+    return viewer.role in (Role.LOCAL_BODY, Role.ADMIN)
+
+
+def overdue(model: Any, awaiting: Any) -> list[Any]:
+    """The conditions of an item of ``model`` that is overdue: still ``awaiting`` (the status in
+    which it waits for the officer) and past its due date (Almaty today)."""
+    return [model.status == awaiting, model.due_date < clock.today()]
+
+
+async def queue_page(
+    session: AsyncSession, model: Any, conditions: Sequence[Any], *, awaiting: Any, overdue_only: bool,
+    first: int, after: Sequence[Any] | None, count_only: bool, ascending: bool = True,
+) -> list[Any] | int:
+    """A page of a queue: the rows of ``model`` meeting ``conditions`` (and overdue, with
+    ``overdue_only``) as ``due_date_page`` gives them, or how many there are (``count_only``)."""
+    where = [*conditions, *(overdue(model, awaiting) if overdue_only else [])]
+    if count_only:
+        return await count_rows(session, select(model).where(*where))
+    rows = await session.execute(due_date_page(model, where, after, first, ascending=ascending))
+    return list(rows.scalars())
+
+
+async def count_overdue_in(session: AsyncSession, model: Any, conditions: Sequence[Any], awaiting: Any) -> int:
+    """How many rows of ``model`` meeting ``conditions`` are overdue (for an officer's dashboard)."""
+    stmt = select(func.count()).select_from(model).where(*conditions, *overdue(model, awaiting))
+    return int((await session.execute(stmt)).scalar_one())

@@ -123,3 +123,30 @@ async def fetch_in_scope(
     if row is None or not visible(row):
         raise not_found(what, field)
     return row
+
+
+async def fetch_one_in_scope(
+    session: AsyncSession, stmt: Any, what: str, field: str, visible: Callable[[Any], bool] | None = None,
+) -> Any:
+    """The one row ``stmt`` (a SELECT) finds, when ``visible(row)`` (or always, without it);
+    NOT_FOUND (``what``, at ``field``) when there is none or it is not, so nothing leaks."""
+    row = (await session.execute(stmt)).scalar_one_or_none()
+    if row is None or (visible is not None and not visible(row)):
+        raise not_found(what, field)
+    return row
+
+
+async def fetch_of_provider(session: AsyncSession, viewer: Viewer, model: type[T], row_id: Any, what: str,
+                            field: str) -> T:
+    """A provider's own row of ``model`` (an order, a trip: its ``provider_id`` the viewer's provider).
+    Another role is FORBIDDEN; another provider's row is NOT_FOUND, as if it did not exist."""
+    viewer.require_role(Role.PROVIDER)
+    return await fetch_in_scope(session, model, row_id, what, field, lambda row: viewer.owns_provider(row.provider_id))
+
+
+async def fetch_of_recipient(session: AsyncSession, viewer: Viewer, model: type[T], row_id: Any, what: str,
+                             field: str) -> T:
+    """A recipient's own row of ``model`` (its ``person_id`` the viewer or a person they represent).
+    Another role is FORBIDDEN; anyone else's row is NOT_FOUND, as if it did not exist."""
+    viewer.require_role(Role.RECIPIENT)
+    return await fetch_in_scope(session, model, row_id, what, field, lambda row: viewer.acts_for_person(row.person_id))

@@ -13,8 +13,8 @@ from marketplace.accounts.services import create_account
 from marketplace.catalog.models import Provider
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot, update_audited
-from marketplace.cleaning import FieldErrors, clean_id, clean_required_text, clean_text
-from marketplace.db import count_rows
+from marketplace.cleaning import FieldErrors, clean_choice, clean_id, clean_required_text, clean_text
+from marketplace.db import id_page
 from marketplace.errors import DomainError, ErrorCode, not_found
 
 UNSET: Any = object()
@@ -103,20 +103,14 @@ async def list_accounts(
         raise DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 0 and {most}.", "first", most=MAX_PAGE)
     stmt = select(Account)
     if role is not None:
-        try:
-            stmt = stmt.where(Account.role == Role(role))
-        except ValueError as exc:
-            raise DomainError(ErrorCode.INVALID, "Not a role.", "role") from exc
+        stmt = stmt.where(Account.role == clean_choice(
+            Role, role, "role", lambda: DomainError(ErrorCode.INVALID, "Not a role.", "role")))
     wanted = clean_text(text, "text", MAX_SEARCH)
     if wanted:
         stmt = stmt.where(or_(Account.username.contains(wanted.lower(), autoescape=True),
                               Account.display_name.contains(wanted, autoescape=True),
                               func.lower(Account.display_name).contains(wanted.lower(), autoescape=True)))
-    if count_only:
-        return await count_rows(session, stmt)
-    if after is not None:
-        stmt = stmt.where(Account.id > after)
-    return list((await session.execute(stmt.order_by(Account.id).limit(first + 1))).scalars())
+    return await id_page(session, stmt, Account, first=first, after=after, count_only=count_only)
 
 
 async def get_account(session: AsyncSession, viewer: Viewer, account_id: int) -> Account:

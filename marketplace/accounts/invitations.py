@@ -18,8 +18,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.accounts.models import Account, AccountCode, Language, Person, Role
-from marketplace.accounts.password_reset import code_hash, grouped, mint_code
+from marketplace.accounts.models import Account, Person, Role
+from marketplace.accounts.password_reset import code_message, grouped, open_code
 from marketplace.audit.services import record as audit
 from marketplace.db import utcnow
 from marketplace.notifications import delivery
@@ -28,14 +28,6 @@ PURPOSE = "invitation"
 #: Not an argon2 hash: no password verifies against it until the person sets one with the code.
 UNUSABLE_PASSWORD = "!invited"
 CODE_DAYS = 14
-TEXTS = {
-    Language.KK: ("Tirek: сіздің ЖОБ-ыңыз порталда. Шақыру коды {code}",
-                  "Кіру үшін ЖСН-іңізді және осы кодпен қойған құпия сөзді пайдаланыңыз. Код {days} күн жарамды."),
-    Language.RU: ("Tirek: ваша ИПР на портале. Код приглашения {code}",
-                  "Войдите по ИИН и паролю, который зададите с этим кодом. Код действует {days} дней."),
-    Language.EN: ("Tirek: your IRP is on the portal. Invitation code {code}",
-                  "Sign in with your IIN and a password you set with this code. The code is valid for {days} days."),
-}
 
 
 async def invite(session: AsyncSession, person: Person) -> delivery.OutgoingMessage | None:
@@ -51,14 +43,7 @@ async def invite(session: AsyncSession, person: Person) -> delivery.OutgoingMess
                       language=person.language, password_hash=UNUSABLE_PASSWORD)
     session.add(account)
     await session.flush()
-    code = mint_code()
-    now = utcnow()
-    row = AccountCode(account_id=account.id, purpose=PURPOSE, code_hash=code_hash(code), created_at=now,
-                      expires_at=now + dt.timedelta(days=CODE_DAYS))
-    session.add(row)
-    await session.flush()
+    code, row = await open_code(session, account.id, PURPOSE, dt.timedelta(days=CODE_DAYS), utcnow())
     audit(session, None, "account.invited", account, None, {"code_id": row.id, "person_id": person.id})
-    title, body = TEXTS[person.language]
-    return delivery.OutgoingMessage(
-        notification_id=0, account_id=account.id, kind=PURPOSE, language=person.language,
-        title=title.format(code=grouped(code)), body=body.format(days=CODE_DAYS), email=None, phone=person.phone)
+    return code_message(account.id, PURPOSE, person.language, {"code": grouped(code), "days": CODE_DAYS},
+                        email=None, phone=person.phone)

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.accounts.access import Viewer
+from marketplace.accounts.access import Viewer, fetch_one_in_scope
 from marketplace.accounts.models import Account, AccountCode, Language, Person, Role
 from marketplace.accounts.security import hash_password
 from marketplace.accounts.services import clean_password
@@ -34,8 +34,8 @@ from marketplace.audit.services import record as audit
 from marketplace.catalog.models import Provider
 from marketplace.cleaning import clean_id
 from marketplace.db import Database, utcnow
-from marketplace.errors import DomainError, ErrorCode, not_found
-from marketplace.notifications import delivery
+from marketplace.errors import DomainError, ErrorCode
+from marketplace.notifications import delivery, messages
 
 PURPOSE = "password_reset"
 #: A code the administrator issued and handed over (``issue_reset_code``).
@@ -47,14 +47,6 @@ CODE_DIGITS = 12
 CODE_MINUTES = 30
 ISSUED_HOURS = 24
 MAX_OPEN_CODES = 3
-TEXTS = {
-    Language.KK: ("Tirek: құпия сөзді қалпына келтіру коды {code}",
-                  "Код {minutes} минут жарамды. Егер сіз сұрамасаңыз, бұл хатты елемеңіз."),
-    Language.RU: ("Tirek: код для сброса пароля {code}",
-                  "Код действует {minutes} минут. Если вы не запрашивали сброс, ничего не делайте."),
-    Language.EN: ("Tirek: password reset code {code}",
-                  "The code is valid for {minutes} minutes. If you did not ask for it, ignore this message."),
-}
 
 
 def code_hash(code: str) -> str:
@@ -69,6 +61,29 @@ def mint_code() -> str:
 def grouped(code: str) -> str:
     """The code as a person reads it out: groups of four digits (``reset_password`` takes either)."""
     return " ".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+async def open_code(
+    session: AsyncSession, account_id: int, purpose: str, lifetime: dt.timedelta, now: dt.datetime,
+) -> tuple[str, AccountCode]:
+    """A new one-time code of ``purpose`` for the account, valid for ``lifetime`` from ``now``: the
+    code itself (to send or hand over; never stored) and its row, which keeps only its hash."""
+    code = mint_code()
+    row = AccountCode(account_id=account_id, purpose=purpose, code_hash=code_hash(code), created_at=now,
+                      expires_at=now + lifetime)
+    session.add(row)
+    await session.flush()
+    return code, row
+
+
+def code_message(account_id: int, purpose: str, language: Language, params: dict[str, Any], *,
+                 email: str | None, phone: str | None) -> delivery.OutgoingMessage:
+    """The message carrying a code of ``purpose`` to the account's contacts, worded by the template
+    ``code.<purpose>`` (``params`` with the grouped code); handed to the delivery adapters after
+    the commit, never into the notifications table."""
+    title, body = messages.render(f"code.{purpose}", language, params)
+    return delivery.OutgoingMessage(notification_id=0, account_id=account_id, kind=purpose, language=language,
+                                    title=title, body=body, email=email, phone=phone)
 
 
 def _normalise(code: Any) -> str:
@@ -98,16 +113,10 @@ async def request_password_reset(db: Database, username: Any) -> bool:
         email, phone = await _contacts(session, account)
         if email is None and phone is None:
             return False
-        code = mint_code()
-        row = AccountCode(account_id=account.id, purpose=PURPOSE, code_hash=code_hash(code), created_at=now,
-                          expires_at=now + dt.timedelta(minutes=CODE_MINUTES))
-        session.add(row)
-        await session.flush()
+        code, row = await open_code(session, account.id, PURPOSE, dt.timedelta(minutes=CODE_MINUTES), now)
         audit(session, None, "account.password_reset_requested", account, None, {"code_id": row.id})
-        title, body = TEXTS[account.language]
-        message = delivery.OutgoingMessage(
-            notification_id=0, account_id=account.id, kind=PURPOSE, language=account.language,
-            title=title.format(code=grouped(code)), body=body.format(minutes=CODE_MINUTES), email=email, phone=phone)
+        message = code_message(account.id, PURPOSE, account.language,
+                               {"code": grouped(code), "minutes": CODE_MINUTES}, email=email, phone=phone)
     delivery.dispatch([message])  # after the commit: a rolled-back request sends nothing
     return True
 
@@ -118,11 +127,10 @@ async def issue_reset_code(session: AsyncSession, viewer: Viewer, account_id: in
     hash is kept; the codes issued before it for the account are void from now. A disabled
     account gets none (no code would set its password)."""
     viewer.require_role(Role.ADMIN)
-    account = (await session.execute(
-        select(Account).where(Account.id == clean_id(account_id, "account", "accountId")).with_for_update()
-    )).scalar_one_or_none()
-    if account is None:
-        raise not_found("account", "accountId")
+    account = await fetch_one_in_scope(
+        session, select(Account).where(Account.id == clean_id(account_id, "account", "accountId")).with_for_update(),
+        "account", "accountId",
+    )
     if not account.is_active:
         raise DomainError(ErrorCode.INVALID, "This account is disabled: no code can set its password.", "accountId")
     now = utcnow()
@@ -130,11 +138,7 @@ async def issue_reset_code(session: AsyncSession, viewer: Viewer, account_id: in
         update(AccountCode).where(AccountCode.account_id == account.id, AccountCode.purpose == ISSUED,
                                   AccountCode.used_at.is_(None), AccountCode.expires_at > now)
         .values(used_at=now).execution_options(synchronize_session=False))).rowcount
-    code = mint_code()
-    row = AccountCode(account_id=account.id, purpose=ISSUED, code_hash=code_hash(code), created_at=now,
-                      expires_at=now + dt.timedelta(hours=ISSUED_HOURS))
-    session.add(row)
-    await session.flush()
+    code, row = await open_code(session, account.id, ISSUED, dt.timedelta(hours=ISSUED_HOURS), now)
     audit(session, viewer, "account.password_reset_issued", account, None,
           {"code_id": row.id, "voided": int(voided or 0)})
     return account, grouped(code), row.expires_at

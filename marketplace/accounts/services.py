@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Row, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from marketplace.accounts.access import Viewer
+from marketplace.accounts.access import Viewer, fetch_one_in_scope
 from marketplace.accounts.models import Account, Language, LoginAttempt, Person, Region, Role
 from marketplace.accounts.security import hash_password, issue_token, read_token, verify_password
 from marketplace.audit.services import record
@@ -245,9 +245,6 @@ async def set_account_active(session: AsyncSession, viewer: Viewer | None, accou
 
 async def account_id_of(session: AsyncSession, username: str) -> int:
     """The id of the account named ``username`` (the command line names accounts so)."""
-    account_id = (await session.execute(
-        select(Account.id).where(Account.username == (username or "").strip().lower())
-    )).scalar_one_or_none()
-    if account_id is None:
-        raise not_found("account", "username")
-    return int(account_id)
+    return int(await fetch_one_in_scope(
+        session, select(Account.id).where(Account.username == (username or "").strip().lower()), "account", "username",
+    ))

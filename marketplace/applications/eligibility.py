@@ -20,7 +20,7 @@ from marketplace.accounts.models import Person, Region, Role
 from marketplace.applications.models import ApplicationKind
 from marketplace.applications.terms import TERM_WORKING_DAYS, due_date_for
 from marketplace.catalog.models import ClassifierItem, ItemCategory
-from marketplace.cleaning import clean_id, clean_optional_text, clean_quantity
+from marketplace.cleaning import clean_choice, clean_id, clean_optional_text, clean_quantity
 from marketplace.errors import DomainError, ErrorCode, N_, not_found
 from marketplace.records.models import DisabilityGroup, DisabilityRecord, Entitlement, EntitlementStatus
 from marketplace.records.services import active_record, age_on
@@ -68,12 +68,7 @@ REQUIRED_ATTACHMENTS: Mapping[ApplicationKind, tuple[AttachmentKind, ...]] = {
 
 # -- input cleaning ---------------------------------------------------------------------------
 def clean_kind(value: Any) -> ApplicationKind:
-    try:
-        return value if isinstance(value, ApplicationKind) else ApplicationKind(value)
-    except ValueError as exc:
-        raise DomainError(
-            ErrorCode.INVALID, "One of {allowed}.", "kind", allowed=list(ApplicationKind)
-        ) from exc
+    return clean_choice(ApplicationKind, value, "kind")
 
 
 def clean_details(kind: ApplicationKind, details: Mapping[str, Any] | None) -> dict[str, Any]:

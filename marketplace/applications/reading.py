@@ -6,18 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace import clock
 from marketplace.accounts.access import Viewer, fetch_in_scope
 from marketplace.accounts.models import Role
 from marketplace.applications.eligibility import clean_kind
 from marketplace.applications.models import Application, ApplicationKind, ApplicationStatus
-from marketplace.cleaning import clean_page_size
-from marketplace.db import count_rows
+from marketplace.cleaning import clean_choice, clean_page_size
 from marketplace.errors import DomainError, ErrorCode
-from marketplace.queues import due_date_cursor, due_date_page
+from marketplace.queues import count_overdue_in, due_date_cursor, queue_order_ascending, queue_page
 
 
 
@@ -64,24 +61,16 @@ async def list_applications(
     clean_page_size(first)
     conditions = _scope(viewer)
     if status is not None:
-        try:
-            conditions.append(Application.status == ApplicationStatus(status))
-        except ValueError as exc:
-            raise DomainError(ErrorCode.INVALID, "Not an application status.", "status") from exc
+        conditions.append(Application.status == clean_choice(
+            ApplicationStatus, status, "status",
+            lambda: DomainError(ErrorCode.INVALID, "Not an application status.", "status")))
     if kind is not None:
         conditions.append(Application.kind == clean_kind(kind))
-    if overdue_only:
-        conditions += [Application.status == ApplicationStatus.SUBMITTED, Application.due_date < clock.today()]
-    if count_only:
-        return await count_rows(session, select(Application).where(*conditions))
-    ascending = viewer.role in (Role.LOCAL_BODY, Role.ADMIN)
-    rows = await session.execute(due_date_page(Application, conditions, after, first, ascending=ascending))
-    return list(rows.scalars())
+    return await queue_page(
+        session, Application, conditions, awaiting=ApplicationStatus.SUBMITTED, overdue_only=overdue_only,
+        first=first, after=after, count_only=count_only, ascending=queue_order_ascending(viewer),
+    )
 
 
 async def count_overdue(session: AsyncSession, viewer: Viewer) -> int:
-    conditions = _scope(viewer) + [
-        Application.status == ApplicationStatus.SUBMITTED, Application.due_date < clock.today(),
-    ]
-    stmt = select(func.count()).select_from(Application).where(*conditions)
-    return int((await session.execute(stmt)).scalar_one())
+    return await count_overdue_in(session, Application, _scope(viewer), ApplicationStatus.SUBMITTED)

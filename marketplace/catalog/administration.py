@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.accounts.access import Viewer
+from marketplace.accounts.access import Viewer, fetch_one_in_scope
 from marketplace.accounts.models import Role
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot, update_audited
@@ -26,8 +26,8 @@ from marketplace.catalog.models import ClassifierItem, ItemCategory, ItemKind, U
 from marketplace.cleaning import FieldErrors, clean_choice, clean_id, clean_quantity, clean_required_text, clean_text
 from marketplace.catalog.validation import clean_price
 from marketplace import clock
-from marketplace.db import Database
-from marketplace.errors import DomainError, ErrorCode, not_found
+from marketplace.db import Database, select_for_update
+from marketplace.errors import DomainError, ErrorCode
 
 UNSET: Any = object()
 MAX_NAME = 300
@@ -124,12 +124,10 @@ async def update_classifier_item(
     (default today): at once if that day has come, otherwise on that day. A norm given as None is
     removed; lines already issued keep the norms they were issued with."""
     viewer.require_role(Role.ADMIN)
-    item = (await session.execute(
-        select(ClassifierItem).where(ClassifierItem.id == clean_id(item_id, "classifier item", "classifierItemId"))
-        .with_for_update().execution_options(populate_existing=True)
-    )).scalar_one_or_none()
-    if item is None:
-        raise not_found("classifier item", "classifierItemId")
+    item = await fetch_one_in_scope(
+        session, select_for_update(ClassifierItem, clean_id(item_id, "classifier item", "classifierItemId")),
+        "classifier item", "classifierItemId",
+    )
     errors = FieldErrors()
     values: dict[str, Any] = {}
     for field, value, clean in (("name_kk", name_kk, lambda v: _name(v, "nameKk")),

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.accounts.access import Viewer
+from marketplace.accounts.access import Viewer, fetch_one_in_scope
 from marketplace.accounts.models import Role
 from marketplace.catalog.models import Listing, ListingRegion, ListingStatus, Provider, VerificationStatus
 from marketplace.cleaning import clean_choice, clean_id
-from marketplace.db import count_rows
+from marketplace.db import id_page
 from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.orders.models import Order
 
@@ -60,12 +60,8 @@ def visible_listing_clause(viewer: Viewer) -> ColumnElement[bool]:
 
 async def get_listing(session: AsyncSession, viewer: Viewer, listing_id: int) -> Listing:
     lid = clean_id(listing_id, "listing", "listingId")
-    listing = (
-        await session.execute(select(Listing).where(Listing.id == lid, visible_listing_clause(viewer)))
-    ).scalar_one_or_none()
-    if listing is None:
-        raise not_found("listing", "listingId")
-    return listing
+    return await fetch_one_in_scope(session, select(Listing).where(Listing.id == lid, visible_listing_clause(viewer)),
+                                    "listing", "listingId")
 
 
 async def list_provider_listings(
@@ -87,12 +83,7 @@ async def list_provider_listings(
     stmt = select(Listing).where(Listing.provider_id == pid, visible_listing_clause(viewer))
     if status is not None:
         stmt = stmt.where(Listing.status == clean_choice(ListingStatus, status, "status"))
-    if count_only:
-        return await count_rows(session, stmt)
-    if after_id is not None:
-        stmt = stmt.where(Listing.id < after_id)
-    rows = await session.execute(stmt.order_by(Listing.id.desc()).limit(limit + 1))
-    return list(rows.scalars())
+    return await id_page(session, stmt, Listing, first=limit, after=after_id, count_only=count_only, newest_first=True)
 
 
 async def moderation_queue(
@@ -107,9 +98,4 @@ async def moderation_queue(
         stmt = stmt.where(
             exists().where(ListingRegion.listing_id == Listing.id, ListingRegion.region_id == viewer.region_id)
         )
-    if count_only:
-        return await count_rows(session, stmt)
-    if after_id is not None:
-        stmt = stmt.where(Listing.id > after_id)
-    rows = await session.execute(stmt.order_by(Listing.id).limit(limit + 1))
-    return list(rows.scalars())
+    return await id_page(session, stmt, Listing, first=limit, after=after_id, count_only=count_only)

@@ -32,7 +32,7 @@ from marketplace.cleaning import FieldErrors, clean_choice, clean_id, clean_ids,
 from marketplace.cleaning import clean_required_text
 from marketplace.catalog.validation import clean_accessibility, clean_email, clean_phone, clean_review_note
 from marketplace.catalog.validation import clean_website
-from marketplace.db import count_rows
+from marketplace.db import id_page
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.identifiers import InvalidIdentifier, validate_bin
 
@@ -61,11 +61,7 @@ def _clean_kinds(values: Any) -> list[str]:
         raise DomainError(ErrorCode.REQUIRED, "Name at least one kind of service.", "serviceKinds")
     out: list[str] = []
     for v in list(values)[: len(ItemCategory) * 2]:
-        try:
-            kind = (v if isinstance(v, ItemCategory) else ItemCategory(v)).value
-        except (ValueError, TypeError) as exc:
-            raise DomainError(ErrorCode.INVALID, "One of {allowed}.", "serviceKinds",
-                              allowed=list(ItemCategory)) from exc
+        kind = clean_choice(ItemCategory, v, "serviceKinds").value
         if kind not in out:
             out.append(kind)
     return out
@@ -156,15 +152,10 @@ async def list_providers(
     clean_page_size(first)
     stmt = select(Provider)
     if verification_status is not None:
-        try:
-            stmt = stmt.where(Provider.verification_status == VerificationStatus(verification_status))
-        except ValueError as exc:
-            raise DomainError(ErrorCode.INVALID, "Not a verification status.", "verificationStatus") from exc
-    if count_only:
-        return await count_rows(session, stmt)
-    if after is not None:
-        stmt = stmt.where(Provider.id > after)
-    return list((await session.execute(stmt.order_by(Provider.id).limit(first + 1))).scalars())
+        stmt = stmt.where(Provider.verification_status == clean_choice(
+            VerificationStatus, verification_status, "verificationStatus",
+            lambda: DomainError(ErrorCode.INVALID, "Not a verification status.", "verificationStatus")))
+    return await id_page(session, stmt, Provider, first=first, after=after, count_only=count_only)
 
 
 async def suspend_provider(session: AsyncSession, viewer: Viewer, provider_id: int, reason: str) -> ProviderProfile:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import Listing, ListingRegion, Provider, ProviderRegion, SearchOutbox
+from marketplace.db import select_for_update
 
 
 def add_to_outbox(session: AsyncSession, entity: str, entity_id: int) -> None:
@@ -74,11 +75,7 @@ def provider_snapshot(provider: Provider, region_ids: Iterable[int]) -> dict[str
 
 async def lock_listing(session: AsyncSession, listing_id: int) -> Listing | None:
     """The listing, read afresh and locked for the transaction (a no-op lock on SQLite)."""
-    return (
-        await session.execute(
-            select(Listing).where(Listing.id == listing_id).with_for_update().execution_options(populate_existing=True)
-        )
-    ).scalar_one_or_none()
+    return (await session.execute(select_for_update(Listing, listing_id))).scalar_one_or_none()
 
 
 async def lock_provider(session: AsyncSession, provider_id: int, *, share: bool = False) -> Provider | None:

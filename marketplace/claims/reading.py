@@ -5,17 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace import clock
 from marketplace.accounts.access import Viewer, fetch_in_scope
-from marketplace.accounts.models import Role
 from marketplace.claims.models import ClaimStatus, CompensationClaim
-from marketplace.cleaning import clean_page_size
-from marketplace.db import count_rows
+from marketplace.cleaning import clean_choice, clean_page_size
 from marketplace.errors import DomainError, ErrorCode
-from marketplace.queues import due_date_cursor, due_date_page
+from marketplace.queues import count_overdue_in, due_date_cursor, queue_order_ascending, queue_page
 
 
 
@@ -41,11 +37,6 @@ def claim_cursor(claim: CompensationClaim) -> list[Any]:
     return due_date_cursor(claim.due_date, claim.id)
 
 
-def queue_order_ascending(viewer: Viewer) -> bool:
-    """Officers and admins work a queue (soonest due first); recipients and providers see newest first."""
-    return viewer.role in (Role.LOCAL_BODY, Role.ADMIN)
-
-
 async def list_claims(
     session: AsyncSession,
     viewer: Viewer,
@@ -68,25 +59,14 @@ async def list_claims(
     clean_page_size(first)
     conditions = _scope(viewer)
     if status is not None:
-        try:
-            status = ClaimStatus(status)
-        except ValueError as exc:
-            raise DomainError(ErrorCode.INVALID, "Not a claim status.", "status") from exc
-        conditions.append(CompensationClaim.status == status)
-    if overdue_only:
-        conditions += [CompensationClaim.status == ClaimStatus.SUBMITTED, CompensationClaim.due_date < clock.today()]
-    if count_only:
-        return await count_rows(session, select(CompensationClaim).where(*conditions))
-    rows = await session.execute(
-        due_date_page(CompensationClaim, conditions, after, first, ascending=queue_order_ascending(viewer))
+        conditions.append(CompensationClaim.status == clean_choice(
+            ClaimStatus, status, "status", lambda: DomainError(ErrorCode.INVALID, "Not a claim status.", "status")))
+    return await queue_page(
+        session, CompensationClaim, conditions, awaiting=ClaimStatus.SUBMITTED, overdue_only=overdue_only,
+        first=first, after=after, count_only=count_only, ascending=queue_order_ascending(viewer),
     )
-    return list(rows.scalars())
 
 
 async def count_overdue(session: AsyncSession, viewer: Viewer) -> int:
     """How many claims in the viewer's scope are overdue (for an officer's dashboard)."""
-    conditions = _scope(viewer) + [
-        CompensationClaim.status == ClaimStatus.SUBMITTED,
-        CompensationClaim.due_date < clock.today(),
-    ]
-    return int((await session.execute(select(func.count()).select_from(CompensationClaim).where(*conditions))).scalar_one())
+    return await count_overdue_in(session, CompensationClaim, _scope(viewer), ClaimStatus.SUBMITTED)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace import clock
-from marketplace.accounts.access import Viewer
+from marketplace.accounts.access import Viewer, fetch_one_in_scope
 from marketplace.accounts.models import Person, Role
 from marketplace.audit import idempotency
 from marketplace.audit.services import record as audit, snapshot
@@ -22,6 +22,7 @@ from marketplace.claims.idempotency import remember_claim
 from marketplace.claims.models import ClaimKind, ClaimStatus, CompensationClaim, Receipt
 from marketplace.claims.terms import due_date_for
 from marketplace.cleaning import clean_id, clean_money, clean_quantity
+from marketplace.db import select_for_update
 from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.orders.models import Order, OrderStatus, ServiceLog, ServiceLogStatus
 from marketplace.orders.parties import is_hourly
@@ -41,14 +42,8 @@ async def _locked_order_of_provider(session: AsyncSession, viewer: Viewer, order
     """The provider's own order, locked (FOR UPDATE on PostgreSQL; SQLite serialises writers)."""
     viewer.require_role(Role.PROVIDER)
     oid = clean_id(order_id, "order", "orderId")
-    order = (
-        await session.execute(
-            select(Order).where(Order.id == oid).with_for_update().execution_options(populate_existing=True)
-        )
-    ).scalar_one_or_none()
-    if order is None or not viewer.owns_provider(order.provider_id):
-        raise not_found("order", "orderId")
-    return order
+    return await fetch_one_in_scope(session, select_for_update(Order, oid), "order", "orderId",
+                                    lambda order: viewer.owns_provider(order.provider_id))
 
 
 async def _person_region(session: AsyncSession, person_id: int) -> int:
@@ -230,11 +225,8 @@ async def submit_self_purchase_claim(
     qty = clean_quantity(quantity, "quantity", max_value=MAX_SELF_QUANTITY)
     paid = clean_money(amount_paid, "amountPaid")
     # Locking the receipt serialises concurrent claims on it (and same-key retries).
-    receipt = (
-        await session.execute(select(Receipt).where(Receipt.id == rid).with_for_update())
-    ).scalar_one_or_none()
-    if receipt is None or receipt.person_id != pid:
-        raise not_found("receipt", "receiptId")
+    receipt = await fetch_one_in_scope(session, select(Receipt).where(Receipt.id == rid).with_for_update(),
+                                       "receipt", "receiptId", lambda receipt: receipt.person_id == pid)
     payload = idempotency.request_hash(
         {"person_id": pid, "entitlement_id": eid, "quantity": str(qty), "amount_paid": str(paid), "receipt_id": rid}
     )

@@ -30,7 +30,7 @@ from marketplace.applications.models import Application, ApplicationStatus
 from marketplace.calendar import add_working_days, working_days_between
 from marketplace.claims.models import ClaimStatus, CompensationClaim
 from marketplace.cleaning import clean_page_size
-from marketplace.db import Database, count_rows, utcnow
+from marketplace.db import Database, id_page, utcnow
 from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.notifications import delivery, messages
 from marketplace.notifications.models import Notification
@@ -61,14 +61,10 @@ async def list_notifications(
     stmt = select(Notification).where(Notification.account_id == account_id)
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
-    if count_only:
-        return await count_rows(session, stmt)
-    if after is not None:
-        if isinstance(after, bool) or not isinstance(after, int):
-            raise DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
-        stmt = stmt.where(Notification.id < after)
-    rows = await session.execute(stmt.order_by(Notification.id.desc()).limit(first + 1))
-    return list(rows.scalars())
+    if not count_only and after is not None and (isinstance(after, bool) or not isinstance(after, int)):
+        raise DomainError(ErrorCode.INVALID, "Not a valid cursor.", "after")
+    return await id_page(session, stmt, Notification, first=first, after=after, count_only=count_only,
+                         newest_first=True)
 
 
 async def count_unread(session: AsyncSession, viewer: Viewer) -> int:

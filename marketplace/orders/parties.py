@@ -8,13 +8,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import literal, select, text
+from sqlalchemy import literal, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.accounts.access import Viewer, fetch_in_scope
-from marketplace.accounts.models import Role
+from marketplace.accounts.access import Viewer, fetch_of_provider, fetch_of_recipient
 from marketplace.catalog.models import ClassifierItem, ItemKind, Unit
-from marketplace.db import Quantity
+from marketplace.db import Quantity, select_for_update
 from marketplace.orders.models import Order
 
 
@@ -32,24 +31,16 @@ def is_hourly(item: ClassifierItem) -> bool:
 
 # -- transitions ----------------------------------------------------------------
 async def order_of_provider(session: AsyncSession, viewer: Viewer, order_id: int) -> Order:
-    viewer.require_role(Role.PROVIDER)
-    return await fetch_in_scope(session, Order, order_id, "order", "orderId",
-                                lambda order: viewer.owns_provider(order.provider_id))
+    return await fetch_of_provider(session, viewer, Order, order_id, "order", "orderId")
 
 
 async def order_of_recipient(session: AsyncSession, viewer: Viewer, order_id: int) -> Order:
-    viewer.require_role(Role.RECIPIENT)
-    return await fetch_in_scope(session, Order, order_id, "order", "orderId",
-                                lambda order: viewer.acts_for_person(order.person_id))
+    return await fetch_of_recipient(session, viewer, Order, order_id, "order", "orderId")
 
 
 async def lock_order(session: AsyncSession, order: Order) -> None:
     """SELECT ... FOR UPDATE on the order (a no-op on SQLite, whose writers are serialised), refreshing it."""
-    (
-        await session.execute(
-            select(Order).where(Order.id == order.id).with_for_update().execution_options(populate_existing=True)
-        )
-    ).scalar_one()
+    (await session.execute(select_for_update(Order, order.id))).scalar_one()
 
 
 def lock_key(*parts: object) -> int:

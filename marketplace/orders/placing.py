@@ -17,7 +17,7 @@ from marketplace.audit import idempotency
 from marketplace.audit.services import record as audit, snapshot
 from marketplace.catalog.models import ClassifierItem, DeliveryOption, Listing, ListingRegion, ListingStatus, Provider
 from marketplace.catalog.models import ProviderRegion, SearchOutbox, VerificationStatus
-from marketplace.cleaning import clean_quantity
+from marketplace.cleaning import clean_choice, clean_quantity
 from marketplace.clock import today
 from marketplace.db import Database, run_in_transaction, utcnow
 from marketplace.errors import DomainError, ErrorCode, not_found
@@ -235,12 +235,7 @@ async def place_order_once(db: Database, viewer: Viewer, **kwargs: Any) -> Order
 def clean_delivery_option(value: str | None) -> str | None:
     if value is None or value == "":
         return None
-    try:
-        return DeliveryOption(value).value
-    except ValueError as exc:
-        raise DomainError(
-            ErrorCode.INVALID, "One of {allowed}.", "deliveryOption", allowed=list(DeliveryOption)
-        ) from exc
+    return clean_choice(DeliveryOption, value, "deliveryOption").value
 
 
 async def listing_serves(session: AsyncSession, listing: Listing, region_id: int) -> bool:

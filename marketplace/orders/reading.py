@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.access import Viewer, fetch_in_scope
-from marketplace.cleaning import clean_page_size
+from marketplace.cleaning import clean_choice, clean_page_size
 from marketplace.db import count_rows
 from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.orders.models import Order, OrderStatus, Review, ServiceLog
@@ -68,11 +68,8 @@ async def list_orders(
     clean_page_size(first)
     stmt = select(Order).where(*_scope(viewer))
     if status is not None:
-        try:
-            status = OrderStatus(status)
-        except ValueError as exc:
-            raise DomainError(ErrorCode.INVALID, "Not an order status.", "status") from exc
-        stmt = stmt.where(Order.status == status)
+        stmt = stmt.where(Order.status == clean_choice(
+            OrderStatus, status, "status", lambda: DomainError(ErrorCode.INVALID, "Not an order status.", "status")))
     if person_id is not None:
         stmt = stmt.where(Order.person_id == person_id)
     if count_only:

@@ -21,7 +21,7 @@ from marketplace.clock import today
 from marketplace.db import utcnow
 from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.orders.models import Order, OrderStatus, ServiceLog, ServiceLogStatus
-from marketplace.orders.parties import MAX_REASON, advisory_locks, is_hourly, order_of_provider
+from marketplace.orders.parties import MAX_REASON, advisory_locks, is_hourly, lock_order, order_of_provider
 from marketplace.records.models import Entitlement
 from marketplace.records.services import clean_iin
 
@@ -94,11 +94,7 @@ async def log_service_hours(
     # Serialise every check-then-insert that reads the same sums: the order row,
     # the worker's day (across providers) and the person's day (across providers).
     await advisory_locks(session, [("worker-day", iin, service_date), ("person-day", order.person_id, service_date)])
-    order = (
-        await session.execute(
-            select(Order).where(Order.id == order.id).with_for_update().execution_options(populate_existing=True)
-        )
-    ).scalar_one()
+    await lock_order(session, order)
     item = await session.get(ClassifierItem, order.classifier_item_id)
     assert item is not None
     if not is_hourly(item):

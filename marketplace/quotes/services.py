@@ -44,7 +44,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.access import Viewer, fetch_in_scope
@@ -57,14 +57,14 @@ from marketplace.catalog.models import ClassifierItem, Listing, ListingStatus, P
 from marketplace.catalog.models import VerificationStatus
 from marketplace import clock
 from marketplace.cleaning import clean_id, clean_money, clean_optional_text, clean_page_size, clean_quantity
-from marketplace.cleaning import clean_reason, clean_required_text
-from marketplace.db import Database, count_rows, utcnow
+from marketplace.cleaning import clean_choice, clean_reason, clean_required_text
+from marketplace.db import Database, select_for_update, utcnow
 from marketplace.errors import N_, DomainError, ErrorCode, Phrase, Tenge, not_found
 from marketplace.orders import services as orders
 from marketplace.lifecycle import QUOTE, transition
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.orders.pricing import money, shares
-from marketplace.queues import due_date_cursor, due_date_page
+from marketplace.queues import count_overdue_in, due_date_cursor, queue_page
 from marketplace.quotes.models import Quote, QuoteStatus
 from marketplace.records.balance import reserve_balance
 from marketplace.records.models import Entitlement, EntitlementStatus
@@ -324,9 +324,7 @@ async def place_quoted_order(
     if not viewer.acts_for_person(quote.person_id):
         raise not_found("quote", "quoteId")
     # The quote's row first: a concurrent order of the same quote waits here, then finds it ORDERED.
-    quote = (await session.execute(
-        select(Quote).where(Quote.id == qid).with_for_update().execution_options(populate_existing=True)
-    )).scalar_one()
+    quote = (await session.execute(select_for_update(Quote, qid))).scalar_one()
     if quote.status != QuoteStatus.APPROVED:
         raise _cannot(quote, QuoteStatus.ORDERED)
     if quote.due_date < clock.today():
@@ -435,20 +433,12 @@ async def list_quotes(
     clean_page_size(first)
     conditions = viewer.case_filter(Quote.person_id, Quote.provider_id, Quote.region_id)
     if status is not None:
-        try:
-            conditions.append(Quote.status == QuoteStatus(status))
-        except ValueError as exc:
-            raise DomainError(ErrorCode.INVALID, "Not a quote status.", "status") from exc
-    if overdue_only:
-        conditions += [Quote.status == QuoteStatus.QUOTED, Quote.due_date < clock.today()]
-    if count_only:
-        return await count_rows(session, select(Quote).where(*conditions))
-    rows = await session.execute(due_date_page(Quote, conditions, after, first))
-    return list(rows.scalars())
+        conditions.append(Quote.status == clean_choice(
+            QuoteStatus, status, "status", lambda: DomainError(ErrorCode.INVALID, "Not a quote status.", "status")))
+    return await queue_page(session, Quote, conditions, awaiting=QuoteStatus.QUOTED, overdue_only=overdue_only,
+                            first=first, after=after, count_only=count_only)
 
 
 async def count_overdue(session: AsyncSession, viewer: Viewer) -> int:
     conditions = viewer.case_filter(Quote.person_id, Quote.provider_id, Quote.region_id)
-    stmt = select(func.count()).select_from(Quote).where(
-        *conditions, Quote.status == QuoteStatus.QUOTED, Quote.due_date < clock.today())
-    return int((await session.execute(stmt)).scalar_one())
+    return await count_overdue_in(session, Quote, conditions, QuoteStatus.QUOTED)

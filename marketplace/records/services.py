@@ -14,19 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.accounts.access import Viewer, fetch_in_scope
+from marketplace.accounts.access import Viewer, fetch_in_scope, fetch_one_in_scope
 from marketplace.accounts.models import Language, Person, Region, Role, Sex
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import ClassifierItem, ItemCategory, Unit
 from marketplace.catalog.validation import clean_phone
-from marketplace.cleaning import clean_optional_text, clean_quantity, clean_required_text
+from marketplace.cleaning import clean_choice, clean_optional_text, clean_quantity, clean_required_text
 from marketplace.clock import today
 from marketplace.errors import DomainError, ErrorCode, not_found, Phrase
 from marketplace.identifiers import REASONS, InvalidIdentifier, iin_birth_date, iin_sex, validate_iin
@@ -87,10 +86,7 @@ async def _person_for_keeper(session: AsyncSession, viewer: Viewer, person_id: i
         # Serialises the checks-then-insert of concurrent officers on one person
         # (PostgreSQL; SQLite already serialises writers with BEGIN IMMEDIATE).
         stmt = stmt.with_for_update()
-    person = (await session.execute(stmt)).scalar_one_or_none()
-    if person is None or not _keeps(viewer, person.region_id):
-        raise not_found("person", "personId")
-    return person
+    return await fetch_one_in_scope(session, stmt, "person", "personId", lambda person: _keeps(viewer, person.region_id))
 
 
 async def _visible_person(session: AsyncSession, viewer: Viewer, person_id: int) -> Person:
@@ -241,10 +237,8 @@ async def find_person_by_iin(session: AsyncSession, viewer: Viewer, iin: str) ->
     is INVALID_IIN; a person of another region is NOT_FOUND, exactly like one never registered."""
     _require_keeper(viewer)
     wanted = clean_iin(iin, "iin")
-    person = (await session.execute(select(Person).where(Person.iin == wanted))).scalar_one_or_none()
-    if person is None or not _keeps(viewer, person.region_id):
-        raise not_found("person", "iin")
-    return person
+    return await fetch_one_in_scope(session, select(Person).where(Person.iin == wanted), "person", "iin",
+                                    lambda person: _keeps(viewer, person.region_id))
 
 
 # -- disability records ---------------------------------------------------------
@@ -265,8 +259,8 @@ async def register_disability(
     a record overlapping an active one is refused (close or extend that one)."""
     _require_keeper(viewer)
     person = await _person_for_keeper(session, viewer, person_id, lock=True)
-    group = _enum(DisabilityGroup, group, "group")
-    exam_format = _enum(ExamFormat, exam_format, "examFormat")
+    group = clean_choice(DisabilityGroup, group, "group")
+    exam_format = clean_choice(ExamFormat, exam_format, "examFormat")
     cause = clean_required_text(cause, "cause", MAX_CAUSE, multiline=True)  # type: ignore[assignment]
     code = (nosology_code or "").strip().upper()
     if not NOSOLOGY_RE.match(code):
@@ -401,13 +395,6 @@ async def list_records(session: AsyncSession, viewer: Viewer, person_id: int) ->
 
 
 # -- entitlements (IRP lines) ---------------------------------------------------
-def _enum(cls: Any, value: Any, field: str) -> Any:
-    try:
-        return value if isinstance(value, cls) else cls(value)
-    except ValueError as exc:
-        raise DomainError(ErrorCode.INVALID, "One of {allowed}.", field, allowed=list(cls)) from exc
-
-
 async def issue_entitlement(
     session: AsyncSession,
     viewer: Viewer,
@@ -549,7 +536,7 @@ async def issue_entitlement(
         daily_limit=line_norms.daily_limit,
         with_companion=line_norms.with_companion,
         status=EntitlementStatus.ACTIVE,
-        source=_enum(EntitlementSource, source, "source"),
+        source=clean_choice(EntitlementSource, source, "source"),
         line_number=line,
     )
     session.add(ent)

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace import clock
-from marketplace.accounts.access import Viewer, fetch_in_scope
-from marketplace.accounts.models import Person, Role
+from marketplace.accounts.access import Viewer, fetch_of_provider, fetch_of_recipient
+from marketplace.accounts.models import Person
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.cleaning import clean_required_text
@@ -31,15 +31,11 @@ MAX_REASON = 1000
 
 # -- the provider's answer ------------------------------------------------------------------
 async def _trip_of_provider(session: AsyncSession, viewer: Viewer, trip_id: Any) -> Trip:
-    viewer.require_role(Role.PROVIDER)
-    return await fetch_in_scope(session, Trip, trip_id, "trip", "tripId",
-                                lambda trip: viewer.owns_provider(trip.provider_id))
+    return await fetch_of_provider(session, viewer, Trip, trip_id, "trip", "tripId")
 
 
 async def _trip_of_recipient(session: AsyncSession, viewer: Viewer, trip_id: Any) -> Trip:
-    viewer.require_role(Role.RECIPIENT)
-    return await fetch_in_scope(session, Trip, trip_id, "trip", "tripId",
-                                lambda trip: viewer.acts_for_person(trip.person_id))
+    return await fetch_of_recipient(session, viewer, Trip, trip_id, "trip", "tripId")
 
 
 async def _move(

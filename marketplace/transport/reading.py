@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Person, Role
-from marketplace.cleaning import clean_id, clean_page_size
+from marketplace.cleaning import clean_choice, clean_id, clean_page_size
 from marketplace.db import count_rows
 from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.transport.models import Trip, TripStatus
@@ -67,10 +67,8 @@ async def list_trips(
     elif not viewer.is_admin:
         raise DomainError(ErrorCode.FORBIDDEN, "Your role cannot see trips.")
     if status is not None:
-        try:
-            stmt = stmt.where(Trip.status == TripStatus(status))
-        except ValueError as exc:
-            raise DomainError(ErrorCode.INVALID, "Not a trip status.", "status") from exc
+        stmt = stmt.where(Trip.status == clean_choice(
+            TripStatus, status, "status", lambda: DomainError(ErrorCode.INVALID, "Not a trip status.", "status")))
     if since is not None:
         if not isinstance(since, dt.datetime) or since.tzinfo is None:
             raise DomainError(ErrorCode.INVALID, "A date and time with its time zone.", "since")

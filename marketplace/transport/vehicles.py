@@ -12,12 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace import clock
-from marketplace.accounts.access import Viewer
+from marketplace.accounts.access import Viewer, fetch_one_in_scope
 from marketplace.accounts.models import Person, Role
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
 from marketplace.catalog.models import Provider, ProviderRegion, VerificationStatus
 from marketplace.cleaning import clean_id, clean_page_size, clean_required_text
+from marketplace.db import select_for_update
 from marketplace.errors import DomainError, ErrorCode, N_, not_found, Phrase
 from marketplace.transport.models import Trip, TripStatus, Vehicle
 
@@ -93,13 +94,9 @@ async def add_vehicle(
 async def own_vehicle(session: AsyncSession, viewer: Viewer, vehicle_id: Any, *, lock: bool = False) -> Vehicle:
     viewer.require_role(Role.PROVIDER)
     vid = clean_id(vehicle_id, "vehicle", "vehicleId")
-    stmt = select(Vehicle).where(Vehicle.id == vid)
-    if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    vehicle = (await session.execute(stmt)).scalar_one_or_none()
-    if vehicle is None or not viewer.owns_provider(vehicle.provider_id):
-        raise not_found("vehicle", "vehicleId")
-    return vehicle
+    stmt = select_for_update(Vehicle, vid) if lock else select(Vehicle).where(Vehicle.id == vid)
+    return await fetch_one_in_scope(session, stmt, "vehicle", "vehicleId",
+                                    lambda vehicle: viewer.owns_provider(vehicle.provider_id))
 
 
 async def update_vehicle(

@@ -30,6 +30,35 @@ def columns_of(model: type[Base], *, left_to_defaults: tuple[str, ...] = ()) -> 
     return tuple(c for c in columns if c not in left_to_defaults)
 
 
+# -- one converter per kind of column: a generated value (None stays None) as the driver takes it --
+def _hundredths_as_decimal(v: Any) -> Any:
+    return None if v is None else Decimal(v).scaleb(-2)
+
+
+def _epoch_as_utc_datetime(v: Any) -> Any:
+    return None if v is None else dt.datetime.fromtimestamp(v, dt.UTC)
+
+
+def _epoch_as_sqlite_timestamp(v: Any) -> Any:
+    return None if v is None else dt.datetime.fromtimestamp(v, dt.UTC).isoformat(" ", "microseconds")[:26]
+
+
+def _as_json_text(v: Any) -> Any:
+    return None if v is None else json.dumps(v, ensure_ascii=False)
+
+
+def _date_as_iso(v: Any) -> Any:
+    return None if v is None else v.isoformat()
+
+
+def _time_as_iso(v: Any) -> Any:
+    return None if v is None else v.isoformat("microseconds")
+
+
+def _bool_as_int(v: Any) -> Any:
+    return None if v is None else int(v)
+
+
 def _converters(dialect: str, table: str, columns: Sequence[str]) -> list[Callable[[Any], Any] | None]:
     """Per column, how a generated value becomes what the driver expects (None: as it is).
 
@@ -38,34 +67,22 @@ def _converters(dialect: str, table: str, columns: Sequence[str]) -> list[Callab
     """
     out: list[Callable[[Any], Any] | None] = []
     cols = Base.metadata.tables[table].c
-    utc = dt.UTC
-    fromts = dt.datetime.fromtimestamp
     for name in columns:
         t = cols[name].type
         f: Callable[[Any], Any] | None = None
         if isinstance(t, ExactDecimal):
             if dialect == "postgresql":
-                def f(v: Any) -> Any:
-                    return None if v is None else Decimal(v).scaleb(-2)
+                f = _hundredths_as_decimal
         elif isinstance(t, UTCDateTime):
-            if dialect == "postgresql":
-                def f(v: Any) -> Any:
-                    return None if v is None else fromts(v, utc)
-            else:
-                def f(v: Any) -> Any:
-                    return None if v is None else fromts(v, utc).isoformat(" ", "microseconds")[:26]
+            f = _epoch_as_utc_datetime if dialect == "postgresql" else _epoch_as_sqlite_timestamp
         elif isinstance(t, JSON):
-            def f(v: Any) -> Any:
-                return None if v is None else json.dumps(v, ensure_ascii=False)
+            f = _as_json_text
         elif dialect == "sqlite" and isinstance(t, Date):
-            def f(v: Any) -> Any:
-                return None if v is None else v.isoformat()
+            f = _date_as_iso
         elif dialect == "sqlite" and isinstance(t, Time):
-            def f(v: Any) -> Any:
-                return None if v is None else v.isoformat("microseconds")
+            f = _time_as_iso
         elif dialect == "sqlite" and isinstance(t, Boolean):
-            def f(v: Any) -> Any:
-                return None if v is None else int(v)
+            f = _bool_as_int
         out.append(f)
     return out
 
