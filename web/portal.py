@@ -145,6 +145,13 @@ class Portal:
         keep_browser(response, visitor, self.settings)
         return response
 
+    def render_form(self, request: Request, visitor: Visitor, template: str, errors: FormErrors | None = None,
+                    **context: Any) -> HTMLResponse:
+        """A page that holds a form: shown again after a failed send with its ``errors`` (400),
+        or after the POST-redirect-GET saying what was done (the address's ``done``)."""
+        return self.render(request, visitor, template, errors=errors, done=request.query_params.get("done"),
+                           status_code=400 if errors else 200, **context)
+
     def redirect(self, visitor: Visitor, url: str) -> RedirectResponse:
         """POST-redirect-GET: 303 See Other."""
         response = RedirectResponse(url, status_code=303)
@@ -170,6 +177,25 @@ class Portal:
                                            context_value=context, operation_name=name)
         codes = [str((error.extensions or {}).get("code", "INTERNAL")) for error in result.errors or []]
         return Outcome(data=result.data or {}, codes=codes)
+
+    async def addressed(self, request: Request, visitor: Visitor, name: str, root: str) -> dict[str, Any] | None:
+        """The object the page's address names (its ``{id}``), as the named operation reads it
+        under ``root``; None when there is none the visitor may see."""
+        outcome = await self.run(request, visitor, name, id=request.path_params["id"])
+        return outcome.data.get(root) if outcome.ok else None
+
+    async def open_case(self, request: Request, name: str,
+                        root: str) -> tuple[Visitor, dict[str, Any] | None, Response | None]:
+        """A signed-in person's page of one of their cases (an order, a claim, a trip...): the
+        visitor, the case the address names (``addressed``), and the answer to give instead
+        (sign in first; not found for a case that is not theirs or not there)."""
+        visitor = await self.visitor(request)
+        if not visitor.signed_in:
+            return visitor, None, self.sign_in_first(request, visitor)
+        case = await self.addressed(request, visitor, name, root)
+        if case is None:
+            return visitor, None, self.not_found(request, visitor)
+        return visitor, case, None
 
     async def run_page(self, request: Request, visitor: Visitor, name: str, root: str,
                        **variables: Any) -> tuple[list[dict[str, Any]], str | None, int]:

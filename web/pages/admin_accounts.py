@@ -70,8 +70,7 @@ async def account_page(portal: Portal, request: Request, errors: FormErrors | No
     if account is None:
         return portal.not_found(request, visitor)
     draft = await keyed(portal, visitor, code_kind(account["id"]), account["id"])
-    return portal.render(request, visitor, template, account=account, own=own, errors=errors, draft=draft,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, template, errors, account=account, own=own, draft=draft)
 
 
 async def confirm_disable(portal: Portal, request: Request) -> Response:
@@ -143,8 +142,8 @@ async def new_account_page(portal: Portal, request: Request, errors: FormErrors 
     regions = sorted((await portal.run(request, visitor, "AdminAccountForm")).data.get("regions") or [],
                      key=lambda r: r["name"])
     typed = typed or {"role": "LOCAL_BODY", "language": visitor.language.value}
-    return portal.render(request, visitor, "admin/account_new.html", regions=regions, typed=typed, errors=errors,
-                         draft=draft, roles=NEW_ROLES, languages=LANGUAGES, status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "admin/account_new.html", errors, regions=regions, typed=typed,
+                              draft=draft, roles=NEW_ROLES, languages=LANGUAGES)
 
 
 async def create_account(portal: Portal, request: Request) -> Response:

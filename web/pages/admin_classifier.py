@@ -86,14 +86,12 @@ async def item_page(portal: Portal, request: Request, errors: FormErrors | None 
     visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
     if refused:
         return refused
-    outcome = await portal.run(request, visitor, "AdminClassifierItem", id=request.path_params["id"])
-    item = outcome.data.get("node") if outcome.ok else None
+    item = await portal.addressed(request, visitor, "AdminClassifierItem", "node")
     if not item or "code" not in item:
         return portal.not_found(request, visitor)
     typed = typed or {}
     edit = typed.get("edit") or typed_from_item(item)
-    return portal.render(request, visitor, "admin/classifier_item.html", item=item, errors=errors, typed=typed,
-                         edit=edit, done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "admin/classifier_item.html", errors, item=item, typed=typed, edit=edit)
 
 
 async def change_cap(portal: Portal, request: Request) -> Response:
@@ -138,8 +136,8 @@ async def new_item_page(portal: Portal, request: Request, errors: FormErrors | N
         return refused
     draft = await keyed(portal, visitor, NEW_ITEM, None)
     typed = typed or {"kind": "PRODUCT", "companion": False}
-    return portal.render(request, visitor, "admin/classifier_new.html", typed=typed, errors=errors, draft=draft,
-                         kinds=KINDS, units=list(UNIT), categories=list(CATEGORY), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "admin/classifier_new.html", errors, typed=typed, draft=draft,
+                              kinds=KINDS, units=list(UNIT), categories=list(CATEGORY))
 
 
 async def create_item(portal: Portal, request: Request) -> Response:

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from marketplace.accounts.models import Role
-from web.pages.staff import staff_visitor
+from web.pages.staff import staff_case, staff_visitor
 from web.portal import FormErrors, Portal
 
 STATUSES = ("PENDING", "VERIFIED", "SUSPENDED")
@@ -30,15 +30,10 @@ async def providers_page(portal: Portal, request: Request) -> Response:
 
 async def provider_page(portal: Portal, request: Request, errors: FormErrors | None = None,
                         reason: str = "") -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
+    visitor, provider, refused = await staff_case(portal, request, Role.ADMIN, "AdminProvider", "provider")
     if refused:
         return refused
-    outcome = await portal.run(request, visitor, "AdminProvider", id=request.path_params["id"])
-    provider = outcome.data.get("provider") if outcome.ok else None
-    if provider is None:
-        return portal.not_found(request, visitor)
-    return portal.render(request, visitor, "admin/provider.html", provider=provider, errors=errors, reason=reason,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "admin/provider.html", errors, provider=provider, reason=reason)
 
 
 async def provider_action(portal: Portal, request: Request) -> Response:

@@ -41,8 +41,7 @@ async def regions_page(portal: Portal, request: Request, errors: FormErrors | No
         return refused
     regions = sorted((await portal.run(request, visitor, "AdminRegions")).data.get("regions") or [],
                      key=lambda r: r["code"])
-    return portal.render(request, visitor, "admin/regions.html", regions=regions, errors=errors, typed=typed or {},
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "admin/regions.html", errors, regions=regions, typed=typed or {})
 
 
 async def create_region(portal: Portal, request: Request) -> Response:
@@ -67,13 +66,11 @@ async def region_page(portal: Portal, request: Request, errors: FormErrors | Non
     visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
     if refused:
         return refused
-    outcome = await portal.run(request, visitor, "AdminRegion", id=request.path_params["id"])
-    region = outcome.data.get("node") if outcome.ok else None
+    region = await portal.addressed(request, visitor, "AdminRegion", "node")
     if not region or "code" not in region:
         return portal.not_found(request, visitor)
     typed = typed or {"name_kk": region["nameKk"], "name_ru": region["nameRu"], "name_en": region["nameEn"]}
-    return portal.render(request, visitor, "admin/region.html", region=region, errors=errors, typed=typed,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "admin/region.html", errors, region=region, typed=typed)
 
 
 async def rename_region(portal: Portal, request: Request) -> Response:

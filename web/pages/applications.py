@@ -15,7 +15,7 @@ from starlette.responses import Response
 from web.pages.claims import forward_file
 from web.pages.drafts import keep, load
 from web.pages.representing import acting_for
-from web.portal import FormErrors, Portal, parse_quantity
+from web.portal import FormErrors, Portal, page_of, parse_quantity
 
 APPLICATION_DRAFT = "application"
 KINDS = {"assistant": "INDIVIDUAL_ASSISTANT", "social-services": "SPECIAL_SOCIAL_SERVICES", "missing-aid": "MISSING_AID"}
@@ -45,9 +45,9 @@ async def my_applications(portal: Portal, request: Request) -> Response:
     if not visitor.signed_in:
         return portal.sign_in_first(request, visitor)
     outcome = await portal.run(request, visitor, "MyApplications", after=request.query_params.get("after") or None)
-    found = outcome.data.get("applications") or {"nodes": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
-    return portal.render(request, visitor, "pages/applications.html", applications=found["nodes"], slugs=SLUGS,
-                         next_cursor=found["pageInfo"]["endCursor"] if found["pageInfo"]["hasNextPage"] else None)
+    applications, next_cursor, _ = page_of(outcome.data.get("applications"))
+    return portal.render(request, visitor, "pages/applications.html", applications=applications, slugs=SLUGS,
+                         next_cursor=next_cursor)
 
 
 async def _draft_for(portal: Portal, visitor: Any, kind: str, person_id: str | None) -> dict[str, Any]:
@@ -75,9 +75,8 @@ async def new_application(portal: Portal, request: Request, errors: FormErrors |
                 if not a["isCustom"]]
     if errors is None:
         errors = FormErrors(items=list(draft.get("errors") or []), fields=APPLICATION_FIELDS, fallback="note")
-    return portal.render(request, visitor, "pages/application_new.html", acting=acting, kind=kind,
-                         slug=SLUGS[kind], form=form, draft=draft, aids=aids, service_forms=SERVICE_FORMS,
-                         errors=errors, status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "pages/application_new.html", errors, acting=acting, kind=kind,
+                              slug=SLUGS[kind], form=form, draft=draft, aids=aids, service_forms=SERVICE_FORMS)
 
 
 async def answer_application(portal: Portal, request: Request) -> Response:
@@ -148,8 +147,8 @@ async def check_application(portal: Portal, request: Request, errors: FormErrors
     if draft.get("aid"):
         aid = next((a for a in (await portal.run(request, visitor, "MissingAids")).data.get("classifier") or []
                     if a["id"] == draft["aid"]), None)
-    return portal.render(request, visitor, "pages/application_check.html", acting=acting, form=form, draft=draft,
-                         slug=SLUGS[draft["kind"]], aid=aid, errors=errors, status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "pages/application_check.html", errors, acting=acting, form=form,
+                              draft=draft, slug=SLUGS[draft["kind"]], aid=aid)
 
 
 async def submit_application(portal: Portal, request: Request) -> Response:
@@ -179,12 +178,8 @@ async def submit_application(portal: Portal, request: Request) -> Response:
 
 
 async def application_page(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
-    outcome = await portal.run(request, visitor, "Application", id=request.path_params["id"])
-    application = outcome.data.get("application") if outcome.ok else None
-    if application is None:
-        return portal.not_found(request, visitor)
+    visitor, application, refused = await portal.open_case(request, "Application", "application")
+    if refused:
+        return refused
     return portal.render(request, visitor, "pages/application.html", application=application,
                          done=request.query_params.get("done"))

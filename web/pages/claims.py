@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from web.pages.drafts import done, keep, keyed, load
 from web.pages.representing import acting_for
-from web.portal import FormErrors, Portal, parse_quantity
+from web.portal import FormErrors, Portal, page_of, parse_quantity
 from web.visitor import Visitor
 
 CLAIM_DRAFT = "claim"
@@ -54,10 +54,8 @@ async def my_claims(portal: Portal, request: Request) -> Response:
     if not visitor.signed_in:
         return portal.sign_in_first(request, visitor)
     outcome = await portal.run(request, visitor, "MyClaims", after=request.query_params.get("after") or None)
-    claims = outcome.data.get("claims") or {"nodes": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
-    page_info = claims["pageInfo"]
-    return portal.render(request, visitor, "pages/claims.html", claims=claims["nodes"],
-                         next_cursor=page_info["endCursor"] if page_info["hasNextPage"] else None)
+    claims, next_cursor, _ = page_of(outcome.data.get("claims"))
+    return portal.render(request, visitor, "pages/claims.html", claims=claims, next_cursor=next_cursor)
 
 
 async def new_claim(portal: Portal, request: Request, errors: FormErrors | None = None) -> Response:
@@ -70,8 +68,7 @@ async def new_claim(portal: Portal, request: Request, errors: FormErrors | None 
     draft = await keyed(portal, visitor, CLAIM_DRAFT, acting.person_id)  # however often it is sent, it claims once
     if errors is None:
         errors = FormErrors(items=list(draft.get("errors") or []), fields=CLAIM_FIELDS, fallback="entitlement")
-    return portal.render(request, visitor, "pages/claim_new.html", acting=acting, lines=lines, draft=draft,
-                         errors=errors, status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "pages/claim_new.html", errors, acting=acting, lines=lines, draft=draft)
 
 
 async def submit_claim(portal: Portal, request: Request) -> Response:
@@ -125,13 +122,9 @@ async def submit_claim(portal: Portal, request: Request) -> Response:
 
 
 async def claim_page(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
-    outcome = await portal.run(request, visitor, "Claim", id=request.path_params["id"])
-    claim = outcome.data.get("claim") if outcome.ok else None
-    if claim is None:
-        return portal.not_found(request, visitor)
+    visitor, claim, refused = await portal.open_case(request, "Claim", "claim")
+    if refused:
+        return refused
     cap = claim["classifierItem"]["priceCap"]
     return portal.render(request, visitor, "pages/claim.html", claim=claim, done=request.query_params.get("done"),
                          cap_total=Decimal(cap) * Decimal(claim["quantity"]) if cap else None)

@@ -48,8 +48,7 @@ async def imports_page(portal: Portal, request: Request, errors: FormErrors | No
     if refused:
         return refused
     report = (await load(portal, visitor, REPORT_DRAFT)).get("report") if request.query_params.get("done") else None
-    return portal.render(request, visitor, "officer/imports.html", report=report, errors=errors,
-                         status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "officer/imports.html", errors, report=report)
 
 
 async def upload_import(portal: Portal, request: Request) -> Response:

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from marketplace.accounts.models import Role
-from web.pages.staff import staff_visitor
+from web.pages.staff import staff_case, staff_visitor
 from web.portal import FormErrors, Portal
 
 DECISIONS = {"approve": ("APPROVE", "published"), "reject": ("REJECT", "sent-back")}
@@ -17,15 +17,10 @@ DECISIONS = {"approve": ("APPROVE", "published"), "reject": ("REJECT", "sent-bac
 
 async def moderation_page(portal: Portal, request: Request, errors: FormErrors | None = None,
                           reason: str = "") -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY)
+    visitor, listing, refused = await staff_case(portal, request, Role.LOCAL_BODY, "ProviderListing", "listing")
     if refused:
         return refused
-    outcome = await portal.run(request, visitor, "ProviderListing", id=request.path_params["id"])
-    listing = outcome.data.get("listing") if outcome.ok else None
-    if listing is None:
-        return portal.not_found(request, visitor)
-    return portal.render(request, visitor, "officer/listing.html", listing=listing, errors=errors, reason=reason,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "officer/listing.html", errors, listing=listing, reason=reason)
 
 
 async def decide_listing(portal: Portal, request: Request) -> Response:

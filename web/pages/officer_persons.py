@@ -43,8 +43,7 @@ async def find_person(portal: Portal, request: Request) -> Response:
                 errors.add(portal.gettext(visitor, "This is not a valid IIN: check the 12 digits"), "iin", "INVALID_IIN")
             else:
                 errors.add(portal.gettext(visitor, "No person with this IIN in your region"), "iin", "NOT_FOUND")
-    return portal.render(request, visitor, "officer/find_person.html", iin=iin, errors=errors,
-                         status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "officer/find_person.html", errors, iin=iin)
 
 
 RECORD_FORM, LINE_FORM = "disability-record", "irp-line"

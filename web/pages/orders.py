@@ -28,13 +28,9 @@ async def my_orders(portal: Portal, request: Request) -> Response:
 
 async def _order_page(portal: Portal, request: Request, template: str, errors: FormErrors | None = None,
                       status_code: int = 200, **context: object) -> Response:
-    visitor = await portal.visitor(request)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
-    outcome = await portal.run(request, visitor, "Order", id=request.path_params["id"])
-    order = outcome.data.get("order") if outcome.ok else None
-    if order is None:
-        return portal.not_found(request, visitor)
+    visitor, order, refused = await portal.open_case(request, "Order", "order")
+    if refused:
+        return refused
     return portal.render(request, visitor, template, order=order, errors=errors, status_code=status_code,
                          done=request.query_params.get("done"), **context)
 

@@ -100,8 +100,7 @@ async def listing_page(portal: Portal, request: Request, errors: FormErrors | No
     listing = await _listing(portal, request, visitor)
     if listing is None:
         return portal.not_found(request, visitor)
-    return portal.render(request, visitor, "provider/listing.html", listing=listing, errors=errors,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "provider/listing.html", errors, listing=listing)
 
 
 async def show_form(portal: Portal, request: Request, errors: FormErrors | None = None) -> Response:
@@ -132,9 +131,8 @@ async def show_form(portal: Portal, request: Request, errors: FormErrors | None 
     kinds = set(provider.get("serviceKinds") or [])
     if kinds:
         items = [i for i in items if i["category"] in kinds or i["id"] == draft["typed"].get("item")]
-    return portal.render(request, visitor, "provider/listing_form.html", listing=listing, provider=provider,
-                         items=items, typed=draft["typed"], draft=draft, errors=errors,
-                         status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "provider/listing_form.html", errors, listing=listing,
+                              provider=provider, items=items, typed=draft["typed"], draft=draft)
 
 
 async def save_form(portal: Portal, request: Request) -> Response:

@@ -59,12 +59,11 @@ async def money_page(portal: Portal, request: Request, errors: FormErrors | None
     to_claim = [o for o in page_of(data.get("confirmed"))[0]
                 if not hourly(o) and o["id"] not in claimed and o["id"] not in made]
     keys = await claim_keys(portal, visitor, [o["id"] for o in to_claim])
-    return portal.render(
-        request, visitor, "provider/money.html", overdue=overdue, waiting=waiting, approved=approved, paid=paid,
-        rejected=rejected, to_claim=to_claim, keys=keys, errors=errors, done=request.query_params.get("done"),
+    return portal.render_form(
+        request, visitor, "provider/money.html", errors, overdue=overdue, waiting=waiting, approved=approved,
+        paid=paid, rejected=rejected, to_claim=to_claim, keys=keys,
         sums={"overdue": total(overdue, "amountClaimed"), "waiting": total(waiting, "amountClaimed"),
-              "approved": total(approved, "amountApproved"), "paid": total(paid, "amountApproved")},
-        status_code=400 if errors else 200)
+              "approved": total(approved, "amountApproved"), "paid": total(paid, "amountApproved")})
 
 
 async def claim_order(portal: Portal, request: Request) -> Response:

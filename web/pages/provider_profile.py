@@ -48,9 +48,9 @@ async def profile_page(portal: Portal, request: Request, errors: FormErrors | No
     draft = await form_draft(portal, visitor, DRAFT, typed_from_provider(provider))
     if errors is None:
         errors = draft_errors(draft, PROFILE_FIELDS, "phone")
-    return portal.render(request, visitor, "provider/profile.html", provider=provider, typed=draft["typed"],
-                         draft=draft, regions=outcome.data.get("regions") or [], accessibility=list(ACCESSIBILITY),
-                         errors=errors, done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "provider/profile.html", errors, provider=provider,
+                              typed=draft["typed"], draft=draft, regions=outcome.data.get("regions") or [],
+                              accessibility=list(ACCESSIBILITY))
 
 
 async def save_profile(portal: Portal, request: Request) -> Response:

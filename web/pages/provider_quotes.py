@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from marketplace.accounts.models import Role
 from web.pages.provider_forms import draft_errors, form_draft, keep_done, keep_refused, sent_form
-from web.pages.staff import list_by_status, staff_visitor
+from web.pages.staff import list_by_status, staff_case, staff_visitor
 from web.portal import FormErrors, Portal, parse_quantity
 
 STATUSES = ("REQUESTED", "QUOTED", "APPROVED", "REJECTED", "ORDERED", "WITHDRAWN", "EXPIRED")
@@ -40,19 +40,14 @@ async def quotes_page(portal: Portal, request: Request) -> Response:
 
 
 async def quote_page(portal: Portal, request: Request, errors: FormErrors | None = None) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
+    visitor, quote, refused = await staff_case(portal, request, Role.PROVIDER, "ProviderQuote", "quote")
     if refused:
         return refused
-    outcome = await portal.run(request, visitor, "ProviderQuote", id=request.path_params["id"])
-    quote = outcome.data.get("quote") if outcome.ok else None
-    if quote is None:
-        return portal.not_found(request, visitor)
     draft = await form_draft(portal, visitor, draft_kind(quote["id"]), typed_from_quote(quote))
     if errors is None:
         errors = draft_errors(draft, QUOTE_FIELDS, "unit-price") if quote["status"] in ANSWERABLE else None
-    return portal.render(request, visitor, "provider/quote.html", quote=quote, typed=draft["typed"], draft=draft,
-                         answerable=quote["status"] in ANSWERABLE, errors=errors or None,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "provider/quote.html", errors or None, quote=quote,
+                              typed=draft["typed"], draft=draft, answerable=quote["status"] in ANSWERABLE)
 
 
 async def submit_quote(portal: Portal, request: Request) -> Response:

@@ -39,10 +39,9 @@ async def sign_up_page(portal: Portal, request: Request, errors: FormErrors | No
     if visitor.signed_in:
         return portal.redirect(visitor, "/")
     regions = (await portal.run(request, visitor, "SignUpForm")).data.get("regions") or []
-    return portal.render(request, visitor, "provider/sign_up.html", regions=regions, errors=errors,
-                         typed=typed or {"regions": [], "kinds": [], "accessibility": []},
-                         categories=list(CATEGORY), accessibility=list(ACCESSIBILITY),
-                         status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "provider/sign_up.html", errors, regions=regions,
+                              typed=typed or {"regions": [], "kinds": [], "accessibility": []},
+                              categories=list(CATEGORY), accessibility=list(ACCESSIBILITY))
 
 
 async def sign_up(portal: Portal, request: Request) -> Response:

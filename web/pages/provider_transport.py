@@ -94,9 +94,8 @@ async def vehicle_form(portal: Portal, request: Request, errors: FormErrors | No
     draft = await form_draft(portal, visitor, vehicle_kind(vehicle_id), typed_from_vehicle(vehicle, regions))
     if errors is None:
         errors = draft_errors(draft, VEHICLE_FIELDS, "model")
-    return portal.render(request, visitor, "provider/vehicle_form.html", vehicle=vehicle, regions=regions,
-                         typed=draft["typed"], draft=draft, errors=errors, done=request.query_params.get("done"),
-                         status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "provider/vehicle_form.html", errors, vehicle=vehicle, regions=regions,
+                              typed=draft["typed"], draft=draft)
 
 
 async def save_vehicle(portal: Portal, request: Request) -> Response:
@@ -162,9 +161,8 @@ async def trip_page(portal: Portal, request: Request, errors: FormErrors | None 
         draft = await load(portal, visitor, trip_kind(request.path_params["id"]))
         if draft.get("errors"):
             errors, typed = draft_errors(draft, TRIP_FIELDS, draft.get("fallback")), draft.get("typed") or {}
-    return portal.render(request, visitor, "provider/trip.html", trip=trip, vehicles=vehicles, errors=errors,
-                         typed=typed or {}, done=request.query_params.get("done"),
-                         status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "provider/trip.html", errors, trip=trip, vehicles=vehicles,
+                              typed=typed or {})
 
 
 def trip_kind(trip_id: str) -> str:

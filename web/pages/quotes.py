@@ -87,8 +87,7 @@ async def my_quotes(portal: Portal, request: Request) -> Response:
 
 async def _quote_page(portal: Portal, request: Request, visitor: Visitor, errors: FormErrors | None = None,
                       status_code: int = 200, **context: Any) -> Response:
-    outcome = await portal.run(request, visitor, "Quote", id=request.path_params["id"])
-    quote = outcome.data.get("quote") if outcome.ok else None
+    quote = await portal.addressed(request, visitor, "Quote", "quote")
     if quote is None:
         return portal.not_found(request, visitor)
     return portal.render(request, visitor, "pages/quote.html", quote=quote, errors=errors, status_code=status_code,

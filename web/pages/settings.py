@@ -22,8 +22,7 @@ async def settings_page(portal: Portal, request: Request, errors: FormErrors | N
     if not visitor.signed_in:
         return portal.sign_in_first(request, visitor)
     outcome = await portal.run(request, visitor, "Settings")
-    return portal.render(request, visitor, "pages/settings.html", me=outcome.data.get("me") or {}, errors=errors,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "pages/settings.html", errors, me=outcome.data.get("me") or {})
 
 
 async def change_language(portal: Portal, request: Request) -> Response:

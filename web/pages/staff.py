@@ -25,19 +25,26 @@ async def staff_visitor(portal: Portal, request: Request, *roles: Role) -> tuple
     return visitor, None
 
 
-async def officer_case(portal: Portal, request: Request, operation: str,
-                       root: str) -> tuple[Visitor, dict[str, Any] | None, Response | None]:
-    """An officer's case page opened (a claim, an application, a quote): the visitor, the case
-    the ``operation`` reads by the address's id (under ``root``), and the answer to give instead
-    (sign in first; not found for another role, or for a case the officer may not see)."""
-    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY)
+async def staff_case(portal: Portal, request: Request, role: Role,
+                     operation: str, root: str) -> tuple[Visitor, dict[str, Any] | None, Response | None]:
+    """A staff page of one case opened (an officer's claim, a provider's order, the administrator's
+    provider): the visitor, the case the ``operation`` reads by the address's id (under ``root``),
+    and the answer to give instead (sign in first; not found for another role, or for a case the
+    account may not see)."""
+    visitor, refused = await staff_visitor(portal, request, role)
     if refused:
         return visitor, None, refused
-    outcome = await portal.run(request, visitor, operation, id=request.path_params["id"])
-    case = outcome.data.get(root) if outcome.ok else None
+    case = await portal.addressed(request, visitor, operation, root)
     if case is None:
         return visitor, None, portal.not_found(request, visitor)
     return visitor, case, None
+
+
+async def officer_case(portal: Portal, request: Request, operation: str,
+                       root: str) -> tuple[Visitor, dict[str, Any] | None, Response | None]:
+    """An officer's case page opened (a claim, an application, a quote): ``staff_case`` for an
+    officer."""
+    return await staff_case(portal, request, Role.LOCAL_BODY, operation, root)
 
 
 async def staff_action(portal: Portal, request: Request, role: Role,

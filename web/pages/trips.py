@@ -15,7 +15,7 @@ from starlette.responses import Response
 from marketplace.clock import KAZAKHSTAN_TIME
 from web.pages.drafts import done, keep, keyed, load
 from web.pages.representing import acting_for
-from web.portal import FormErrors, Portal
+from web.portal import FormErrors, Portal, page_of
 from web.visitor import Visitor
 
 TRIP_DRAFT = "trip"
@@ -71,9 +71,8 @@ async def my_trips(portal: Portal, request: Request) -> Response:
     if not visitor.signed_in:
         return portal.sign_in_first(request, visitor)
     outcome = await portal.run(request, visitor, "MyTrips", after=request.query_params.get("after") or None)
-    trips = outcome.data.get("trips") or {"nodes": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
-    return portal.render(request, visitor, "pages/trips.html", trips=trips["nodes"],
-                         next_cursor=trips["pageInfo"]["endCursor"] if trips["pageInfo"]["hasNextPage"] else None)
+    trips, next_cursor, _ = page_of(outcome.data.get("trips"))
+    return portal.render(request, visitor, "pages/trips.html", trips=trips, next_cursor=next_cursor)
 
 
 async def new_trip(portal: Portal, request: Request, errors: FormErrors | None = None) -> Response:
@@ -85,8 +84,7 @@ async def new_trip(portal: Portal, request: Request, errors: FormErrors | None =
     draft = await keyed(portal, visitor, TRIP_DRAFT, acting.person_id)
     if errors is None:
         errors = FormErrors(items=list(draft.get("errors") or []), fields=TRIP_FIELDS, fallback="date")
-    return portal.render(request, visitor, "pages/trip_new.html", acting=acting, offers=found, draft=draft,
-                         errors=errors, status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "pages/trip_new.html", errors, acting=acting, offers=found, draft=draft)
 
 
 async def book_trip(portal: Portal, request: Request) -> Response:
@@ -141,15 +139,10 @@ async def book_trip(portal: Portal, request: Request) -> Response:
 
 
 async def _trip_page(portal: Portal, request: Request, errors: FormErrors | None = None) -> Response:
-    visitor = await portal.visitor(request)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
-    outcome = await portal.run(request, visitor, "Trip", id=request.path_params["id"])
-    trip = outcome.data.get("trip") if outcome.ok else None
-    if trip is None:
-        return portal.not_found(request, visitor)
-    return portal.render(request, visitor, "pages/trip.html", trip=trip, errors=errors,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    visitor, trip, refused = await portal.open_case(request, "Trip", "trip")
+    if refused:
+        return refused
+    return portal.render_form(request, visitor, "pages/trip.html", errors, trip=trip)
 
 
 async def trip_page(portal: Portal, request: Request) -> Response:
