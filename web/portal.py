@@ -222,6 +222,14 @@ class Portal:
             return self.not_found(request, visitor)
         return self.redirect(visitor, done)
 
+    async def make(self, request: Request, visitor: Visitor, errors: FormErrors, name: str, root: str, made: str,
+                   **variables: Any) -> dict[str, Any] | None:
+        """A form's mutation that makes or saves something (a claim, a trip, a listing): the
+        payload's errors join ``errors``; what it made (``made`` in the payload), or None."""
+        outcome = await self.run(request, visitor, name, **variables)
+        errors.extend(outcome.payload_errors(root))
+        return (outcome.data.get(root) or {}).get(made)
+
     async def form(self, request: Request, visitor: Visitor) -> FormData:
         """The POSTed form, after its CSRF token was checked (``CsrfRefused`` otherwise)."""
         form = await request.form()

@@ -169,12 +169,10 @@ async def create_account(portal: Portal, request: Request) -> Response:
     if typed["language"] not in LANGUAGES:
         typed["language"] = visitor.language.value
     if not errors:
-        outcome = await portal.run(
-            request, visitor, "CreateAccount", username=typed["username"], password=secrets.token_urlsafe(32),
-            role=typed["role"], displayName=typed["display_name"], language=typed["language"],
-            regionId=typed["region"] if typed["role"] == "LOCAL_BODY" else None)
-        errors.extend(outcome.payload_errors("createAccount"))
-        account_id = (outcome.data.get("createAccount") or {}).get("accountId")
+        account_id = await portal.make(
+            request, visitor, errors, "CreateAccount", "createAccount", "accountId", username=typed["username"],
+            password=secrets.token_urlsafe(32), role=typed["role"], displayName=typed["display_name"],
+            language=typed["language"], regionId=typed["region"] if typed["role"] == "LOCAL_BODY" else None)
         if account_id and not errors:
             await keep(portal, visitor, NEW_ACCOUNT, {**draft, "done_id": account_id})
             issued = (await portal.run(request, visitor, "IssuePasswordResetCode", accountId=account_id)

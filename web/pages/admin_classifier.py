@@ -166,11 +166,10 @@ async def create_item(portal: Portal, request: Request) -> Response:
                    "priceCap")
     fields = item_input(portal, visitor, typed, errors)  # after the fields above it on the form
     if not errors:
-        outcome = await portal.run(request, visitor, "CreateClassifierItem", input={
+        item = await portal.make(request, visitor, errors, "CreateClassifierItem", "createClassifierItem",
+                                 "classifierItem", input={
             **fields, "code": typed["code"], "kind": typed["kind"], "unit": typed["unit"],
             "category": typed["category"], "priceCap": str(cap) if cap is not None else None})
-        errors.extend(outcome.payload_errors("createClassifierItem"))
-        item = (outcome.data.get("createClassifierItem") or {}).get("classifierItem")
         if item and not errors:
             await keep(portal, visitor, NEW_ITEM, {**draft, "done_id": item["id"]})
             return portal.redirect(visitor, f"/admin/classifier/{item['id']}?done=created")

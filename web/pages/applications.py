@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from web.pages.claims import forward_file
-from web.pages.drafts import keep, load
+from web.pages.drafts import keep, keep_errors, load
 from web.pages.representing import acting_for
 from web.portal import FormErrors, Portal, page_of, parse_quantity
 
@@ -112,8 +112,7 @@ async def answer_application(portal: Portal, request: Request) -> Response:
         required = (checked or {}).get("requiredAttachments") or []
         if required and not draft.get("attachment_id"):
             errors.add(portal.gettext(visitor, "Attach the document the officer needs"), "attachments", "REQUIRED")
-    draft["errors"] = errors.items
-    await keep(portal, visitor, APPLICATION_DRAFT, draft)
+    await keep_errors(portal, visitor, APPLICATION_DRAFT, draft, errors)
     if errors:
         return await new_application(portal, request, errors)
     return portal.redirect(visitor, "/applications/check")

@@ -17,7 +17,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from web.pages.drafts import done, keep, keyed, load
+from web.pages.drafts import done, keep_done, keep_errors, keyed, load
 from web.pages.representing import acting_for
 from web.portal import FormErrors, Portal, page_of, parse_quantity
 from web.visitor import Visitor
@@ -106,18 +106,15 @@ async def submit_claim(portal: Portal, request: Request) -> Response:
     if not draft.get("receipt_id") and not any(e.get("field") in ("file", "receiptId") for e in errors.items):
         errors.add(portal.gettext(visitor, "Attach the receipt: a photo or a PDF"), "receiptId", "REQUIRED")
     if not errors:
-        outcome = await portal.run(request, visitor, "SubmitSelfPurchaseClaim", personId=acting.person_id,
-                                   entitlementId=typed["entitlement"], quantity=str(quantity), amountPaid=str(paid),
-                                   receiptId=draft["receipt_id"], idempotencyKey=key)
-        errors.extend(outcome.payload_errors("submitClaim"))
-        claim = (outcome.data.get("submitClaim") or {}).get("claim")
+        claim = await portal.make(request, visitor, errors, "SubmitSelfPurchaseClaim", "submitClaim", "claim",
+                                  personId=acting.person_id, entitlementId=typed["entitlement"], quantity=str(quantity),
+                                  amountPaid=str(paid), receiptId=draft["receipt_id"], idempotencyKey=key)
         if claim and not errors:
-            await keep(portal, visitor, CLAIM_DRAFT, {"idempotency_key": key, "done_id": claim["id"]})
+            await keep_done(portal, visitor, CLAIM_DRAFT, key, claim["id"])
             return portal.redirect(visitor, f"/claims/{claim['id']}?done=submitted")
         if not errors:
             errors.add(portal.gettext(visitor, "The claim could not be sent. Check the answers and try again."))
-    draft["errors"] = errors.items
-    await keep(portal, visitor, CLAIM_DRAFT, draft)
+    await keep_errors(portal, visitor, CLAIM_DRAFT, draft, errors)
     return await new_claim(portal, request, errors)
 
 

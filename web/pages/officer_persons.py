@@ -163,12 +163,11 @@ async def register_record(portal: Portal, request: Request) -> Response:
     valid_from = _day(portal, visitor, errors, typed.get("from", ""), "validFrom", required=True)
     valid_until = _day(portal, visitor, errors, typed.get("until", ""), "validUntil", required=False)
     if not errors:
-        outcome = await portal.run(request, visitor, "RegisterDisability", input={
-            "personId": person_id, "group": typed["group"], "cause": typed["cause"],
-            "nosologyCode": typed["nosology"], "examFormat": typed["exam"], "validFrom": valid_from,
-            "validUntil": valid_until, "decisionNumber": typed.get("decision") or None})
-        errors.extend(outcome.payload_errors("registerDisability"))
-        record = (outcome.data.get("registerDisability") or {}).get("record")
+        record = await portal.make(request, visitor, errors, "RegisterDisability", "registerDisability", "record",
+                                   input={"personId": person_id, "group": typed["group"], "cause": typed["cause"],
+                                          "nosologyCode": typed["nosology"], "examFormat": typed["exam"],
+                                          "validFrom": valid_from, "validUntil": valid_until,
+                                          "decisionNumber": typed.get("decision") or None})
         if record and not errors:
             return await _made(portal, visitor, RECORD_FORM, draft, f"/officer/persons/{person_id}?done=record")
         if not errors:

@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from marketplace.accounts.models import Role
 from web.labels import DELIVERY
-from web.pages.drafts import done, keep, load
+from web.pages.drafts import done, keep, keep_done, keep_errors, load
 from web.pages.staff import staff_action, staff_visitor
 from web.portal import FormErrors, Portal, parse_quantity
 from web.visitor import Visitor
@@ -172,21 +172,19 @@ async def save_form(portal: Portal, request: Request) -> Response:
             **{_camel(name): typed[name] for name in TEXTS},
         }
         if listing_id:
-            outcome = await portal.run(request, visitor, "UpdateListing", listingId=listing_id, input=fields,
-                                       expectedVersion=draft.get("version"))
-            root, done_word = "updateListing", "saved"
+            saved = await portal.make(request, visitor, errors, "UpdateListing", "updateListing", "listing",
+                                      listingId=listing_id, input=fields, expectedVersion=draft.get("version"))
+            done_word = "saved"
         else:
-            outcome = await portal.run(request, visitor, "CreateListing", input=fields)
-            root, done_word = "createListing", "created"
-        errors.extend(outcome.payload_errors(root))
-        saved = (outcome.data.get(root) or {}).get("listing")
+            saved = await portal.make(request, visitor, errors, "CreateListing", "createListing", "listing",
+                                      input=fields)
+            done_word = "created"
         if saved and not errors:
-            await keep(portal, visitor, kind, {"idempotency_key": draft["idempotency_key"], "done_id": saved["id"]})
+            await keep_done(portal, visitor, kind, draft["idempotency_key"], saved["id"])
             return portal.redirect(visitor, f"/provider/listings/{saved['id']}?done={done_word}")
         if not errors:
             errors.add(portal.gettext(visitor, "The listing could not be saved. Check the answers and try again."))
-    draft["errors"] = errors.items
-    await keep(portal, visitor, kind, draft)
+    await keep_errors(portal, visitor, kind, draft, errors)
     return await show_form(portal, request, errors)
 
 

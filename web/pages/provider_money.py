@@ -78,10 +78,8 @@ async def claim_order(portal: Portal, request: Request) -> Response:
     if not key:
         errors.add(portal.gettext(visitor, "The page was too old. Claim again from this page."))
     else:
-        outcome = await portal.run(request, visitor, "SubmitProviderClaim", claimFor="ORDER", orderId=order_id,
-                                   idempotencyKey=key)
-        errors.extend(outcome.payload_errors("submitClaim"))
-        claim = (outcome.data.get("submitClaim") or {}).get("claim")
+        claim = await portal.make(request, visitor, errors, "SubmitProviderClaim", "submitClaim", "claim",
+                                  claimFor="ORDER", orderId=order_id, idempotencyKey=key)
         if claim and not errors:
             draft = await load(portal, visitor, CLAIM_DRAFT)
             keys = {k: v for k, v in (draft.get("keys") or {}).items() if k != order_id}

@@ -13,7 +13,8 @@ from starlette.responses import Response
 
 from marketplace.accounts.models import Role
 from web.labels import ACCESSIBILITY
-from web.pages.provider_forms import draft_errors, form_draft, keep_done, keep_refused, sent_form
+from web.pages.drafts import keep_done
+from web.pages.provider_forms import draft_errors, form_draft, keep_refused, sent_form
 from web.pages.staff import staff_visitor
 from web.portal import FormErrors, Portal
 
@@ -68,11 +69,10 @@ async def save_profile(portal: Portal, request: Request) -> Response:
         errors.add(portal.gettext(visitor, "Choose at least one region"), "regionIds", "REQUIRED")
     provider_id = str(form.get("provider_id") or "")[:60]
     if not errors:
-        outcome = await portal.run(request, visitor, "UpdateProviderProfile", providerId=provider_id, input={
+        saved = await portal.make(request, visitor, errors, "UpdateProviderProfile", "updateProviderProfile",
+                                  "provider", providerId=provider_id, input={
             **{name: typed[name] or None for name in CONTACTS},
             "accessibility": typed["accessibility"], "regionIds": typed["regions"]})
-        errors.extend(outcome.payload_errors("updateProviderProfile"))
-        saved = (outcome.data.get("updateProviderProfile") or {}).get("provider")
         if any(e.get("code") == "NOT_FOUND" and "regionIds" not in str(e.get("field")) for e in errors.items):
             return portal.not_found(request, visitor)  # not this account's organisation
         if saved and not errors:

@@ -12,7 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from marketplace.accounts.models import Role
-from web.pages.provider_forms import draft_errors, form_draft, keep_done, keep_refused, sent_form
+from web.pages.drafts import keep_done
+from web.pages.provider_forms import draft_errors, form_draft, keep_refused, sent_form
 from web.pages.staff import list_by_status, staff_case, staff_visitor
 from web.portal import FormErrors, Portal, parse_quantity
 
@@ -74,11 +75,9 @@ async def submit_quote(portal: Portal, request: Request) -> Response:
         errors.add(portal.gettext(visitor, "Describe what you will make: the officer and the recipient read it"),
                    "specification", "REQUIRED")
     if not errors:
-        outcome = await portal.run(request, visitor, "SubmitQuote", quoteId=quote_id, unitPrice=str(price),
-                                   leadTimeDays=min(int(typed["lead_time"]), 100_000),
+        quoted = await portal.make(request, visitor, errors, "SubmitQuote", "submitQuote", "quote", quoteId=quote_id,
+                                   unitPrice=str(price), leadTimeDays=min(int(typed["lead_time"]), 100_000),
                                    specification=typed["specification"])
-        errors.extend(outcome.payload_errors("submitQuote"))
-        quoted = (outcome.data.get("submitQuote") or {}).get("quote")
         if quoted and not errors:
             await keep_done(portal, visitor, kind, key, quoted["id"])
             return portal.redirect(visitor, f"/provider/quotes/{quote_id}?done=quoted")

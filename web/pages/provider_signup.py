@@ -52,14 +52,12 @@ async def sign_up(portal: Portal, request: Request) -> Response:
     typed = typed_from(form)
     password = str(form.get("password") or "")[:300]
     errors = FormErrors(fields=SIGN_UP_FIELDS, fallback="bin")
-    outcome = await portal.run(request, visitor, "RegisterProvider", input={
+    registered = await portal.make(request, visitor, errors, "RegisterProvider", "registerProvider", "provider", input={
         "bin": typed["bin"], "nameRu": typed["name_ru"], "nameKk": typed["name_kk"], "nameEn": typed["name_en"] or None,
         "phone": typed["phone"], "email": typed["email"], "address": typed["address"] or None,
         "website": typed["website"] or None, "regionIds": typed["regions"], "serviceKinds": typed["kinds"],
         "accessibility": typed["accessibility"], "representativeName": typed["representative_name"] or None,
         "username": typed["username"], "password": password})
-    errors.extend(outcome.payload_errors("registerProvider"))
-    registered = (outcome.data.get("registerProvider") or {}).get("provider")
     if registered and not errors:
         signed = await portal.run(request, visitor, "SignIn", username=typed["username"], password=password)
         token = (signed.data.get("login") or {}).get("token")

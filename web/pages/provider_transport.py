@@ -15,8 +15,8 @@ from starlette.responses import Response
 
 from marketplace.accounts.models import Role
 from marketplace.clock import KAZAKHSTAN_TIME
-from web.pages.drafts import keep, load
-from web.pages.provider_forms import draft_errors, form_draft, keep_done, keep_refused, sent_form
+from web.pages.drafts import keep, keep_done, load
+from web.pages.provider_forms import draft_errors, form_draft, keep_refused, sent_form
 from web.pages.staff import list_by_status, staff_action, staff_visitor
 from web.pages.trips import parse_clock, parse_day
 from web.portal import FormErrors, Portal
@@ -124,14 +124,13 @@ async def save_vehicle(portal: Portal, request: Request) -> Response:
         fields = {"model": typed["model"], "seats": int(typed["seats"]), "serviceRegionIds": typed["regions"],
                   "wheelchairAccessible": typed["wheelchair"]}
         if vehicle_id:
-            outcome = await portal.run(request, visitor, "UpdateVehicle", vehicleId=vehicle_id,
-                                       input={**fields, "isActive": typed["active"]})
-            root, word = "updateVehicle", "saved"
+            saved = await portal.make(request, visitor, errors, "UpdateVehicle", "updateVehicle", "vehicle",
+                                      vehicleId=vehicle_id, input={**fields, "isActive": typed["active"]})
+            word = "saved"
         else:
-            outcome = await portal.run(request, visitor, "AddVehicle", input={**fields, "plateNumber": typed["plate"]})
-            root, word = "addVehicle", "added"
-        errors.extend(outcome.payload_errors(root))
-        saved = (outcome.data.get(root) or {}).get("vehicle")
+            saved = await portal.make(request, visitor, errors, "AddVehicle", "addVehicle", "vehicle",
+                                      input={**fields, "plateNumber": typed["plate"]})
+            word = "added"
         if saved and not errors:
             await keep_done(portal, visitor, kind, key, saved["id"])
             return portal.redirect(visitor, f"/provider/vehicles/{saved['id']}?done={word}")

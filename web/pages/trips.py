@@ -13,7 +13,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from marketplace.clock import KAZAKHSTAN_TIME
-from web.pages.drafts import done, keep, keyed, load
+from web.pages.drafts import done, keep_done, keep_errors, keyed, load
+from web.pages.recipient import case_action
 from web.pages.representing import acting_for
 from web.portal import FormErrors, Portal, page_of
 from web.visitor import Visitor
@@ -121,20 +122,17 @@ async def book_trip(portal: Portal, request: Request) -> Response:
             errors.add(portal.gettext(visitor, message), field_name, "REQUIRED")
     if not errors and offer is not None and day is not None and clock is not None:
         starts = dt.datetime.combine(day, clock, tzinfo=KAZAKHSTAN_TIME)
-        outcome = await portal.run(request, visitor, "BookTrip", input={
+        trip = await portal.make(request, visitor, errors, "BookTrip", "bookTrip", "trip", input={
             "listingId": offer["listing"]["id"], "entitlementId": offer["entitlement_id"],
             "startsAt": starts.isoformat(), "pickupAddress": typed["pickup"], "dropoffAddress": typed["dropoff"],
             "withCompanion": typed["companion"], "needsWheelchair": typed["wheelchair"],
             "idempotencyKey": draft["idempotency_key"]})
-        errors.extend(outcome.payload_errors("bookTrip"))
-        trip = (outcome.data.get("bookTrip") or {}).get("trip")
         if trip and not errors:
-            await keep(portal, visitor, TRIP_DRAFT, {"idempotency_key": draft["idempotency_key"], "done_id": trip["id"]})
+            await keep_done(portal, visitor, TRIP_DRAFT, draft["idempotency_key"], trip["id"])
             return portal.redirect(visitor, f"/trips/{trip['id']}?done=booked")
         if not errors:
             errors.add(portal.gettext(visitor, "The trip could not be booked. Check the answers and try again."))
-    draft["errors"] = errors.items
-    await keep(portal, visitor, TRIP_DRAFT, draft)
+    await keep_errors(portal, visitor, TRIP_DRAFT, draft, errors)
     return await new_trip(portal, request, errors)
 
 
@@ -150,13 +148,9 @@ async def trip_page(portal: Portal, request: Request) -> Response:
 
 
 async def trip_action(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
-    action = ACTIONS.get(request.path_params["action"])
-    if action is None:
-        return portal.not_found(request, visitor)
+    visitor, _, action, refused = await case_action(portal, request, ACTIONS)
+    if refused:
+        return refused
     operation, root, done = action
     trip_id = request.path_params["id"]
     errors = FormErrors(fallback=None)
