@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 from urllib.parse import urlencode
 
 import strawberry
@@ -230,6 +230,13 @@ class Portal:
         errors.extend(outcome.payload_errors(root))
         return (outcome.data.get(root) or {}).get(made)
 
+    async def posted(self, request: Request) -> tuple[Visitor, FormData, Response | None]:
+        """A form a signed-in person posted: the visitor, the form (its CSRF token checked first,
+        whoever sent it), and the answer to give instead (sign in first)."""
+        visitor = await self.visitor(request)
+        form = await self.form(request, visitor)
+        return visitor, form, None if visitor.signed_in else self.sign_in_first(request, visitor)
+
     async def form(self, request: Request, visitor: Visitor) -> FormData:
         """The POSTed form, after its CSRF token was checked (``CsrfRefused`` otherwise)."""
         form = await request.form()
@@ -380,6 +387,13 @@ class Portal:
             Route("/admin/providers/{id}/{action:str}", page(admin_providers.provider_action), methods=["POST"]),
             Mount("/assets", app=self.assets, name="assets"),
         ]
+
+
+def chosen(request: Request, name: str, choices: Collection[str], default: str | None = None) -> str | None:
+    """The address's ``name`` that narrows a list (a status, a role, a category) when it is one of
+    ``choices``, else ``default``."""
+    value = request.query_params.get(name) or default
+    return value if value in choices else default
 
 
 def parse_quantity(text: str | None) -> Decimal | None:

@@ -20,8 +20,8 @@ from starlette.responses import Response
 
 from marketplace.accounts.models import Role
 from web.pages.drafts import done, keep, keyed, load
-from web.pages.staff import staff_visitor
-from web.portal import FormErrors, Portal
+from web.pages.staff import staff_form, staff_visitor
+from web.portal import FormErrors, Portal, chosen
 from web.visitor import Visitor
 
 ROLES = ("RECIPIENT", "PROVIDER", "LOCAL_BODY", "ADMIN")
@@ -42,9 +42,7 @@ async def accounts_page(portal: Portal, request: Request) -> Response:
     visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
     if refused:
         return refused
-    role = request.query_params.get("role") or None
-    if role not in ROLES:
-        role = None
+    role = chosen(request, "role", ROLES)
     text = (request.query_params.get("text") or "").strip()[:100]
     accounts, next_cursor, total = await portal.run_page(request, visitor, "AdminAccounts", "accounts", role=role,
                                                          text=text or None)
@@ -103,8 +101,7 @@ async def _set_active(portal: Portal, request: Request, operation: str, root: st
 
 async def issue_code(portal: Portal, request: Request) -> Response:
     """Issue the one-time code and show it, once (see the module's docstring)."""
-    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.ADMIN)
     if refused:
         return refused
     account_id = request.path_params["id"]
@@ -147,8 +144,7 @@ async def new_account_page(portal: Portal, request: Request, errors: FormErrors 
 
 
 async def create_account(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.ADMIN)
     if refused:
         return refused
     draft = await load(portal, visitor, NEW_ACCOUNT)

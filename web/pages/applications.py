@@ -14,8 +14,9 @@ from starlette.responses import Response
 
 from web.pages.claims import forward_file
 from web.pages.drafts import keep, keep_errors, load
-from web.pages.representing import acting_for
+from web.pages.representing import ActingFor, acting_for
 from web.portal import FormErrors, Portal, page_of, parse_quantity
+from web.visitor import Visitor
 
 APPLICATION_DRAFT = "application"
 KINDS = {"assistant": "INDIVIDUAL_ASSISTANT", "social-services": "SPECIAL_SOCIAL_SERVICES", "missing-aid": "MISSING_AID"}
@@ -57,15 +58,25 @@ async def _draft_for(portal: Portal, visitor: Any, kind: str, person_id: str | N
     return draft
 
 
+async def _addressed_form(portal: Portal, request: Request,
+                          visitor: Visitor) -> tuple[str, ActingFor, dict[str, Any]] | None:
+    """The kind of application the address names, for whom the visitor acts, and the draft of
+    that form for that person; None when the address names no kind."""
+    kind = KINDS.get(request.path_params["kind"])
+    if kind is None:
+        return None
+    acting = await acting_for(portal, request, visitor)
+    return kind, acting, await _draft_for(portal, visitor, kind, acting.person_id)
+
+
 async def new_application(portal: Portal, request: Request, errors: FormErrors | None = None) -> Response:
     visitor = await portal.visitor(request)
     if not visitor.signed_in:
         return portal.sign_in_first(request, visitor)
-    kind = KINDS.get(request.path_params["kind"])
-    if kind is None:
+    opened = await _addressed_form(portal, request, visitor)
+    if opened is None:
         return portal.not_found(request, visitor)
-    acting = await acting_for(portal, request, visitor)
-    draft = await _draft_for(portal, visitor, kind, acting.person_id)
+    kind, acting, draft = opened
     form = await _form(portal, request, visitor, kind, acting.person_id, draft)
     if form is None:
         return portal.not_found(request, visitor)
@@ -81,15 +92,13 @@ async def new_application(portal: Portal, request: Request, errors: FormErrors |
 
 async def answer_application(portal: Portal, request: Request) -> Response:
     """The form's answers: kept in the draft, then the check-your-answers page."""
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
-    kind = KINDS.get(request.path_params["kind"])
-    if kind is None:
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
+    opened = await _addressed_form(portal, request, visitor)
+    if opened is None:
         return portal.not_found(request, visitor)
-    acting = await acting_for(portal, request, visitor)
-    draft = await _draft_for(portal, visitor, kind, acting.person_id)
+    kind, acting, draft = opened
     draft.update({name: str(form.get(name) or "").strip()[:2000] for name in ("service_form", "aid", "quantity", "note")})
     errors = FormErrors(fields=APPLICATION_FIELDS, fallback="note")
     if kind == "SPECIAL_SOCIAL_SERVICES" and draft["service_form"] not in SERVICE_FORMS:

@@ -72,10 +72,9 @@ async def new_claim(portal: Portal, request: Request, errors: FormErrors | None 
 
 
 async def submit_claim(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
     acting = await acting_for(portal, request, visitor)
     draft = await load(portal, visitor, CLAIM_DRAFT)
     made = done(draft, form.get("idempotency_key"))

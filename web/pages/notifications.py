@@ -32,10 +32,9 @@ async def notifications(portal: Portal, request: Request, errors: FormErrors | N
 
 
 async def mark_read(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
     ids = [str(i) for i in form.getlist("id") if str(i)][:100]
     everything = form.get("all") == "yes"
     outcome = await portal.run(request, visitor, "MarkNotificationsRead", ids=ids or None, all=everything and not ids)

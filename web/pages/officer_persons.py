@@ -125,6 +125,20 @@ async def _form_draft(portal: Portal, visitor: Visitor, kind: str, person_id: st
     return draft
 
 
+async def _sent_form(portal: Portal, request: Request, kind: str,
+                     names: tuple[str, ...]) -> tuple[Visitor, dict[str, Any], dict[str, Any], Response | None]:
+    """A form about the person sent (a disability record, a line): the visitor, the form's draft
+    with what was just typed kept in it, and the answer to give instead (sign in first, another
+    role, or where the same form sent before already led: its key already used)."""
+    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY, Role.ADMIN)
+    draft, typed, already = await _typed(portal, request, visitor, kind, names)
+    if refused:
+        return visitor, draft, typed, refused
+    if already:
+        return visitor, draft, typed, portal.redirect(visitor, already)
+    return visitor, draft, typed, None
+
+
 async def _typed(portal: Portal, request: Request, visitor: Visitor, kind: str,
                  names: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, Any], str | None]:
     """The form's draft with what was just typed kept in it, and where the same form sent
@@ -144,13 +158,10 @@ async def _typed(portal: Portal, request: Request, visitor: Visitor, kind: str,
 
 
 async def register_record(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY, Role.ADMIN)
-    draft, typed, already = await _typed(portal, request, visitor, RECORD_FORM, RECORD_TYPED)
+    visitor, draft, typed, refused = await _sent_form(portal, request, RECORD_FORM, RECORD_TYPED)
     if refused:
         return refused
     person_id = request.path_params["id"]
-    if already:
-        return portal.redirect(visitor, already)
     errors = FormErrors(fields=RECORD_FIELDS, fallback="record-group")
     if typed.get("group") not in GROUPS:
         errors.add(portal.gettext(visitor, "Choose the disability group"), "group", "REQUIRED")
@@ -176,13 +187,10 @@ async def register_record(portal: Portal, request: Request) -> Response:
 
 
 async def issue_line(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY, Role.ADMIN)
-    draft, typed, already = await _typed(portal, request, visitor, LINE_FORM, LINE_TYPED)
+    visitor, draft, typed, refused = await _sent_form(portal, request, LINE_FORM, LINE_TYPED)
     if refused:
         return refused
     person_id = request.path_params["id"]
-    if already:
-        return portal.redirect(visitor, already)
     errors = FormErrors(fields=LINE_FIELDS, fallback="line-item")
     if not typed.get("item"):
         errors.add(portal.gettext(visitor, "Choose the aid or service"), "classifierItemId", "REQUIRED")

@@ -20,8 +20,8 @@ from starlette.responses import Response
 from marketplace.accounts.models import Role
 from web.labels import DELIVERY
 from web.pages.drafts import done, keep, keep_done, keep_errors, load
-from web.pages.staff import staff_action, staff_visitor
-from web.portal import FormErrors, Portal, parse_quantity
+from web.pages.staff import staff_action, staff_form, staff_visitor
+from web.portal import FormErrors, Portal, chosen, parse_quantity
 from web.visitor import Visitor
 
 STATUSES = ("DRAFT", "PENDING_REVIEW", "PUBLISHED", "REJECTED", "ARCHIVED")
@@ -73,9 +73,7 @@ async def listings_page(portal: Portal, request: Request) -> Response:
         return refused
     me = (await portal.run(request, visitor, "ProviderMe")).data.get("me") or {}
     provider = me.get("provider") or {}
-    status = request.query_params.get("status") or None
-    if status not in STATUSES:
-        status = None
+    status = chosen(request, "status", STATUSES)
     listings, next_cursor, total = await portal.run_page(request, visitor, "ProviderListings", "providerListings",
                                                          providerId=provider.get("id") or "", status=status)
     return portal.render(request, visitor, "provider/listings.html", provider=provider, listings=listings,
@@ -136,8 +134,7 @@ async def show_form(portal: Portal, request: Request, errors: FormErrors | None 
 
 
 async def save_form(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.PROVIDER)
     if refused:
         return refused
     listing_id = request.path_params.get("id")

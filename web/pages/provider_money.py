@@ -17,7 +17,7 @@ from starlette.responses import Response
 from marketplace.accounts.models import Role
 from web.pages.drafts import keep, load
 from web.pages.provider_hours import hourly
-from web.pages.staff import staff_visitor
+from web.pages.staff import staff_form, staff_visitor
 from web.portal import FormErrors, Portal, page_of
 from web.visitor import Visitor
 
@@ -67,8 +67,7 @@ async def money_page(portal: Portal, request: Request, errors: FormErrors | None
 
 
 async def claim_order(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.PROVIDER)
     if refused:
         return refused
     order_id = request.path_params["id"]

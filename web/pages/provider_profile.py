@@ -15,7 +15,7 @@ from marketplace.accounts.models import Role
 from web.labels import ACCESSIBILITY
 from web.pages.drafts import keep_done
 from web.pages.provider_forms import draft_errors, form_draft, keep_refused, sent_form
-from web.pages.staff import staff_visitor
+from web.pages.staff import staff_form, staff_visitor
 from web.portal import FormErrors, Portal
 
 DRAFT = "provider-profile"
@@ -55,8 +55,7 @@ async def profile_page(portal: Portal, request: Request, errors: FormErrors | No
 
 
 async def save_profile(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.PROVIDER)
     if refused:
         return refused
     key = form.get("idempotency_key")

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from marketplace.accounts.models import Role
 from web.pages.drafts import keep_done
 from web.pages.provider_forms import draft_errors, form_draft, keep_refused, sent_form
-from web.pages.staff import list_by_status, staff_case, staff_visitor
+from web.pages.staff import list_by_status, staff_case, staff_form
 from web.portal import FormErrors, Portal, parse_quantity
 
 STATUSES = ("REQUESTED", "QUOTED", "APPROVED", "REJECTED", "ORDERED", "WITHDRAWN", "EXPIRED")
@@ -52,8 +52,7 @@ async def quote_page(portal: Portal, request: Request, errors: FormErrors | None
 
 
 async def submit_quote(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.PROVIDER)
     if refused:
         return refused
     quote_id = request.path_params["id"]

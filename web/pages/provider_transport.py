@@ -17,7 +17,7 @@ from marketplace.accounts.models import Role
 from marketplace.clock import KAZAKHSTAN_TIME
 from web.pages.drafts import keep, keep_done, load
 from web.pages.provider_forms import draft_errors, form_draft, keep_refused, sent_form
-from web.pages.staff import list_by_status, staff_action, staff_visitor
+from web.pages.staff import list_by_status, staff_action, staff_form, staff_visitor
 from web.pages.trips import parse_clock, parse_day
 from web.portal import FormErrors, Portal
 from web.visitor import Visitor
@@ -99,8 +99,7 @@ async def vehicle_form(portal: Portal, request: Request, errors: FormErrors | No
 
 
 async def save_vehicle(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.PROVIDER)
     if refused:
         return refused
     vehicle_id = request.path_params.get("id")

@@ -29,10 +29,9 @@ MAX_NOTE = 2000
 
 async def request_quote(portal: Portal, request: Request) -> Response:
     """``POST /listings/{id}/quote``: ask for a price, then follow the quote on its page."""
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
     listing_id = request.path_params["id"]
     typed = {"quantity": str(form.get("quantity") or "").strip()[:20], "note": str(form.get("note") or "")[:MAX_NOTE * 2]}
     errors = FormErrors(fields=REQUEST_FIELDS, fallback="quote-quantity")
@@ -98,10 +97,9 @@ async def quote_page(portal: Portal, request: Request) -> Response:
 
 async def quote_action(portal: Portal, request: Request) -> Response:
     """``POST /quotes/{id}/order`` (at the approved price) or ``/quotes/{id}/withdraw``."""
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
     quote_id, action = request.path_params["id"], request.path_params["action"]
     errors = FormErrors(fields=ORDER_FIELDS, fallback="order-quote")
     typed = {"accept": form.get("accept_co_payment") == "yes", "delivery": str(form.get("delivery") or "")}

@@ -31,10 +31,9 @@ async def case_action(portal: Portal, request: Request,
     """A step posted on one of the person's cases: the visitor, the form (CSRF checked), what
     ``actions`` holds for the address's action, and the answer to give instead (sign in first;
     not found for an action not in ``actions``)."""
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return visitor, form, None, portal.sign_in_first(request, visitor)
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return visitor, form, None, refused
     action = actions.get(request.path_params["action"])
     if action is None:
         return visitor, form, None, portal.not_found(request, visitor)

@@ -26,10 +26,9 @@ async def settings_page(portal: Portal, request: Request, errors: FormErrors | N
 
 
 async def change_language(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
     language = language_from_tag(str(form.get("language") or ""))
     if language is None:
         errors = FormErrors(fallback="language")
@@ -41,10 +40,9 @@ async def change_language(portal: Portal, request: Request) -> Response:
 
 
 async def change_password(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
     old, new, again = (str(form.get(name) or "") for name in ("old_password", "new_password", "new_password_again"))
     errors = FormErrors(fields={**PASSWORD_FIELDS, "again": "new-password-again"}, fallback="old-password")
     if not old:
