@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 from urllib.parse import urlencode
 
 import strawberry
@@ -145,6 +145,13 @@ class Portal:
         keep_browser(response, visitor, self.settings)
         return response
 
+    def render_form(self, request: Request, visitor: Visitor, template: str, errors: FormErrors | None = None,
+                    **context: Any) -> HTMLResponse:
+        """A page that holds a form: shown again after a failed send with its ``errors`` (400),
+        or after the POST-redirect-GET saying what was done (the address's ``done``)."""
+        return self.render(request, visitor, template, errors=errors, done=request.query_params.get("done"),
+                           status_code=400 if errors else 200, **context)
+
     def redirect(self, visitor: Visitor, url: str) -> RedirectResponse:
         """POST-redirect-GET: 303 See Other."""
         response = RedirectResponse(url, status_code=303)
@@ -171,6 +178,25 @@ class Portal:
         codes = [str((error.extensions or {}).get("code", "INTERNAL")) for error in result.errors or []]
         return Outcome(data=result.data or {}, codes=codes)
 
+    async def addressed(self, request: Request, visitor: Visitor, name: str, root: str) -> dict[str, Any] | None:
+        """The object the page's address names (its ``{id}``), as the named operation reads it
+        under ``root``; None when there is none the visitor may see."""
+        outcome = await self.run(request, visitor, name, id=request.path_params["id"])
+        return outcome.data.get(root) if outcome.ok else None
+
+    async def open_case(self, request: Request, name: str,
+                        root: str) -> tuple[Visitor, dict[str, Any] | None, Response | None]:
+        """A signed-in person's page of one of their cases (an order, a claim, a trip...): the
+        visitor, the case the address names (``addressed``), and the answer to give instead
+        (sign in first; not found for a case that is not theirs or not there)."""
+        visitor = await self.visitor(request)
+        if not visitor.signed_in:
+            return visitor, None, self.sign_in_first(request, visitor)
+        case = await self.addressed(request, visitor, name, root)
+        if case is None:
+            return visitor, None, self.not_found(request, visitor)
+        return visitor, case, None
+
     async def run_page(self, request: Request, visitor: Visitor, name: str, root: str,
                        **variables: Any) -> tuple[list[dict[str, Any]], str | None, int]:
         """One page of the connection ``root`` of the named operation, from the address's
@@ -195,6 +221,21 @@ class Portal:
         if not outcome.ok:
             return self.not_found(request, visitor)
         return self.redirect(visitor, done)
+
+    async def make(self, request: Request, visitor: Visitor, errors: FormErrors, name: str, root: str, made: str,
+                   **variables: Any) -> dict[str, Any] | None:
+        """A form's mutation that makes or saves something (a claim, a trip, a listing): the
+        payload's errors join ``errors``; what it made (``made`` in the payload), or None."""
+        outcome = await self.run(request, visitor, name, **variables)
+        errors.extend(outcome.payload_errors(root))
+        return (outcome.data.get(root) or {}).get(made)
+
+    async def posted(self, request: Request) -> tuple[Visitor, FormData, Response | None]:
+        """A form a signed-in person posted: the visitor, the form (its CSRF token checked first,
+        whoever sent it), and the answer to give instead (sign in first)."""
+        visitor = await self.visitor(request)
+        form = await self.form(request, visitor)
+        return visitor, form, None if visitor.signed_in else self.sign_in_first(request, visitor)
 
     async def form(self, request: Request, visitor: Visitor) -> FormData:
         """The POSTed form, after its CSRF token was checked (``CsrfRefused`` otherwise)."""
@@ -346,6 +387,13 @@ class Portal:
             Route("/admin/providers/{id}/{action:str}", page(admin_providers.provider_action), methods=["POST"]),
             Mount("/assets", app=self.assets, name="assets"),
         ]
+
+
+def chosen(request: Request, name: str, choices: Collection[str], default: str | None = None) -> str | None:
+    """The address's ``name`` that narrows a list (a status, a role, a category) when it is one of
+    ``choices``, else ``default``."""
+    value = request.query_params.get(name) or default
+    return value if value in choices else default
 
 
 def parse_quantity(text: str | None) -> Decimal | None:

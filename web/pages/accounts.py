@@ -37,9 +37,8 @@ async def sign_in(portal: Portal, request: Request) -> Response:
     if not password:
         errors.add(portal.gettext(visitor, "Enter your password"), "password", "REQUIRED")
     if not errors:
-        outcome = await portal.run(request, visitor, "SignIn", username=username, password=password)
-        errors.extend(outcome.payload_errors("login"))
-        token = (outcome.data.get("login") or {}).get("token")
+        token = await portal.make(request, visitor, errors, "SignIn", "login", "token", username=username,
+                                  password=password)
         if token and not errors:
             response = portal.redirect(visitor, target)
             start_session(response, token, portal.settings)

@@ -20,8 +20,8 @@ from starlette.responses import Response
 
 from marketplace.accounts.models import Role
 from web.pages.drafts import done, keep, keyed, load
-from web.pages.staff import staff_visitor
-from web.portal import FormErrors, Portal
+from web.pages.staff import staff_form, staff_visitor
+from web.portal import FormErrors, Portal, chosen
 from web.visitor import Visitor
 
 ROLES = ("RECIPIENT", "PROVIDER", "LOCAL_BODY", "ADMIN")
@@ -42,9 +42,7 @@ async def accounts_page(portal: Portal, request: Request) -> Response:
     visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
     if refused:
         return refused
-    role = request.query_params.get("role") or None
-    if role not in ROLES:
-        role = None
+    role = chosen(request, "role", ROLES)
     text = (request.query_params.get("text") or "").strip()[:100]
     accounts, next_cursor, total = await portal.run_page(request, visitor, "AdminAccounts", "accounts", role=role,
                                                          text=text or None)
@@ -70,8 +68,7 @@ async def account_page(portal: Portal, request: Request, errors: FormErrors | No
     if account is None:
         return portal.not_found(request, visitor)
     draft = await keyed(portal, visitor, code_kind(account["id"]), account["id"])
-    return portal.render(request, visitor, template, account=account, own=own, errors=errors, draft=draft,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, template, errors, account=account, own=own, draft=draft)
 
 
 async def confirm_disable(portal: Portal, request: Request) -> Response:
@@ -104,8 +101,7 @@ async def _set_active(portal: Portal, request: Request, operation: str, root: st
 
 async def issue_code(portal: Portal, request: Request) -> Response:
     """Issue the one-time code and show it, once (see the module's docstring)."""
-    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.ADMIN)
     if refused:
         return refused
     account_id = request.path_params["id"]
@@ -143,13 +139,12 @@ async def new_account_page(portal: Portal, request: Request, errors: FormErrors 
     regions = sorted((await portal.run(request, visitor, "AdminAccountForm")).data.get("regions") or [],
                      key=lambda r: r["name"])
     typed = typed or {"role": "LOCAL_BODY", "language": visitor.language.value}
-    return portal.render(request, visitor, "admin/account_new.html", regions=regions, typed=typed, errors=errors,
-                         draft=draft, roles=NEW_ROLES, languages=LANGUAGES, status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "admin/account_new.html", errors, regions=regions, typed=typed,
+                              draft=draft, roles=NEW_ROLES, languages=LANGUAGES)
 
 
 async def create_account(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.ADMIN)
     if refused:
         return refused
     draft = await load(portal, visitor, NEW_ACCOUNT)
@@ -170,12 +165,10 @@ async def create_account(portal: Portal, request: Request) -> Response:
     if typed["language"] not in LANGUAGES:
         typed["language"] = visitor.language.value
     if not errors:
-        outcome = await portal.run(
-            request, visitor, "CreateAccount", username=typed["username"], password=secrets.token_urlsafe(32),
-            role=typed["role"], displayName=typed["display_name"], language=typed["language"],
-            regionId=typed["region"] if typed["role"] == "LOCAL_BODY" else None)
-        errors.extend(outcome.payload_errors("createAccount"))
-        account_id = (outcome.data.get("createAccount") or {}).get("accountId")
+        account_id = await portal.make(
+            request, visitor, errors, "CreateAccount", "createAccount", "accountId", username=typed["username"],
+            password=secrets.token_urlsafe(32), role=typed["role"], displayName=typed["display_name"],
+            language=typed["language"], regionId=typed["region"] if typed["role"] == "LOCAL_BODY" else None)
         if account_id and not errors:
             await keep(portal, visitor, NEW_ACCOUNT, {**draft, "done_id": account_id})
             issued = (await portal.run(request, visitor, "IssuePasswordResetCode", accountId=account_id)

@@ -16,10 +16,10 @@ from marketplace.accounts.models import Role
 from web.labels import CATEGORY, UNIT
 from web.pages.admin_regions import NAMES, check_names
 from web.pages.drafts import done, keep, keyed, load
-from web.pages.staff import staff_visitor
+from web.pages.staff import staff_case, staff_form, staff_visitor
 from web.visitor import Visitor
 from web.pages.trips import parse_day
-from web.portal import FormErrors, Portal, parse_quantity
+from web.portal import FormErrors, Portal, chosen, parse_quantity
 
 CAP_FIELDS = {"input.priceCap": "price-cap", "priceCap": "price-cap", "input.priceCapFrom": "cap-from",
               "priceCapFrom": "cap-from"}
@@ -72,9 +72,7 @@ async def classifier_page(portal: Portal, request: Request) -> Response:
     visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
     if refused:
         return refused
-    category = request.query_params.get("category") or None
-    if category not in CATEGORY:
-        category = None
+    category = chosen(request, "category", CATEGORY)
     outcome = await portal.run(request, visitor, "AdminClassifier", category=category)
     items = sorted(outcome.data.get("classifier") or [], key=lambda i: i["code"])
     return portal.render(request, visitor, "admin/classifier.html", items=items, category=category,
@@ -83,22 +81,16 @@ async def classifier_page(portal: Portal, request: Request) -> Response:
 
 async def item_page(portal: Portal, request: Request, errors: FormErrors | None = None,
                     typed: dict[str, str] | None = None) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
+    visitor, item, refused = await staff_case(portal, request, Role.ADMIN, "AdminClassifierItem", "node", "code")
     if refused:
         return refused
-    outcome = await portal.run(request, visitor, "AdminClassifierItem", id=request.path_params["id"])
-    item = outcome.data.get("node") if outcome.ok else None
-    if not item or "code" not in item:
-        return portal.not_found(request, visitor)
     typed = typed or {}
     edit = typed.get("edit") or typed_from_item(item)
-    return portal.render(request, visitor, "admin/classifier_item.html", item=item, errors=errors, typed=typed,
-                         edit=edit, done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "admin/classifier_item.html", errors, item=item, typed=typed, edit=edit)
 
 
 async def change_cap(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.ADMIN)
     if refused:
         return refused
     typed = {name: str(form.get(name) or "").strip()[:40] for name in ("price_cap", "cap_from")}
@@ -118,8 +110,7 @@ async def change_cap(portal: Portal, request: Request) -> Response:
 
 async def edit_item(portal: Portal, request: Request) -> Response:
     """The item's names, service life and norms, all sent at once (an empty norm removes it)."""
-    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.ADMIN)
     if refused:
         return refused
     typed = typed_item(form)
@@ -138,14 +129,13 @@ async def new_item_page(portal: Portal, request: Request, errors: FormErrors | N
         return refused
     draft = await keyed(portal, visitor, NEW_ITEM, None)
     typed = typed or {"kind": "PRODUCT", "companion": False}
-    return portal.render(request, visitor, "admin/classifier_new.html", typed=typed, errors=errors, draft=draft,
-                         kinds=KINDS, units=list(UNIT), categories=list(CATEGORY), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "admin/classifier_new.html", errors, typed=typed, draft=draft,
+                              kinds=KINDS, units=list(UNIT), categories=list(CATEGORY))
 
 
 async def create_item(portal: Portal, request: Request) -> Response:
     """A new item; the same form sent twice (a double click, a reload) lands on the item it made."""
-    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.ADMIN)
     if refused:
         return refused
     draft = await load(portal, visitor, NEW_ITEM)
@@ -168,11 +158,10 @@ async def create_item(portal: Portal, request: Request) -> Response:
                    "priceCap")
     fields = item_input(portal, visitor, typed, errors)  # after the fields above it on the form
     if not errors:
-        outcome = await portal.run(request, visitor, "CreateClassifierItem", input={
+        item = await portal.make(request, visitor, errors, "CreateClassifierItem", "createClassifierItem",
+                                 "classifierItem", input={
             **fields, "code": typed["code"], "kind": typed["kind"], "unit": typed["unit"],
             "category": typed["category"], "priceCap": str(cap) if cap is not None else None})
-        errors.extend(outcome.payload_errors("createClassifierItem"))
-        item = (outcome.data.get("createClassifierItem") or {}).get("classifierItem")
         if item and not errors:
             await keep(portal, visitor, NEW_ITEM, {**draft, "done_id": item["id"]})
             return portal.redirect(visitor, f"/admin/classifier/{item['id']}?done=created")

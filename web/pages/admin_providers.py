@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from marketplace.accounts.models import Role
-from web.pages.staff import staff_visitor
-from web.portal import FormErrors, Portal
+from web.pages.staff import staff_action, staff_case, staff_visitor
+from web.portal import FormErrors, Portal, chosen
 
 STATUSES = ("PENDING", "VERIFIED", "SUSPENDED")
 ACTIONS = {"verify": "VERIFIED", "suspend": "SUSPENDED", "reinstate": "VERIFIED"}
@@ -19,9 +19,7 @@ async def providers_page(portal: Portal, request: Request) -> Response:
     visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
     if refused:
         return refused
-    status = request.query_params.get("status") or "PENDING"
-    if status not in STATUSES:
-        status = "PENDING"
+    status = chosen(request, "status", STATUSES, "PENDING")
     providers, next_cursor, total = await portal.run_page(request, visitor, "AdminProviders", "providers",
                                                           status=status)
     return portal.render(request, visitor, "admin/providers.html", providers=providers, next_cursor=next_cursor,
@@ -30,25 +28,16 @@ async def providers_page(portal: Portal, request: Request) -> Response:
 
 async def provider_page(portal: Portal, request: Request, errors: FormErrors | None = None,
                         reason: str = "") -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
+    visitor, provider, refused = await staff_case(portal, request, Role.ADMIN, "AdminProvider", "provider")
     if refused:
         return refused
-    outcome = await portal.run(request, visitor, "AdminProvider", id=request.path_params["id"])
-    provider = outcome.data.get("provider") if outcome.ok else None
-    if provider is None:
-        return portal.not_found(request, visitor)
-    return portal.render(request, visitor, "admin/provider.html", provider=provider, errors=errors, reason=reason,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "admin/provider.html", errors, provider=provider, reason=reason)
 
 
 async def provider_action(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
-    form = await portal.form(request, visitor)
+    visitor, form, action, refused = await staff_action(portal, request, Role.ADMIN, ACTIONS)
     if refused:
         return refused
-    action = request.path_params["action"]
-    if action not in ACTIONS:
-        return portal.not_found(request, visitor)
     provider_id = request.path_params["id"]
     reason = str(form.get("reason") or "").strip()[:1000]
     errors = FormErrors(fields={"reason": "suspend-reason"}, fallback="suspend-reason" if action == "suspend" else None)

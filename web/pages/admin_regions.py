@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from marketplace.accounts.models import Role
 from web.labels import N_
-from web.pages.staff import staff_visitor
+from web.pages.staff import staff_case, staff_form, staff_visitor
 from web.portal import FormErrors, Portal
 from web.visitor import Visitor
 
@@ -41,15 +41,13 @@ async def regions_page(portal: Portal, request: Request, errors: FormErrors | No
         return refused
     regions = sorted((await portal.run(request, visitor, "AdminRegions")).data.get("regions") or [],
                      key=lambda r: r["code"])
-    return portal.render(request, visitor, "admin/regions.html", regions=regions, errors=errors, typed=typed or {},
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "admin/regions.html", errors, regions=regions, typed=typed or {})
 
 
 async def create_region(portal: Portal, request: Request) -> Response:
     """A new region; the same form sent twice makes one (the code is unique: the second is refused
     at the field, and nothing doubles)."""
-    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.ADMIN)
     if refused:
         return refused
     typed = {"code": str(form.get("code") or "").strip()[:40], **typed_names(form)}
@@ -64,21 +62,15 @@ async def create_region(portal: Portal, request: Request) -> Response:
 
 async def region_page(portal: Portal, request: Request, errors: FormErrors | None = None,
                       typed: dict[str, str] | None = None) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
+    visitor, region, refused = await staff_case(portal, request, Role.ADMIN, "AdminRegion", "node", "code")
     if refused:
         return refused
-    outcome = await portal.run(request, visitor, "AdminRegion", id=request.path_params["id"])
-    region = outcome.data.get("node") if outcome.ok else None
-    if not region or "code" not in region:
-        return portal.not_found(request, visitor)
     typed = typed or {"name_kk": region["nameKk"], "name_ru": region["nameRu"], "name_en": region["nameEn"]}
-    return portal.render(request, visitor, "admin/region.html", region=region, errors=errors, typed=typed,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "admin/region.html", errors, region=region, typed=typed)
 
 
 async def rename_region(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.ADMIN)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.ADMIN)
     if refused:
         return refused
     region_id = request.path_params["id"]

@@ -13,9 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from web.pages.claims import forward_file
-from web.pages.drafts import keep, load
-from web.pages.representing import acting_for
-from web.portal import FormErrors, Portal, parse_quantity
+from web.pages.drafts import keep, keep_errors, load
+from web.pages.representing import ActingFor, acting_for
+from web.portal import FormErrors, Portal, page_of, parse_quantity
+from web.visitor import Visitor
 
 APPLICATION_DRAFT = "application"
 KINDS = {"assistant": "INDIVIDUAL_ASSISTANT", "social-services": "SPECIAL_SOCIAL_SERVICES", "missing-aid": "MISSING_AID"}
@@ -45,9 +46,9 @@ async def my_applications(portal: Portal, request: Request) -> Response:
     if not visitor.signed_in:
         return portal.sign_in_first(request, visitor)
     outcome = await portal.run(request, visitor, "MyApplications", after=request.query_params.get("after") or None)
-    found = outcome.data.get("applications") or {"nodes": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
-    return portal.render(request, visitor, "pages/applications.html", applications=found["nodes"], slugs=SLUGS,
-                         next_cursor=found["pageInfo"]["endCursor"] if found["pageInfo"]["hasNextPage"] else None)
+    applications, next_cursor, _ = page_of(outcome.data.get("applications"))
+    return portal.render(request, visitor, "pages/applications.html", applications=applications, slugs=SLUGS,
+                         next_cursor=next_cursor)
 
 
 async def _draft_for(portal: Portal, visitor: Any, kind: str, person_id: str | None) -> dict[str, Any]:
@@ -57,15 +58,25 @@ async def _draft_for(portal: Portal, visitor: Any, kind: str, person_id: str | N
     return draft
 
 
+async def _addressed_form(portal: Portal, request: Request,
+                          visitor: Visitor) -> tuple[str, ActingFor, dict[str, Any]] | None:
+    """The kind of application the address names, for whom the visitor acts, and the draft of
+    that form for that person; None when the address names no kind."""
+    kind = KINDS.get(request.path_params["kind"])
+    if kind is None:
+        return None
+    acting = await acting_for(portal, request, visitor)
+    return kind, acting, await _draft_for(portal, visitor, kind, acting.person_id)
+
+
 async def new_application(portal: Portal, request: Request, errors: FormErrors | None = None) -> Response:
     visitor = await portal.visitor(request)
     if not visitor.signed_in:
         return portal.sign_in_first(request, visitor)
-    kind = KINDS.get(request.path_params["kind"])
-    if kind is None:
+    opened = await _addressed_form(portal, request, visitor)
+    if opened is None:
         return portal.not_found(request, visitor)
-    acting = await acting_for(portal, request, visitor)
-    draft = await _draft_for(portal, visitor, kind, acting.person_id)
+    kind, acting, draft = opened
     form = await _form(portal, request, visitor, kind, acting.person_id, draft)
     if form is None:
         return portal.not_found(request, visitor)
@@ -75,22 +86,19 @@ async def new_application(portal: Portal, request: Request, errors: FormErrors |
                 if not a["isCustom"]]
     if errors is None:
         errors = FormErrors(items=list(draft.get("errors") or []), fields=APPLICATION_FIELDS, fallback="note")
-    return portal.render(request, visitor, "pages/application_new.html", acting=acting, kind=kind,
-                         slug=SLUGS[kind], form=form, draft=draft, aids=aids, service_forms=SERVICE_FORMS,
-                         errors=errors, status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "pages/application_new.html", errors, acting=acting, kind=kind,
+                              slug=SLUGS[kind], form=form, draft=draft, aids=aids, service_forms=SERVICE_FORMS)
 
 
 async def answer_application(portal: Portal, request: Request) -> Response:
     """The form's answers: kept in the draft, then the check-your-answers page."""
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
-    kind = KINDS.get(request.path_params["kind"])
-    if kind is None:
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
+    opened = await _addressed_form(portal, request, visitor)
+    if opened is None:
         return portal.not_found(request, visitor)
-    acting = await acting_for(portal, request, visitor)
-    draft = await _draft_for(portal, visitor, kind, acting.person_id)
+    kind, acting, draft = opened
     draft.update({name: str(form.get(name) or "").strip()[:2000] for name in ("service_form", "aid", "quantity", "note")})
     errors = FormErrors(fields=APPLICATION_FIELDS, fallback="note")
     if kind == "SPECIAL_SOCIAL_SERVICES" and draft["service_form"] not in SERVICE_FORMS:
@@ -113,8 +121,7 @@ async def answer_application(portal: Portal, request: Request) -> Response:
         required = (checked or {}).get("requiredAttachments") or []
         if required and not draft.get("attachment_id"):
             errors.add(portal.gettext(visitor, "Attach the document the officer needs"), "attachments", "REQUIRED")
-    draft["errors"] = errors.items
-    await keep(portal, visitor, APPLICATION_DRAFT, draft)
+    await keep_errors(portal, visitor, APPLICATION_DRAFT, draft, errors)
     if errors:
         return await new_application(portal, request, errors)
     return portal.redirect(visitor, "/applications/check")
@@ -148,8 +155,8 @@ async def check_application(portal: Portal, request: Request, errors: FormErrors
     if draft.get("aid"):
         aid = next((a for a in (await portal.run(request, visitor, "MissingAids")).data.get("classifier") or []
                     if a["id"] == draft["aid"]), None)
-    return portal.render(request, visitor, "pages/application_check.html", acting=acting, form=form, draft=draft,
-                         slug=SLUGS[draft["kind"]], aid=aid, errors=errors, status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "pages/application_check.html", errors, acting=acting, form=form,
+                              draft=draft, slug=SLUGS[draft["kind"]], aid=aid)
 
 
 async def submit_application(portal: Portal, request: Request) -> Response:
@@ -179,12 +186,8 @@ async def submit_application(portal: Portal, request: Request) -> Response:
 
 
 async def application_page(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
-    outcome = await portal.run(request, visitor, "Application", id=request.path_params["id"])
-    application = outcome.data.get("application") if outcome.ok else None
-    if application is None:
-        return portal.not_found(request, visitor)
+    visitor, application, refused = await portal.open_case(request, "Application", "application")
+    if refused:
+        return refused
     return portal.render(request, visitor, "pages/application.html", application=application,
                          done=request.query_params.get("done"))

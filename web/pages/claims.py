@@ -17,9 +17,9 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from web.pages.drafts import done, keep, keyed, load
+from web.pages.drafts import done, keep_done, keep_errors, keyed, load
 from web.pages.representing import acting_for
-from web.portal import FormErrors, Portal, parse_quantity
+from web.portal import FormErrors, Portal, page_of, parse_quantity
 from web.visitor import Visitor
 
 CLAIM_DRAFT = "claim"
@@ -54,10 +54,8 @@ async def my_claims(portal: Portal, request: Request) -> Response:
     if not visitor.signed_in:
         return portal.sign_in_first(request, visitor)
     outcome = await portal.run(request, visitor, "MyClaims", after=request.query_params.get("after") or None)
-    claims = outcome.data.get("claims") or {"nodes": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
-    page_info = claims["pageInfo"]
-    return portal.render(request, visitor, "pages/claims.html", claims=claims["nodes"],
-                         next_cursor=page_info["endCursor"] if page_info["hasNextPage"] else None)
+    claims, next_cursor, _ = page_of(outcome.data.get("claims"))
+    return portal.render(request, visitor, "pages/claims.html", claims=claims, next_cursor=next_cursor)
 
 
 async def new_claim(portal: Portal, request: Request, errors: FormErrors | None = None) -> Response:
@@ -70,15 +68,13 @@ async def new_claim(portal: Portal, request: Request, errors: FormErrors | None 
     draft = await keyed(portal, visitor, CLAIM_DRAFT, acting.person_id)  # however often it is sent, it claims once
     if errors is None:
         errors = FormErrors(items=list(draft.get("errors") or []), fields=CLAIM_FIELDS, fallback="entitlement")
-    return portal.render(request, visitor, "pages/claim_new.html", acting=acting, lines=lines, draft=draft,
-                         errors=errors, status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "pages/claim_new.html", errors, acting=acting, lines=lines, draft=draft)
 
 
 async def submit_claim(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
     acting = await acting_for(portal, request, visitor)
     draft = await load(portal, visitor, CLAIM_DRAFT)
     made = done(draft, form.get("idempotency_key"))
@@ -109,29 +105,22 @@ async def submit_claim(portal: Portal, request: Request) -> Response:
     if not draft.get("receipt_id") and not any(e.get("field") in ("file", "receiptId") for e in errors.items):
         errors.add(portal.gettext(visitor, "Attach the receipt: a photo or a PDF"), "receiptId", "REQUIRED")
     if not errors:
-        outcome = await portal.run(request, visitor, "SubmitSelfPurchaseClaim", personId=acting.person_id,
-                                   entitlementId=typed["entitlement"], quantity=str(quantity), amountPaid=str(paid),
-                                   receiptId=draft["receipt_id"], idempotencyKey=key)
-        errors.extend(outcome.payload_errors("submitClaim"))
-        claim = (outcome.data.get("submitClaim") or {}).get("claim")
+        claim = await portal.make(request, visitor, errors, "SubmitSelfPurchaseClaim", "submitClaim", "claim",
+                                  personId=acting.person_id, entitlementId=typed["entitlement"], quantity=str(quantity),
+                                  amountPaid=str(paid), receiptId=draft["receipt_id"], idempotencyKey=key)
         if claim and not errors:
-            await keep(portal, visitor, CLAIM_DRAFT, {"idempotency_key": key, "done_id": claim["id"]})
+            await keep_done(portal, visitor, CLAIM_DRAFT, key, claim["id"])
             return portal.redirect(visitor, f"/claims/{claim['id']}?done=submitted")
         if not errors:
             errors.add(portal.gettext(visitor, "The claim could not be sent. Check the answers and try again."))
-    draft["errors"] = errors.items
-    await keep(portal, visitor, CLAIM_DRAFT, draft)
+    await keep_errors(portal, visitor, CLAIM_DRAFT, draft, errors)
     return await new_claim(portal, request, errors)
 
 
 async def claim_page(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
-    outcome = await portal.run(request, visitor, "Claim", id=request.path_params["id"])
-    claim = outcome.data.get("claim") if outcome.ok else None
-    if claim is None:
-        return portal.not_found(request, visitor)
+    visitor, claim, refused = await portal.open_case(request, "Claim", "claim")
+    if refused:
+        return refused
     cap = claim["classifierItem"]["priceCap"]
     return portal.render(request, visitor, "pages/claim.html", claim=claim, done=request.query_params.get("done"),
                          cap_total=Decimal(cap) * Decimal(claim["quantity"]) if cap else None)

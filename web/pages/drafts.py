@@ -8,7 +8,7 @@ import secrets
 from typing import Any
 
 from marketplace.accounts.drafts import load_draft, save_draft
-from web.portal import Portal
+from web.portal import FormErrors, Portal
 from web.visitor import Visitor
 
 
@@ -30,6 +30,19 @@ async def keyed(portal: Portal, visitor: Visitor, kind: str, person_id: str | No
         draft = {"person_id": person_id, "idempotency_key": secrets.token_urlsafe(18)}
         await keep(portal, visitor, kind, draft)
     return draft
+
+
+async def keep_done(portal: Portal, visitor: Visitor, kind: str, key: object, made: str) -> None:
+    """The form made ``made``: its draft keeps only the key it was sent with and what it made, so
+    the same form sent again lands on it."""
+    await keep(portal, visitor, kind, {"idempotency_key": str(key or ""), "done_id": made})
+
+
+async def keep_errors(portal: Portal, visitor: Visitor, kind: str, draft: dict[str, Any], errors: FormErrors) -> None:
+    """The form was refused (or not sent yet): its draft keeps what was typed and why, shown again
+    with the form."""
+    draft["errors"] = errors.items
+    await keep(portal, visitor, kind, draft)
 
 
 def done(draft: dict[str, Any], submitted_key: object) -> str | None:

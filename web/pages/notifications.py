@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from web.pages.accounts import safe_next
-from web.portal import FormErrors, Portal
+from web.portal import FormErrors, Portal, page_of
 
 # Where the page of a notification's subject is (a subject the portal has no page for has no link).
 SUBJECT_PAGES = {"Order": "/orders/{id}", "CompensationClaim": "/claims/{id}", "Trip": "/trips/{id}",
@@ -25,19 +25,16 @@ async def notifications(portal: Portal, request: Request, errors: FormErrors | N
     if not visitor.signed_in:
         return portal.sign_in_first(request, visitor)
     outcome = await portal.run(request, visitor, "Notifications", after=request.query_params.get("after") or None)
-    found = outcome.data.get("notifications") or {"nodes": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
-    items = [dict(n, page=subject_page(n.get("subjectType"), n.get("subjectId"))) for n in found["nodes"]]
-    return portal.render(request, visitor, "pages/notifications.html", items=items, errors=errors,
-                         unread=outcome.data.get("unreadNotificationCount") or 0,
-                         next_cursor=found["pageInfo"]["endCursor"] if found["pageInfo"]["hasNextPage"] else None,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    found, next_cursor, _ = page_of(outcome.data.get("notifications"))
+    items = [dict(n, page=subject_page(n.get("subjectType"), n.get("subjectId"))) for n in found]
+    return portal.render_form(request, visitor, "pages/notifications.html", errors, items=items,
+                              unread=outcome.data.get("unreadNotificationCount") or 0, next_cursor=next_cursor)
 
 
 async def mark_read(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
     ids = [str(i) for i in form.getlist("id") if str(i)][:100]
     everything = form.get("all") == "yes"
     outcome = await portal.run(request, visitor, "MarkNotificationsRead", ids=ids or None, all=everything and not ids)

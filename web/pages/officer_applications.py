@@ -25,9 +25,8 @@ async def application_page(portal: Portal, request: Request, errors: FormErrors 
     visitor, application, refused = await officer_case(portal, request, "OfficerApplication", "application")
     if refused or application is None:
         return refused or portal.not_found(request, visitor)
-    return portal.render(request, visitor, "officer/application.html", application=application, errors=errors,
-                         typed=typed or {}, done=request.query_params.get("done"),
-                         status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "officer/application.html", errors, application=application,
+                              typed=typed or {})
 
 
 async def decide_application(portal: Portal, request: Request) -> Response:

@@ -65,9 +65,8 @@ async def claim_page(portal: Portal, request: Request, errors: FormErrors | None
             draft = {"idempotency_key": secrets.token_urlsafe(18)}
             await keep(portal, visitor, pay_kind(claim["id"]), draft)
         pay_key = draft["idempotency_key"]
-    return portal.render(request, visitor, "officer/claim.html", claim=claim, receipt_type=receipt_type,
-                         pay_key=pay_key, errors=errors, typed=typed or {}, done=request.query_params.get("done"),
-                         status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "officer/claim.html", errors, claim=claim, receipt_type=receipt_type,
+                              pay_key=pay_key, typed=typed or {})
 
 
 async def decide_claim(portal: Portal, request: Request) -> Response:

@@ -21,7 +21,7 @@ from marketplace.errors import DomainError
 from marketplace.i18n import translate
 from schema.imports import import_spooled, spool_upload
 from web.pages.drafts import keep, load
-from web.pages.staff import staff_visitor
+from web.pages.staff import staff_form, staff_visitor
 from web.portal import FormErrors, Portal
 from web.visitor import Visitor
 
@@ -48,13 +48,11 @@ async def imports_page(portal: Portal, request: Request, errors: FormErrors | No
     if refused:
         return refused
     report = (await load(portal, visitor, REPORT_DRAFT)).get("report") if request.query_params.get("done") else None
-    return portal.render(request, visitor, "officer/imports.html", report=report, errors=errors,
-                         status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "officer/imports.html", errors, report=report)
 
 
 async def upload_import(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY, Role.ADMIN)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.LOCAL_BODY, Role.ADMIN)
     if refused:
         return refused
     errors = FormErrors(fields={"file": "irp-file", "header": "irp-file"}, fallback="irp-file")

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from marketplace.accounts.models import Role
-from web.pages.staff import staff_visitor
+from web.pages.staff import officer_decision, staff_case
 from web.portal import FormErrors, Portal
 
 DECISIONS = {"approve": ("APPROVE", "published"), "reject": ("REJECT", "sent-back")}
@@ -17,25 +17,17 @@ DECISIONS = {"approve": ("APPROVE", "published"), "reject": ("REJECT", "sent-bac
 
 async def moderation_page(portal: Portal, request: Request, errors: FormErrors | None = None,
                           reason: str = "") -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY)
+    visitor, listing, refused = await staff_case(portal, request, Role.LOCAL_BODY, "ProviderListing", "listing")
     if refused:
         return refused
-    outcome = await portal.run(request, visitor, "ProviderListing", id=request.path_params["id"])
-    listing = outcome.data.get("listing") if outcome.ok else None
-    if listing is None:
-        return portal.not_found(request, visitor)
-    return portal.render(request, visitor, "officer/listing.html", listing=listing, errors=errors, reason=reason,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "officer/listing.html", errors, listing=listing, reason=reason)
 
 
 async def decide_listing(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY)
-    form = await portal.form(request, visitor)
+    visitor, form, action, refused = await officer_decision(portal, request, DECISIONS)
     if refused:
         return refused
-    decision = DECISIONS.get(request.path_params["action"])
-    if decision is None:
-        return portal.not_found(request, visitor)
+    decision = DECISIONS[action]
     listing_id = request.path_params["id"]
     reason = str(form.get("reason") or "").strip()[:1000]
     version = str(form.get("version") or "")

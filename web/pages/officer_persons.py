@@ -43,8 +43,7 @@ async def find_person(portal: Portal, request: Request) -> Response:
                 errors.add(portal.gettext(visitor, "This is not a valid IIN: check the 12 digits"), "iin", "INVALID_IIN")
             else:
                 errors.add(portal.gettext(visitor, "No person with this IIN in your region"), "iin", "NOT_FOUND")
-    return portal.render(request, visitor, "officer/find_person.html", iin=iin, errors=errors,
-                         status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "officer/find_person.html", errors, iin=iin)
 
 
 RECORD_FORM, LINE_FORM = "disability-record", "irp-line"
@@ -126,6 +125,20 @@ async def _form_draft(portal: Portal, visitor: Visitor, kind: str, person_id: st
     return draft
 
 
+async def _sent_form(portal: Portal, request: Request, kind: str,
+                     names: tuple[str, ...]) -> tuple[Visitor, dict[str, Any], dict[str, Any], Response | None]:
+    """A form about the person sent (a disability record, a line): the visitor, the form's draft
+    with what was just typed kept in it, and the answer to give instead (sign in first, another
+    role, or where the same form sent before already led: its key already used)."""
+    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY, Role.ADMIN)
+    draft, typed, already = await _typed(portal, request, visitor, kind, names)
+    if refused:
+        return visitor, draft, typed, refused
+    if already:
+        return visitor, draft, typed, portal.redirect(visitor, already)
+    return visitor, draft, typed, None
+
+
 async def _typed(portal: Portal, request: Request, visitor: Visitor, kind: str,
                  names: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, Any], str | None]:
     """The form's draft with what was just typed kept in it, and where the same form sent
@@ -145,13 +158,10 @@ async def _typed(portal: Portal, request: Request, visitor: Visitor, kind: str,
 
 
 async def register_record(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY, Role.ADMIN)
-    draft, typed, already = await _typed(portal, request, visitor, RECORD_FORM, RECORD_TYPED)
+    visitor, draft, typed, refused = await _sent_form(portal, request, RECORD_FORM, RECORD_TYPED)
     if refused:
         return refused
     person_id = request.path_params["id"]
-    if already:
-        return portal.redirect(visitor, already)
     errors = FormErrors(fields=RECORD_FIELDS, fallback="record-group")
     if typed.get("group") not in GROUPS:
         errors.add(portal.gettext(visitor, "Choose the disability group"), "group", "REQUIRED")
@@ -164,12 +174,11 @@ async def register_record(portal: Portal, request: Request) -> Response:
     valid_from = _day(portal, visitor, errors, typed.get("from", ""), "validFrom", required=True)
     valid_until = _day(portal, visitor, errors, typed.get("until", ""), "validUntil", required=False)
     if not errors:
-        outcome = await portal.run(request, visitor, "RegisterDisability", input={
-            "personId": person_id, "group": typed["group"], "cause": typed["cause"],
-            "nosologyCode": typed["nosology"], "examFormat": typed["exam"], "validFrom": valid_from,
-            "validUntil": valid_until, "decisionNumber": typed.get("decision") or None})
-        errors.extend(outcome.payload_errors("registerDisability"))
-        record = (outcome.data.get("registerDisability") or {}).get("record")
+        record = await portal.make(request, visitor, errors, "RegisterDisability", "registerDisability", "record",
+                                   input={"personId": person_id, "group": typed["group"], "cause": typed["cause"],
+                                          "nosologyCode": typed["nosology"], "examFormat": typed["exam"],
+                                          "validFrom": valid_from, "validUntil": valid_until,
+                                          "decisionNumber": typed.get("decision") or None})
         if record and not errors:
             return await _made(portal, visitor, RECORD_FORM, draft, f"/officer/persons/{person_id}?done=record")
         if not errors:
@@ -178,13 +187,10 @@ async def register_record(portal: Portal, request: Request) -> Response:
 
 
 async def issue_line(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY, Role.ADMIN)
-    draft, typed, already = await _typed(portal, request, visitor, LINE_FORM, LINE_TYPED)
+    visitor, draft, typed, refused = await _sent_form(portal, request, LINE_FORM, LINE_TYPED)
     if refused:
         return refused
     person_id = request.path_params["id"]
-    if already:
-        return portal.redirect(visitor, already)
     errors = FormErrors(fields=LINE_FIELDS, fallback="line-item")
     if not typed.get("item"):
         errors.add(portal.gettext(visitor, "Choose the aid or service"), "classifierItemId", "REQUIRED")

@@ -24,8 +24,7 @@ async def quote_page(portal: Portal, request: Request, errors: FormErrors | None
     visitor, quote, refused = await officer_case(portal, request, "Quote", "quote")
     if refused or quote is None:
         return refused or portal.not_found(request, visitor)
-    return portal.render(request, visitor, "officer/quote.html", quote=quote, errors=errors, typed=typed or {},
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "officer/quote.html", errors, quote=quote, typed=typed or {})
 
 
 async def decide_quote(portal: Portal, request: Request) -> Response:

@@ -26,10 +26,9 @@ async def _keep(portal: Portal, visitor: Visitor, draft: dict[str, Any]) -> None
 
 async def start_order(portal: Portal, request: Request) -> Response:
     """The listing's order form: keep what was typed, then check the answers."""
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
     listing_id = request.path_params["id"]
     typed = str(form.get("quantity") or "").strip()[:20]
     delivery = str(form.get("delivery") or "")
@@ -75,10 +74,9 @@ async def check_answers(portal: Portal, request: Request) -> Response:
 
 
 async def place_order(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
     values = {name: str(form.get(name) or "") for name in
               ("listing_id", "entitlement_id", "quantity", "delivery", "idempotency_key")}
     outcome = await portal.run(request, visitor, "PlaceOrder", listingId=values["listing_id"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from web.pages.recipient import case_action, my_cases
 from web.portal import FormErrors, Portal
 
 ACTIONS = {
@@ -18,23 +19,14 @@ REVIEW_FIELDS = {"rating": "rating", "text": "review-text"}
 
 
 async def my_orders(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
-    orders, next_cursor, _ = await portal.run_page(request, visitor, "MyOrders", "orders")
-    return portal.render(request, visitor, "pages/orders.html", orders=orders, next_cursor=next_cursor,
-                         paged=bool(request.query_params.get("after")))
+    return await my_cases(portal, request, "MyOrders", "orders", "pages/orders.html", "orders")
 
 
 async def _order_page(portal: Portal, request: Request, template: str, errors: FormErrors | None = None,
                       status_code: int = 200, **context: object) -> Response:
-    visitor = await portal.visitor(request)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
-    outcome = await portal.run(request, visitor, "Order", id=request.path_params["id"])
-    order = outcome.data.get("order") if outcome.ok else None
-    if order is None:
-        return portal.not_found(request, visitor)
+    visitor, order, refused = await portal.open_case(request, "Order", "order")
+    if refused:
+        return refused
     return portal.render(request, visitor, template, order=order, errors=errors, status_code=status_code,
                          done=request.query_params.get("done"), **context)
 
@@ -55,13 +47,9 @@ async def placed(portal: Portal, request: Request) -> Response:
 
 
 async def order_action(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
-    action = ACTIONS.get(request.path_params["action"])
-    if action is None:
-        return portal.not_found(request, visitor)
+    visitor, form, action, refused = await case_action(portal, request, ACTIONS)
+    if refused:
+        return refused
     operation, root, done = action
     order_id = request.path_params["id"]
     variables: dict[str, object] = {"orderId": order_id}

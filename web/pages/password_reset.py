@@ -15,8 +15,7 @@ RESET_FIELDS = {"code": "code", "newPassword": "new-password", "password": "new-
 
 async def reset_page(portal: Portal, request: Request, errors: FormErrors | None = None) -> Response:
     visitor = await portal.visitor(request)
-    return portal.render(request, visitor, "pages/reset_password.html", errors=errors,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "pages/reset_password.html", errors)
 
 
 async def reset_password(portal: Portal, request: Request) -> Response:

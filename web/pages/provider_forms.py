@@ -41,9 +41,5 @@ async def keep_refused(portal: Portal, visitor: Visitor, kind: str, key: object,
                                        "typed": typed, "errors": errors.items})
 
 
-async def keep_done(portal: Portal, visitor: Visitor, kind: str, key: object, made: str) -> None:
-    await keep(portal, visitor, kind, {"idempotency_key": str(key or ""), "done_id": made})
-
-
 def draft_errors(draft: dict[str, Any], fields: dict[str, str], fallback: str | None) -> FormErrors:
     return FormErrors(items=list(draft.get("errors") or []), fields=fields, fallback=fallback)

@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from marketplace.accounts.models import Role
 from web.pages.drafts import keep, load
-from web.pages.staff import staff_visitor
+from web.pages.staff import staff_form, staff_visitor
 from web.pages.trips import parse_clock, parse_day
 from web.portal import FormErrors, Portal
 
@@ -77,8 +77,7 @@ async def hours_page(portal: Portal, request: Request) -> Response:
 async def log_hours(portal: Portal, request: Request) -> Response:
     from web.pages.provider_orders import show_order  # the order page shows the form again
 
-    visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.PROVIDER)
     if refused:
         return refused
     order_id = request.path_params["id"]

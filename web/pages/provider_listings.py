@@ -19,9 +19,9 @@ from starlette.responses import Response
 
 from marketplace.accounts.models import Role
 from web.labels import DELIVERY
-from web.pages.drafts import done, keep, load
-from web.pages.staff import staff_action, staff_visitor
-from web.portal import FormErrors, Portal, parse_quantity
+from web.pages.drafts import done, keep, keep_done, keep_errors, load
+from web.pages.staff import staff_action, staff_form, staff_visitor
+from web.portal import FormErrors, Portal, chosen, parse_quantity
 from web.visitor import Visitor
 
 STATUSES = ("DRAFT", "PENDING_REVIEW", "PUBLISHED", "REJECTED", "ARCHIVED")
@@ -73,9 +73,7 @@ async def listings_page(portal: Portal, request: Request) -> Response:
         return refused
     me = (await portal.run(request, visitor, "ProviderMe")).data.get("me") or {}
     provider = me.get("provider") or {}
-    status = request.query_params.get("status") or None
-    if status not in STATUSES:
-        status = None
+    status = chosen(request, "status", STATUSES)
     listings, next_cursor, total = await portal.run_page(request, visitor, "ProviderListings", "providerListings",
                                                          providerId=provider.get("id") or "", status=status)
     return portal.render(request, visitor, "provider/listings.html", provider=provider, listings=listings,
@@ -100,8 +98,7 @@ async def listing_page(portal: Portal, request: Request, errors: FormErrors | No
     listing = await _listing(portal, request, visitor)
     if listing is None:
         return portal.not_found(request, visitor)
-    return portal.render(request, visitor, "provider/listing.html", listing=listing, errors=errors,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "provider/listing.html", errors, listing=listing)
 
 
 async def show_form(portal: Portal, request: Request, errors: FormErrors | None = None) -> Response:
@@ -132,14 +129,12 @@ async def show_form(portal: Portal, request: Request, errors: FormErrors | None 
     kinds = set(provider.get("serviceKinds") or [])
     if kinds:
         items = [i for i in items if i["category"] in kinds or i["id"] == draft["typed"].get("item")]
-    return portal.render(request, visitor, "provider/listing_form.html", listing=listing, provider=provider,
-                         items=items, typed=draft["typed"], draft=draft, errors=errors,
-                         status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "provider/listing_form.html", errors, listing=listing,
+                              provider=provider, items=items, typed=draft["typed"], draft=draft)
 
 
 async def save_form(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.PROVIDER)
     if refused:
         return refused
     listing_id = request.path_params.get("id")
@@ -174,21 +169,19 @@ async def save_form(portal: Portal, request: Request) -> Response:
             **{_camel(name): typed[name] for name in TEXTS},
         }
         if listing_id:
-            outcome = await portal.run(request, visitor, "UpdateListing", listingId=listing_id, input=fields,
-                                       expectedVersion=draft.get("version"))
-            root, done_word = "updateListing", "saved"
+            saved = await portal.make(request, visitor, errors, "UpdateListing", "updateListing", "listing",
+                                      listingId=listing_id, input=fields, expectedVersion=draft.get("version"))
+            done_word = "saved"
         else:
-            outcome = await portal.run(request, visitor, "CreateListing", input=fields)
-            root, done_word = "createListing", "created"
-        errors.extend(outcome.payload_errors(root))
-        saved = (outcome.data.get(root) or {}).get("listing")
+            saved = await portal.make(request, visitor, errors, "CreateListing", "createListing", "listing",
+                                      input=fields)
+            done_word = "created"
         if saved and not errors:
-            await keep(portal, visitor, kind, {"idempotency_key": draft["idempotency_key"], "done_id": saved["id"]})
+            await keep_done(portal, visitor, kind, draft["idempotency_key"], saved["id"])
             return portal.redirect(visitor, f"/provider/listings/{saved['id']}?done={done_word}")
         if not errors:
             errors.add(portal.gettext(visitor, "The listing could not be saved. Check the answers and try again."))
-    draft["errors"] = errors.items
-    await keep(portal, visitor, kind, draft)
+    await keep_errors(portal, visitor, kind, draft, errors)
     return await show_form(portal, request, errors)
 
 

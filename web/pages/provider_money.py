@@ -17,7 +17,7 @@ from starlette.responses import Response
 from marketplace.accounts.models import Role
 from web.pages.drafts import keep, load
 from web.pages.provider_hours import hourly
-from web.pages.staff import staff_visitor
+from web.pages.staff import staff_form, staff_visitor
 from web.portal import FormErrors, Portal, page_of
 from web.visitor import Visitor
 
@@ -59,17 +59,15 @@ async def money_page(portal: Portal, request: Request, errors: FormErrors | None
     to_claim = [o for o in page_of(data.get("confirmed"))[0]
                 if not hourly(o) and o["id"] not in claimed and o["id"] not in made]
     keys = await claim_keys(portal, visitor, [o["id"] for o in to_claim])
-    return portal.render(
-        request, visitor, "provider/money.html", overdue=overdue, waiting=waiting, approved=approved, paid=paid,
-        rejected=rejected, to_claim=to_claim, keys=keys, errors=errors, done=request.query_params.get("done"),
+    return portal.render_form(
+        request, visitor, "provider/money.html", errors, overdue=overdue, waiting=waiting, approved=approved,
+        paid=paid, rejected=rejected, to_claim=to_claim, keys=keys,
         sums={"overdue": total(overdue, "amountClaimed"), "waiting": total(waiting, "amountClaimed"),
-              "approved": total(approved, "amountApproved"), "paid": total(paid, "amountApproved")},
-        status_code=400 if errors else 200)
+              "approved": total(approved, "amountApproved"), "paid": total(paid, "amountApproved")})
 
 
 async def claim_order(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.PROVIDER)
     if refused:
         return refused
     order_id = request.path_params["id"]
@@ -79,10 +77,8 @@ async def claim_order(portal: Portal, request: Request) -> Response:
     if not key:
         errors.add(portal.gettext(visitor, "The page was too old. Claim again from this page."))
     else:
-        outcome = await portal.run(request, visitor, "SubmitProviderClaim", claimFor="ORDER", orderId=order_id,
-                                   idempotencyKey=key)
-        errors.extend(outcome.payload_errors("submitClaim"))
-        claim = (outcome.data.get("submitClaim") or {}).get("claim")
+        claim = await portal.make(request, visitor, errors, "SubmitProviderClaim", "submitClaim", "claim",
+                                  claimFor="ORDER", orderId=order_id, idempotencyKey=key)
         if claim and not errors:
             draft = await load(portal, visitor, CLAIM_DRAFT)
             keys = {k: v for k, v in (draft.get("keys") or {}).items() if k != order_id}

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from marketplace.accounts.models import Role
 from web.pages.provider_hours import by_worker, hourly, hours_draft
-from web.pages.staff import list_by_status, staff_action, staff_visitor
+from web.pages.staff import list_by_status, staff_action, staff_case, staff_visitor
 from web.portal import FormErrors, Portal, page_of
 
 STATUSES = ("PLACED", "ACCEPTED", "DELIVERED", "CONFIRMED", "DECLINED", "CANCELLED")
@@ -52,19 +52,14 @@ async def incoming_orders(portal: Portal, request: Request) -> Response:
 
 async def show_order(portal: Portal, request: Request, errors: FormErrors | None = None,
                      reason: str = "") -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
+    visitor, order, refused = await staff_case(portal, request, Role.PROVIDER, "ProviderOrder", "order")
     if refused:
         return refused
-    outcome = await portal.run(request, visitor, "ProviderOrder", id=request.path_params["id"])
-    order = outcome.data.get("order") if outcome.ok else None
-    if order is None:
-        return portal.not_found(request, visitor)
     hours = None  # the form to log hours, on an accepted hourly service
     if hourly(order) and order["status"] == "ACCEPTED":
         hours = await hours_draft(portal, visitor, order["id"])
-    return portal.render(request, visitor, "provider/order.html", order=order, errors=errors, reason=reason,
-                         hours=hours, workers=by_worker([order]), done=request.query_params.get("done"),
-                         status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "provider/order.html", errors, order=order, reason=reason,
+                              hours=hours, workers=by_worker([order]))
 
 
 async def order_page(portal: Portal, request: Request) -> Response:

@@ -13,8 +13,9 @@ from starlette.responses import Response
 
 from marketplace.accounts.models import Role
 from web.labels import ACCESSIBILITY
-from web.pages.provider_forms import draft_errors, form_draft, keep_done, keep_refused, sent_form
-from web.pages.staff import staff_visitor
+from web.pages.drafts import keep_done
+from web.pages.provider_forms import draft_errors, form_draft, keep_refused, sent_form
+from web.pages.staff import staff_form, staff_visitor
 from web.portal import FormErrors, Portal
 
 DRAFT = "provider-profile"
@@ -48,14 +49,13 @@ async def profile_page(portal: Portal, request: Request, errors: FormErrors | No
     draft = await form_draft(portal, visitor, DRAFT, typed_from_provider(provider))
     if errors is None:
         errors = draft_errors(draft, PROFILE_FIELDS, "phone")
-    return portal.render(request, visitor, "provider/profile.html", provider=provider, typed=draft["typed"],
-                         draft=draft, regions=outcome.data.get("regions") or [], accessibility=list(ACCESSIBILITY),
-                         errors=errors, done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "provider/profile.html", errors, provider=provider,
+                              typed=draft["typed"], draft=draft, regions=outcome.data.get("regions") or [],
+                              accessibility=list(ACCESSIBILITY))
 
 
 async def save_profile(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.PROVIDER)
     if refused:
         return refused
     key = form.get("idempotency_key")
@@ -68,11 +68,10 @@ async def save_profile(portal: Portal, request: Request) -> Response:
         errors.add(portal.gettext(visitor, "Choose at least one region"), "regionIds", "REQUIRED")
     provider_id = str(form.get("provider_id") or "")[:60]
     if not errors:
-        outcome = await portal.run(request, visitor, "UpdateProviderProfile", providerId=provider_id, input={
+        saved = await portal.make(request, visitor, errors, "UpdateProviderProfile", "updateProviderProfile",
+                                  "provider", providerId=provider_id, input={
             **{name: typed[name] or None for name in CONTACTS},
             "accessibility": typed["accessibility"], "regionIds": typed["regions"]})
-        errors.extend(outcome.payload_errors("updateProviderProfile"))
-        saved = (outcome.data.get("updateProviderProfile") or {}).get("provider")
         if any(e.get("code") == "NOT_FOUND" and "regionIds" not in str(e.get("field")) for e in errors.items):
             return portal.not_found(request, visitor)  # not this account's organisation
         if saved and not errors:

@@ -12,8 +12,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from marketplace.accounts.models import Role
-from web.pages.provider_forms import draft_errors, form_draft, keep_done, keep_refused, sent_form
-from web.pages.staff import list_by_status, staff_visitor
+from web.pages.drafts import keep_done
+from web.pages.provider_forms import draft_errors, form_draft, keep_refused, sent_form
+from web.pages.staff import list_by_status, staff_case, staff_form
 from web.portal import FormErrors, Portal, parse_quantity
 
 STATUSES = ("REQUESTED", "QUOTED", "APPROVED", "REJECTED", "ORDERED", "WITHDRAWN", "EXPIRED")
@@ -40,24 +41,18 @@ async def quotes_page(portal: Portal, request: Request) -> Response:
 
 
 async def quote_page(portal: Portal, request: Request, errors: FormErrors | None = None) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
+    visitor, quote, refused = await staff_case(portal, request, Role.PROVIDER, "ProviderQuote", "quote")
     if refused:
         return refused
-    outcome = await portal.run(request, visitor, "ProviderQuote", id=request.path_params["id"])
-    quote = outcome.data.get("quote") if outcome.ok else None
-    if quote is None:
-        return portal.not_found(request, visitor)
     draft = await form_draft(portal, visitor, draft_kind(quote["id"]), typed_from_quote(quote))
     if errors is None:
         errors = draft_errors(draft, QUOTE_FIELDS, "unit-price") if quote["status"] in ANSWERABLE else None
-    return portal.render(request, visitor, "provider/quote.html", quote=quote, typed=draft["typed"], draft=draft,
-                         answerable=quote["status"] in ANSWERABLE, errors=errors or None,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "provider/quote.html", errors or None, quote=quote,
+                              typed=draft["typed"], draft=draft, answerable=quote["status"] in ANSWERABLE)
 
 
 async def submit_quote(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.PROVIDER)
     if refused:
         return refused
     quote_id = request.path_params["id"]
@@ -79,11 +74,9 @@ async def submit_quote(portal: Portal, request: Request) -> Response:
         errors.add(portal.gettext(visitor, "Describe what you will make: the officer and the recipient read it"),
                    "specification", "REQUIRED")
     if not errors:
-        outcome = await portal.run(request, visitor, "SubmitQuote", quoteId=quote_id, unitPrice=str(price),
-                                   leadTimeDays=min(int(typed["lead_time"]), 100_000),
+        quoted = await portal.make(request, visitor, errors, "SubmitQuote", "submitQuote", "quote", quoteId=quote_id,
+                                   unitPrice=str(price), leadTimeDays=min(int(typed["lead_time"]), 100_000),
                                    specification=typed["specification"])
-        errors.extend(outcome.payload_errors("submitQuote"))
-        quoted = (outcome.data.get("submitQuote") or {}).get("quote")
         if quoted and not errors:
             await keep_done(portal, visitor, kind, key, quoted["id"])
             return portal.redirect(visitor, f"/provider/quotes/{quote_id}?done=quoted")

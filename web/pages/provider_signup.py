@@ -39,10 +39,9 @@ async def sign_up_page(portal: Portal, request: Request, errors: FormErrors | No
     if visitor.signed_in:
         return portal.redirect(visitor, "/")
     regions = (await portal.run(request, visitor, "SignUpForm")).data.get("regions") or []
-    return portal.render(request, visitor, "provider/sign_up.html", regions=regions, errors=errors,
-                         typed=typed or {"regions": [], "kinds": [], "accessibility": []},
-                         categories=list(CATEGORY), accessibility=list(ACCESSIBILITY),
-                         status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "provider/sign_up.html", errors, regions=regions,
+                              typed=typed or {"regions": [], "kinds": [], "accessibility": []},
+                              categories=list(CATEGORY), accessibility=list(ACCESSIBILITY))
 
 
 async def sign_up(portal: Portal, request: Request) -> Response:
@@ -53,14 +52,12 @@ async def sign_up(portal: Portal, request: Request) -> Response:
     typed = typed_from(form)
     password = str(form.get("password") or "")[:300]
     errors = FormErrors(fields=SIGN_UP_FIELDS, fallback="bin")
-    outcome = await portal.run(request, visitor, "RegisterProvider", input={
+    registered = await portal.make(request, visitor, errors, "RegisterProvider", "registerProvider", "provider", input={
         "bin": typed["bin"], "nameRu": typed["name_ru"], "nameKk": typed["name_kk"], "nameEn": typed["name_en"] or None,
         "phone": typed["phone"], "email": typed["email"], "address": typed["address"] or None,
         "website": typed["website"] or None, "regionIds": typed["regions"], "serviceKinds": typed["kinds"],
         "accessibility": typed["accessibility"], "representativeName": typed["representative_name"] or None,
         "username": typed["username"], "password": password})
-    errors.extend(outcome.payload_errors("registerProvider"))
-    registered = (outcome.data.get("registerProvider") or {}).get("provider")
     if registered and not errors:
         signed = await portal.run(request, visitor, "SignIn", username=typed["username"], password=password)
         token = (signed.data.get("login") or {}).get("token")

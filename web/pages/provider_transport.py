@@ -15,9 +15,9 @@ from starlette.responses import Response
 
 from marketplace.accounts.models import Role
 from marketplace.clock import KAZAKHSTAN_TIME
-from web.pages.drafts import keep, load
-from web.pages.provider_forms import draft_errors, form_draft, keep_done, keep_refused, sent_form
-from web.pages.staff import list_by_status, staff_action, staff_visitor
+from web.pages.drafts import keep, keep_done, load
+from web.pages.provider_forms import draft_errors, form_draft, keep_refused, sent_form
+from web.pages.staff import list_by_status, staff_action, staff_form, staff_visitor
 from web.pages.trips import parse_clock, parse_day
 from web.portal import FormErrors, Portal
 from web.visitor import Visitor
@@ -94,14 +94,12 @@ async def vehicle_form(portal: Portal, request: Request, errors: FormErrors | No
     draft = await form_draft(portal, visitor, vehicle_kind(vehicle_id), typed_from_vehicle(vehicle, regions))
     if errors is None:
         errors = draft_errors(draft, VEHICLE_FIELDS, "model")
-    return portal.render(request, visitor, "provider/vehicle_form.html", vehicle=vehicle, regions=regions,
-                         typed=draft["typed"], draft=draft, errors=errors, done=request.query_params.get("done"),
-                         status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "provider/vehicle_form.html", errors, vehicle=vehicle, regions=regions,
+                              typed=draft["typed"], draft=draft)
 
 
 async def save_vehicle(portal: Portal, request: Request) -> Response:
-    visitor, refused = await staff_visitor(portal, request, Role.PROVIDER)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, Role.PROVIDER)
     if refused:
         return refused
     vehicle_id = request.path_params.get("id")
@@ -125,14 +123,13 @@ async def save_vehicle(portal: Portal, request: Request) -> Response:
         fields = {"model": typed["model"], "seats": int(typed["seats"]), "serviceRegionIds": typed["regions"],
                   "wheelchairAccessible": typed["wheelchair"]}
         if vehicle_id:
-            outcome = await portal.run(request, visitor, "UpdateVehicle", vehicleId=vehicle_id,
-                                       input={**fields, "isActive": typed["active"]})
-            root, word = "updateVehicle", "saved"
+            saved = await portal.make(request, visitor, errors, "UpdateVehicle", "updateVehicle", "vehicle",
+                                      vehicleId=vehicle_id, input={**fields, "isActive": typed["active"]})
+            word = "saved"
         else:
-            outcome = await portal.run(request, visitor, "AddVehicle", input={**fields, "plateNumber": typed["plate"]})
-            root, word = "addVehicle", "added"
-        errors.extend(outcome.payload_errors(root))
-        saved = (outcome.data.get(root) or {}).get("vehicle")
+            saved = await portal.make(request, visitor, errors, "AddVehicle", "addVehicle", "vehicle",
+                                      input={**fields, "plateNumber": typed["plate"]})
+            word = "added"
         if saved and not errors:
             await keep_done(portal, visitor, kind, key, saved["id"])
             return portal.redirect(visitor, f"/provider/vehicles/{saved['id']}?done={word}")
@@ -162,9 +159,8 @@ async def trip_page(portal: Portal, request: Request, errors: FormErrors | None 
         draft = await load(portal, visitor, trip_kind(request.path_params["id"]))
         if draft.get("errors"):
             errors, typed = draft_errors(draft, TRIP_FIELDS, draft.get("fallback")), draft.get("typed") or {}
-    return portal.render(request, visitor, "provider/trip.html", trip=trip, vehicles=vehicles, errors=errors,
-                         typed=typed or {}, done=request.query_params.get("done"),
-                         status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "provider/trip.html", errors, trip=trip, vehicles=vehicles,
+                              typed=typed or {})
 
 
 def trip_kind(trip_id: str) -> str:

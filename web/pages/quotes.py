@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from web import labels
 from web.pages.listings import listing_with_coverage
+from web.pages.recipient import my_cases
 from web.portal import FormErrors, Portal, parse_quantity
 from web.visitor import Visitor
 
@@ -28,10 +29,9 @@ MAX_NOTE = 2000
 
 async def request_quote(portal: Portal, request: Request) -> Response:
     """``POST /listings/{id}/quote``: ask for a price, then follow the quote on its page."""
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
     listing_id = request.path_params["id"]
     typed = {"quantity": str(form.get("quantity") or "").strip()[:20], "note": str(form.get("note") or "")[:MAX_NOTE * 2]}
     errors = FormErrors(fields=REQUEST_FIELDS, fallback="quote-quantity")
@@ -44,10 +44,9 @@ async def request_quote(portal: Portal, request: Request) -> Response:
                    else portal.gettext(visitor, "Enter how many as a number, like 1"), "quantity")
     entitlement_id = (coverage or {}).get("entitlementId")
     if not errors and entitlement_id:
-        outcome = await portal.run(request, visitor, "RequestQuote", listingId=listing_id, entitlementId=entitlement_id,
-                                   quantity=str(quantity), note=typed["note"].strip() or None)
-        errors.extend(outcome.payload_errors("requestQuote"))
-        quote = (outcome.data.get("requestQuote") or {}).get("quote")
+        quote = await portal.make(request, visitor, errors, "RequestQuote", "requestQuote", "quote",
+                                  listingId=listing_id, entitlementId=entitlement_id, quantity=str(quantity),
+                                  note=typed["note"].strip() or None)
         if quote and not errors:
             return portal.redirect(visitor, f"/quotes/{quote['id']}?done=requested")
         if any(e.get("code") == "DUPLICATE" for e in errors.items):
@@ -77,18 +76,12 @@ async def _open_quote_for(portal: Portal, request: Request, visitor: Visitor, li
 
 
 async def my_quotes(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
-    quotes, next_cursor, _ = await portal.run_page(request, visitor, "MyQuotes", "quotes")
-    return portal.render(request, visitor, "pages/quotes.html", quotes=quotes, next_cursor=next_cursor,
-                         paged=bool(request.query_params.get("after")))
+    return await my_cases(portal, request, "MyQuotes", "quotes", "pages/quotes.html", "quotes")
 
 
 async def _quote_page(portal: Portal, request: Request, visitor: Visitor, errors: FormErrors | None = None,
                       status_code: int = 200, **context: Any) -> Response:
-    outcome = await portal.run(request, visitor, "Quote", id=request.path_params["id"])
-    quote = outcome.data.get("quote") if outcome.ok else None
+    quote = await portal.addressed(request, visitor, "Quote", "quote")
     if quote is None:
         return portal.not_found(request, visitor)
     return portal.render(request, visitor, "pages/quote.html", quote=quote, errors=errors, status_code=status_code,
@@ -104,10 +97,9 @@ async def quote_page(portal: Portal, request: Request) -> Response:
 
 async def quote_action(portal: Portal, request: Request) -> Response:
     """``POST /quotes/{id}/order`` (at the approved price) or ``/quotes/{id}/withdraw``."""
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
     quote_id, action = request.path_params["id"], request.path_params["action"]
     errors = FormErrors(fields=ORDER_FIELDS, fallback="order-quote")
     typed = {"accept": form.get("accept_co_payment") == "yes", "delivery": str(form.get("delivery") or "")}
@@ -115,11 +107,9 @@ async def quote_action(portal: Portal, request: Request) -> Response:
         if typed["delivery"] and typed["delivery"] not in labels.DELIVERY:
             errors.add(portal.gettext(visitor, "Choose how you want to get it"), "deliveryOption")
         if not errors:
-            outcome = await portal.run(request, visitor, "OrderQuote", quoteId=quote_id,
-                                       idempotencyKey=f"quote-{quote_id}"[:100],
-                                       deliveryOption=typed["delivery"] or None, acceptCoPayment=typed["accept"])
-            errors.extend(outcome.payload_errors("placeOrder"))
-            order = (outcome.data.get("placeOrder") or {}).get("order")
+            order = await portal.make(request, visitor, errors, "OrderQuote", "placeOrder", "order", quoteId=quote_id,
+                                      idempotencyKey=f"quote-{quote_id}"[:100],
+                                      deliveryOption=typed["delivery"] or None, acceptCoPayment=typed["accept"])
             if order and not errors:
                 return portal.redirect(visitor, f"/orders/{order['id']}/placed")
             if not errors:

@@ -55,10 +55,9 @@ async def acting_for_page(portal: Portal, request: Request) -> Response:
 
 
 async def choose_acting_for(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
     acting = await acting_for(portal, request, visitor)
     wanted = str(form.get("person") or "")
     response = portal.redirect(visitor, safe_next(str(form.get("next") or "")))

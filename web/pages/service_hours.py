@@ -14,10 +14,9 @@ MAX_NOTE = 1000  # marketplace.orders.services.MAX_REASON
 
 async def hours_action(portal: Portal, request: Request) -> Response:
     """``POST /orders/{id}/hours/{log}/confirm`` or ``.../dispute`` (with ``note``)."""
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
     order_id, log_id, action = (request.path_params[k] for k in ("id", "log", "action"))
     note_input = f"note-{log_id}"
     errors = FormErrors(fields={"note": note_input, "serviceLogId": note_input, "serviceLogIds": f"hours-{log_id}",

@@ -22,15 +22,13 @@ async def settings_page(portal: Portal, request: Request, errors: FormErrors | N
     if not visitor.signed_in:
         return portal.sign_in_first(request, visitor)
     outcome = await portal.run(request, visitor, "Settings")
-    return portal.render(request, visitor, "pages/settings.html", me=outcome.data.get("me") or {}, errors=errors,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "pages/settings.html", errors, me=outcome.data.get("me") or {})
 
 
 async def change_language(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
     language = language_from_tag(str(form.get("language") or ""))
     if language is None:
         errors = FormErrors(fallback="language")
@@ -42,10 +40,9 @@ async def change_language(portal: Portal, request: Request) -> Response:
 
 
 async def change_password(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
     old, new, again = (str(form.get(name) or "") for name in ("old_password", "new_password", "new_password_again"))
     errors = FormErrors(fields={**PASSWORD_FIELDS, "again": "new-password-again"}, fallback="old-password")
     if not old:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
 from marketplace.accounts.models import Role
-from web.portal import FormErrors, Portal
+from web.portal import FormErrors, Portal, chosen
 from web.visitor import Visitor
 
 
@@ -25,19 +26,33 @@ async def staff_visitor(portal: Portal, request: Request, *roles: Role) -> tuple
     return visitor, None
 
 
-async def officer_case(portal: Portal, request: Request, operation: str,
-                       root: str) -> tuple[Visitor, dict[str, Any] | None, Response | None]:
-    """An officer's case page opened (a claim, an application, a quote): the visitor, the case
-    the ``operation`` reads by the address's id (under ``root``), and the answer to give instead
-    (sign in first; not found for another role, or for a case the officer may not see)."""
-    visitor, refused = await staff_visitor(portal, request, Role.LOCAL_BODY)
+async def staff_form(portal: Portal, request: Request, *roles: Role) -> tuple[Visitor, FormData, Response | None]:
+    """A staff form posted: the visitor, the form (its CSRF token checked first, whoever sent it),
+    and the answer to give instead (``staff_visitor``'s)."""
+    visitor, refused = await staff_visitor(portal, request, *roles)
+    return visitor, await portal.form(request, visitor), refused
+
+
+async def staff_case(portal: Portal, request: Request, role: Role, operation: str, root: str,
+                     having: str | None = None) -> tuple[Visitor, dict[str, Any] | None, Response | None]:
+    """A staff page of one case opened (an officer's claim, a provider's order, the administrator's
+    provider): the visitor, the case the ``operation`` reads by the address's id (under ``root``),
+    and the answer to give instead (sign in first; not found for another role, or for a case the
+    account may not see). ``having``: a field only that kind has, for a ``node`` of another kind."""
+    visitor, refused = await staff_visitor(portal, request, role)
     if refused:
         return visitor, None, refused
-    outcome = await portal.run(request, visitor, operation, id=request.path_params["id"])
-    case = outcome.data.get(root) if outcome.ok else None
-    if case is None:
+    case = await portal.addressed(request, visitor, operation, root)
+    if case is None or (having is not None and having not in case):
         return visitor, None, portal.not_found(request, visitor)
     return visitor, case, None
+
+
+async def officer_case(portal: Portal, request: Request, operation: str,
+                       root: str) -> tuple[Visitor, dict[str, Any] | None, Response | None]:
+    """An officer's case page opened (a claim, an application, a quote): ``staff_case`` for an
+    officer."""
+    return await staff_case(portal, request, Role.LOCAL_BODY, operation, root)
 
 
 async def staff_action(portal: Portal, request: Request, role: Role,
@@ -45,8 +60,7 @@ async def staff_action(portal: Portal, request: Request, role: Role,
     """A staff form posted to ``…/{id}/{action}`` (an officer's decision, a provider's step on an
     order, a listing or a trip): the visitor, the form (CSRF checked), the address's action, and
     the answer to give instead (sign in first, another role, an action not in ``actions``)."""
-    visitor, refused = await staff_visitor(portal, request, role)
-    form = await portal.form(request, visitor)
+    visitor, form, refused = await staff_form(portal, request, role)
     action = request.path_params["action"]
     if refused is None and action not in actions:
         refused = portal.not_found(request, visitor)
@@ -66,9 +80,7 @@ async def list_by_status(portal: Portal, request: Request, role: Role, operation
     visitor, refused = await staff_visitor(portal, request, role)
     if refused:
         return refused
-    status = request.query_params.get("status") or None
-    if status not in statuses:
-        status = None
+    status = chosen(request, "status", statuses)
     items, next_cursor, total = await portal.run_page(request, visitor, operation, root, status=status)
     return portal.render(request, visitor, template, next_cursor=next_cursor, total=total, status=status,
                          statuses=statuses, **{name: items})

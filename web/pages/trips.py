@@ -13,9 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from marketplace.clock import KAZAKHSTAN_TIME
-from web.pages.drafts import done, keep, keyed, load
+from web.pages.drafts import done, keep_done, keep_errors, keyed, load
+from web.pages.recipient import case_action
 from web.pages.representing import acting_for
-from web.portal import FormErrors, Portal
+from web.portal import FormErrors, Portal, page_of
 from web.visitor import Visitor
 
 TRIP_DRAFT = "trip"
@@ -71,9 +72,8 @@ async def my_trips(portal: Portal, request: Request) -> Response:
     if not visitor.signed_in:
         return portal.sign_in_first(request, visitor)
     outcome = await portal.run(request, visitor, "MyTrips", after=request.query_params.get("after") or None)
-    trips = outcome.data.get("trips") or {"nodes": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
-    return portal.render(request, visitor, "pages/trips.html", trips=trips["nodes"],
-                         next_cursor=trips["pageInfo"]["endCursor"] if trips["pageInfo"]["hasNextPage"] else None)
+    trips, next_cursor, _ = page_of(outcome.data.get("trips"))
+    return portal.render(request, visitor, "pages/trips.html", trips=trips, next_cursor=next_cursor)
 
 
 async def new_trip(portal: Portal, request: Request, errors: FormErrors | None = None) -> Response:
@@ -85,15 +85,13 @@ async def new_trip(portal: Portal, request: Request, errors: FormErrors | None =
     draft = await keyed(portal, visitor, TRIP_DRAFT, acting.person_id)
     if errors is None:
         errors = FormErrors(items=list(draft.get("errors") or []), fields=TRIP_FIELDS, fallback="date")
-    return portal.render(request, visitor, "pages/trip_new.html", acting=acting, offers=found, draft=draft,
-                         errors=errors, status_code=400 if errors else 200)
+    return portal.render_form(request, visitor, "pages/trip_new.html", errors, acting=acting, offers=found, draft=draft)
 
 
 async def book_trip(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    form = await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
+    visitor, form, refused = await portal.posted(request)
+    if refused:
+        return refused
     acting = await acting_for(portal, request, visitor)
     draft = await load(portal, visitor, TRIP_DRAFT)
     key = str(form.get("idempotency_key") or "")
@@ -123,33 +121,25 @@ async def book_trip(portal: Portal, request: Request) -> Response:
             errors.add(portal.gettext(visitor, message), field_name, "REQUIRED")
     if not errors and offer is not None and day is not None and clock is not None:
         starts = dt.datetime.combine(day, clock, tzinfo=KAZAKHSTAN_TIME)
-        outcome = await portal.run(request, visitor, "BookTrip", input={
+        trip = await portal.make(request, visitor, errors, "BookTrip", "bookTrip", "trip", input={
             "listingId": offer["listing"]["id"], "entitlementId": offer["entitlement_id"],
             "startsAt": starts.isoformat(), "pickupAddress": typed["pickup"], "dropoffAddress": typed["dropoff"],
             "withCompanion": typed["companion"], "needsWheelchair": typed["wheelchair"],
             "idempotencyKey": draft["idempotency_key"]})
-        errors.extend(outcome.payload_errors("bookTrip"))
-        trip = (outcome.data.get("bookTrip") or {}).get("trip")
         if trip and not errors:
-            await keep(portal, visitor, TRIP_DRAFT, {"idempotency_key": draft["idempotency_key"], "done_id": trip["id"]})
+            await keep_done(portal, visitor, TRIP_DRAFT, draft["idempotency_key"], trip["id"])
             return portal.redirect(visitor, f"/trips/{trip['id']}?done=booked")
         if not errors:
             errors.add(portal.gettext(visitor, "The trip could not be booked. Check the answers and try again."))
-    draft["errors"] = errors.items
-    await keep(portal, visitor, TRIP_DRAFT, draft)
+    await keep_errors(portal, visitor, TRIP_DRAFT, draft, errors)
     return await new_trip(portal, request, errors)
 
 
 async def _trip_page(portal: Portal, request: Request, errors: FormErrors | None = None) -> Response:
-    visitor = await portal.visitor(request)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
-    outcome = await portal.run(request, visitor, "Trip", id=request.path_params["id"])
-    trip = outcome.data.get("trip") if outcome.ok else None
-    if trip is None:
-        return portal.not_found(request, visitor)
-    return portal.render(request, visitor, "pages/trip.html", trip=trip, errors=errors,
-                         done=request.query_params.get("done"), status_code=400 if errors else 200)
+    visitor, trip, refused = await portal.open_case(request, "Trip", "trip")
+    if refused:
+        return refused
+    return portal.render_form(request, visitor, "pages/trip.html", errors, trip=trip)
 
 
 async def trip_page(portal: Portal, request: Request) -> Response:
@@ -157,13 +147,9 @@ async def trip_page(portal: Portal, request: Request) -> Response:
 
 
 async def trip_action(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    await portal.form(request, visitor)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
-    action = ACTIONS.get(request.path_params["action"])
-    if action is None:
-        return portal.not_found(request, visitor)
+    visitor, _, action, refused = await case_action(portal, request, ACTIONS)
+    if refused:
+        return refused
     operation, root, done = action
     trip_id = request.path_params["id"]
     errors = FormErrors(fallback=None)
