@@ -18,7 +18,6 @@ from marketplace.catalog.models import Provider, VerificationStatus
 from marketplace.db import Database
 from marketplace.errors import DomainError, ErrorCode, ValidationErrors
 from marketplace.identifiers import make_bin
-from marketplace.notifications import services as notifications  # noqa: F401 - installs the notices
 from marketplace.notifications.models import Notification
 from marketplace.orders import services as orders
 from schema.core.ids import to_global_id

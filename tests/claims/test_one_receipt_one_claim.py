@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.claims import services as cs
 from marketplace.claims.models import ClaimStatus, CompensationClaim, Receipt
 from marketplace.errors import DomainError, ErrorCode
-from marketplace.notifications import services as notifications  # noqa: F401 - notices follow audit events
 from marketplace.records.models import Entitlement
 from marketplace.db import run_in_transaction
 from schema.core.ids import to_global_id

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from marketplace.catalog.models import Listing, Provider, SearchOutbox
 from marketplace.errors import DomainError, ErrorCode
-from marketplace.notifications import services as notifications  # noqa: F401 - installs the notices
 from marketplace.notifications.models import Notification
 from marketplace.orders import reviews
 from marketplace.orders import services as orders

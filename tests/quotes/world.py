@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from marketplace.audit.models import AuditEvent
 from marketplace.catalog.models import ItemCategory
 from marketplace.db import Database
-from marketplace.notifications import services as notifications  # noqa: F401 - installs the notices
 from marketplace.notifications.models import Notification
 from marketplace.quotes import services as quotes
 from marketplace.quotes.models import Quote
