@@ -21,7 +21,7 @@ from marketplace.notifications import delivery
 from marketplace.notifications.events import install as install_notifications
 from marketplace.migrate import upgrade_sync
 from tests import factories as f
-from tests.notifications.helpers import RecordingAdapter
+from tests.notifications.inbox import RecordingAdapter
 from tests.quotes.world import QuoteWorld, quote_world
 
 BACKENDS = [b.strip() for b in os.environ.get("TIREK_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]

@@ -30,7 +30,7 @@ from tests import factories as f
 from tests.catalog import counts
 from tests.factories import run
 from tests.graphql_client import GraphQLClient
-from tests.notifications.helpers import RecordingAdapter
+from tests.notifications.inbox import RecordingAdapter
 
 
 NOT_ADMINS = ("recipient_a", "provider_a", "officer_a")

@@ -16,7 +16,7 @@ from marketplace.db import run_in_transaction
 from schema.core.ids import to_global_id
 from tests.claims.conftest import PDF, make_order, make_receipt
 from tests.factories import race, run
-from tests.notifications.helpers import notes
+from tests.notifications.inbox import notes
 
 
 def self_claim(world, side: str, receipt_id: int, key: str) -> dict:  # type: ignore[type-arg]

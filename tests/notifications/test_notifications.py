@@ -29,7 +29,7 @@ from marketplace.orders import services as orders
 from marketplace.records import services as records
 from tests import factories as f
 from tests.factories import GrantWorld, new_key, refused, run
-from tests.notifications.helpers import RecordingAdapter, kinds, notes
+from tests.notifications.inbox import RecordingAdapter, kinds, notes
 
 UTC = dt.UTC
 WORKER = make_iin(dt.date(1990, 5, 17), Sex.F.value, 77)

@@ -1,4 +1,4 @@
-"""Reading notifications back, and a delivery adapter test double."""
+"""What an account's inbox holds (notifications read back), and a delivery adapter test double that keeps what it is given."""
 
 from __future__ import annotations
 
