@@ -12,7 +12,9 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,11 +64,50 @@ def database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -
         shutil.copyfile(template, path)
         return f"sqlite+aiosqlite:///{path}"
     server = request.getfixturevalue("postgres_server")
-    template_name = request.getfixturevalue("postgres_template")
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    server.psql(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
-    request.addfinalizer(lambda: server.drop_database(name))
+    pool: PostgresPool = request.getfixturevalue("postgres_pool")
+    name = pool.take()
+    request.addfinalizer(lambda: pool.give_back(name))
     return server.url(name)
+
+
+@dataclass
+class PostgresPool:
+    """The PostgreSQL databases of one worker. A test gets a database as the template made it:
+    one a previous test gave back emptied (``PostgresServer.empty_database``: no client still
+    connected, the schema still the template's, every row deleted, every sequence restarted),
+    else a new copy of the template (``CREATE DATABASE ... TEMPLATE``, which costs several times
+    the emptying)."""
+
+    server: Any
+    template: str
+    fingerprint: str
+    free: list[str] = field(default_factory=list)
+    made: list[str] = field(default_factory=list)
+
+    def take(self) -> str:
+        if self.free:
+            return self.free.pop()
+        name = f"t_{uuid.uuid4().hex[:16]}"
+        self.server.psql(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        self.made.append(name)
+        return name
+
+    def give_back(self, name: str) -> None:
+        if self.server.empty_database(name, self.fingerprint):
+            self.free.append(name)
+        else:
+            self.made.remove(name)
+            self.server.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def postgres_pool(postgres_server, postgres_template: str) -> Iterator[PostgresPool]:  # type: ignore[no-untyped-def]
+    pool = PostgresPool(postgres_server, postgres_template, postgres_server.schema_fingerprint(postgres_template))
+    try:
+        yield pool
+    finally:
+        for name in pool.made:
+            postgres_server.drop_database(name)
 
 
 @pytest.fixture(params=BACKENDS)

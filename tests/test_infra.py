@@ -235,3 +235,48 @@ def test_a_binary_with_other_bytes_is_refused(tmp_path: Path) -> None:
     other.write_bytes(b"\x7fELF not the pinned build")
     with pytest.raises(MeilisearchUnavailable, match="refusing to install"):
         _check_digest(other)
+
+
+async def test_a_database_given_back_is_emptied_only_when_nothing_else_changed(postgres: PostgresServer) -> None:
+    """The tests' PostgresPool reuses a database only as the template left it: rows gone and
+    sequences restarted; a changed schema or a client still connected makes it refuse (then the
+    pool drops the database instead)."""
+    name = "tirek-pool"
+    postgres.create_database(name)
+    try:
+        await _run(postgres, name, "create table alembic_version (version_num varchar(32) primary key); "
+                                   "insert into alembic_version values ('0001'); "
+                                   "create table item (id serial primary key, x int)")
+        fingerprint = postgres.schema_fingerprint(name)
+        await _run(postgres, name, "insert into item (x) values (1), (2)")
+        assert postgres.empty_database(name, fingerprint)
+        conn = await asyncpg.connect(postgres.dsn(name))
+        try:
+            assert await conn.fetchval("select count(*) from item") == 0
+            assert await conn.fetchval("insert into item (x) values (3) returning id") == 1
+            assert not postgres.empty_database(name, fingerprint)  # still connected
+            assert await conn.fetchval("select count(*) from item") == 1
+        finally:
+            await conn.close()
+        for change in ("alter table item add column y int", "create index on item (x)",
+                       "create function f() returns int language sql as 'select 1'"):
+            await _run(postgres, name, change)
+            assert not postgres.empty_database(name, fingerprint), change
+        await _run(postgres, name, "drop function f(); drop index item_x_idx; alter table item drop column y")
+        assert postgres.schema_fingerprint(name) == fingerprint  # as it was: reusable again
+        assert postgres.empty_database(name, fingerprint)
+        conn = await asyncpg.connect(postgres.dsn(name))
+        try:
+            assert await conn.fetchval("select version_num from alembic_version") == "0001"  # kept
+        finally:
+            await conn.close()
+    finally:
+        postgres.drop_database(name)
+
+
+async def _run(postgres: PostgresServer, name: str, sql: str) -> None:
+    conn = await asyncpg.connect(postgres.dsn(name))
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()

@@ -82,6 +82,60 @@ def _stop_all() -> None:
         server.stop()
 
 
+# Everything of a database a test could change other than its rows (see empty_database).
+SCHEMA_FINGERPRINT = """
+SELECT md5(concat_ws('|',
+  (SELECT string_agg(nspname, ',' ORDER BY nspname) FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%temp\\_%'),
+  (SELECT string_agg(n.nspname || '.' || c.relname || ':' || c.relkind::text || ':' || coalesce((
+      SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod) || ' ' || attnotnull::text, ';'
+                        ORDER BY attnum)
+      FROM pg_attribute WHERE attrelid = c.oid AND attnum > 0 AND NOT attisdropped), ''), ','
+      ORDER BY n.nspname, c.relname)
+   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')),
+  (SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), ',' ORDER BY conname, oid) FROM pg_constraint
+   WHERE connamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)),
+  (SELECT string_agg(p.oid::regprocedure::text, ',' ORDER BY p.oid::regprocedure::text) FROM pg_proc p
+   WHERE pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)),
+  (SELECT string_agg(tgname || ' ' || tgrelid::regclass::text, ',' ORDER BY tgname, tgrelid::regclass::text)
+   FROM pg_trigger WHERE NOT tgisinternal),
+  (SELECT string_agg(extname || ' ' || extversion, ',' ORDER BY extname) FROM pg_extension),
+  (SELECT string_agg(s.setrole::text || array_to_string(setconfig, ';'), ',' ORDER BY s.setrole)
+   FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = current_database()),
+  (SELECT string_agg(version_num, ',' ORDER BY version_num) FROM alembic_version)
+))
+"""
+
+# Every row deleted (TRUNCATE of every table but alembic_version) and every sequence restarted,
+# in one transaction; refused with an exception (so psql fails) when a client is still connected
+# or the fingerprint differs, or when a lock does not come within 5 s.
+EMPTY_DATABASE = """
+SET lock_timeout = '5s';
+DO $$
+DECLARE
+  tables text;
+  seq record;
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()
+             AND pid <> pg_backend_pid() AND backend_type = 'client backend') THEN
+    RAISE EXCEPTION 'still connected';
+  END IF;
+  IF (""" + SCHEMA_FINGERPRINT.strip() + """) IS DISTINCT FROM '{fingerprint}' THEN
+    RAISE EXCEPTION 'schema changed';
+  END IF;
+  SELECT string_agg(format('%I.%I', schemaname, tablename), ', ') INTO tables FROM pg_tables
+   WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> 'alembic_version';
+  IF tables IS NOT NULL THEN
+    EXECUTE 'TRUNCATE ' || tables || ' RESTART IDENTITY CASCADE';
+  END IF;
+  FOR seq IN SELECT schemaname, sequencename FROM pg_sequences
+             WHERE schemaname NOT IN ('pg_catalog', 'information_schema') LOOP
+    EXECUTE format('ALTER SEQUENCE %I.%I RESTART', seq.schemaname, seq.sequencename);
+  END LOOP;
+END $$;
+"""
+
+
 class PostgresServer:
     """A private PostgreSQL server, or a handle on ``$TIREK_TEST_POSTGRES_URL``."""
 
@@ -252,6 +306,21 @@ class PostgresServer:
     def drop_database(self, name: str) -> None:
         """Drop ``name`` if it exists, disconnecting its sessions."""
         self.psql(f"DROP DATABASE IF EXISTS {_quote_ident(name)} WITH (FORCE)")
+
+    def schema_fingerprint(self, name: str) -> str:
+        """What a test could change in ``name`` besides its rows: its schemas, relations and their
+        columns, constraints, functions, triggers, extensions, settings and Alembic revision."""
+        return self.psql(SCHEMA_FINGERPRINT, dbname=name)
+
+    def empty_database(self, name: str, fingerprint: str) -> bool:
+        """Make ``name`` as its template left it, for the next test: every row deleted and every
+        sequence restarted, when no client is connected to it any more and ``schema_fingerprint``
+        still gives ``fingerprint``. False (and nothing done) otherwise: the caller drops it."""
+        try:
+            self.psql(EMPTY_DATABASE.replace("{fingerprint}", fingerprint), dbname=name)
+        except PostgresUnavailable:
+            return False
+        return True
 
     def psql(self, sql: str, dbname: str | None = None) -> str:
         """Run one SQL statement with ``psql`` and return its unaligned output."""
