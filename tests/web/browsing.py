@@ -124,6 +124,30 @@ class Visit:
         return await self.page.locator(".govuk-error-summary a").evaluate_all(
             "els => els.map(e => e.getAttribute('href'))")
 
+    async def refused(self, target: Any, *fields: str) -> None:
+        """Send a form by clicking ``target`` and see it refused: the error summary has focus and
+        its links lead to ``fields``, in their order."""
+        await self.click(target)
+        assert await self.summary_focused()
+        assert await self.summary_links() == list(fields)
+
+    async def refuse_with_reason(self, button: str, field: str, reason: str, *, failed: str, lang: str,
+                                 done: str) -> None:
+        """A refusal (reject, decline, send back) needs its reason: sent by ``button`` without one,
+        it is refused at ``field`` (that page checked as ``failed``); sent again with ``reason``
+        typed in, it is done (``done=`` in the address the page leads to)."""
+        await self.refused(button, field)
+        await self.check(failed, lang=lang)
+        await self.page.fill(field, reason)
+        await self.click(button)
+        assert f"done={done}" in self.page.url, self.page.url
+
+    async def send_by_keyboard(self, button: str) -> None:
+        """Send a form with the keyboard alone: Tab to its ``button`` (focus shown on the way),
+        then Enter."""
+        await self.tab_to(button)
+        await self.press("Enter")
+
     @property
     def path(self) -> str:
         return urlsplit(self.page.url).path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from tests.web.conftest import DEMO_PASSWORD
 
@@ -22,9 +23,12 @@ async def sign_in(v: Any, login: str, then: str | None = None) -> None:
 
 
 async def signed_in(visit: Any, server: Any, login: str, *, language: str, then: str | None = None) -> Any:
-    """A fresh browser (``visit(server, language=...)``) with ``login`` signed in (``sign_in``): the visit."""
+    """A fresh browser (``visit(server, language=...)``) with ``login`` signed in (``sign_in``): the visit,
+    arrived at ``then`` when one is given."""
     v = await visit(server, language=language)
     await sign_in(v, login, then=then)
+    if then is not None:
+        assert v.path == urlsplit(then).path, f"signed in at {v.page.url}, not at {then}"
     return v
 
 

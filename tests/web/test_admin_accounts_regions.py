@@ -26,12 +26,19 @@ def account(server: Any, username: str) -> dict[str, Any]:
     return found[0]
 
 
+async def admin_at(visit: Any, server: Any, section: str, kind: str) -> Any:
+    """The administrator signed in (in English) and gone to ``section`` by the header's link, that
+    page checked as ``kind``: the visit."""
+    v = await signed_in(visit, server, "admin", language="en")
+    await v.click(f"header a[href='{section}']")
+    await v.check(kind, lang="en")
+    return v
+
+
 async def test_admin_opens_an_officer_account_and_the_officer_sets_a_password(visit, fresh_portal) -> None:  # type: ignore[no-untyped-def]
     server = fresh_portal
-    v = await signed_in(visit, server, "admin", language="en")
+    v = await admin_at(visit, server, "/admin/accounts", "accounts")
     page = v.page
-    await v.click("header a[href='/admin/accounts']")
-    await v.check("accounts", lang="en")
     assert await page.locator("header a[href='/admin/accounts'][aria-current=page]").count() == 1
 
     # Found by role, then by a part of the login.
@@ -51,9 +58,7 @@ async def test_admin_opens_an_officer_account_and_the_officer_sets_a_password(vi
     await v.go("/admin/accounts")
     await v.click("main a[href='/admin/accounts/new']")
     await v.check("new account", lang="en")
-    await v.click("main form button[type=submit]")
-    assert await v.summary_focused()
-    assert await v.summary_links() == ["#region", "#username", "#display-name"]
+    await v.refused("main form button[type=submit]", "#region", "#username", "#display-name")
     await v.check("new account, failed", lang="en")
     regions = {r["code"]: r["id"] for r in server.graphql(REGIONS)["regions"]}
     await page.select_option("#region", regions["ASTANA"])
@@ -65,8 +70,7 @@ async def test_admin_opens_an_officer_account_and_the_officer_sets_a_password(vi
     await page.fill("#username", "a.serikova")
     await page.check("#language")  # Kazakh, the first
     sent = await hidden_inputs(page, "main form[action='/admin/accounts/new']")
-    await v.tab_to("main form button[type=submit]")
-    await v.press("Enter")
+    await v.send_by_keyboard("main form button[type=submit]")
     await v.check("password code", lang="en")
     code = await page.locator("main [data-code]").get_attribute("data-code")
     assert code and len(code.replace(" ", "")) == 12
@@ -89,9 +93,7 @@ async def test_admin_opens_an_officer_account_and_the_officer_sets_a_password(vi
     await officer.check("set a password", lang="en")
     await officer.page.fill("#code", "1111 2222 3333")
     await officer.page.fill("#new-password", "астана-пароль-2026")
-    await officer.click("main form button[type=submit]")
-    assert await officer.summary_focused()
-    assert await officer.summary_links() == ["#code"]
+    await officer.refused("main form button[type=submit]", "#code")
     await officer.check("set a password, failed", lang="en")
     await officer.page.fill("#code", code)
     await officer.page.fill("#new-password", "астана-пароль-2026")
@@ -180,17 +182,13 @@ async def test_admin_issues_a_password_code_shown_once(visit, fresh_portal) -> N
 
 async def test_admin_creates_and_renames_a_region(visit, fresh_portal) -> None:  # type: ignore[no-untyped-def]
     server = fresh_portal
-    v = await signed_in(visit, server, "admin", language="en")
+    v = await admin_at(visit, server, "/admin/regions", "regions")
     page = v.page
-    await v.click("header a[href='/admin/regions']")
-    await v.check("regions", lang="en")
     assert await page.locator("main [data-region]").count() == 20
     assert await page.locator("#name-kk").get_attribute("lang") == "kk"
 
     # Refused empty, then with a code that is taken; what was typed stays.
-    await v.click("main form button[type=submit]")
-    assert await v.summary_focused()
-    assert await v.summary_links() == ["#code", "#name-kk", "#name-ru", "#name-en"]
+    await v.refused("main form button[type=submit]", "#code", "#name-kk", "#name-ru", "#name-en")
     await v.check("regions, failed", lang="en")
     await page.fill("#code", "astana")
     await page.fill("#name-kk", "Қонаев")
@@ -200,8 +198,7 @@ async def test_admin_creates_and_renames_a_region(visit, fresh_portal) -> None: 
     assert await v.summary_links() == ["#code"]
     assert await page.input_value("#name-ru") == "Конаев"
     await page.fill("#code", "KONAEV")
-    await v.tab_to("main form button[type=submit]")
-    await v.press("Enter")
+    await v.send_by_keyboard("main form button[type=submit]")
     assert "done=created" in page.url
     await v.check("regions", lang="en")
     assert await page.locator("main [data-region]").count() == 21

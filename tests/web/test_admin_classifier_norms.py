@@ -57,9 +57,7 @@ async def test_admin_changes_an_items_norms_and_creates_an_item(visit, fresh_por
     # A norm that is no number: refused at its field, the rest typed kept.
     await page.fill("#quarterly-release", "300")
     await page.fill("#yearly-max", "many")
-    await v.click("main form[action$='/item'] button")
-    assert await v.summary_focused()
-    assert await v.summary_links() == ["#yearly-max"]
+    await v.refused("main form[action$='/item'] button", "#yearly-max")
     assert await page.input_value("#quarterly-release") == "300"
     await v.check("classifier item, failed", lang="en")
     # A norm looser than the law allows is the service's to refuse; here a sound one, and one removed.
@@ -67,8 +65,7 @@ async def test_admin_changes_an_items_norms_and_creates_an_item(visit, fresh_por
     await page.fill("#daily-max", "")
     await page.fill("#service-life", "")
     await page.fill("#name-en", "Absorbent underwear (adult)")
-    await v.tab_to("main form[action$='/item'] button")
-    await v.press("Enter")
+    await v.send_by_keyboard("main form[action$='/item'] button")
     assert "done=item" in page.url
     await v.check("classifier item", lang="en")
     changed = item(server, "TSR-06-001")
@@ -82,9 +79,7 @@ async def test_admin_changes_an_items_norms_and_creates_an_item(visit, fresh_por
     # A new item: refused empty at the fields, in the form's order; then created.
     await v.click("main a[href='/admin/classifier/new']")
     await v.check("new classifier item", lang="en")
-    await v.click("main form button[type=submit]")
-    assert await v.summary_focused()
-    assert await v.summary_links() == ["#code", "#unit", "#category", "#name-kk", "#name-ru", "#name-en"]
+    await v.refused("main form button[type=submit]", "#code", "#unit", "#category", "#name-kk", "#name-ru", "#name-en")
     await v.check("new classifier item, failed", lang="en")
     await page.fill("#code", "TSR-01-099")
     await page.select_option("#unit", "PIECE")

@@ -11,7 +11,7 @@ import uuid
 
 import httpx
 
-from tests.web.signing import PNG, hidden_inputs, sign_in
+from tests.web.signing import PNG, hidden_inputs, sign_in, signed_in
 
 LINES = "{ me { person { id } } myEntitlements { id balance classifierItem { priceCap isCustom } } }"
 SUBMIT = """mutation($i: SubmitClaimInput!) { submitClaim(input: $i) { claim { id } errors { code message } } }"""
@@ -43,9 +43,8 @@ def self_purchase_claims(server, count: int) -> list[str]:  # type: ignore[no-un
 async def test_officer_works_the_queue_and_decides_claims(visit, fresh_portal) -> None:  # type: ignore[no-untyped-def]
     server = fresh_portal
     first, second = self_purchase_claims(server, 2)
-    v = await visit(server, language="ru")
+    v = await signed_in(visit, server, "officer", language="ru")
     page = v.page
-    await sign_in(v, "officer")
     assert v.path == "/"
     await v.check("work queue", lang="ru")
     items = page.locator("main [data-queue-item]")
@@ -67,16 +66,13 @@ async def test_officer_works_the_queue_and_decides_claims(visit, fresh_portal) -
     # Less than approvable without a reason: refused at the reason.
     form = f"main form[action='/officer/claims/{first}/approve']"
     await page.fill("#approve-amount", "1000")
-    await v.click(f"{form} button")
-    assert await v.summary_focused()
-    assert await page.locator(".govuk-error-summary a").get_attribute("href") == "#approve-reason"
+    await v.refused(f"{form} button", "#approve-reason")
     assert await page.locator("#approve-reason-error").count() == 1
     await v.check("claim to decide, failed", lang="ru")
     assert await page.locator("#approve-amount").input_value() == "1000"  # what was typed stays
     await v.tab_to("#approve-reason")
     await page.keyboard.type("В чеке за позицию 1000 тенге")
-    await v.tab_to(f"{form} button")
-    await v.press("Enter")
+    await v.send_by_keyboard(f"{form} button")
     assert "done=approved" in page.url
     await v.check("claim to decide", lang="ru")
 
@@ -96,12 +92,8 @@ async def test_officer_works_the_queue_and_decides_claims(visit, fresh_portal) -
 
     # The second: rejected, first without a reason.
     await v.go(f"/officer/claims/{second}")
-    await v.click(f"main form[action='/officer/claims/{second}/reject'] button")
-    assert await page.locator(".govuk-error-summary a").get_attribute("href") == "#reject-reason"
-    await v.check("claim to decide, failed", lang="ru")
-    await page.fill("#reject-reason", "Чек не читается")
-    await v.click(f"main form[action='/officer/claims/{second}/reject'] button")
-    assert "done=rejected" in page.url
+    await v.refuse_with_reason(f"main form[action='/officer/claims/{second}/reject'] button", "#reject-reason",
+                               "Чек не читается", failed="claim to decide, failed", lang="ru", done="rejected")
     await v.check("claim to decide", lang="ru")
     assert server.graphql(CLAIM, {"id": second}, login="recipient")["claim"]["rejectReason"] == "Чек не читается"
 
@@ -121,9 +113,7 @@ async def test_officer_finds_a_person_of_the_region_by_iin(visit, portal) -> Non
     await v.check("find a person", lang="kk")
     # A malformed IIN: said at the field.
     await page.fill("#iin", "12345")
-    await v.click("main form button[type=submit]")
-    assert await v.summary_focused()
-    assert await page.locator(".govuk-error-summary a").get_attribute("href") == "#iin"
+    await v.refused("main form button[type=submit]", "#iin")
     await v.check("find a person, failed", lang="kk")
     # Found by keyboard alone: the record, the programme's lines with balances, the latest changes.
     await v.tab_to("#iin")
@@ -143,9 +133,8 @@ async def test_officer_finds_a_person_of_the_region_by_iin(visit, portal) -> Non
 
 async def test_officer_moderates_listings_from_the_queue(visit, fresh_portal) -> None:  # type: ignore[no-untyped-def]
     server = fresh_portal
-    v = await visit(server, language="ru")
+    v = await signed_in(visit, server, "officer", language="ru")
     page = v.page
-    await sign_in(v, "officer")
     waiting = await page.locator("main [data-listing]").evaluate_all("els => els.map(e => e.dataset.listing)")
     assert len(waiting) >= 2, "the demo has listings waiting for review in Astana"
     first = waiting[0]
@@ -163,19 +152,13 @@ async def test_officer_moderates_listings_from_the_queue(visit, fresh_portal) ->
     await v.click(page.locator(f"main a[href='/officer/listings/{first}']"))
     await v.check("listing to moderate", lang="ru")
     form = f"main form[action='/officer/listings/{first}/reject']"
-    await v.click(f"{form} button")
-    assert await v.summary_focused()
-    assert await page.locator(".govuk-error-summary a").get_attribute("href") == "#review-reason"
-    await v.check("listing to moderate, failed", lang="ru")
-    await page.fill("#review-reason", "Укажите модель и гарантию")
-    await v.click(f"{form} button")
-    assert "done=sent-back" in page.url
+    await v.refuse_with_reason(f"{form} button", "#review-reason", "Укажите модель и гарантию",
+                               failed="listing to moderate, failed", lang="ru", done="sent-back")
     assert await page.locator("main [data-status]").get_attribute("data-status") == "REJECTED"
     await v.check("listing to moderate", lang="ru")
 
     await v.go(f"/officer/listings/{second}")
-    await v.tab_to(f"main form[action='/officer/listings/{second}/approve'] button")
-    await v.press("Enter")
+    await v.send_by_keyboard(f"main form[action='/officer/listings/{second}/approve'] button")
     assert "done=published" in page.url
     assert await page.locator("main [data-status]").get_attribute("data-status") == "PUBLISHED"
     await v.check("listing to moderate", lang="ru")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.web.signing import sign_in
+from tests.web.signing import signed_in
 from tests.web.test_officer_decisions import waiting_application_and_quote
 
 APPLICATION = "query($id: ID!) { application(id: $id) { status reason entitlement { id } } }"
@@ -20,23 +20,19 @@ async def test_officer_refuses_an_application_and_approves_a_quote_for_less(  # 
         visit, fresh_portal) -> None:
     server = fresh_portal
     application, quote = waiting_application_and_quote(server)
-    v = await visit(server, language="ru")
+    v = await signed_in(visit, server, "officer", language="ru")
     page = v.page
-    await sign_in(v, "officer")
 
     # The application: refused without a reason, at the reason; then with one.
     await v.click(page.locator(f"main a[href='/officer/applications/{application}']"))
     await v.check("application", lang="ru")
     refuse = f"main form[action='/officer/applications/{application}/reject']"
-    await v.click(f"{refuse} button")
-    assert await v.summary_focused()
-    assert await page.locator(".govuk-error-summary a").get_attribute("href") == "#reject-reason"
+    await v.refused(f"{refuse} button", "#reject-reason")
     await v.check("application, failed", lang="ru")
     assert server.graphql(APPLICATION, {"id": application}, login="recipient")["application"]["status"] == "SUBMITTED"
     await v.tab_to("#reject-reason")
     await page.keyboard.type(WHY)
-    await v.tab_to(f"{refuse} button")
-    await v.press("Enter")
+    await v.send_by_keyboard(f"{refuse} button")
     assert "done=rejected" in page.url
     await v.check("application", lang="ru")
     seen = server.graphql(APPLICATION, {"id": application}, login="recipient")["application"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from tests.web.signing import hidden_inputs, sign_in
+from tests.web.signing import hidden_inputs, signed_in
 
 ORDERABLE = """query($p: ID!) { searchListings(query: "", first: 50, filter: {providerId: $p, inStock: true}) { edges { node {
   listing { id } coverage { covered entitlementId } } } } }"""
@@ -42,9 +42,8 @@ def place_orders(server, count: int) -> list[str]:  # type: ignore[no-untyped-de
 async def test_provider_accepts_declines_and_delivers_orders(visit, fresh_portal) -> None:  # type: ignore[no-untyped-def]
     server = fresh_portal
     first, second = place_orders(server, 2)
-    v = await visit(server, language="ru")
+    v = await signed_in(visit, server, "provider", language="ru")
     page = v.page
-    await sign_in(v, "provider")
     assert v.path == "/"
     await v.check("work home", lang="ru")
     assert await page.locator("[data-count=placed]").inner_text() == "(2)"
@@ -56,17 +55,14 @@ async def test_provider_accepts_declines_and_delivers_orders(visit, fresh_portal
     # Declined without a reason: refused at the field.
     await v.go(f"/provider/orders/{first}")
     await v.check("incoming order", lang="ru")
-    await v.click(f"main form[action='/provider/orders/{first}/decline'] button[type=submit]")
-    assert await v.summary_focused()
-    assert await page.locator(".govuk-error-summary a").get_attribute("href") == "#decline-reason"
+    await v.refused(f"main form[action='/provider/orders/{first}/decline'] button[type=submit]", "#decline-reason")
     assert await page.locator("#decline-reason-error").count() == 1
     await v.check("incoming order, failed", lang="ru")
 
     # Accepted by keyboard alone; the same form sent again (a double click) is no error.
     await v.go(f"/provider/orders/{first}")
     sent = await hidden_inputs(page, f"main form[action='/provider/orders/{first}/accept']")
-    await v.tab_to(f"main form[action='/provider/orders/{first}/accept'] button")
-    await v.press("Enter")
+    await v.send_by_keyboard(f"main form[action='/provider/orders/{first}/accept'] button")
     assert "done=accepted" in page.url
     await v.check("incoming order", lang="ru")
     assert await page.locator("main [data-status]").get_attribute("data-status") == "ACCEPTED"
@@ -97,9 +93,8 @@ async def test_provider_makes_a_listing_and_reads_why_it_was_sent_back(visit, fr
     server = fresh_portal
     provider_id = server.graphql("{ me { provider { id } } }", login="provider")["me"]["provider"]["id"]
     before = server.graphql(LISTINGS, {"p": provider_id}, login="provider")["providerListings"]["totalCount"]
-    v = await visit(server, language="en")
+    v = await signed_in(visit, server, "provider", language="en", then="/provider/listings")
     page = v.page
-    await sign_in(v, "provider", then="/provider/listings")
     await v.go("/language/en?next=/provider/listings")
     assert v.path == "/provider/listings"
     await v.check("listings", lang="en")
@@ -111,10 +106,7 @@ async def test_provider_makes_a_listing_and_reads_why_it_was_sent_back(visit, fr
         assert await page.locator(f"#description-{code}").get_attribute("lang") == code
 
     # Sent empty: every problem in the summary, each a link to its field.
-    await v.click("main form button[type=submit]")
-    assert await v.summary_focused()
-    links = await page.locator(".govuk-error-summary a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    assert links == ["#item", "#unit-price", "#regions", "#delivery"]
+    await v.refused("main form button[type=submit]", "#item", "#unit-price", "#regions", "#delivery")
     await v.check("new listing, failed", lang="en")
 
     # Filled in (by keyboard where it matters) and saved as a draft.

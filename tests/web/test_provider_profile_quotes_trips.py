@@ -17,7 +17,7 @@ import uuid
 
 from marketplace.clock import KAZAKHSTAN_TIME
 from schema.core.ids import parse_global_id
-from tests.web.signing import hidden_inputs, sign_in
+from tests.web.signing import hidden_inputs, sign_in, signed_in
 
 PROFILE = "query($p: ID!) { provider(id: $p) { phone email website accessibility regions { id } } }"
 MY_PROVIDER = "{ me { provider { id } } }"
@@ -72,9 +72,8 @@ async def test_provider_keeps_the_organisation_profile(visit, fresh_portal) -> N
     server = fresh_portal
     provider_id = server.graphql(MY_PROVIDER, login="provider")["me"]["provider"]["id"]
     before = server.graphql(PROFILE, {"p": provider_id})["provider"]
-    v = await visit(server, language="en")
+    v = await signed_in(visit, server, "provider", language="en", then="/provider/orders")
     page = v.page
-    await sign_in(v, "provider", then="/provider/orders")
     await v.go("/language/en?next=/provider/orders")
     await v.click(page.locator("header a[href='/provider/profile']"))
     assert v.path == "/provider/profile"
@@ -86,10 +85,7 @@ async def test_provider_keeps_the_organisation_profile(visit, fresh_portal) -> N
     await page.fill("#phone", "12")
     await page.fill("#email", "not-an-email")
     await page.fill("#website", "tirek-supplier.kz")
-    await v.click("main form button[type=submit]")
-    assert await v.summary_focused()
-    links = await page.locator(".govuk-error-summary a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    assert links == ["#phone", "#email"]
+    await v.refused("main form button[type=submit]", "#phone", "#email")
     assert await page.locator("#phone-error").count() == 1 and await page.locator("#email-error").count() == 1
     assert await page.locator("#email").input_value() == "not-an-email"
     assert await page.locator("#website").input_value() == "tirek-supplier.kz"
@@ -119,8 +115,7 @@ async def test_provider_keeps_the_organisation_profile(visit, fresh_portal) -> N
     await v.tab_to("input[name=accessibility][value=ACCESSIBLE_TOILET]")
     await page.keyboard.press("Space")
     sent = await hidden_inputs(page, "main form")
-    await v.tab_to("main form button[type=submit]")
-    await v.press("Enter")
+    await v.send_by_keyboard("main form button[type=submit]")
     assert v.path == "/provider/profile" and "done=saved" in page.url, page.url
     await v.check("organisation profile", lang="en")
     after = server.graphql(PROFILE, {"p": provider_id})["provider"]
@@ -139,9 +134,8 @@ async def test_provider_keeps_the_organisation_profile(visit, fresh_portal) -> N
 async def test_provider_answers_quote_requests(visit, fresh_portal) -> None:  # type: ignore[no-untyped-def]
     server = fresh_portal
     quote_id = ask_for_a_hand(server)
-    v = await visit(server, language="ru")
+    v = await signed_in(visit, server, "provider", language="ru")
     page = v.page
-    await sign_in(v, "provider")
     await v.click(page.locator("header a[href='/provider/quotes']"))
     await v.check("quote requests", lang="ru")
     assert await page.locator(f"main [data-quote='{quote_id}'] [data-quote-status=REQUESTED]").count() == 1
@@ -152,19 +146,14 @@ async def test_provider_answers_quote_requests(visit, fresh_portal) -> None:  # 
     # A price that is none, no specification: refused at the fields, typed kept.
     await page.fill("#unit-price", "дорого")
     await page.fill("#lead-time", "45")
-    await v.click("main form[action$='/submit'] button[type=submit]")
-    assert await v.summary_focused()
-    links = await page.locator(".govuk-error-summary a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    assert links == ["#unit-price", "#specification"]
+    await v.refused("main form[action$='/submit'] button[type=submit]", "#unit-price", "#specification")
     assert await page.locator("#unit-price").input_value() == "дорого"
     await v.check("quote request, failed", lang="ru")
     # A lead time the API refuses (too long), shown at its field.
     await page.fill("#unit-price", "4 700 000")
     await page.fill("#lead-time", "99999")
     await page.fill("#specification", "Бионическая кисть, левая, 6 схватов")
-    await v.click("main form[action$='/submit'] button[type=submit]")
-    assert await page.locator(".govuk-error-summary a").evaluate_all(
-        "els => els.map(e => e.getAttribute('href'))") == ["#lead-time"]
+    await v.refused("main form[action$='/submit'] button[type=submit]", "#lead-time")
     assert await page.locator("#lead-time-error").count() == 1
     assert await page.locator("#specification").input_value() == "Бионическая кисть, левая, 6 схватов"
     await v.check("quote request, failed", lang="ru")
@@ -173,8 +162,7 @@ async def test_provider_answers_quote_requests(visit, fresh_portal) -> None:  # 
     # Quoted, by keyboard; the same form sent again is the same revision, not a second one.
     await page.fill("#lead-time", "45")
     sent = await hidden_inputs(page, "main form[action$='/submit']")
-    await v.tab_to("main form[action$='/submit'] button[type=submit]")
-    await v.press("Enter")
+    await v.send_by_keyboard("main form[action$='/submit'] button[type=submit]")
     assert "done=quoted" in page.url, page.url
     await v.check("quote request", lang="ru")
     assert await page.locator("main [data-quote-status=QUOTED]").count() == 1
@@ -228,9 +216,8 @@ async def test_invataxi_keeps_vehicles_and_answers_trips(visit, fresh_portal) ->
     server = fresh_portal
     first = book_trip(server, days_ahead=3, hour=10)
     second = book_trip(server, days_ahead=4, hour=15, wheelchair=False)
-    v = await visit(server, language="ru")
+    v = await signed_in(visit, server, "invataxi", language="ru")
     page = v.page
-    await sign_in(v, "invataxi")
     await v.click(page.locator("header a[href='/provider/trips']"))
     await v.check("invataxi trips", lang="ru")
     assert await page.locator(f"main [data-trip='{first}'] [data-trip-status=REQUESTED]").count() == 1
@@ -242,17 +229,12 @@ async def test_invataxi_keeps_vehicles_and_answers_trips(visit, fresh_portal) ->
     await v.click(page.locator("main a[href='/provider/vehicles/new']"))
     await v.check("new vehicle", lang="ru")
     await page.fill("#seats", "")
-    await v.click("main form button[type=submit]")
-    assert await v.summary_focused()
-    links = await page.locator(".govuk-error-summary a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    assert links == ["#plate", "#model", "#seats"]
+    await v.refused("main form button[type=submit]", "#plate", "#model", "#seats")
     await v.check("new vehicle, failed", lang="ru")
     await page.fill("#plate", "001INV01")
     await page.fill("#model", "Mercedes Sprinter, подъёмник")
     await page.fill("#seats", "6")
-    await v.click("main form button[type=submit]")
-    assert await page.locator(".govuk-error-summary a").evaluate_all(
-        "els => els.map(e => e.getAttribute('href'))") == ["#plate"]
+    await v.refused("main form button[type=submit]", "#plate")
     assert await page.locator("#plate-error").count() == 1
     assert await page.locator("#model").input_value() == "Mercedes Sprinter, подъёмник"
     await v.check("new vehicle, failed", lang="ru")
@@ -294,9 +276,7 @@ async def test_invataxi_keeps_vehicles_and_answers_trips(visit, fresh_portal) ->
     await v.go(f"/provider/trips/{first}")
     await v.check("trip", lang="ru")
     assert await page.locator(f"input[name=vehicle][value='{vehicle_id}']").count() == 0  # out of service
-    await v.click(f"main form[action='/provider/trips/{first}/confirm'] button[type=submit]")
-    assert await v.summary_focused()
-    assert await page.locator(".govuk-error-summary a").get_attribute("href") == "#trip-vehicle"
+    await v.refused(f"main form[action='/provider/trips/{first}/confirm'] button[type=submit]", "#trip-vehicle")
     await v.check("trip, failed", lang="ru")
     await page.locator(f"input[name=vehicle][value='{cars['002INV01']}']").check()
     await v.click(f"main form[action='/provider/trips/{first}/confirm'] button[type=submit]")
@@ -306,8 +286,7 @@ async def test_invataxi_keeps_vehicles_and_answers_trips(visit, fresh_portal) ->
     # Confirmed on the accessible one, by keyboard.
     await v.tab_to(f"input[name=vehicle][value='{cars['002INV01']}']")  # the checked one of the group
     await page.keyboard.press("ArrowUp")
-    await v.tab_to(f"main form[action='/provider/trips/{first}/confirm'] button[type=submit]")
-    await v.press("Enter")
+    await v.send_by_keyboard(f"main form[action='/provider/trips/{first}/confirm'] button[type=submit]")
     assert "done=confirmed" in page.url, page.url
     await v.check("trip", lang="ru")
     assert await page.locator("main [data-trip-status=CONFIRMED]").count() == 1
@@ -347,12 +326,8 @@ async def test_invataxi_keeps_vehicles_and_answers_trips(visit, fresh_portal) ->
     assert proposed["status"] == "RESCHEDULE_PROPOSED"
     assert dt.datetime.fromisoformat(proposed["proposedStartsAt"]) == dt.datetime.combine(
         day, dt.time(16, 30), tzinfo=KAZAKHSTAN_TIME)
-    await v.click(f"main form[action='/provider/trips/{second}/decline'] button")
-    assert await page.locator(".govuk-error-summary a").get_attribute("href") == "#decline-reason"
-    await v.check("trip, failed", lang="ru")
-    await page.fill("#decline-reason", "Все машины заняты в этот день")
-    await v.click(f"main form[action='/provider/trips/{second}/decline'] button")
-    assert "done=declined" in page.url
+    await v.refuse_with_reason(f"main form[action='/provider/trips/{second}/decline'] button", "#decline-reason",
+                               "Все машины заняты в этот день", failed="trip, failed", lang="ru", done="declined")
     await v.check("trip", lang="ru")
     declined = server.graphql(TRIP, {"t": second}, login="recipient")["trip"]
     assert declined["status"] == "CANCELLED" and declined["order"]["declineReason"] == "Все машины заняты в этот день"

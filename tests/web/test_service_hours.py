@@ -10,7 +10,7 @@ import datetime as dt
 import secrets
 
 
-from tests.web.signing import sign_in
+from tests.web.signing import signed_in
 
 SIGN_LANGUAGE_OFFER = """query($p: ID!) { searchListings(filter: { providerId: $p, categories: [SIGN_LANGUAGE] }, first: 20) {
   edges { node { listing { id classifierItem { unit } } coverage { covered entitlementId } } } } }"""
@@ -57,16 +57,13 @@ async def test_confirm_one_line_and_dispute_the_other(visit, fresh_portal) -> No
     server = fresh_portal
     order_id, (first, second) = order_with_two_lines(server)
 
-    v = await visit(server, language="en")
+    v = await signed_in(visit, server, "recipient", language="en", then=f"/orders/{order_id}")
     page = v.page
-    await sign_in(v, "recipient", then=f"/orders/{order_id}")
-    assert v.path == f"/orders/{order_id}"
     await v.check("order with hours", lang="kk")
     assert await page.locator("main [data-hours-status=LOGGED]").count() == 2
 
     # Confirm the first line, by keyboard alone.
-    await v.tab_to(f"form[action='/orders/{order_id}/hours/{first}/confirm'] button")
-    await v.press("Enter")
+    await v.send_by_keyboard(f"form[action='/orders/{order_id}/hours/{first}/confirm'] button")
     assert "done=hours-confirmed" in page.url
     await v.check("order with hours", lang="kk")
     assert await page.locator(f"#hours-{first} [data-hours-status=CONFIRMED]").count() == 1
@@ -83,8 +80,7 @@ async def test_confirm_one_line_and_dispute_the_other(visit, fresh_portal) -> No
     reason = "Аудармашы 10:00-де кетіп қалды"
     await v.tab_to(f"#note-{second}")
     await page.keyboard.type(reason)
-    await v.tab_to(f"form[action='/orders/{order_id}/hours/{second}/dispute'] button")
-    await v.press("Enter")
+    await v.send_by_keyboard(f"form[action='/orders/{order_id}/hours/{second}/dispute'] button")
     assert "done=hours-disputed" in page.url
     await v.check("order with hours", lang="kk")
     assert reason in await page.locator(f"#hours-{second}").inner_text()

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from marketplace.clock import KAZAKHSTAN_TIME
-from tests.web.signing import hidden_inputs, sign_in
+from tests.web.signing import hidden_inputs, signed_in
 
 TRIPS = "{ trips(first: 50) { nodes { id status startsAt proposedStartsAt } } }"
 
@@ -23,9 +23,8 @@ async def type_into(v, selector: str, text: str) -> None:  # type: ignore[no-unt
 
 async def test_book_a_trip_by_keyboard(visit, fresh_portal) -> None:  # type: ignore[no-untyped-def]
     server = fresh_portal
-    v = await visit(server, language="ru")
+    v = await signed_in(visit, server, "recipient", language="ru", then="/trips")
     page = v.page
-    await sign_in(v, "recipient", then="/trips")
     await v.go("/language/ru?next=/trips")  # the person chooses Russian
     assert v.path == "/trips"
     await v.check("trips", lang="ru")
@@ -81,8 +80,7 @@ async def test_book_a_trip_by_keyboard(visit, fresh_portal) -> None:  # type: ig
     await v.go(f"/trips/{trip_id}")
     await v.check("trip", lang="ru")
     assert await page.locator("#proposal").count() == 1
-    await v.tab_to(f"form[action='/trips/{trip_id}/accept'] button")
-    await v.press("Enter")
+    await v.send_by_keyboard(f"form[action='/trips/{trip_id}/accept'] button")
     assert "done=accepted" in page.url
     await v.check("trip", lang="ru")
     trip = server.graphql("query($t: ID!) { trip(id: $t) { status startsAt } }", {"t": trip_id}, login="recipient")["trip"]
@@ -90,8 +88,7 @@ async def test_book_a_trip_by_keyboard(visit, fresh_portal) -> None:  # type: ig
     assert dt.datetime.fromisoformat(trip["startsAt"]) == dt.datetime.fromisoformat(later)
 
     # Not going after all: cancelled, and the trip is back in her programme.
-    await v.tab_to(f"form[action='/trips/{trip_id}/cancel'] button")
-    await v.press("Enter")
+    await v.send_by_keyboard(f"form[action='/trips/{trip_id}/cancel'] button")
     assert "done=cancelled" in page.url
     await v.check("trip", lang="ru")
     assert server.graphql("query($t: ID!) { trip(id: $t) { status } }", {"t": trip_id},
