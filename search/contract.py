@@ -10,6 +10,8 @@ once, as typed values.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import enum
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -198,7 +200,7 @@ class ListingSearch(Protocol):
     ) -> SearchResult: ...
 
 
-class CleanListingSearch:
+class CleanListingSearch(ABC):
     """A backend's ``ListingSearch.search``: the page and the order are validated here
     (``clean_page``, ``clean_sort``), then ``search_page`` answers them."""
 
@@ -212,8 +214,9 @@ class CleanListingSearch:
     ) -> SearchResult:
         return await self.search_page(clean_page(query, first, offset), filters, clean_sort(sort))
 
+    @abstractmethod
     async def search_page(self, page: Page, filters: ListingFilter, sort: ListingSort | None) -> SearchResult:
-        raise NotImplementedError
+        """The hits of a validated page and order: each backend's own search."""
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ new entries, and the cache keeps documents asked for twice apart from those seen
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import asyncio
 import weakref
 from collections import Counter, OrderedDict
@@ -76,7 +78,7 @@ def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
 Measure = TypeVar("Measure")
 
 
-class _FragmentWalk(Generic[Measure]):
+class _FragmentWalk(ABC, Generic[Measure]):
     """A walk of a document that measures each named fragment once, however often it is spread
     (memoised), so that a "fragment bomb" costs time linear in its size. A fragment unknown or
     spread inside itself measures ``unknown()``: graphql-core's own rules refuse the document."""
@@ -86,11 +88,13 @@ class _FragmentWalk(Generic[Measure]):
         self.memo: dict[str, Measure] = {}
         self.in_progress: set[str] = set()
 
+    @abstractmethod
     def measure(self, definition: FragmentDefinitionNode, *context: Any) -> Measure:
-        raise NotImplementedError
+        """What one fragment's definition measures (each walk its own quantity)."""
 
+    @abstractmethod
     def unknown(self) -> Measure:
-        raise NotImplementedError
+        """What a fragment that is missing or spread inside itself measures."""
 
     def fragment(self, name: str, *context: Any) -> Measure:
         """The fragment's measure; ``context`` (the type it is spread on) counts only the first time."""
@@ -116,8 +120,9 @@ class _Count(_FragmentWalk[int]):
     def unknown(self) -> int:
         return 0
 
+    @abstractmethod
     def selection_set(self, selection_set: SelectionSetNode | None) -> int:
-        raise NotImplementedError
+        """The number a selection set gives (its depth, its aliases)."""
 
 
 # -- depth ------------------------------------------------------------------------
