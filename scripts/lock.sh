@@ -10,7 +10,7 @@ if [ ! -x "$TOOLS/bin/pip-compile" ]; then
     "$TOOLS/bin/python" -m pip install -q "pip-tools==7.6.2"
 fi
 cd "$ROOT"
-"$TOOLS/bin/pip-compile" -q --generate-hashes --allow-unsafe --extra test --all-build-deps \
-    --strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+"$TOOLS/bin/pip-compile" -q --generate-hashes --allow-unsafe --extra test --all-build-deps --no-strip-extras \
+    --no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
     -o requirements.lock pyproject.toml "$@"
 echo "requirements.lock written"

@@ -30,7 +30,7 @@ class ResilientListingSearch(CleanListingSearch):
     """
 
     def __init__(
-        self, primary: ListingSearch, fallback: ListingSearch, *, retry_after: float = 15.0
+        self, primary: CleanListingSearch, fallback: CleanListingSearch, *, retry_after: float = 15.0
     ) -> None:
         self.primary = primary
         self.fallback = fallback
@@ -42,16 +42,15 @@ class ResilientListingSearch(CleanListingSearch):
         return time.monotonic() < self._skip_until
 
     async def search_page(self, page: Page, filters: ListingFilter, sort: ListingSort | None) -> SearchResult:
-        # Validated here, so a refusal reads the same whichever backend answers (each checks again).
-        query, first, offset = page.query, page.first, page.offset
+        # Validated once, by ``search``: a refusal reads the same whichever backend answers.
         if not self.degraded:
             try:
-                result = await self.primary.search(query, filters, sort, first, offset)
+                result = await self.primary.search_page(page, filters, sort)
             except SearchRefused as exc:
                 # Said loudly (the index's settings may be behind the code's), but no outage: only an
                 # unreachable server opens the breaker, or one request every 15 s would keep it open.
                 logger.error("Meilisearch refused a search on its own; the database answers it: %s", exc)
-                return await self.fallback.search(query, filters, sort, first, offset)
+                return await self.fallback.search_page(page, filters, sort)
             except SearchUnavailable as exc:
                 logger.warning(
                     "search falls back to the database for %.0fs: %s", self.retry_after, exc
@@ -62,7 +61,7 @@ class ResilientListingSearch(CleanListingSearch):
                     logger.info("search is served by Meilisearch again")
                     self._skip_until = 0.0
                 return result
-        return await self.fallback.search(query, filters, sort, first, offset)
+        return await self.fallback.search_page(page, filters, sort)
 
 
 def make_listing_search(
