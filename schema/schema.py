@@ -44,6 +44,7 @@ from schema.core.cost import OffLoopParser, QueryLimiter
 from schema.core.inputs import DocumentInputRule, variables_refusals
 from schema.context import SharedSession
 from schema.core.errors import MaskUnexpectedErrors, TranslateErrors
+from schema.core.execution import plain_fields_executor
 from schema.core.ids import parse_global_id
 from schema.core.scalars import STRICT_SCALARS
 from schema.core.node import NODE_FETCHERS, Node
@@ -103,7 +104,7 @@ refusals = logging.getLogger("tirek.refusals")
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or get_settings()
-    return TirekSchema(
+    schema = TirekSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -125,6 +126,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             SharedSession,  # one database session per query, shared by its resolvers and DataLoaders
         ],
     )
+    # Plain leaf fields (no resolver) read directly, everything else by graphql-core (schema/core/execution.py).
+    schema.execution_context_class = plain_fields_executor(schema._schema)
+    return schema
 
 
 

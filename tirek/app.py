@@ -120,6 +120,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     app.state.db = db
     app.state.settings = settings
     app.state.services = services
+    app.state.schema = schema
     return app
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from decimal import Decimal
 from typing import Any
 
@@ -127,9 +128,22 @@ class OfProvidersItem:
 
 
 def _shaped(loader: Any, key: int, shape: Any) -> Any:
-    """``shape`` of the row ``loader`` holds for ``key`` at once, or an awaitable of it."""
+    """``shape`` of the row ``loader`` holds for ``key`` at once, or an awaitable of it. A row
+    shaped once in the request is not shaped again (twenty hits of one classifier item: once)."""
     row = known(loader, key)
-    return shape.from_model(row) if row is not None else _from_loader(loader, key, shape)
+    if row is None:
+        return _from_loader(loader, key, shape)
+    shapes = _SHAPES.setdefault(loader, {})
+    kept = shapes.get((shape, key))
+    if kept is not None and kept[0] is row:
+        return kept[1]
+    shaped = shape.from_model(row)
+    shapes[(shape, key)] = (row, shaped)
+    return shaped
+
+
+# Per request: each loader lives for one request, and its shapes with it.
+_SHAPES: weakref.WeakKeyDictionary[Any, dict[tuple[Any, int], tuple[Any, Any]]] = weakref.WeakKeyDictionary()
 
 
 async def _from_loader(loader: Any, key: int, shape: Any) -> Any:
