@@ -44,7 +44,7 @@ from schema.core.cost import OffLoopParser, QueryLimiter
 from schema.core.inputs import DocumentInputRule, variables_refusals
 from schema.context import SharedSession
 from schema.core.errors import MaskUnexpectedErrors, TranslateErrors
-from schema.core.execution import plain_fields_executor
+from schema.core.execution import direct_resolvers, plain_fields_executor
 from schema.core.ids import parse_global_id
 from schema.core.scalars import STRICT_SCALARS
 from schema.core.node import NODE_FETCHERS, Node
@@ -128,6 +128,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     )
     # Plain leaf fields (no resolver) read directly, everything else by graphql-core (schema/core/execution.py).
     schema.execution_context_class = plain_fields_executor(schema._schema)
+    direct_resolvers(schema)
     return schema
 
 

@@ -15,7 +15,8 @@ and every field with a resolver (permissions, ids, loaders, language) runs as be
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,6 +104,80 @@ def answer(plan: PlainField, source: Any) -> Any:
         else:
             items.append(_coerced(plan.coerce, item))
     return items
+
+
+class DirectResolver:
+    """A sync resolver called as strawberry calls it, without converting arguments it was not given.
+
+    strawberry converts every argument of every call (``get_arguments``), the ones left at their
+    default included, and chains the field's extensions (none here). For a field whose
+    arguments all default to null (``title(language:)``) a call where each is null is the
+    resolver called with its own defaults; any other call goes to strawberry's resolver.
+    """
+
+    __slots__ = ("_field", "_function", "_info_class", "_info_name", "_self", "_source_names", "original")
+
+    def __init__(self, original: Callable[..., Any], definition: Any, info_class: type) -> None:
+        resolver = definition.base_resolver
+        self.original = original
+        self._field = definition
+        self._function = resolver.wrapped_func
+        self._info_class = info_class
+        self._self = resolver.self_parameter is not None
+        self._source_names = tuple(p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p)
+        self._info_name = resolver.info_parameter.name if resolver.info_parameter else None
+
+    def __call__(self, source: Any, info: Any, **kwargs: Any) -> Any:
+        for value in kwargs.values():
+            if value is not None:
+                return self.original(source, info, **kwargs)
+        keywords = dict.fromkeys(self._source_names, source)
+        if self._info_name is not None:
+            keywords[self._info_name] = self._info_class(_raw_info=info, _field=self._field)
+        return self._function(source, **keywords) if self._self else self._function(**keywords)
+
+
+def direct_resolvers(schema: Any) -> int:
+    """Give each eligible field of a strawberry ``schema`` a ``DirectResolver``; how many.
+
+    Eligible: a sync resolver, no field extension (permissions are extensions), every argument
+    defaulting to None, not on the subscription type, in a schema with no exception handlers.
+    """
+    if getattr(schema, "exception_handlers", ()):
+        return 0
+    core: GraphQLSchema = schema._schema
+    skipped = {core.subscription_type.name} if core.subscription_type else set()
+    count = 0
+    for type_name, kind in core.type_map.items():
+        if not isinstance(kind, GraphQLObjectType) or type_name.startswith("__") or type_name in skipped:
+            continue
+        for field in kind.fields.values():
+            definition = (field.extensions or {}).get(STRAWBERRY_DEFINITION)
+            if definition is None or definition.base_resolver is None or definition.extensions \
+                    or definition.is_async or isinstance(field.resolve, DirectResolver) \
+                    or any(argument.default is not None for argument in definition.arguments):
+                continue
+            field.resolve = DirectResolver(field.resolve, definition, schema.config.info_class)
+            count += 1
+    return count
+
+
+@contextmanager
+def strawberry_execution(schema: Any) -> Iterator[None]:
+    """Within: ``schema`` executed by strawberry's own executor and resolvers (tests, benches)."""
+    executor = schema.execution_context_class
+    swapped = [field for kind in schema._schema.type_map.values() if isinstance(kind, GraphQLObjectType)
+               for field in kind.fields.values() if isinstance(field.resolve, DirectResolver)]
+    schema.execution_context_class = StrawberryGraphQLCoreExecutionContext
+    for field in swapped:
+        field.resolve = field.resolve.original
+    try:
+        yield
+    finally:
+        schema.execution_context_class = executor
+        for field in swapped:
+            field.resolve = DirectResolver(field.resolve, field.extensions[STRAWBERRY_DEFINITION],
+                                           schema.config.info_class)
 
 
 def plain_fields_executor(schema: GraphQLSchema) -> type[StrawberryGraphQLCoreExecutionContext]:
