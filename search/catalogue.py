@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import literal, select
+from sqlalchemy import bindparam, literal, select
 
 from marketplace.accounts.access import Viewer
 from marketplace.accounts.models import Role
 from marketplace.catalog.models import ClassifierItem, Listing, Provider
 from marketplace.db import Database
-from marketplace.orders.pricing import Coverage, PersonToday, coverage_for_listings, person_today, served_in
+from marketplace.orders.pricing import SERVED_IN_REGION, Coverage, PersonToday, coverage_for_listings, person_today
 from search.contract import ListingFilter, ListingSearch, ListingSort
+
+
+def _page_of_listings(served: Any) -> Any:
+    """A page's listings with their providers and classifier items, and ``served`` beside each."""
+    return (
+        select(Listing, Provider, ClassifierItem, served)
+        .join(Provider, Provider.id == Listing.provider_id)
+        .join(ClassifierItem, ClassifierItem.id == Listing.classifier_item_id)
+        .where(Listing.id.in_(bindparam("ids", expanding=True)))
+    )
+
+
+# Built once, the values bound per search (building the expression costs more than running it).
+_PAGE = _page_of_listings(literal(False))
+_PAGE_SERVED = _page_of_listings(SERVED_IN_REGION)
 
 
 @dataclass(frozen=True)
@@ -68,16 +84,12 @@ async def search_catalogue(
     # Whether each listing serves the person coverage is for, read with the listing (the
     # recipient's own person; a person they represent has theirs read by the coverage).
     covered_here = person is not None and for_person_id in (None, person.person_id)
-    served_column = served_in(person.region_id) if covered_here and person is not None else literal(False)
     async with db.session() as session:
-        rows = (
-            await session.execute(
-                select(Listing, Provider, ClassifierItem, served_column)
-                .join(Provider, Provider.id == Listing.provider_id)
-                .join(ClassifierItem, ClassifierItem.id == Listing.classifier_item_id)
-                .where(Listing.id.in_(result.ids))
-            )
-        ).all()
+        if covered_here and person is not None:
+            page = session.execute(_PAGE_SERVED, {"ids": result.ids, "served_region_id": person.region_id})
+        else:
+            page = session.execute(_PAGE, {"ids": result.ids})
+        rows = (await page).all()
         by_id = {listing.id: (listing, provider, item) for listing, provider, item, _ in rows}
         found = [by_id[i] for i in result.ids if i in by_id]
         coverage = await coverage_for_listings(
