@@ -9,7 +9,8 @@ Runs, each in its own process, bounded in requests and in time (``--time-limit``
 the recipient's home page (1 client, then 8), the officer's claim queue (1 client, then 8),
 placeOrder with 50 clients (one API process, then ``--workers`` processes), reindexing the
 catalogue (``bench.reindex``), the portal's home and search pages beside the operations they
-run (``bench.portal_pages``, on a demo database of its own), and the catalogue search
+run (``bench.portal_pages``, on a demo database of its own), a search page's execution in-process
+against strawberry's own (``bench.execution``), and the catalogue search
 (``bench.search``, on its own data set of 50,000 listings). Each prints its own report (tables with the baselines); at the end, the
 targets of issue 6 with the figures measured here. Without ``--database-url`` a data set is
 generated once at ``--scale`` and shared by the benchmarks (and removed at the end).
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="API processes for the second placeOrder run")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per phase, at most")
     parser.add_argument("--quick", action="store_true", help="fewer requests, and no search benchmark")
-    parser.add_argument("--skip", default="", help="comma-separated: home,queue,place,reindex,pages,search")
+    parser.add_argument("--skip", default="", help="comma-separated: home,queue,place,reindex,pages,execution,search")
     parser.add_argument("--log-dir", default=str(PROJECT_ROOT / "var" / "bench"), help="full reports go here")
     args = parser.parse_args(argv)
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
@@ -117,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
             out["reindex"] = run_bench("bench.reindex", data, log_dir, 1200)
         if "pages" not in skip:  # on a demo database of its own (it signs in as the demo recipient)
             out["pages"] = run_bench("bench.portal_pages", ["--requests", n(300)], log_dir, 900)
+        if "execution" not in skip:  # in-process, a catalogue of its own: the direct execution against strawberry's
+            out["execution"] = run_bench("bench.execution", ["--blocks", n(30)], log_dir, 900)
         if "search" not in skip:
             search_db = ["--database", "postgresql"] if url.startswith("postgresql") else []
             out["search"] = run_bench("bench.search", [*search_db, "--time-limit", str(args.time_limit)],

@@ -10,7 +10,10 @@ computes exactly that, and hands every other field of the object back to graphql
 ``execute_fields``, as does any value that is null where the type says non-null, one the type
 refuses, anything unusual. Errors, their paths and their messages therefore stay graphql-core's,
 and every field with a resolver (permissions, ids, loaders, language) runs as before.
-``tests/test_execution.py`` compares the app's answers under both executors byte for byte.
+A sync resolver whose arguments all default to null (``title(language:)``) is called directly when
+each of them is null (``DirectResolver``), without strawberry's conversion of arguments it was not
+given. ``strawberry_execution(schema)`` runs a schema the old way; ``tests/test_execution.py``
+compares the app's answers both ways byte for byte, and ``bench/execution.py`` their CPU.
 """
 
 from __future__ import annotations
@@ -199,9 +202,11 @@ def plain_fields_executor(schema: GraphQLSchema) -> type[StrawberryGraphQLCoreEx
             answered: dict[str, Any] = {}
             rest: dict[str, Any] = {}
             for response_name, field_details_list in grouped_field_set.items():
-                node = field_details_list[0].node
+                details = field_details_list[0]
+                node = details.node
                 plan = type_plans.get(node.name.value)
-                if plan is not None and not node.directives:
+                # A field under @defer/@stream (not enabled in this schema) is left to graphql-core.
+                if plan is not None and not node.directives and details.defer_usage is None:
                     try:
                         answered[response_name] = answer(plan, source_value)
                         continue
