@@ -17,8 +17,7 @@ import hashlib
 import json
 from typing import Final
 
-from meilisearch_python_sdk.models.settings import Faceting, Filter, FilterableAttributeFeatures, FilterableAttributes
-from meilisearch_python_sdk.models.settings import LocalizedAttributes, MeilisearchSettings
+from meilisearch_python_sdk.models.settings import Faceting, LocalizedAttributes, MeilisearchSettings
 from meilisearch_python_sdk.models.settings import MinWordSizeForTypos, Pagination, ProximityPrecision, TypoTolerance
 
 from search.wording import normalised
@@ -67,11 +66,6 @@ FILTERABLE_ATTRIBUTES: Final = [
     "rating",
     "status",
 ]
-
-# The filterable attributes a filter compares (``>=``, ``<=``: search.meili.meili_filter); the
-# others are only ever matched for equality (``=``, ``IN``), so Meilisearch builds no range
-# structures for them (region and provider ids are numbers it would otherwise index for ranges).
-COMPARED_ATTRIBUTES: Final = ["unit_price", "rating"]
 
 # ``id`` is sortable so that every sorted result has a deterministic tie-break
 # (the database fallback orders the same way), which keeps offset paging stable.
@@ -166,13 +160,7 @@ def synonyms() -> dict[str, list[str]]:
 def index_settings() -> MeilisearchSettings:
     return MeilisearchSettings(
         searchable_attributes=list(SEARCHABLE_ATTRIBUTES),
-        filterable_attributes=[
-            FilterableAttributes(
-                attribute_patterns=[a for a in FILTERABLE_ATTRIBUTES if (a in COMPARED_ATTRIBUTES) == compared],
-                features=FilterableAttributeFeatures(facet_search=False, filter=Filter(equality=True, comparison=compared)),
-            )
-            for compared in (False, True)
-        ],
+        filterable_attributes=list(FILTERABLE_ATTRIBUTES),
         sortable_attributes=list(SORTABLE_ATTRIBUTES),
         # "sort" first: a buyer who sorts by price gets strict price order among
         # the hits (every query word must match anyway, see matching_strategy

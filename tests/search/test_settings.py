@@ -52,16 +52,12 @@ def test_a_change_to_the_document_words_comes_with_a_new_settings_version() -> N
 
 def test_settings_payload_and_fingerprint() -> None:
     body = cfg.settings_payload()
-    filterable = {name: group["features"] for group in body["filterableAttributes"]
-                  for name in group["attributePatterns"]}
-    assert set(filterable) == {
+    assert set(body["filterableAttributes"]) == {
         "classifier_code", "category", "kind", "region_ids", "unit_price", "provider_id",
         "provider_verified", "delivery_options", "in_stock", "rating", "status",
     }
-    assert {name for name, features in filterable.items() if features["filter"]["comparison"]} == {"unit_price", "rating"}
-    assert all(f["filter"]["equality"] and not f["facetSearch"] for f in filterable.values())
     assert {"unit_price", "rating", "lead_time_days"} <= set(body["sortableAttributes"])
-    assert set(cfg.FACETS) <= set(filterable)
+    assert set(cfg.FACETS) <= set(body["filterableAttributes"])
     assert body["typoTolerance"]["enabled"] is True
     assert body["typoTolerance"]["disableOnAttributes"] == ["classifier_code"]
     patterns = {p for item in body["localizedAttributes"] for p in item["attributePatterns"]}
@@ -79,8 +75,7 @@ async def test_ensure_index_applies_settings_before_documents_and_again_when_the
 ) -> None:
     assert await ensure_index(meili_client, index_name) == "created"
     live = await meili_client.index(index_name).get_settings()
-    assert {name for group in live.filterable_attributes or [] for name in group.attribute_patterns} \
-        == set(cfg.FILTERABLE_ATTRIBUTES)
+    assert set(live.filterable_attributes or []) == set(cfg.FILTERABLE_ATTRIBUTES)
     assert live.searchable_attributes == cfg.SEARCHABLE_ATTRIBUTES
     assert live.typo_tolerance is not None and live.typo_tolerance.disable_on_attributes == ["classifier_code"]
     assert live.synonyms is not None and normalised("кресло-коляска") in live.synonyms["wheelchair"]
@@ -209,22 +204,3 @@ def test_unknown_sort_is_a_typed_error() -> None:
     with pytest.raises(DomainError) as err:
         clean_sort("price; DROP")
     assert err.value.field == "sort"
-
-
-def test_only_the_compared_attributes_are_compared_in_a_filter() -> None:
-    # Meilisearch refuses a comparison on an attribute filterable for equality only: every
-    # operator meili_filter writes for each field is one its features allow.
-    from decimal import Decimal
-
-    from search.contract import ListingFilter
-    from search.meili import meili_filter
-
-    every = ListingFilter(classifier_codes=("01-01",), categories=("MOBILITY",), kind="PRODUCT", region_ids=(1, 2),
-                          price_min=Decimal("1"), price_max=Decimal("9"), provider_verified=True,
-                          delivery_options=("PICKUP",), in_stock=True, min_rating=Decimal("4"), provider_id=7)
-    expressions = meili_filter(every)
-    assert len(expressions) == 12
-    for expression in expressions:
-        attribute, operator = expression.split(" ")[:2]
-        assert attribute in cfg.FILTERABLE_ATTRIBUTES
-        assert operator in ("=", "IN") or attribute in cfg.COMPARED_ATTRIBUTES, expression
