@@ -169,18 +169,18 @@ def direct_resolvers(schema: Any) -> int:
 def strawberry_execution(schema: Any) -> Iterator[None]:
     """Within: ``schema`` executed by strawberry's own executor and resolvers (tests, benches)."""
     executor = schema.execution_context_class
-    swapped = [field for kind in schema._schema.type_map.values() if isinstance(kind, GraphQLObjectType)
+    swapped = [(field, field.resolve) for kind in schema._schema.type_map.values()
+               if isinstance(kind, GraphQLObjectType)
                for field in kind.fields.values() if isinstance(field.resolve, DirectResolver)]
     schema.execution_context_class = StrawberryGraphQLCoreExecutionContext
-    for field in swapped:
-        field.resolve = field.resolve.original
+    for field, direct in swapped:
+        field.resolve = direct.original
     try:
         yield
     finally:
         schema.execution_context_class = executor
-        for field in swapped:
-            field.resolve = DirectResolver(field.resolve, field.extensions[STRAWBERRY_DEFINITION],
-                                           schema.config.info_class)
+        for field, direct in swapped:
+            field.resolve = direct
 
 
 def plain_fields_executor(schema: GraphQLSchema) -> type[StrawberryGraphQLCoreExecutionContext]:
