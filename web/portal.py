@@ -207,6 +207,17 @@ class Portal:
             outcome = await self.run(request, visitor, name, after=None, **variables)
         return page_of(outcome.data.get(root))
 
+    async def own_list(self, request: Request, name: str, root: str, template: str, items_as: str,
+                       **context: Any) -> Response:
+        """A signed-in person's own list (their claims, trips, applications): a page of the
+        connection ``root`` of the named operation (``run_page``), given to ``template`` as
+        ``items_as`` with the next page's ``next_cursor``."""
+        visitor = await self.visitor(request)
+        if not visitor.signed_in:
+            return self.sign_in_first(request, visitor)
+        items, next_cursor, _ = await self.run_page(request, visitor, name, root)
+        return self.render(request, visitor, template, next_cursor=next_cursor, **{items_as: items}, **context)
+
     async def submit(self, request: Request, visitor: Visitor, errors: FormErrors, name: str, root: str,
                      done: str, **variables: Any) -> Response | None:
         """A form's mutation, unless the form already failed: the payload's errors join

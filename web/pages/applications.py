@@ -15,7 +15,7 @@ from starlette.responses import Response
 from web.pages.claims import forward_file
 from web.pages.drafts import keep, keep_errors, load
 from web.pages.representing import ActingFor, acting_for
-from web.portal import FormErrors, Portal, page_of, parse_quantity
+from web.portal import FormErrors, Portal, parse_quantity
 from web.visitor import Visitor
 
 APPLICATION_DRAFT = "application"
@@ -42,13 +42,8 @@ async def _form(portal: Portal, request: Request, visitor: Any, kind: str, perso
 
 
 async def my_applications(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
-    outcome = await portal.run(request, visitor, "MyApplications", after=request.query_params.get("after") or None)
-    applications, next_cursor, _ = page_of(outcome.data.get("applications"))
-    return portal.render(request, visitor, "pages/applications.html", applications=applications, slugs=SLUGS,
-                         next_cursor=next_cursor)
+    return await portal.own_list(request, "MyApplications", "applications", "pages/applications.html",
+                                 "applications", slugs=SLUGS)
 
 
 async def _draft_for(portal: Portal, visitor: Any, kind: str, person_id: str | None) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from web.pages.drafts import done, keep_done, keep_errors, keyed, load
 from web.pages.representing import acting_for
-from web.portal import FormErrors, Portal, page_of, parse_quantity
+from web.portal import FormErrors, Portal, parse_quantity
 from web.visitor import Visitor
 
 CLAIM_DRAFT = "claim"
@@ -50,12 +50,7 @@ def claimable(lines: list[dict[str, Any]], person_id: str | None) -> list[dict[s
 
 
 async def my_claims(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
-    outcome = await portal.run(request, visitor, "MyClaims", after=request.query_params.get("after") or None)
-    claims, next_cursor, _ = page_of(outcome.data.get("claims"))
-    return portal.render(request, visitor, "pages/claims.html", claims=claims, next_cursor=next_cursor)
+    return await portal.own_list(request, "MyClaims", "claims", "pages/claims.html", "claims")
 
 
 async def new_claim(portal: Portal, request: Request, errors: FormErrors | None = None) -> Response:

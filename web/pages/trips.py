@@ -16,7 +16,7 @@ from marketplace.clock import KAZAKHSTAN_TIME
 from web.pages.drafts import done, keep_done, keep_errors, keyed, load
 from web.pages.recipient import case_action
 from web.pages.representing import acting_for
-from web.portal import FormErrors, Portal, page_of
+from web.portal import FormErrors, Portal
 from web.visitor import Visitor
 
 TRIP_DRAFT = "trip"
@@ -68,12 +68,7 @@ async def offers(portal: Portal, request: Request, visitor: Visitor, person_id: 
 
 
 async def my_trips(portal: Portal, request: Request) -> Response:
-    visitor = await portal.visitor(request)
-    if not visitor.signed_in:
-        return portal.sign_in_first(request, visitor)
-    outcome = await portal.run(request, visitor, "MyTrips", after=request.query_params.get("after") or None)
-    trips, next_cursor, _ = page_of(outcome.data.get("trips"))
-    return portal.render(request, visitor, "pages/trips.html", trips=trips, next_cursor=next_cursor)
+    return await portal.own_list(request, "MyTrips", "trips", "pages/trips.html", "trips")
 
 
 async def new_trip(portal: Portal, request: Request, errors: FormErrors | None = None) -> Response:
