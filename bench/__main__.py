@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="a database filled by `tirek generate` (else a throwaway one)")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--scale", default="0.01")
-    parser.add_argument("--workers", type=int, default=2, help="API processes for the second placeOrder run")
+    parser.add_argument("--workers", type=int, default=2, help="API processes for the second placeOrder and search runs")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per phase, at most")
     parser.add_argument("--quick", action="store_true", help="fewer requests, and no search benchmark")
     parser.add_argument("--skip", default="", help="comma-separated: home,queue,place,reindex,pages,execution,search")
@@ -124,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
             search_db = ["--database", "postgresql"] if url.startswith("postgresql") else []
             out["search"] = run_bench("bench.search", [*search_db, "--time-limit", str(args.time_limit)],
                                       log_dir, 1800)
+            if args.workers > 1:  # the API on several processes: searches/s against Meilisearch's own
+                out["searchN"] = run_bench("bench.search", [*search_db, "--time-limit", str(args.time_limit),
+                                                            "--workers", str(args.workers)], log_dir, 1800)
         summary(out, args)
     finally:
         if postgres is not None:

@@ -36,7 +36,7 @@ from typing import Any
 
 from bench.search import PROJECT_ROOT, GraphQLError, PhaseResult, Resources, _free_port, children_cpu_seconds
 from bench.search import machine_busy_seconds, proc_cpu_seconds, proc_status_kb, run_to_the_end, self_cpu_seconds
-from bench.search import wait_until_serving
+from bench.search import wait_until_serving, worker_pids
 
 __all__ = [
     "GraphQLError", "PhaseResult", "Resources", "add_arguments", "command_line", "cpu_sampler", "graphql",
@@ -317,21 +317,6 @@ async def local_postmaster(url: str) -> int | None:
         return None
     finally:
         await db.dispose()
-
-
-def worker_pids(server_pid: int | None) -> list[int]:
-    """The API's processes: the server itself, or with several workers its children."""
-    if server_pid is None:
-        return []
-    children = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == server_pid:
-                    children.append(int(entry.name))
-            except (OSError, ValueError, IndexError):
-                continue
-    return children or [server_pid]
 
 
 def _fmt(value: float, digits: int = 1) -> str:

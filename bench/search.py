@@ -391,6 +391,21 @@ def machine_busy_seconds() -> float:
     return (sum(values) - values[3] - values[4]) / CLOCK_TICKS  # minus idle and iowait
 
 
+def worker_pids(server_pid: int | None) -> list[int]:
+    """The API's processes: the server itself, or with several workers its children."""
+    if server_pid is None:
+        return []
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == server_pid:
+                    children.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    return children or [server_pid]
+
+
 def children_cpu_seconds(parent: int | None) -> float:
     """CPU seconds of ``parent`` and its live children (PostgreSQL's postmaster and backends)."""
     if parent is None:
@@ -424,11 +439,13 @@ class Resources:
         self.server_log: Path = self.tmp / "server.log"
         self.peak_rss_kb: dict[str, int | None] = {}
 
-    def start_server(self, port: int, env: dict[str, str]) -> None:
-        """``bench._server`` on 127.0.0.1:``port``, its output in ``server.log``."""
+    def start_server(self, port: int, env: dict[str, str], workers: int = 1) -> None:
+        """``bench._server`` on 127.0.0.1:``port`` (``workers`` uvicorn processes), its output in
+        ``server.log``."""
         with open(self.server_log, "wb") as log:
             self.server = subprocess.Popen(
-                [sys.executable, "-m", "bench._server", "--host", "127.0.0.1", "--port", str(port)],
+                [sys.executable, "-m", "bench._server", "--host", "127.0.0.1", "--port", str(port),
+                 "--workers", str(workers)],
                 cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,  # Ctrl-C reaches the benchmark only; it stops the server itself
             )
@@ -500,7 +517,7 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
     args.load_at_start = os.getloadavg()
     print(f"tirek search benchmark: {args.listings:,} listings, {args.database}, "
           f"{args.requests:,} requests per phase at concurrency {args.concurrency} "
-          f"(time limit {args.time_limit:.0f}s per phase)")
+          f"(time limit {args.time_limit:.0f}s per phase), API workers {args.workers}")
     print(f"temporary directory: {res.tmp}")
 
     # 1. Meilisearch and the database.
@@ -548,8 +565,14 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
         "TIREK_MEILI_INDEX": INDEX_NAME, "TIREK_SECRET_KEY": secret, "TIREK_VAR_DIR": str(res.tmp),
         "PYTHONPATH": str(PROJECT_ROOT), "TIREK_BENCH_PROFILE": str(res.tmp / "server.prof"),
     }
+    if args.workers > 1:
+        # Each worker process keeps answers of its own, and /__bench/answers reaches only the one
+        # that takes the request: so none are kept, and every phase is cold.
+        env["TIREK_PUBLIC_ANSWER_CACHE_BYTES"] = "0"
+        (res.tmp / "stats").mkdir(exist_ok=True)
+        env["TIREK_BENCH_STATS_DIR"] = str(res.tmp / "stats")
     t0 = time.perf_counter()
-    res.start_server(port, env)
+    res.start_server(port, env, args.workers)
     token, _ = issue_token(secret, catalogue.recipient_account_id, 1, 4 * 3600)
     limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", trust_env=False, limits=limits,
@@ -567,7 +590,8 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
         postmaster = res.postgres.postmaster_pid() if res.postgres is not None else None
 
         def cpu_sample() -> dict[str, float]:
-            sample = {"api": proc_cpu_seconds(server_pid), "meilisearch": proc_cpu_seconds(res.meili.pid),
+            api = proc_cpu_seconds(server_pid) if args.workers <= 1 else children_cpu_seconds(server_pid)
+            sample = {"api": api, "meilisearch": proc_cpu_seconds(res.meili.pid),
                       "load generator": self_cpu_seconds()}
             if postmaster is not None:
                 sample["postgresql"] = children_cpu_seconds(postmaster)
@@ -588,6 +612,8 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
             ("recipient", "(b) searchListings over HTTP, recipient + coverage",
              lambda tag: graphql_caller(http, tag, SEARCH_DOCUMENT, token=token, variables=search_vars)),
         ]
+        if args.workers > 1:
+            phases = [phase for phase in phases if phase[0] != "anonymous-warm"]
         results: dict[str, PhaseResult] = {}
         profiles: dict[str, str] = {}
         t0 = time.perf_counter()
@@ -596,7 +622,8 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
             # The kept anonymous answers (schema/public_answers.py): off for the cold phase, so that
             # every search is made; for the warm one on, and every request of the phase seen once
             # before it, so that its figures are the reused answers' alone.
-            await http.get("/__bench/answers/" + ("off" if name == "anonymous" else "on"))
+            if args.workers <= 1:
+                await http.get("/__bench/answers/" + ("off" if name == "anonymous" else "on"))
             if name == "anonymous-warm":
                 await run_phase(PhaseResult("fill-anonymous-warm", label), make_call("fill-anonymous-warm"), specs,
                                 requests=args.requests, concurrency=args.concurrency, time_limit=args.time_limit,
@@ -622,11 +649,14 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
                 path = (await http.get("/__bench/profile/stop")).json()["path"]
                 profiles[name] = _profile_summary(path, args.profile_lines)
         phase_seconds["load phases"] = time.perf_counter() - t0
+        if args.workers > 1:
+            await asyncio.sleep(0.6)  # each worker writes its counts every 0.2 s
         stats = (await http.get("/__bench/stats")).json()
         for name, result in results.items():
             result.server = stats.get(name)
         res.peak_rss_kb = {
-            "API server (VmHWM)": proc_status_kb(server_pid, "VmHWM"),
+            "API server (VmHWM)" if args.workers <= 1 else "largest API worker (VmHWM)": max(
+                (proc_status_kb(pid, "VmHWM") or 0 for pid in worker_pids(server_pid)), default=None) or None,
             "Meilisearch (VmHWM)": proc_status_kb(res.meili.pid, "VmHWM"),
         }
     await client.aclose()
@@ -723,7 +753,8 @@ def print_report(
           f"{len(catalogue.provider_ids):,} selling providers, {len(catalogue.region_ids)} regions, "
           f"{len(catalogue.classifier_codes)} classifier items; database: {args.database}")
     print(f"- load: {args.requests:,} requests per phase (after {args.warmup} warm-up), concurrency "
-          f"{args.concurrency}, time limit {args.time_limit:.0f}s per phase; the same mix of searches "
+          f"{args.concurrency}, time limit {args.time_limit:.0f}s per phase, API on "
+          f"{'one uvicorn process' if args.workers <= 1 else f'{args.workers} uvicorn worker processes'}; the same mix of searches "
           f"(ru/kk/en words, typos, brands, category/region/price/stock filters, sorts, pages 1-5) in every phase")
     print()
     print("| measurement | done | errors | p50 ms | p95 ms | p99 ms | mean ms | req/s "
@@ -826,13 +857,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=120.0, help="seconds per phase, at most")
     parser.add_argument("--warmup", type=int, default=50, help="unmeasured requests before each phase")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="uvicorn worker processes of the API (as `tirek serve --workers N`); with more than "
+                             "one, no answers are kept (each process would keep its own), so no warm phase")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--profile", action="store_true",
                         help="cProfile the API process during the two searchListings phases and print the top "
                              "functions (slows those phases down: their figures are then not comparable)")
     parser.add_argument("--profile-lines", type=int, default=35, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.listings < 1 or args.providers < 20 or args.requests < 1 or args.concurrency < 1:
+    if args.listings < 1 or args.providers < 20 or args.requests < 1 or args.concurrency < 1 or args.workers < 1:
         parser.error("--listings, --requests and --concurrency must be positive, --providers at least 20")
 
     return run_to_the_end(run, args)
