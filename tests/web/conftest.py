@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import sqlite3
@@ -22,6 +23,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,6 +168,27 @@ def fresh_portal(demo_template: Path, tmp_path: Path, meili: Any, portal_index: 
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def signed_in_client(server: PortalServer, login: str = "recipient") -> Iterator[httpx.Client]:
+    """``login`` signed in to ``server`` as a browser without script would be: an HTTP client
+    keeping the session cookie (redirects not followed)."""
+    with httpx.Client(base_url=server.url, follow_redirects=False, timeout=30) as http:
+        form = http.get("/sign-in")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        assert token, form.text
+        signed = http.post("/sign-in", data={"csrf_token": token.group(1), "username": login,
+                                             "password": DEMO_PASSWORD, "next": "/"})
+        assert signed.status_code == 303, signed.text
+        yield http
+
+
+@pytest.fixture
+def browser_session(portal: PortalServer) -> Iterator[httpx.Client]:
+    """The demo recipient signed in to the session's portal (``signed_in_client``)."""
+    with signed_in_client(portal) as http:
+        yield http
 
 
 # -- the browser ----------------------------------------------------------------------------

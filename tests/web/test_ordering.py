@@ -29,16 +29,6 @@ def hidden(html: str, name: str) -> str:
 
 
 @pytest.fixture
-def browser_session(portal):  # type: ignore[no-untyped-def]
-    with httpx.Client(base_url=portal.url, follow_redirects=False, timeout=30) as http:
-        form = http.get("/sign-in")
-        signed = http.post("/sign-in", data={"csrf_token": csrf(form.text), "username": "recipient",
-                                             "password": DEMO_PASSWORD, "next": "/"})
-        assert signed.status_code == 303, signed.text
-        yield http
-
-
-@pytest.fixture
 def covered_listing(portal) -> str:  # type: ignore[no-untyped-def]
     supplier = portal.graphql("{ me { provider { id } } }", login="provider")["me"]["provider"]["id"]
     found = portal.graphql(WHEELCHAIR_OFFER, {"p": supplier}, login="recipient")["searchListings"]["edges"]
