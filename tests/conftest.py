@@ -28,6 +28,23 @@ from tests.quotes.world import QuoteWorld, quote_world
 
 BACKENDS = [b.strip() for b in os.environ.get("TIREK_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
 
+# The day in Kazakhstan when the tests were collected: the day of the modules' ``TODAY = f.today()``.
+COLLECTED_ON = f.today()
+
+
+@pytest.fixture(autouse=True)
+def same_day_as_collected(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that crosses midnight in Kazakhstan (19:00 UTC) would find the services' clock a day
+    ahead of the modules' ``TODAY`` (hours logged "today" before the order placed "now"): so the
+    domain's clock (``marketplace.clock.now``) is set back by the whole days since collection,
+    its hours still moving. Outside this process (servers, the CLI) the real clock runs."""
+    from marketplace import clock
+
+    days = (clock.today() - COLLECTED_ON).days
+    if days > 0:
+        real = clock.now
+        monkeypatch.setattr(clock, "now", lambda: real() - dt.timedelta(days=days))
+
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[object]:
