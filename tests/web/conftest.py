@@ -170,15 +170,19 @@ def fresh_portal(demo_template: Path, tmp_path: Path, meili: Any, portal_index: 
         server.stop()
 
 
+def csrf(html: str) -> str:
+    """The CSRF token a page's form carries."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, html
+    return found.group(1)
+
+
 @contextmanager
 def signed_in_client(server: PortalServer, login: str = "recipient") -> Iterator[httpx.Client]:
     """``login`` signed in to ``server`` as a browser without script would be: an HTTP client
     keeping the session cookie (redirects not followed)."""
     with httpx.Client(base_url=server.url, follow_redirects=False, timeout=30) as http:
-        form = http.get("/sign-in")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-        assert token, form.text
-        signed = http.post("/sign-in", data={"csrf_token": token.group(1), "username": login,
+        signed = http.post("/sign-in", data={"csrf_token": csrf(http.get("/sign-in").text), "username": login,
                                              "password": DEMO_PASSWORD, "next": "/"})
         assert signed.status_code == 303, signed.text
         yield http

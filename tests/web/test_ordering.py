@@ -10,7 +10,7 @@ import re
 import httpx
 import pytest
 
-from tests.web.conftest import DEMO_PASSWORD
+from tests.web.conftest import DEMO_PASSWORD, csrf
 
 WHEELCHAIR_OFFER = """query($p: ID!) {
   me { person { id } }
@@ -18,10 +18,6 @@ WHEELCHAIR_OFFER = """query($p: ID!) {
     edges { node { listing { id } coverage { covered youPay entitlementId } } }
   }
 }"""
-
-
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
 
 
 def hidden(html: str, name: str) -> str:

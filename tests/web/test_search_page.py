@@ -8,8 +8,7 @@ import re
 
 import httpx
 
-from tests.web.conftest import DEMO_PASSWORD
-from tests.web.test_ordering import csrf
+from tests.web.conftest import DEMO_PASSWORD, csrf
 
 COUNT = '{ searchListings(query: "", filter: { categories: [MOBILITY], deliveryOptions: [HOME_DELIVERY] }) { totalCount } }'
 
