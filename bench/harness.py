@@ -26,8 +26,6 @@ import math
 import os
 import platform
 import secrets
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
@@ -35,8 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.search import PROJECT_ROOT, GraphQLError, PhaseResult, Resources, _free_port, children_cpu_seconds
-from bench.search import machine_busy_seconds, proc_cpu_seconds, proc_status_kb, run_to_the_end, self_cpu_seconds
-from bench.search import wait_until_serving, worker_pids
+from bench.search import machine_busy_seconds, proc_cpu_seconds, run_to_the_end, self_cpu_seconds
+from bench.search import peak_rss_kb, wait_until_serving, worker_pids
 
 __all__ = [
     "GraphQLError", "PhaseResult", "Resources", "add_arguments", "command_line", "cpu_sampler", "graphql",
@@ -108,16 +106,7 @@ def start_api(res: Resources, url: str, secret: str, workers: int = 1) -> int:
         "TIREK_DATABASE_URL": url, "TIREK_SECRET_KEY": secret, "TIREK_VAR_DIR": str(res.tmp),
         "PYTHONPATH": str(PROJECT_ROOT),
     }
-    if workers > 1:
-        (res.tmp / "stats").mkdir(exist_ok=True)
-        env["TIREK_BENCH_STATS_DIR"] = str(res.tmp / "stats")
-    with open(res.server_log, "wb") as log:
-        res.server = subprocess.Popen(
-            [sys.executable, "-m", "bench._server", "--host", "127.0.0.1", "--port", str(port),
-             "--workers", str(workers)],
-            cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    res.start_server(port, env, workers)
     return port
 
 
@@ -425,8 +414,7 @@ async def serve_and_measure(
         stats = (await http.get("/__bench/stats")).json()
         for name, r in results.items():
             r.server = stats.get(name)
-        peaks = [p for p in (proc_status_kb(w, "VmHWM") for w in worker_pids(pid)) if p is not None]
-        peak = max(peaks) if peaks else None
+        peak = peak_rss_kb(pid)
     res.stop_server()
     return results, peak
 

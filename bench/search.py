@@ -406,6 +406,12 @@ def worker_pids(server_pid: int | None) -> list[int]:
     return children or [server_pid]
 
 
+def peak_rss_kb(server_pid: int | None) -> int | None:
+    """The largest peak RSS (VmHWM) among the API's processes (``worker_pids``)."""
+    return max((kb for pid in worker_pids(server_pid) if (kb := proc_status_kb(pid, "VmHWM")) is not None),
+               default=None)
+
+
 def children_cpu_seconds(parent: int | None) -> float:
     """CPU seconds of ``parent`` and its live children (PostgreSQL's postmaster and backends)."""
     if parent is None:
@@ -440,8 +446,11 @@ class Resources:
         self.peak_rss_kb: dict[str, int | None] = {}
 
     def start_server(self, port: int, env: dict[str, str], workers: int = 1) -> None:
-        """``bench._server`` on 127.0.0.1:``port`` (``workers`` uvicorn processes), its output in
-        ``server.log``."""
+        """``bench._server`` on 127.0.0.1:``port`` (``workers`` uvicorn processes, whose counts
+        meet in ``stats/``), its output in ``server.log``."""
+        if workers > 1:
+            (self.tmp / "stats").mkdir(exist_ok=True)
+            env = {**env, "TIREK_BENCH_STATS_DIR": str(self.tmp / "stats")}
         with open(self.server_log, "wb") as log:
             self.server = subprocess.Popen(
                 [sys.executable, "-m", "bench._server", "--host", "127.0.0.1", "--port", str(port),
@@ -569,8 +578,6 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
         # Each worker process keeps answers of its own, and /__bench/answers reaches only the one
         # that takes the request: so none are kept, and every phase is cold.
         env["TIREK_PUBLIC_ANSWER_CACHE_BYTES"] = "0"
-        (res.tmp / "stats").mkdir(exist_ok=True)
-        env["TIREK_BENCH_STATS_DIR"] = str(res.tmp / "stats")
     t0 = time.perf_counter()
     res.start_server(port, env, args.workers)
     token, _ = issue_token(secret, catalogue.recipient_account_id, 1, 4 * 3600)
@@ -655,8 +662,7 @@ async def run(args: argparse.Namespace, res: Resources) -> None:
         for name, result in results.items():
             result.server = stats.get(name)
         res.peak_rss_kb = {
-            "API server (VmHWM)" if args.workers <= 1 else "largest API worker (VmHWM)": max(
-                (proc_status_kb(pid, "VmHWM") or 0 for pid in worker_pids(server_pid)), default=None) or None,
+            "API server (VmHWM)" if args.workers <= 1 else "largest API worker (VmHWM)": peak_rss_kb(server_pid),
             "Meilisearch (VmHWM)": proc_status_kb(res.meili.pid, "VmHWM"),
         }
     await client.aclose()

@@ -63,7 +63,7 @@ _FOLDED_FIRST: Final = "-АОЕИНТСРЛВКМДПУЯЫЬГЗБЧЙХЖШЮ�
 def _sql_fold_table() -> tuple[str, str]:
     assert not any(ord(c) in FOLD_TABLE for c in _COMMON_UNCHANGED), "an unchanged character is in the table"
     first = [ord(c) for c in _FOLDED_FIRST]
-    order = first + [cp for cp in FOLD_TABLE if cp not in set(first)]
+    order = first + [cp for cp in FOLD_TABLE if cp not in first]
     return (_COMMON_UNCHANGED + "".join(chr(cp) for cp in order),
             _COMMON_UNCHANGED + "".join(FOLD_TABLE[cp] for cp in order))
 
