@@ -5,6 +5,9 @@ Meilisearch; axe-core checks every page a journey visits.
 - ``portal``: one server for the session (pages that read, forms whose effects a test undoes).
 - ``fresh_portal``: a server of its own on a fresh copy of the demo database (a journey that
   spends the recipient's wheelchair line).
+- Each server has a Meilisearch of its own, started on a copy of the demo's search data
+  (``demo_template``: the index built once from the demo database by ``tirek reindex``), so no
+  server builds an index at its start and what one test changes in listings reaches only its own.
 - ``browser``: one Chromium for the session; ``context``/``page`` per test, with JavaScript on
   or off (``js`` parameter); every request to a host other than the server's is refused and
   fails the test.
@@ -15,13 +18,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,6 +36,7 @@ import pytest
 
 from marketplace.settings import PROJECT_ROOT
 from schema.core.ids import parse_global_id
+from search.server import MeilisearchProcess, find_or_install_binary
 
 CHROMIUM = os.environ.get("TIREK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -47,17 +51,41 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class DemoTemplate:
+    """The demo data every server starts from: a migrated, seeded SQLite database and the data
+    directory of a stopped Meilisearch whose ``PORTAL_INDEX`` was built from that database."""
+
+    database: Path
+    search: Path
+    master_key: str
+
+
+PORTAL_INDEX = "portal-demo"
+# What a copy of a Meilisearch data directory leaves behind: the old server's log, its lock and pid.
+NOT_COPIED = shutil.ignore_patterns("meilisearch.log", "*.lock", "*.pid")
+
+
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite database with the demo data (``tirek migrate`` and ``tirek seed --demo``,
-    as ``scripts/demo.sh`` does), copied for each server."""
-    path = tmp_path_factory.mktemp("portal-demo") / "demo.sqlite3"
-    env = {**os.environ, "TIREK_DEMO": "1", "TIREK_DATABASE_URL": f"sqlite+aiosqlite:///{path}",
-           "TIREK_VAR_DIR": str(path.parent)}
-    tirek = Path(sys.executable).parent / "tirek"
-    for command in (["migrate"], ["seed", "--demo"]):
-        subprocess.run([str(tirek), *command], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
-    return path
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> DemoTemplate:
+    """``tirek migrate``, ``tirek seed --demo`` (as ``scripts/demo.sh`` does) and ``tirek reindex``
+    into a Meilisearch of the template's own, stopped afterwards; copied for each server."""
+    directory = tmp_path_factory.mktemp("portal-demo")
+    template = DemoTemplate(database=directory / "demo.sqlite3", search=directory / "search",
+                            master_key=secrets.token_urlsafe(24))
+    search = MeilisearchProcess(binary=find_or_install_binary(PROJECT_ROOT / "var"), data_dir=template.search,
+                                master_key=template.master_key)
+    search.start()
+    try:
+        env = {**os.environ, "TIREK_DEMO": "1", "TIREK_DATABASE_URL": f"sqlite+aiosqlite:///{template.database}",
+               "TIREK_VAR_DIR": str(directory), "TIREK_MEILI_URL": search.url, "TIREK_MEILI_KEY": template.master_key,
+               "TIREK_MEILI_INDEX": PORTAL_INDEX}
+        tirek = Path(sys.executable).parent / "tirek"
+        for command in (["migrate"], ["seed", "--demo"], ["reindex"]):
+            subprocess.run([str(tirek), *command], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
+    finally:
+        search.stop()
+    return template
 
 
 @dataclass
@@ -66,6 +94,7 @@ class PortalServer:
 
     url: str
     process: subprocess.Popen[bytes]
+    search: MeilisearchProcess
     log: Path
     database: Path
     tokens: dict[str, str] = field(default_factory=dict)
@@ -102,21 +131,28 @@ class PortalServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        finally:
+            self.search.stop()
 
 
-def start_server(demo_template: Path, directory: Path, meili: Any, index: str) -> PortalServer:
+def start_server(template: DemoTemplate, directory: Path) -> PortalServer:
+    """A uvicorn process on copies of the template's database and search data, with a Meilisearch of
+    its own; returned once its search answers from Meilisearch."""
     directory.mkdir(parents=True, exist_ok=True)
     database = directory / "tirek.sqlite3"
-    shutil.copyfile(demo_template, database)
+    shutil.copyfile(template.database, database)
+    shutil.copytree(template.search, directory / "search", ignore=NOT_COPIED)
+    search = MeilisearchProcess(binary=find_or_install_binary(PROJECT_ROOT / "var"), data_dir=directory / "search",
+                                master_key=template.master_key).start()
     port = free_port()
     env = {
         **os.environ,
         "TIREK_DEMO": "1",
         "TIREK_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
         "TIREK_VAR_DIR": str(directory),
-        "TIREK_MEILI_URL": meili.url,
-        "TIREK_MEILI_KEY": meili.master_key or "",
-        "TIREK_MEILI_INDEX": index,
+        "TIREK_MEILI_URL": search.url,
+        "TIREK_MEILI_KEY": template.master_key,
+        "TIREK_MEILI_INDEX": PORTAL_INDEX,
         "TIREK_TERM_REMINDER_INTERVAL": "0",
         "TIREK_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
     }
@@ -126,10 +162,11 @@ def start_server(demo_template: Path, directory: Path, meili: Any, index: str) -
          "--log-level", "warning"],
         cwd=PROJECT_ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )
-    server = PortalServer(url=f"http://127.0.0.1:{port}", process=process, log=log, database=database)
+    server = PortalServer(url=f"http://127.0.0.1:{port}", process=process, search=search, log=log, database=database)
     deadline = time.monotonic() + 120
-    while True:  # up, and the search index built from the demo data
+    while True:  # up, and searching the copied index
         if process.poll() is not None:
+            search.stop()
             raise RuntimeError(f"the portal did not start:\n{log.read_text()}")
         try:
             found = server.graphql('{ searchListings(query: "") { totalCount backend } }')["searchListings"]
@@ -140,18 +177,12 @@ def start_server(demo_template: Path, directory: Path, meili: Any, index: str) -
         if time.monotonic() > deadline:
             server.stop()
             raise RuntimeError(f"the portal's search did not become ready:\n{log.read_text()}")
-        time.sleep(0.2)
+        time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")
-def portal_index() -> str:
-    return f"portal{uuid.uuid4().hex[:10]}"
-
-
-@pytest.fixture(scope="session")
-def portal(demo_template: Path, tmp_path_factory: pytest.TempPathFactory, meili: Any,
-           portal_index: str) -> Iterator[PortalServer]:
-    server = start_server(demo_template, tmp_path_factory.mktemp("portal"), meili, portal_index)
+def portal(demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalServer]:
+    server = start_server(demo_template, tmp_path_factory.mktemp("portal"))
     try:
         yield server
     finally:
@@ -159,11 +190,10 @@ def portal(demo_template: Path, tmp_path_factory: pytest.TempPathFactory, meili:
 
 
 @pytest.fixture
-def fresh_portal(demo_template: Path, tmp_path: Path, meili: Any, portal_index: str) -> Iterator[PortalServer]:
-    """A server of its own on a fresh copy of the demo database, with a search index of its own
-    (built at its start): what one test changes in listings (a price, an archive, a publication)
-    reaches its own index only, never the search of a test that runs after it on the same worker."""
-    server = start_server(demo_template, tmp_path / "portal", meili, f"{portal_index}-{uuid.uuid4().hex[:8]}")
+def fresh_portal(demo_template: DemoTemplate, tmp_path: Path) -> Iterator[PortalServer]:
+    """A server of its own on fresh copies of the demo database and search data: what one test
+    changes (a price, an archive, a publication, a spent line) reaches its own server only."""
+    server = start_server(demo_template, tmp_path / "portal")
     try:
         yield server
     finally:
