@@ -8,6 +8,8 @@ Meilisearch; axe-core checks every page a journey visits.
 - Each server has a Meilisearch of its own, started on a copy of the demo's search data
   (``demo_template``: the index built once from the demo database by ``tirek reindex``), so no
   server builds an index at its start and what one test changes in listings reaches only its own.
+- Each uvicorn is forked from one process that has imported the app already (``preloader``,
+  ``tests/web/preloaded.py``) and builds the app from its own settings, as the command line does.
 - ``browser``: one Chromium for the session; ``context``/``page`` per test, with JavaScript on
   or off (``js`` parameter); every request to a host other than the server's is refused and
   fails the test.
@@ -37,6 +39,7 @@ import pytest
 from marketplace.settings import PROJECT_ROOT
 from schema.core.ids import parse_global_id
 from search.server import MeilisearchProcess, find_or_install_binary
+from tests.web.preloaded import ForkedServer, Preloader
 
 CHROMIUM = os.environ.get("TIREK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -93,7 +96,7 @@ class PortalServer:
     """A uvicorn process serving ``tirek.asgi:app`` on a loopback port."""
 
     url: str
-    process: subprocess.Popen[bytes]
+    process: ForkedServer
     search: MeilisearchProcess
     log: Path
     database: Path
@@ -135,9 +138,9 @@ class PortalServer:
             self.search.stop()
 
 
-def start_server(template: DemoTemplate, directory: Path) -> PortalServer:
-    """A uvicorn process on copies of the template's database and search data, with a Meilisearch of
-    its own; returned once its search answers from Meilisearch."""
+def start_server(preloader: Preloader, template: DemoTemplate, directory: Path) -> PortalServer:
+    """A uvicorn process (forked by ``preloader``) on copies of the template's database and search
+    data, with a Meilisearch of its own; returned once its search answers from Meilisearch."""
     directory.mkdir(parents=True, exist_ok=True)
     database = directory / "tirek.sqlite3"
     shutil.copyfile(template.database, database)
@@ -157,11 +160,7 @@ def start_server(template: DemoTemplate, directory: Path) -> PortalServer:
         "TIREK_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
     }
     log = directory / "uvicorn.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "tirek.asgi:app", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning"],
-        cwd=PROJECT_ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-    )
+    process = preloader.start(env, port, log)
     server = PortalServer(url=f"http://127.0.0.1:{port}", process=process, search=search, log=log, database=database)
     deadline = time.monotonic() + 120
     while True:  # up, and searching the copied index
@@ -181,8 +180,19 @@ def start_server(template: DemoTemplate, directory: Path) -> PortalServer:
 
 
 @pytest.fixture(scope="session")
-def portal(demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalServer]:
-    server = start_server(demo_template, tmp_path_factory.mktemp("portal"))
+def preloader() -> Iterator[Preloader]:
+    """Where the servers are forked from (``tests.web.preloaded``): the app's modules imported once."""
+    parent = Preloader(dict(os.environ), PROJECT_ROOT)
+    try:
+        yield parent
+    finally:
+        parent.close()
+
+
+@pytest.fixture(scope="session")
+def portal(preloader: Preloader, demo_template: DemoTemplate,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalServer]:
+    server = start_server(preloader, demo_template, tmp_path_factory.mktemp("portal"))
     try:
         yield server
     finally:
@@ -190,10 +200,10 @@ def portal(demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFactory
 
 
 @pytest.fixture
-def fresh_portal(demo_template: DemoTemplate, tmp_path: Path) -> Iterator[PortalServer]:
+def fresh_portal(preloader: Preloader, demo_template: DemoTemplate, tmp_path: Path) -> Iterator[PortalServer]:
     """A server of its own on fresh copies of the demo database and search data: what one test
     changes (a price, an archive, a publication, a spent line) reaches its own server only."""
-    server = start_server(demo_template, tmp_path / "portal")
+    server = start_server(preloader, demo_template, tmp_path / "portal")
     try:
         yield server
     finally:
