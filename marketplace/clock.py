@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-KAZAKHSTAN_TIME = dt.timezone(dt.timedelta(hours=5), "UTC+05:00")
+UTC_OFFSET = dt.timedelta(hours=5)
+KAZAKHSTAN_TIME = dt.timezone(UTC_OFFSET, "UTC+05:00")
 
 # A moment the clock reads instead of the real one, within ``reading`` (the demo's past year).
 _set_back: ContextVar[dt.datetime | None] = ContextVar("clock_set_back", default=None)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from marketplace.accounts.access import Viewer, fetch_one_in_scope
 from marketplace.accounts.models import Account, Language, LoginAttempt, Person, Region, Role
+from marketplace import clock
 from marketplace.accounts.security import hash_password, issue_token, read_token, verify_password
 from marketplace.audit.services import record
 from marketplace.db import Database
@@ -62,7 +63,7 @@ async def _reserve_attempt(db: Database, settings: Settings, username: str, addr
         await session.flush()
         attempt_id = attempt.id
     limit = settings.login_attempts_per_minute
-    window = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    window = clock.now() - dt.timedelta(minutes=1)  # the clock that stamped the attempts
     same_account, same_address = LoginAttempt.username == username, LoginAttempt.address == address
     async with db.session() as session:
         pair, by_address, by_account = (await session.execute(

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from marketplace.calendar import add_working_days
+from marketplace.clock import UTC_OFFSET
 from marketplace.demo import data
 
 #: Counts at scale 1.
@@ -36,6 +37,8 @@ def scaled(n: int, scale: float, minimum: int = 1) -> int:
 
 
 SECONDS_A_DAY = 86_400
+LOCAL_OFFSET_SECONDS = int(UTC_OFFSET.total_seconds())  # Kazakhstan's clock (marketplace.clock)
+
 
 def to_cents(value: Any) -> int | None:
     if value is None:
@@ -168,7 +171,7 @@ class Plan:
         return self.staff_account_base + 2 + region_index
 
     def due_date(self, submitted_ts: int) -> dt.date:
-        day = (submitted_ts + 5 * 3600) // SECONDS_A_DAY  # Almaty, UTC+5
+        day = (submitted_ts + LOCAL_OFFSET_SECONDS) // SECONDS_A_DAY  # the local date
         due = self._due.get(day)
         if due is None:
             due = self._due[day] = add_working_days(dt.date.fromordinal(EPOCH_ORDINAL + day), 17)
