@@ -20,7 +20,6 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 from sqlalchemy import false, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -30,7 +29,7 @@ from marketplace.applications.models import Application, ApplicationStatus
 from marketplace.calendar import add_working_days, working_days_between
 from marketplace.claims.models import ClaimStatus, CompensationClaim
 from marketplace.cleaning import clean_page_size
-from marketplace.db import Database, id_page, utcnow
+from marketplace.db import Database, id_page, run_in_transaction, utcnow
 from marketplace.errors import DomainError, ErrorCode, not_found
 from marketplace.notifications import delivery, messages
 from marketplace.notifications.models import Notification
@@ -244,29 +243,26 @@ async def notify_terms_due(db: Database, today: dt.date | None = None) -> int:
     """
     day = today or clock.today()
     horizon = add_working_days(day, DUE_SOON_WORKING_DAYS)
-    for attempt in range(3):
-        try:
-            async with db.transaction() as s:
-                notices = await _term_notices(s, day, horizon)
-                if not notices:
-                    return 0
-                keys = {n.dedup_key for n in notices}
-                done: set[tuple[int, str | None]] = set(
-                    (await s.execute(
-                        select(Notification.account_id, Notification.dedup_key).where(
-                            Notification.dedup_key.in_(keys) if keys else false()
-                        )
-                    )).all()
-                )
+    # A concurrent run that wrote the same reminders first makes this one lose a unique index:
+    # ``run_in_transaction`` runs it again, and the next attempt sees them.
+    return await run_in_transaction(db, _send_term_reminders, None, day, horizon)
 
-                created = await s.run_sync(_add_reminders, notices, done)
-                await s.flush()
-                return created
-        except IntegrityError:
-            if attempt == 2:
-                raise
-            # A concurrent run wrote the same reminders first; the next attempt sees them.
-    raise AssertionError("unreachable")
+
+async def _send_term_reminders(s: AsyncSession, _viewer: None, day: dt.date, horizon: dt.date) -> int:
+    notices = await _term_notices(s, day, horizon)
+    if not notices:
+        return 0
+    keys = {n.dedup_key for n in notices}
+    done: set[tuple[int, str | None]] = set(
+        (await s.execute(
+            select(Notification.account_id, Notification.dedup_key).where(
+                Notification.dedup_key.in_(keys) if keys else false()
+            )
+        )).all()
+    )
+    created = await s.run_sync(_add_reminders, notices, done)
+    await s.flush()
+    return int(created)
 
 
 async def run_term_reminders(db: Database, *, every_seconds: float, stop: asyncio.Event) -> None:
