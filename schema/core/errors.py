@@ -168,7 +168,3 @@ def database_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, OSError):  # asyncpg: "Multiple exceptions: [Errno 111] Connect call failed ..."
         return exc.errno in _UNAVAILABLE_ERRNOS or str(exc).startswith("Multiple exceptions")
     return False
-
-
-def domain_error_extensions(exc: DomainError) -> dict[str, object]:
-    return {"code": exc.code.value, "field": exc.field}

@@ -36,7 +36,8 @@ from tests.notifications.inbox import RecordingAdapter
 NOT_ADMINS = ("recipient_a", "provider_a", "officer_a")
 
 
-async def refused(db: Database, fn: Any, *args: Any, **kwargs: Any) -> list[tuple[str | None, ErrorCode]]:
+async def refusals(db: Database, fn: Any, *args: Any, **kwargs: Any) -> list[tuple[str | None, ErrorCode]]:
+    """Every (field, code) the call is refused with, nothing of it written (not even an audit event)."""
     before = await counts(db, AuditEvent, ClassifierItem, Region, Account)
     with pytest.raises(DomainError) as exc:
         await run(db, fn, *args, **kwargs)
@@ -54,7 +55,7 @@ ITEM = {"code": "tsr-09-101", "name_kk": "Есту аппараты", "name_ru":
 async def test_the_admin_creates_and_edits_classifier_items(db: Database, world: f.World) -> None:
     admin = world.viewer("admin")
     for who in NOT_ADMINS:
-        assert await refused(db, classifier.create_classifier_item, world.viewer(who), **ITEM) == [
+        assert await refusals(db, classifier.create_classifier_item, world.viewer(who), **ITEM) == [
             (None, ErrorCode.FORBIDDEN)]
     item = await run(db, classifier.create_classifier_item, admin, **ITEM)
     assert (item.code, item.price_cap, item.price_cap_from, item.is_custom) == (
@@ -62,8 +63,8 @@ async def test_the_admin_creates_and_edits_classifier_items(db: Database, world:
     custom = await run(db, classifier.create_classifier_item, admin, **{**ITEM, "code": "TSR-09-102",
                                                                        "price_cap": None})
     assert custom.is_custom and custom.price_cap_from is None
-    assert await refused(db, classifier.create_classifier_item, admin, **ITEM) == [("code", ErrorCode.DUPLICATE)]
-    bad = await refused(db, classifier.create_classifier_item, admin, **{
+    assert await refusals(db, classifier.create_classifier_item, admin, **ITEM) == [("code", ErrorCode.DUPLICATE)]
+    bad = await refusals(db, classifier.create_classifier_item, admin, **{
         **ITEM, "code": "кириллица", "name_en": " ", "unit": "BARREL", "price_cap": Decimal("-1"),
         "service_life_months": 0})
     assert {field for field, _ in bad} == {"code", "nameEn", "unit", "priceCap", "serviceLifeMonths"}
@@ -75,8 +76,8 @@ async def test_the_admin_creates_and_edits_classifier_items(db: Database, world:
                              ({"price_cap": Decimal("1"), "price_cap_from": clock.today() + dt.timedelta(days=5000)},
                               [("priceCapFrom", ErrorCode.OUT_OF_RANGE)]),
                              ({"is_active": "yes"}, [("isActive", ErrorCode.INVALID)])):
-        assert await refused(db, classifier.update_classifier_item, admin, item.id, **kwargs) == expected
-    assert await refused(db, classifier.update_classifier_item, admin, 10**6, name_en="x") == [
+        assert await refusals(db, classifier.update_classifier_item, admin, item.id, **kwargs) == expected
+    assert await refusals(db, classifier.update_classifier_item, admin, 10**6, name_en="x") == [
         ("classifierItemId", ErrorCode.NOT_FOUND)]
     async with db.session() as s:
         actions = list((await s.execute(select(AuditEvent.action).where(
@@ -143,12 +144,12 @@ async def test_the_upkeep_loop_applies_caps_and_survives_a_failing_round(db: Dat
 async def test_regions_and_accounts_by_the_admin(db: Database, world: f.World) -> None:
     admin = world.viewer("admin")
     for who in NOT_ADMINS:
-        assert await refused(db, regions.create_region, world.viewer(who), code="ABAI", name_kk="Абай облысы",
+        assert await refusals(db, regions.create_region, world.viewer(who), code="ABAI", name_kk="Абай облысы",
                              name_ru="Абайская область", name_en="Abai Region") == [(None, ErrorCode.FORBIDDEN)]
     region = await run(db, regions.create_region, admin, code="abai", name_kk="Абай облысы",
                        name_ru="Абайская область", name_en="Abai Region")
     assert region.code == "ABAI"
-    assert await refused(db, regions.create_region, admin, code="ABAI", name_kk="x", name_ru="x", name_en="x") == [
+    assert await refusals(db, regions.create_region, admin, code="ABAI", name_kk="x", name_ru="x", name_en="x") == [
         ("code", ErrorCode.DUPLICATE)]
     renamed = await run(db, regions.update_region, admin, region.id, name_en="Abai")
     assert (renamed.name_en, renamed.code) == ("Abai", "ABAI")
@@ -164,8 +165,8 @@ async def test_regions_and_accounts_by_the_admin(db: Database, world: f.World) -
         ({"role": "KING"}, [("role", ErrorCode.INVALID)]),
     ):
         args = {"username": "new.one", "password": "long enough password", **kwargs}
-        assert await refused(db, regions.open_account, admin, **args) == expected, kwargs
-    assert await refused(db, regions.open_account, world.viewer("officer_a"), username="x.y.z",
+        assert await refusals(db, regions.open_account, admin, **args) == expected, kwargs
+    assert await refusals(db, regions.open_account, world.viewer("officer_a"), username="x.y.z",
                          password="long enough password", role="ADMIN") == [(None, ErrorCode.FORBIDDEN)]
 
 

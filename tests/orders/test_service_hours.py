@@ -134,7 +134,11 @@ async def test_no_more_hours_than_the_order_booked(db, h):
     await refused(db, ErrorCode.INSUFFICIENT_BALANCE, orders.log_service_hours, h.provider_1_viewer,
                   order_id=order.id, worker_iin=WORKER_1, worker_name="X", service_date=TODAY,
                   start_time=t("11:00"), end_time=t("12:00"))
-    await log(db, h.provider_1_viewer, order, WORKER_1, "11:00", "11:30")  # exactly the rest
+    rest = await log(db, h.provider_1_viewer, order, WORKER_1, "11:00", "11:30")  # exactly the rest
+    assert rest.hours == Decimal("0.50")
+    await refused(db, ErrorCode.INSUFFICIENT_BALANCE, orders.log_service_hours, h.provider_1_viewer,
+                  order_id=order.id, worker_iin=WORKER_1, worker_name="X", service_date=TODAY,
+                  start_time=t("12:00"), end_time=t("12:15"))  # and then nothing more
 
 
 async def test_sign_language_is_sixty_hours_a_year(db):
