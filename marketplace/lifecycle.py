@@ -1,7 +1,7 @@
 """The lifecycles of DOMAIN.md as tables of allowed transitions, and the one way to move along them.
 
 Every status change of an order, a claim, a listing, an application, a trip, a quote, a disability
-record or an entitlement is
+record, an entitlement or a provider's verification is
 ``transition(...)``: it snapshots the subject, runs ONE conditional UPDATE on the old status
 (race-safe on both databases: however many concurrent calls race, one of them takes the row),
 checks the row count, reads the row again, and writes the audit event. A transition not in its
@@ -23,7 +23,7 @@ from marketplace.accounts.access import Viewer
 from marketplace.applications.models import Application, ApplicationStatus
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import snapshot
-from marketplace.catalog.models import Listing, ListingStatus
+from marketplace.catalog.models import Listing, ListingStatus, Provider, VerificationStatus
 from marketplace.claims.models import ClaimStatus, CompensationClaim
 from marketplace.errors import DomainError
 from marketplace.orders.models import Order, OrderStatus
@@ -40,6 +40,8 @@ class Lifecycle:
     allowed: Mapping[enum.Enum, frozenset[enum.Enum]]
     #: Whether each move also counts the row's ``version`` up (optimistic locking by clients).
     versioned: bool = False
+    #: The model's column that holds the status.
+    column: str = "status"
 
     def may(self, old: enum.Enum, new: enum.Enum) -> bool:
         return new in self.allowed.get(old, frozenset())
@@ -85,6 +87,12 @@ ENTITLEMENT = Lifecycle(Entitlement, {
     EntitlementStatus.ACTIVE: frozenset({EntitlementStatus.CLOSED}),
 })
 
+PROVIDER_VERIFICATION = Lifecycle(Provider, {
+    VerificationStatus.PENDING: frozenset({VerificationStatus.VERIFIED, VerificationStatus.SUSPENDED}),
+    VerificationStatus.VERIFIED: frozenset({VerificationStatus.SUSPENDED}),
+    VerificationStatus.SUSPENDED: frozenset({VerificationStatus.VERIFIED}),
+}, column="verification_status")
+
 QUOTE = Lifecycle(Quote, {
     # QUOTED → QUOTED: the provider revises its price before the officer decides.
     QuoteStatus.REQUESTED: frozenset({QuoteStatus.QUOTED, QuoteStatus.WITHDRAWN, QuoteStatus.EXPIRED}),
@@ -122,22 +130,22 @@ async def transition(
     wrong = [s for s in sources if not lifecycle.may(s, new)]
     if wrong or not sources:
         raise ValueError(f"{lifecycle.model.__name__}: {wrong or 'nothing'} → {new} is not in its lifecycle")
-    model = lifecycle.model
+    model, column = lifecycle.model, lifecycle.column
     before = picture(subject)
     if lifecycle.versioned:
         values["version"] = model.version + 1
     result = await session.execute(
         update(model)
-        .where(model.id == subject.id, model.status.in_(list(sources)), *where)
-        .values(status=new, **values)
+        .where(model.id == subject.id, getattr(model, column).in_(list(sources)), *where)
+        .values({column: new, **values})
         .execution_options(synchronize_session=False)
     )
     await session.refresh(subject)
     if result.rowcount != 1:
         raise refusal(subject)
-    if len(sources) == 1 and "status" in before:
+    if len(sources) == 1 and column in before:
         # The UPDATE matched the one old status, so that is what the row held (a stale read cannot leak in).
-        before["status"] = sources[0].value
+        before[column] = sources[0].value
     if action is not None:
         after = picture(subject)
         if note:

@@ -7,13 +7,18 @@ from decimal import Decimal
 
 import pytest
 
+from sqlalchemy import select
+
 from marketplace import lifecycle
+from marketplace.audit.models import AuditEvent
+from marketplace.catalog.models import Provider, VerificationStatus
 from marketplace.cleaning import MAX_DB_ID, clean_exact_decimal, clean_id, clean_optional_text, clean_quantity
 from marketplace.cleaning import clean_reason, clean_required_text
 from marketplace.errors import DomainError, ErrorCode
 from marketplace.orders.models import OrderStatus
 from marketplace.quotes.models import QuoteStatus
 from marketplace.transport.models import TripStatus
+from tests import factories as f
 
 
 def test_each_lifecycle_knows_where_a_status_comes_from():
@@ -30,6 +35,32 @@ async def test_a_transition_outside_the_table_is_refused_before_any_statement():
             None, None, lifecycle.ORDER, object(), OrderStatus.PLACED,  # type: ignore[arg-type]
             old=[OrderStatus.CONFIRMED], action="order.placed", refusal=lambda now: AssertionError(),  # type: ignore[arg-type,return-value]
         )
+
+
+async def test_a_lifecycle_moves_the_column_that_holds_its_status(db):
+    """A provider's verification lives in ``verification_status``: the move is conditional on it
+    (a stale picture of the row is refused with what the row is now) and audited with it."""
+    verification = lifecycle.PROVIDER_VERIFICATION
+    assert verification.may(VerificationStatus.PENDING, VerificationStatus.VERIFIED)
+    assert not verification.may(VerificationStatus.VERIFIED, VerificationStatus.PENDING)
+    async with db.transaction() as s:
+        provider = await f.provider(s, [await f.region(s)], verification_status=VerificationStatus.PENDING)
+        await lifecycle.transition(s, None, verification, provider, VerificationStatus.SUSPENDED,
+                                   action="provider.verification_changed", refusal=lambda now: AssertionError(now))
+        assert provider.verification_status == VerificationStatus.SUSPENDED
+        await s.flush()
+        event = (await s.execute(select(AuditEvent).where(AuditEvent.subject_type == "Provider",
+                                                          AuditEvent.subject_id == provider.id))).scalar_one()
+        assert (event.before["verification_status"], event.after["verification_status"]) == ("PENDING", "SUSPENDED")
+    async with db.transaction() as s:
+        stale = await s.get(Provider, provider.id)
+        stale.verification_status = VerificationStatus.PENDING  # what an earlier read said, never flushed
+        with pytest.raises(DomainError) as err:
+            await lifecycle.transition(
+                s, None, verification, stale, VerificationStatus.VERIFIED, old=[VerificationStatus.PENDING],
+                action="provider.verification_changed",
+                refusal=lambda now: DomainError(ErrorCode.INVALID_TRANSITION, str(now.verification_status.value)))
+        assert err.value.message == "SUSPENDED"
 
 
 @pytest.mark.parametrize("clean", [clean_required_text, clean_optional_text])

@@ -22,6 +22,7 @@ from marketplace.catalog.validation import clean_website
 from marketplace.cleaning import FieldErrors, clean_choice, clean_id, clean_ids, clean_optional_text
 from marketplace.db import utcnow
 from marketplace.errors import DomainError, ErrorCode, not_found
+from marketplace.lifecycle import PROVIDER_VERIFICATION, transition
 
 
 @dataclass(frozen=True)
@@ -30,14 +31,6 @@ class ProviderProfile:
 
     provider: Provider
     region_ids: list[int]
-# Provider verification: PENDING → VERIFIED or SUSPENDED; VERIFIED ⇄ SUSPENDED.
-VERIFICATION_MOVES = {
-    VerificationStatus.PENDING: frozenset({VerificationStatus.VERIFIED, VerificationStatus.SUSPENDED}),
-    VerificationStatus.VERIFIED: frozenset({VerificationStatus.SUSPENDED}),
-    VerificationStatus.SUSPENDED: frozenset({VerificationStatus.VERIFIED}),
-}
-
-
 # -- providers --------------------------------------------------------------------
 async def get_provider(session: AsyncSession, viewer: Viewer, provider_id: int) -> ProviderProfile:
     """A provider's public profile; anyone, signed in or not, may read it."""
@@ -206,29 +199,16 @@ async def verify_provider(
     if provider is None:
         raise not_found("provider", "providerId")
     old = provider.verification_status
-    if new not in VERIFICATION_MOVES[old]:
-        raise DomainError(
-            ErrorCode.INVALID_TRANSITION, "The provider is {status}; it cannot become {new}.", "status",
-            status=old, new=new,
-        )
+
+    def refusal(now: Provider) -> DomainError:
+        return DomainError(ErrorCode.INVALID_TRANSITION, "The provider is {status}; it cannot become {new}.",
+                           "status", status=now.verification_status, new=new)
+
+    if not PROVIDER_VERIFICATION.may(old, new):
+        raise refusal(provider)
     regions = await provider_region_ids(session, provider.id)
-    before = provider_snapshot(provider, regions)
-    result = await session.execute(
-        update(Provider)
-        .where(Provider.id == provider.id, Provider.verification_status == old)
-        .values(verification_status=new)
-        .execution_options(synchronize_session=False)
-    )
-    await session.refresh(provider)
-    if result.rowcount != 1:  # pragma: no cover - the row is locked
-        raise DomainError(
-            ErrorCode.INVALID_TRANSITION,
-            "The provider is {status}; it cannot become {new}.",
-            "status", status=provider.verification_status, new=new,
-        )
-    after = provider_snapshot(provider, regions)
-    if note:
-        after["reason"] = note
-    audit(session, viewer, "provider.verification_changed", provider, before, after)
+    await transition(session, viewer, PROVIDER_VERIFICATION, provider, new, action="provider.verification_changed",
+                     old=[old], refusal=refusal, picture=lambda p: provider_snapshot(p, regions),
+                     note={"reason": note} if note else None)
     await outbox_provider(session, provider.id)
     return ProviderProfile(provider, regions)

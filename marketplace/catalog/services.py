@@ -62,7 +62,7 @@ from marketplace.catalog.editing import UNSET, TITLE_FIELDS, DESCRIPTION_FIELDS,
 from marketplace.catalog.editing import create_listing, own_listing, update_listing
 from marketplace.catalog.moderation import ReviewDecision, SUBMITTABLE, ARCHIVABLE, wrong_state, check_can_be_offered
 from marketplace.catalog.moderation import submit_listing, review_listing, archive_listing
-from marketplace.catalog.providers import ProviderProfile, VERIFICATION_MOVES, get_provider, outbox_provider
+from marketplace.catalog.providers import ProviderProfile, get_provider, outbox_provider
 from marketplace.catalog.providers import provider_for_keeper, update_provider_profile, verify_provider
 from marketplace.catalog.rows import add_to_outbox, listing_region_ids, regions_of_listing, provider_region_ids
 from marketplace.catalog.rows import listing_snapshot, provider_snapshot, lock_listing, lock_provider
@@ -77,7 +77,6 @@ __all__ = [
     "REVIEWED_FIELDS",
     "SUBMITTABLE",
     "ARCHIVABLE",
-    "VERIFICATION_MOVES",
     "clean_page_args",
     "add_to_outbox",
     "listing_region_ids",
