@@ -11,4 +11,6 @@ ensure_chromium
 WORKERS="${TIREK_TEST_WORKERS:-2}"
 PARALLEL=()
 if [ "$WORKERS" != "0" ]; then PARALLEL=(-n "$WORKERS" --dist loadfile); fi
-exec .venv/bin/python -m pytest -q -ra -p no:cacheprovider --durations=30 "${PARALLEL[@]}" "$@"
+# Every test's time lands in var/test-report.xml (JUnit XML), for finding where the suite's time goes.
+exec .venv/bin/python -m pytest -q -ra -p no:cacheprovider --durations=30 --junitxml=var/test-report.xml \
+  "${PARALLEL[@]}" "$@"
