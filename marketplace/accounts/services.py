@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import Row, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from marketplace import clock
 from marketplace.accounts.access import Viewer, fetch_one_in_scope
 from marketplace.accounts.models import Account, Language, LoginAttempt, Person, Region, Role
-from marketplace import clock
 from marketplace.accounts.security import hash_password, issue_token, read_token, verify_password
 from marketplace.audit.services import record
 from marketplace.db import Database

@@ -15,7 +15,6 @@ from typing import Final
 
 import datetime as dt
 
-
 from marketplace.accounts.models import Language
 from marketplace.i18n import format_date, format_money, local_time
 
@@ -131,7 +130,7 @@ class DecisionFacts:
 
 
 def render_decision(facts: DecisionFacts) -> bytes:
-    # fpdf2 brings fontTools, Pillow and 440 modules: 30 MiB of every API process (15% of its
+    # fpdf2 brings fontTools, Pillow and 440 modules: 20 MiB of every API process (a tenth of its
     # 200 MB budget), while a decision's PDF is made seldom. So it is imported by the first one.
     from fpdf import FPDF
 

@@ -1,4 +1,4 @@
-"""fpdf2 (with fontTools and Pillow, some 30 MiB) is loaded by the first PDF made, not by every
+"""fpdf2 (with fontTools and Pillow, some 20 MiB) is loaded by the first PDF made, not by every
 API process at its start: the app is imported and built without it, and the first decision's
 PDF brings it in (tests/documents/test_result_documents.py reads the PDFs themselves)."""
 
