@@ -47,9 +47,9 @@ LOCK_FILE = "tirek-meilisearch.lock"
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+def die_with_parent() -> None:  # pragma: no cover - runs in a forked child (before exec, if any)
     """Linux: the kernel sends the child SIGTERM when the thread that started it dies (SIGKILL of
-    the API included), so no Meilisearch outlives its API."""
+    the API included), so no Meilisearch outlives its API (nor a test server its parent)."""
     parent = os.getppid()
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -430,7 +430,7 @@ class MeilisearchProcess:
         self._proc = subprocess.Popen(
             args, cwd=self.data_dir, env=env, stdin=subprocess.DEVNULL,
             stdout=self._log, stderr=subprocess.STDOUT,
-            preexec_fn=_die_with_parent if self.die_with_parent and platform.system() == "Linux" else None,
+            preexec_fn=die_with_parent if self.die_with_parent and platform.system() == "Linux" else None,
         )
         (self.data_dir / PID_FILE).write_text(f"{self._proc.pid}\n")
         _live.add(self)

@@ -38,7 +38,8 @@ import pytest
 
 from marketplace.settings import PROJECT_ROOT
 from schema.core.ids import parse_global_id
-from search.server import MeilisearchProcess, find_or_install_binary
+from search.server import MeilisearchProcess
+from tests.support.meilisearch import meilisearch_process
 from tests.web.preloaded import ForkedServer, Preloader
 
 CHROMIUM = os.environ.get("TIREK_CHROMIUM", "/usr/bin/chromium")
@@ -76,9 +77,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> DemoTemplate:
     directory = tmp_path_factory.mktemp("portal-demo")
     template = DemoTemplate(database=directory / "demo.sqlite3", search=directory / "search",
                             master_key=secrets.token_urlsafe(24))
-    search = MeilisearchProcess(binary=find_or_install_binary(PROJECT_ROOT / "var"), data_dir=template.search,
-                                master_key=template.master_key)
-    search.start()
+    search = meilisearch_process(template.search, template.master_key).start()
     try:
         env = {**os.environ, "TIREK_DEMO": "1", "TIREK_DATABASE_URL": f"sqlite+aiosqlite:///{template.database}",
                "TIREK_VAR_DIR": str(directory), "TIREK_MEILI_URL": search.url, "TIREK_MEILI_KEY": template.master_key,
@@ -145,8 +144,7 @@ def start_server(preloader: Preloader, template: DemoTemplate, directory: Path) 
     database = directory / "tirek.sqlite3"
     shutil.copyfile(template.database, database)
     shutil.copytree(template.search, directory / "search", ignore=NOT_COPIED)
-    search = MeilisearchProcess(binary=find_or_install_binary(PROJECT_ROOT / "var"), data_dir=directory / "search",
-                                master_key=template.master_key).start()
+    search = meilisearch_process(directory / "search", template.master_key).start()
     port = free_port()
     env = {
         **os.environ,

@@ -14,7 +14,6 @@ answers ``poll``, ``terminate``, ``kill`` and ``wait`` like a ``subprocess.Popen
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import select
@@ -25,7 +24,8 @@ import traceback
 from pathlib import Path
 from typing import IO
 
-_PR_SET_PDEATHSIG = 1
+from search.server import die_with_parent
+
 
 
 class ForkedServer:
@@ -100,7 +100,7 @@ class Preloader:
 
 def _serve(request: dict[str, object], stdin: IO[str]) -> None:  # pragma: no cover - the forked child
     """In the child: die with the parent, write to the log, take the environment, run uvicorn."""
-    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    die_with_parent()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     stdin.close()
     null = os.open(os.devnull, os.O_RDONLY)
